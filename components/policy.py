@@ -9,7 +9,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from components import limits
 from components.errors import IrsaConfigError, Problem
@@ -31,7 +31,7 @@ TEMPLATE_VARIABLES = ("account", "cluster", "partition", "region")
 hold a colon and pass through untouched."""
 
 
-class Effect(str, Enum):
+class Effect(StrEnum):
     """A statement's effect (IAM JSON policy elements reference: Effect)."""
 
     ALLOW = "Allow"
