@@ -1,0 +1,304 @@
+"""``EksCluster``: an EKS cluster with its IAM OIDC provider, hardened managed node groups, and a
+Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_eks as eks
+import pulumi_kubernetes as k8s
+
+from components.errors import IrsaConfigError, Problem
+from components.irsa import IrsaRole, IrsaRoleArgs
+from components.names import short_hash
+from components.policy import canonical_json
+
+IMDS_DOCS = "EKS Best Practices Guide, 'Restrict access to the instance profile assigned to the worker node'"
+
+NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
+"""The AWS managed policies a node role needs when the VPC CNI has its own IRSA role (EKS User
+Guide, 'Amazon EKS node IAM role'). ``AmazonEKS_CNI_Policy`` is deliberately absent."""
+
+CNI_POLICY = "AmazonEKS_CNI_Policy"
+"""The VPC CNI's permissions, given to ``kube-system/aws-node`` through IRSA (EKS User Guide,
+'Configure Amazon VPC CNI plugin to use IRSA')."""
+
+CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+"""The access policy for cluster administrators (EKS User Guide, 'Review access policy permissions')."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeGroupArgs:
+    """One EKS managed node group.
+
+    Attributes:
+        name: the node group's name, unique in the cluster.
+        instance_types: EC2 instance types, at least one.
+        ami_type: EKS AMI type. Default: ``AL2023_x86_64_STANDARD``.
+        min_size, desired_size, max_size: node counts, ``min <= desired <= max``. Default: 1, 2, 3.
+        disk_size: root volume, GiB. Default: 20.
+        labels: Kubernetes node labels. Default: none.
+        imds_hop_limit: IMDSv2 PUT response hop limit. 1 keeps the instance metadata service, and so
+            the node role, out of pods' reach (EKS Best Practices Guide). Default: 1.
+        allow_pod_imds_access: the explicit opt-in a hop limit above 1 requires. Default: ``False``.
+    """
+
+    name: str
+    instance_types: Sequence[str]
+    ami_type: str = "AL2023_x86_64_STANDARD"
+    min_size: int = 1
+    desired_size: int = 2
+    max_size: int = 3
+    disk_size: int = 20
+    labels: Mapping[str, str] = field(default_factory=dict)
+    imds_hop_limit: int = 1
+    allow_pod_imds_access: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class EksClusterArgs:
+    """Inputs of :class:`EksCluster`.
+
+    Attributes:
+        cluster_name: the EKS cluster's name (EKS CreateCluster: 1..100 of ``[A-Za-z0-9-_]``).
+        partition: the AWS partition, for managed policy ARNs (derive it once from the region).
+        vpc_id: an existing VPC.
+        private_subnet_ids: subnets for the control plane's ENIs and the nodes, at least two AZs.
+        public_subnet_ids: subnets for public load balancers. Default: none.
+        kubernetes_version: ``1.N``. Default: ``1.33``.
+        endpoint_private_access: Default: ``True``.
+        endpoint_public_access: Default: ``False``; when on, ``public_access_cidrs`` must be narrow.
+        public_access_cidrs: CIDRs that may reach a public endpoint. Default: none.
+        admin_principal_arns: IAM principals given ``AmazonEKSClusterAdminPolicy`` through access
+            entries (authentication mode ``API``, no aws-auth ConfigMap). Default: none.
+        node_groups: managed node groups. Default: none.
+        tags: AWS tags on the cluster and its children. Default: none.
+    """
+
+    cluster_name: str
+    partition: str
+    vpc_id: str
+    private_subnet_ids: Sequence[str]
+    public_subnet_ids: Sequence[str] = ()
+    kubernetes_version: str = "1.33"
+    endpoint_private_access: bool = True
+    endpoint_public_access: bool = False
+    public_access_cidrs: Sequence[str] = ()
+    admin_principal_arns: Sequence[str] = ()
+    node_groups: Sequence[NodeGroupArgs] = ()
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class EksCluster(pulumi.ComponentResource):
+    """An EKS cluster ready for IRSA.
+
+    Children: ``<name>`` (``eks:index:Cluster`` with ``create_oidc_provider=True``, authentication
+    mode ``API``, no default node group, the VPC CNI left to the add-on below), ``<name>-k8s``
+    (Kubernetes provider from the cluster's kubeconfig), ``<name>-vpc-cni`` (an ``IrsaRole`` for
+    ``kube-system/aws-node`` with ``AmazonEKS_CNI_Policy``, role only), ``<name>-vpc-cni-addon``,
+    ``<name>-node-role`` with only :data:`NODE_POLICIES`, and per node group a launch template
+    (IMDSv2 required, hop limit 1) and an ``aws.eks.NodeGroup``.
+
+    Pass ``protect=True`` in ``opts`` (the prod stack does) to protect the cluster, and with it the
+    OIDC provider it creates, against deletion.
+
+    Outputs: ``cluster_name``, ``oidc_provider_arn``, ``oidc_issuer`` (host/path, no ``https://``),
+    ``kubeconfig`` (secret), ``node_role_arn``; attribute ``kubernetes_provider``.
+
+    Raises:
+        IrsaConfigError: a node group raises the hop limit without the opt-in, or sizes are out of order.
+    """
+
+    cluster_name: pulumi.Output[str]
+    oidc_provider_arn: pulumi.Output[str]
+    oidc_issuer: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str]
+    node_role_arn: pulumi.Output[str]
+    kubernetes_provider: k8s.Provider
+
+    def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        _validate(args)
+        super().__init__("eks-irsa:index:EksCluster", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        p = args.partition
+        tags = dict(sorted(args.tags.items()))
+        cluster = eks.Cluster(
+            name,
+            name=args.cluster_name,
+            version=args.kubernetes_version,
+            vpc_id=args.vpc_id,
+            private_subnet_ids=list(args.private_subnet_ids),
+            public_subnet_ids=list(args.public_subnet_ids) or None,
+            endpoint_private_access=args.endpoint_private_access,
+            endpoint_public_access=args.endpoint_public_access,
+            public_access_cidrs=list(args.public_access_cidrs) or None,
+            authentication_mode=eks.AuthenticationMode.API,
+            access_entries={
+                f"admin-{short_hash(arn)}": eks.AccessEntryArgs(
+                    principal_arn=arn,
+                    access_policies={
+                        "cluster-admin": eks.AccessPolicyAssociationArgs(
+                            policy_arn=f"arn:{p}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}",
+                            access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+                        )
+                    },
+                )
+                for arn in sorted(set(args.admin_principal_arns))
+            },
+            create_oidc_provider=True,
+            skip_default_node_group=True,
+            use_default_vpc_cni=True,
+            tags=tags,
+            opts=child,
+        )
+        self.oidc_provider_arn = cluster.oidc_provider_arn
+        self.oidc_issuer = cluster.oidc_issuer
+        self.kubeconfig = pulumi.Output.secret(cluster.kubeconfig_json)
+        # The name is ours, but reading it through an output makes dependents wait for the cluster.
+        self.cluster_name = cluster.oidc_provider_arn.apply(lambda _: args.cluster_name)
+        self.kubernetes_provider = k8s.Provider(
+            f"{name}-k8s", kubeconfig=cluster.kubeconfig_json, enable_server_side_apply=True, opts=child
+        )
+
+        cni = IrsaRole(
+            f"{name}-vpc-cni",
+            IrsaRoleArgs(
+                oidc_provider_arn=self.oidc_provider_arn,
+                oidc_issuer=self.oidc_issuer,
+                cluster_name=args.cluster_name,
+                namespace="kube-system",
+                service_account="aws-node",
+                managed_policy_arns=[f"arn:{p}:iam::aws:policy/{CNI_POLICY}"],
+                create_service_account=False,
+                tags=tags,
+            ),
+            opts=child,
+        )
+        cni_addon = aws.eks.Addon(
+            f"{name}-vpc-cni-addon",
+            cluster_name=self.cluster_name,
+            addon_name="vpc-cni",
+            service_account_role_arn=cni.role_arn,
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            tags=tags,
+            opts=child,
+        )
+
+        node_role = aws.iam.Role(
+            f"{name}-node-role",
+            assume_role_policy=canonical_json(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "ec2.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
+            tags=tags,
+            opts=child,
+        )
+        attachments = [
+            aws.iam.RolePolicyAttachment(
+                f"{name}-node-{policy}", role=node_role.name, policy_arn=f"arn:{p}:iam::aws:policy/{policy}", opts=child
+            )
+            for policy in NODE_POLICIES
+        ]
+        self.node_role_arn = node_role.arn
+        for group in args.node_groups:
+            self._node_group(name, group, args, node_role, [cni_addon, *attachments], tags)
+
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "oidc_provider_arn": self.oidc_provider_arn,
+                "oidc_issuer": self.oidc_issuer,
+                "kubeconfig": self.kubeconfig,
+                "node_role_arn": self.node_role_arn,
+            }
+        )
+
+    def _node_group(
+        self,
+        name: str,
+        group: NodeGroupArgs,
+        args: EksClusterArgs,
+        node_role: aws.iam.Role,
+        depends_on: list[pulumi.Resource],
+        tags: Mapping[str, str],
+    ) -> None:
+        child = pulumi.ResourceOptions(parent=self)
+        template = aws.ec2.LaunchTemplate(
+            f"{name}-{group.name}-lt",
+            description=f"{args.cluster_name} {group.name}: IMDSv2 only, hop limit {group.imds_hop_limit}",
+            metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+                http_endpoint="enabled",
+                http_tokens="required",
+                http_put_response_hop_limit=group.imds_hop_limit,
+                instance_metadata_tags="disabled",
+            ),
+            block_device_mappings=[
+                aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                    device_name="/dev/xvda",
+                    ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                        volume_size=group.disk_size, volume_type="gp3", encrypted="true"
+                    ),
+                )
+            ],
+            tags=tags,
+            opts=child,
+        )
+        aws.eks.NodeGroup(
+            f"{name}-{group.name}",
+            cluster_name=self.cluster_name,
+            node_group_name=group.name,
+            node_role_arn=node_role.arn,
+            subnet_ids=list(args.private_subnet_ids),
+            instance_types=list(group.instance_types),
+            ami_type=group.ami_type,
+            labels=dict(sorted(group.labels.items())) or None,
+            scaling_config=aws.eks.NodeGroupScalingConfigArgs(
+                min_size=group.min_size, desired_size=group.desired_size, max_size=group.max_size
+            ),
+            launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+                id=template.id, version=template.latest_version.apply(str)
+            ),
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+        )
+
+
+def _validate(args: EksClusterArgs) -> None:
+    problems = []
+    for group in args.node_groups:
+        where = f"node_groups.{group.name}"
+        if group.imds_hop_limit > 1 and not group.allow_pod_imds_access:
+            problems.append(
+                Problem(
+                    f"{where}.imds_hop_limit",
+                    group.imds_hop_limit,
+                    "lets pods reach the instance metadata service and borrow the node role",
+                    IMDS_DOCS,
+                    "keep 1, or set allow_pod_imds_access=True to opt in knowingly",
+                )
+            )
+        if not group.min_size <= group.desired_size <= group.max_size:
+            problems.append(
+                Problem(
+                    where,
+                    json.dumps([group.min_size, group.desired_size, group.max_size]),
+                    "breaks min_size <= desired_size <= max_size",
+                    "EKS API Reference, NodegroupScalingConfig",
+                    "order the sizes",
+                )
+            )
+    if problems:
+        raise IrsaConfigError(problems)

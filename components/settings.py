@@ -1,0 +1,474 @@
+"""Stack settings: the raw config of ``stacks/Pulumi.<stack>.yaml`` -> typed, validated values.
+
+Shape (types, required fields, unknown fields) is checked with JSON Schema against
+``components/stack-config.schema.json``; the rules that need more than shape (Kubernetes names, IAM
+quotas, partitions, uniqueness) are checked here. Every problem found is reported at once in one
+:class:`~components.errors.IrsaConfigError`, before any resource is registered.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+from components import limits
+from components.errors import IrsaConfigError, Problem
+from components.names import derive_role_name
+from components.partition import partition_for_region
+from components.policy import (
+    Effect,
+    PolicyStatement,
+    check_statement,
+    layout_permissions,
+    statements_from_document,
+    substitute,
+)
+from components.trust import DEFAULT_AUDIENCE, check_audience
+
+SCHEMA_PATH = Path(__file__).with_name("stack-config.schema.json")
+SCHEMA_SOURCE = "components/stack-config.schema.json"
+PROJECT = "eks-irsa"
+
+
+@dataclass(frozen=True)
+class NodeGroupSettings:
+    """One managed node group. Sizes are node counts; ``disk_size`` is GiB."""
+
+    name: str
+    instance_types: tuple[str, ...]
+    ami_type: str = "AL2023_x86_64_STANDARD"
+    min_size: int = 1
+    max_size: int = 3
+    desired_size: int = 2
+    disk_size: int = 20
+    labels: Mapping[str, str] = field(default_factory=dict)
+    imds_hop_limit: int = 1
+    allow_pod_imds_access: bool = False
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """The EKS cluster: network, endpoint access, admins, node groups."""
+
+    name: str
+    vpc_id: str
+    private_subnet_ids: tuple[str, ...]
+    node_groups: tuple[NodeGroupSettings, ...]
+    kubernetes_version: str = "1.33"
+    public_subnet_ids: tuple[str, ...] = ()
+    endpoint_private_access: bool = True
+    endpoint_public_access: bool = False
+    public_access_cidrs: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()
+    protect: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """One microservice of the catalog, with every ``${variable}`` substituted and every file read."""
+
+    name: str
+    namespace: str
+    service_account: str
+    role_name: str
+    statements: tuple[PolicyStatement, ...] = ()
+    managed_policy_arns: tuple[str, ...] = ()
+    audience: str = DEFAULT_AUDIENCE
+    role_path: str = "/"
+    tags: Mapping[str, str] = field(default_factory=dict)
+    permissions_boundary: str | None = None
+    max_session_duration: int = limits.SESSION_DURATION_MIN
+    create_service_account: bool = True
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """Everything the program needs, validated.
+
+    Attributes:
+        account_id: the first of ``aws:allowedAccountIds``: the account roles and ARNs live in.
+        partition: derived once from ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``, ...).
+    """
+
+    region: str
+    partition: str
+    account_id: str
+    allowed_account_ids: tuple[str, ...]
+    cluster: ClusterSettings
+    services: tuple[ServiceSettings, ...]
+    create_namespaces: bool = True
+    trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
+    max_managed_policies: int = limits.MANAGED_POLICIES_PER_ROLE_DEFAULT
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
+
+
+def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
+    problems = []
+    for error in sorted(_validator().iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = ".".join(str(p) for p in error.absolute_path) or "(stack config)"
+        if error.validator == "additionalProperties":
+            allowed = sorted(error.schema.get("properties", {}))
+            unknown = sorted(set(error.instance) - set(allowed))
+            problems.append(
+                Problem(
+                    path,
+                    unknown,
+                    "are not known fields",
+                    SCHEMA_SOURCE,
+                    f"fix the spelling or remove them; allowed: {', '.join(allowed)}",
+                )
+            )
+        elif error.validator == "required":
+            problems.append(Problem(path, "(missing)", error.message, SCHEMA_SOURCE, "add the field"))
+        else:
+            problems.append(
+                Problem(
+                    path,
+                    error.instance,
+                    f"fails the schema: {error.message}",
+                    SCHEMA_SOURCE,
+                    "give a value of the documented shape",
+                )
+            )
+    return problems
+
+
+def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSettings:
+    """Validate a stack's raw config and return typed settings.
+
+    Args:
+        config: the ``config:`` map of a stack file, keys as written (``aws:region``,
+            ``eks-irsa:services``, ...), values already parsed from YAML.
+        project_root: the folder ``policyFiles`` paths are relative to.
+
+    Raises:
+        IrsaConfigError: every problem found, each naming the field, the value, the rule and its source.
+    """
+    problems = _shape_problems(config)
+    if problems:
+        raise IrsaConfigError(problems)
+    region = config["aws:region"]
+    partition = partition_for_region(region).name
+    accounts = tuple(config["aws:allowedAccountIds"])
+    cluster = _cluster(config["eks-irsa:cluster"], problems)
+    variables = {"account": accounts[0], "cluster": cluster.name, "partition": partition, "region": region}
+    max_managed = config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT)
+    services = []
+    for name in sorted(config["eks-irsa:services"]):
+        entry = config["eks-irsa:services"][name]
+        service = _service(name, entry, cluster.name, variables, project_root, problems)
+        if service is not None:
+            _check_permissions(service, max_managed, problems)
+            services.append(service)
+    problems += _uniqueness(services, cluster.name)
+    if problems:
+        raise IrsaConfigError(problems)
+    return StackSettings(
+        region=region,
+        partition=partition,
+        account_id=accounts[0],
+        allowed_account_ids=accounts,
+        cluster=cluster,
+        services=tuple(services),
+        create_namespaces=config.get("eks-irsa:createNamespaces", True),
+        trust_policy_max_size=config.get("eks-irsa:trustPolicyMaxSize", limits.TRUST_POLICY_MAX_DEFAULT),
+        max_managed_policies=max_managed,
+    )
+
+
+def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings:
+    problems += limits.check_cluster_name("eks-irsa:cluster.name", raw["name"])
+    problems += limits.check_tags("eks-irsa:cluster.tags", raw.get("tags", {}))
+    endpoint = raw.get("endpoint", {})
+    public = endpoint.get("publicAccess", False)
+    private = endpoint.get("privateAccess", True)
+    cidrs = tuple(endpoint.get("publicAccessCidrs", ()))
+    if not public and not private:
+        problems.append(
+            Problem(
+                "eks-irsa:cluster.endpoint",
+                endpoint,
+                "turns off both private and public access",
+                "EKS User Guide, 'Cluster API server endpoint'",
+                "keep privateAccess: true",
+            )
+        )
+    if public and (not cidrs or "0.0.0.0/0" in cidrs):
+        problems.append(
+            Problem(
+                "eks-irsa:cluster.endpoint.publicAccessCidrs",
+                list(cidrs),
+                "opens the public endpoint to the whole internet",
+                "EKS User Guide, 'Cluster API server endpoint'",
+                "list the CIDRs that may reach the API server, or set publicAccess: false",
+            )
+        )
+    node_groups = []
+    for ng_name in sorted(raw["nodeGroups"]):
+        ng = raw["nodeGroups"][ng_name]
+        where = f"eks-irsa:cluster.nodeGroups.{ng_name}"
+        hop = ng.get("imdsHopLimit", 1)
+        if hop > 1 and not ng.get("allowPodImdsAccess", False):
+            problems.append(
+                Problem(
+                    f"{where}.imdsHopLimit",
+                    hop,
+                    "lets pods reach the instance metadata service and borrow the node role",
+                    "EKS Best Practices Guide, 'Restrict access to the instance profile'",
+                    "keep 1, or set allowPodImdsAccess: true to opt in knowingly",
+                )
+            )
+        sizes = (ng.get("minSize", 1), ng.get("desiredSize", 2), ng.get("maxSize", 3))
+        if not sizes[0] <= sizes[1] <= sizes[2]:
+            problems.append(
+                Problem(
+                    where,
+                    dict(zip(("minSize", "desiredSize", "maxSize"), sizes, strict=True)),
+                    "breaks minSize <= desiredSize <= maxSize",
+                    "EKS API Reference, NodegroupScalingConfig",
+                    "order the sizes",
+                )
+            )
+        node_groups.append(
+            NodeGroupSettings(
+                name=ng_name,
+                instance_types=tuple(ng["instanceTypes"]),
+                ami_type=ng.get("amiType", "AL2023_x86_64_STANDARD"),
+                min_size=sizes[0],
+                desired_size=sizes[1],
+                max_size=sizes[2],
+                disk_size=ng.get("diskSize", 20),
+                labels=dict(ng.get("labels", {})),
+                imds_hop_limit=hop,
+                allow_pod_imds_access=ng.get("allowPodImdsAccess", False),
+            )
+        )
+    return ClusterSettings(
+        name=raw["name"],
+        vpc_id=raw["vpcId"],
+        private_subnet_ids=tuple(raw["privateSubnetIds"]),
+        node_groups=tuple(node_groups),
+        kubernetes_version=raw.get("kubernetesVersion", "1.33"),
+        public_subnet_ids=tuple(raw.get("publicSubnetIds", ())),
+        endpoint_private_access=private,
+        endpoint_public_access=public,
+        public_access_cidrs=cidrs,
+        admins=tuple(raw.get("admins", ())),
+        protect=raw.get("protect", False),
+        tags=dict(raw.get("tags", {})),
+    )
+
+
+def _service(
+    name: str,
+    raw: Mapping[str, Any],
+    cluster_name: str,
+    variables: Mapping[str, str],
+    project_root: Path,
+    problems: list[Problem],
+) -> ServiceSettings | None:
+    where = f"eks-irsa:services.{name}"
+    found: list[Problem] = []
+    namespace = raw["namespace"]
+    service_account = raw.get("serviceAccount", name)
+    found += limits.check_namespace(f"{where}.namespace", namespace)
+    found += limits.check_service_account_name(f"{where}.serviceAccount", service_account)
+    audience = raw.get("audience", DEFAULT_AUDIENCE)
+    found += check_audience(f"{where}.audience", audience)
+    role_name = raw.get("roleName") or derive_role_name(cluster_name, namespace, service_account)
+    found += limits.check_role_name(f"{where}.roleName", role_name)
+    role_path = raw.get("rolePath", "/")
+    found += limits.check_role_path(f"{where}.rolePath", role_path)
+    duration = raw.get("maxSessionDuration", limits.SESSION_DURATION_MIN)
+    found += limits.check_max_session_duration(f"{where}.maxSessionDuration", duration)
+    tags = dict(raw.get("tags", {}))
+    found += limits.check_tags(f"{where}.tags", tags)
+
+    def sub(field_path: str, value: str) -> str:
+        try:
+            result = substitute(field_path, value, variables)
+        except IrsaConfigError as error:
+            found.extend(error.problems)
+            return value
+        found.extend(_check_partition(field_path, result, variables["partition"]))
+        return result
+
+    statements: list[PolicyStatement] = []
+    for index, item in enumerate(raw.get("statements", [])):
+        path = f"{where}.statements[{index}]"
+        statement = PolicyStatement(
+            actions=tuple(item["actions"]),
+            resources=tuple(sub(f"{path}.resources", r) for r in item["resources"]),
+            effect=Effect(item.get("effect", "Allow")),
+            conditions={
+                op: {
+                    k: sub(f"{path}.conditions", v)
+                    if isinstance(v, str)
+                    else tuple(sub(f"{path}.conditions", x) for x in v)
+                    for k, v in keys.items()
+                }
+                for op, keys in item.get("conditions", {}).items()
+            },
+            sid=item.get("sid"),
+            justification=item.get("justification"),
+        )
+        found += check_statement(path, statement)
+        statements.append(statement)
+    for index, item in enumerate(raw.get("policyFiles", [])):
+        path = f"{where}.policyFiles[{index}]"
+        for statement in _read_policy_file(path, project_root / item["file"], found):
+            resources = tuple(sub(f"{path}.Resource", r) for r in statement.resources)
+            statement = PolicyStatement(
+                statement.actions,
+                resources,
+                statement.effect,
+                statement.conditions,
+                statement.sid,
+                item.get("justification"),
+            )
+            found += check_statement(path, statement)
+            statements.append(statement)
+    managed = tuple(sub(f"{where}.managedPolicyArns", arn) for arn in raw.get("managedPolicyArns", []))
+    for arn in managed:
+        if ":policy/" not in arn:
+            found.append(
+                Problem(
+                    f"{where}.managedPolicyArns",
+                    arn,
+                    "is not an IAM policy ARN",
+                    limits.IAM_CREATE_ROLE,
+                    "give arn:${partition}:iam::aws:policy/<name>",
+                )
+            )
+    boundary = raw.get("permissionsBoundary")
+    if boundary is not None:
+        boundary = sub(f"{where}.permissionsBoundary", boundary)
+    if not statements and not managed:
+        found.append(
+            Problem(
+                where,
+                name,
+                "grants no permissions",
+                "this package's catalog format",
+                "add statements, policyFiles or managedPolicyArns",
+            )
+        )
+    problems += found
+    if found:
+        return None
+    return ServiceSettings(
+        name=name,
+        namespace=namespace,
+        service_account=service_account,
+        role_name=role_name,
+        statements=tuple(statements),
+        managed_policy_arns=managed,
+        audience=audience,
+        role_path=role_path,
+        tags=tags,
+        permissions_boundary=boundary,
+        max_session_duration=duration,
+        create_service_account=raw.get("createServiceAccount", True),
+    )
+
+
+def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> list[PolicyStatement]:
+    try:
+        document = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        problems.append(
+            Problem(
+                field_path,
+                str(path),
+                f"cannot be read as JSON ({error.__class__.__name__})",
+                "this package's catalog format",
+                "give a path, relative to the project, of a JSON file",
+            )
+        )
+        return []
+    try:
+        return statements_from_document(field_path, document)
+    except IrsaConfigError as error:
+        problems.extend(error.problems)
+        return []
+
+
+def _check_partition(field_path: str, value: str, partition: str) -> list[Problem]:
+    if value.startswith("arn:"):
+        parts = value.split(":")
+        if len(parts) > 1 and parts[1] != partition:
+            return [
+                Problem(
+                    field_path,
+                    value,
+                    f"names partition {parts[1]!r}, but the stack's region is in {partition!r}",
+                    "AWS General Reference, 'Amazon Resource Names (ARNs)'",
+                    "write arn:${partition}:... and let the stack fill it in",
+                )
+            ]
+    return []
+
+
+def _check_permissions(service: ServiceSettings, max_managed: int, problems: list[Problem]) -> None:
+    where = f"eks-irsa:services.{service.name}"
+    try:
+        layout = layout_permissions(
+            f"{where}.statements", service.statements, len(service.managed_policy_arns), max_managed
+        )
+    except IrsaConfigError as error:
+        problems.extend(error.problems)
+        return
+    if len(service.managed_policy_arns) + len(layout.managed) > max_managed:
+        problems.append(
+            Problem(
+                f"{where}.managedPolicyArns",
+                len(service.managed_policy_arns),
+                f"policies to attach; a role takes at most {max_managed}",
+                limits.IAM_QUOTAS,
+                "merge policies, or raise the quota and set eks-irsa:maxManagedPolicies",
+            )
+        )
+
+
+def _uniqueness(services: list[ServiceSettings], cluster_name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    by_subject: dict[tuple[str, str], str] = {("kube-system", "aws-node"): "the cluster's vpc-cni add-on"}
+    by_role: dict[str, str] = {derive_role_name(cluster_name, "kube-system", "aws-node").lower(): "vpc-cni"}
+    for service in services:
+        where = f"eks-irsa:services.{service.name}"
+        subject = (service.namespace, service.service_account)
+        if subject in by_subject:
+            problems.append(
+                Problem(
+                    f"{where}.serviceAccount",
+                    f"{subject[0]}/{subject[1]}",
+                    f"is already the service account of {by_subject[subject]}",
+                    "Kubernetes docs, 'Object Names and IDs' (one name per namespace)",
+                    "give each service its own service account",
+                )
+            )
+        by_subject.setdefault(subject, service.name)
+        key = service.role_name.lower()
+        if key in by_role:
+            problems.append(
+                Problem(
+                    f"{where}.roleName",
+                    service.role_name,
+                    f"clashes with the role of {by_role[key]} (IAM role names are case-insensitive)",
+                    limits.IAM_CREATE_ROLE,
+                    "choose another roleName",
+                )
+            )
+        by_role.setdefault(key, service.name)
+    return problems

@@ -1,0 +1,267 @@
+"""A Pulumi mock monitor that knows what pulumi-eks and AWS return, for our tests and for yours.
+
+``EksIrsaMocks`` answers every registration with labelled placeholders built from the stack's
+account, partition and region: the OIDC issuer id is ``0PLACEHOLDER...``, ARNs carry the configured
+account. ``RecordingMonitor`` keeps every registration (type, logical name, parent, provider,
+protect, dependencies, resolved inputs) in registration order. ``run_program`` runs a Pulumi program
+file offline under both and returns that record.
+
+What mocks cannot prove: that AWS or Kubernetes accept the inputs, that pulumi-eks's own children
+(its OIDC provider, security groups) look as documented (a remote component's children are created
+by its provider, which does not run here), and anything about ordering on a real deploy beyond the
+dependencies recorded. Any invoke (provider function call) raises: this package makes none.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import json
+import runpy
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime.sync_await import _sync_await
+
+from components.names import short_hash
+from components.partition import partition_for_region
+
+PLACEHOLDER = "0PLACEHOLDER"
+"""Prefix of every value only AWS can know (the issuer id), so nobody mistakes it for a real one."""
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One resource the program registered.
+
+    Attributes:
+        type: the Pulumi type token, e.g. ``aws:iam/role:Role``.
+        name: the logical name.
+        parent: the parent's logical name, or ``None`` for the stack's direct children.
+        provider: the explicit provider's logical name, or ``None`` for the default provider.
+        protect: whether ``protect`` was set.
+        dependencies: logical names of explicit and implicit dependencies, sorted.
+        inputs: the resolved inputs.
+        outputs: what the mocks answered (placeholders for values only AWS knows).
+        custom: ``True`` for a provider-managed resource, ``False`` for a component.
+    """
+
+    type: str
+    name: str
+    parent: str | None
+    provider: str | None
+    protect: bool
+    dependencies: tuple[str, ...]
+    inputs: Mapping[str, Any]
+    outputs: Mapping[str, Any]
+    custom: bool
+
+
+class UnexpectedInvokeError(RuntimeError):
+    """The program called a provider function the mocks do not fake."""
+
+
+class EksIrsaMocks(pulumi.runtime.Mocks):
+    """Fakes the outputs of pulumi-eks, IAM and EC2 with deterministic, labelled placeholders.
+
+    Args:
+        account_id: 12 digits; the account of every ARN. Default: ``123456789012`` (AWS docs' example).
+        region: drives the partition and the issuer's host. Default: ``us-west-2``.
+        known_invokes: function tokens to answer, with the answer. Default: none (every invoke raises).
+    """
+
+    def __init__(
+        self,
+        account_id: str = "123456789012",
+        region: str = "us-west-2",
+        known_invokes: Mapping[str, Callable[[Mapping[str, Any]], dict]] | None = None,
+    ) -> None:
+        self.account_id = account_id
+        self.region = region
+        partition = partition_for_region(region)
+        self.partition = partition.name
+        self.dns_suffix = partition.dns_suffix
+        self.known_invokes = dict(known_invokes or {})
+        self.invokes: list[str] = []
+        self.inputs: dict[tuple[str, str], dict] = {}
+        self._lock = threading.Lock()
+
+    def issuer(self, cluster_name: str) -> str:
+        """The placeholder issuer host/path of a cluster: ``oidc.eks.<region>.<dns>/id/0PLACEHOLDER<hash>``."""
+        return f"oidc.eks.{self.region}.{self.dns_suffix}/id/{PLACEHOLDER}{short_hash(cluster_name, 20).upper()}"
+
+    def arn(self, service: str, resource: str, region: str = "") -> str:
+        """A placeholder ARN in the configured partition and account."""
+        return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        with self._lock:
+            self.inputs[(args.typ, args.name)] = args.inputs
+        inputs = dict(args.inputs)
+        name = inputs.get("name") or f"{args.name}-{PLACEHOLDER.lower()}"
+        if args.typ == "eks:index:Cluster":
+            issuer = self.issuer(inputs.get("name", args.name))
+            kubeconfig = json.dumps({"apiVersion": "v1", "kind": "Config", "clusters": [], "placeholder": True})
+            return f"{args.name}-id", {
+                **inputs,
+                "oidcIssuer": issuer,
+                "oidcProviderArn": self.arn("iam", f"oidc-provider/{issuer}"),
+                "kubeconfigJson": kubeconfig,
+                "kubeconfig": json.loads(kubeconfig),
+            }
+        if args.typ == "aws:iam/role:Role":
+            path = inputs.get("path", "/")
+            return name, {**inputs, "name": name, "arn": self.arn("iam", f"role{path}{name}"), "uniqueId": PLACEHOLDER}
+        if args.typ == "aws:iam/policy:Policy":
+            path = inputs.get("path", "/")
+            return name, {**inputs, "name": name, "arn": self.arn("iam", f"policy{path}{name}")}
+        if args.typ == "aws:ec2/launchTemplate:LaunchTemplate":
+            return f"lt-{short_hash(args.name, 17)}", {**inputs, "latestVersion": 1}
+        if args.typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+            return f"a-{short_hash(args.name, 17)}", {**inputs, "associationArn": PLACEHOLDER}
+        return f"{args.name}-id", inputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        with self._lock:
+            self.invokes.append(args.token)
+        if args.token in self.known_invokes:
+            return self.known_invokes[args.token](args.args), None
+        raise UnexpectedInvokeError(f"invoke {args.token} is not faked by EksIrsaMocks; this package makes none")
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The SDK's mock monitor, plus a record of every registration in order."""
+
+    mocks: EksIrsaMocks
+
+    def __init__(self, mocks: EksIrsaMocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request):
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        deps = {*request.dependencies}
+        for prop in request.propertyDependencies.values():
+            deps.update(prop.urns)
+        with self._lock:
+            self.registrations.append(
+                Registration(
+                    type=request.type,
+                    name=request.name,
+                    parent=_logical_name(request.parent),
+                    provider=_logical_name(request.provider.rsplit("::", 1)[0]) if request.provider else None,
+                    protect=bool(request.protect),
+                    dependencies=tuple(sorted(filter(None, (_logical_name(u) for u in deps)))),
+                    inputs=self.mocks.inputs.get((request.type, request.name), {}),
+                    outputs=self.resources[response.urn].state if response.urn in self.resources else {},
+                    custom=bool(request.custom),
+                )
+            )
+        return response
+
+
+def _logical_name(urn: str) -> str | None:
+    """The logical name of a URN (``urn:pulumi:<stack>::<project>::<type>::<name>``); ``None`` for the stack."""
+    parts = urn.split("::")
+    if len(parts) < 4 or parts[2] == "pulumi:pulumi:Stack":
+        return None
+    return parts[-1]
+
+
+@dataclass(frozen=True)
+class OfflineRun:
+    """What a program registered and invoked under the mocks, and what it exported."""
+
+    registrations: tuple[Registration, ...]
+    invokes: tuple[str, ...]
+    mocks: EksIrsaMocks
+
+
+def config_from_stack_file(path: Path) -> dict[str, Any]:
+    """The ``config:`` map of a ``Pulumi.<stack>.yaml`` file, values as YAML parsed them."""
+    import yaml
+
+    document = yaml.safe_load(path.read_text()) or {}
+    return dict(document.get("config") or {})
+
+
+def run_program(
+    program: Path,
+    config: Mapping[str, Any],
+    stack: str,
+    project: str = "eks-irsa",
+    mocks: EksIrsaMocks | None = None,
+) -> OfflineRun:
+    """Run a Pulumi program file offline under :class:`EksIrsaMocks` and record what it registers.
+
+    Config values that are not strings are passed JSON-encoded, as the Pulumi CLI passes them.
+    ``mocks`` defaults to one built from ``aws:allowedAccountIds[0]`` and ``aws:region``.
+
+    Raises:
+        whatever the program raises (e.g. ``IrsaConfigError``), after the runtime settles.
+    """
+    if mocks is None:
+        accounts = config.get("aws:allowedAccountIds") or ["123456789012"]
+        mocks = EksIrsaMocks(account_id=str(accounts[0]), region=str(config.get("aws:region", "us-west-2")))
+    monitor = RecordingMonitor(mocks)
+    # One worker thread for the monitor's RPCs: registrations then arrive in the program's own order,
+    # the same on every run, instead of in whatever order a thread pool finishes them.
+    loop = asyncio.new_event_loop()
+    loop.set_default_executor(ThreadPoolExecutor(max_workers=1))
+    asyncio.set_event_loop(loop)
+    pulumi.runtime.set_all_config(
+        {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
+    )
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    root = str(program.parent.resolve())
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    try:
+        _sync_await(pulumi.runtime.stack.run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
+        asyncio.set_event_loop(None)
+    return OfflineRun(canonical_order(monitor.registrations), tuple(mocks.invokes), mocks)
+
+
+def canonical_order(registrations: list[Registration]) -> tuple[Registration, ...]:
+    """Registrations in an order a real engine could register them, the same on every run.
+
+    The SDK registers resources from several asyncio tasks, so the arrival order may differ from run
+    to run. This order is deterministic: every resource after its parent and its dependencies, and
+    among those that are ready, by logical name, then type.
+    """
+    by_name: dict[str, list[Registration]] = {}
+    for r in registrations:
+        by_name.setdefault(r.name, []).append(r)
+    waiting: dict[int, int] = {}
+    dependents: dict[int, list[Registration]] = {}
+    for r in registrations:
+        needs = {
+            id(d) for dep in {*r.dependencies, *filter(None, [r.parent])} for d in by_name.get(dep, ()) if d is not r
+        }
+        waiting[id(r)] = len(needs)
+        for need in needs:
+            dependents.setdefault(need, []).append(r)
+    ready = [(r.name, r.type, id(r), r) for r in registrations if not waiting[id(r)]]
+    heapq.heapify(ready)
+    ordered: list[Registration] = []
+    while ready:
+        *_, r = heapq.heappop(ready)
+        ordered.append(r)
+        for dependent in dependents.get(id(r), ()):
+            waiting[id(dependent)] -= 1
+            if not waiting[id(dependent)]:
+                heapq.heappush(ready, (dependent.name, dependent.type, id(dependent), dependent))
+    return tuple(ordered)

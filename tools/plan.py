@@ -1,0 +1,205 @@
+"""The offline plan: run the program for one stack under the mock monitor and write what it would create.
+
+    python -m tools.plan --stack dev [--build-dir build] [--quiet]
+
+Writes ``<build-dir>/<stack>/plan.json`` (every registration, in a deterministic order, no
+timestamps) and, per IRSA role, ``services/<name>/`` with ``trust-policy.json``,
+``permissions-policy.json`` (or ``managed-policy-<n>.json``), ``serviceaccount.yaml`` and
+``service.json``. Prints one row per service. Exit 1 with the problems listed when the catalog is
+invalid; nothing is written then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from components.errors import IrsaConfigError
+from components.irsa import ROLE_ARN_ANNOTATION
+from components.testing import PLACEHOLDER, OfflineRun, Registration, config_from_stack_file, run_program
+
+ROOT = Path(__file__).resolve().parents[1]
+IRSA_TYPE = "eks-irsa:index:IrsaRole"
+
+
+def plain(value: Any) -> Any:
+    """Inputs as JSON data: integral floats (the mock monitor's numbers) back to ints, keys sorted later."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if hasattr(value, "urn") and hasattr(value, "_name"):
+        return value._name  # a resource reference: its logical name
+    return value
+
+
+def plan_document(run: OfflineRun, stack: str, project: str = "eks-irsa") -> dict[str, Any]:
+    """The plan record: ``{"stack", "project", "placeholders", "resources": [...]}``.
+
+    Each resource is ``{type, name, parent, provider, protect, dependsOn, inputs}``; names are logical names.
+    """
+    return {
+        "stack": stack,
+        "project": project,
+        "placeholders": (
+            f"Offline plan under the Pulumi mock monitor. Values only AWS can know are placeholders: the OIDC "
+            f"issuer id starts with {PLACEHOLDER}; ARNs use account {run.mocks.account_id}, partition "
+            f"{run.mocks.partition}, region {run.mocks.region} from the stack file. Nothing was deployed."
+        ),
+        "resources": [
+            {
+                "type": r.type,
+                "name": r.name,
+                "parent": r.parent,
+                "provider": r.provider,
+                "protect": r.protect,
+                "dependsOn": list(r.dependencies),
+                "inputs": plain(r.inputs),
+            }
+            for r in run.registrations
+        ],
+    }
+
+
+def service_files(run: OfflineRun) -> dict[str, dict[str, str]]:
+    """Per IRSA role, the reviewer's files: ``{role component name: {file name: text}}``."""
+    children: dict[str, list[Registration]] = {}
+    for r in run.registrations:
+        if r.parent:
+            children.setdefault(r.parent, []).append(r)
+    files: dict[str, dict[str, str]] = {}
+    for component in (r for r in run.registrations if r.type == IRSA_TYPE):
+        mine = {c.type: c for c in children.get(component.name, [])}
+        role = mine["aws:iam/role:Role"]
+        trust = json.loads(role.inputs["assumeRolePolicy"])
+        statement = trust["Statement"][0]
+        out: dict[str, str] = {"trust-policy.json": _pretty(trust)}
+        inline = mine.get("aws:iam/rolePolicy:RolePolicy")
+        if inline:
+            out["permissions-policy.json"] = _pretty(json.loads(inline.inputs["policy"]))
+        managed_docs = [c for c in children[component.name] if c.type == "aws:iam/policy:Policy"]
+        for index, policy in enumerate(managed_docs, start=1):
+            out[f"managed-policy-{index}.json"] = _pretty(json.loads(policy.inputs["policy"]))
+        attached = sorted(
+            c.inputs["policyArn"]
+            for c in children[component.name]
+            if c.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment" and "-attach-" in c.name
+        )
+        sa = mine.get("kubernetes:core/v1:ServiceAccount")
+        if sa:
+            manifest = {k: sa.inputs[k] for k in ("apiVersion", "kind", "metadata", "automountServiceAccountToken")}
+            out["serviceaccount.yaml"] = yaml.safe_dump(plain(manifest), sort_keys=True)
+        conditions = statement["Condition"]["StringEquals"]
+        sub_key = next(k for k in conditions if k.endswith(":sub"))
+        subject = conditions[sub_key]
+        namespace, service_account = subject.split(":")[2:4]
+        summary = {
+            "roleName": role.outputs["name"],
+            "roleArn": role.outputs["arn"],
+            "namespace": namespace,
+            "serviceAccount": service_account,
+            "audience": conditions[sub_key[: -len("sub")] + "aud"],
+            "oidcProviderArn": statement["Principal"]["Federated"],
+            "oidcIssuer": sub_key[: -len(":sub")],
+            "managedPolicyArns": attached,
+            "serviceAccountCreated": sa is not None,
+        }
+        out["service.json"] = _pretty(summary)
+        files[component.name] = out
+    return files
+
+
+def _pretty(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def may_do(files: Mapping[str, str]) -> str:
+    """One line: what a role may do, e.g. ``s3:PutObject on arn:aws:s3:::logs/app/*``."""
+    parts = []
+    statements = []
+    for name in sorted(files):
+        if name.startswith(("permissions-policy", "managed-policy")):
+            statements += json.loads(files[name])["Statement"]
+    if len(statements) == 1:
+        s = statements[0]
+        actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
+        resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
+        parts.append(f"{', '.join(actions)} on {', '.join(resources)}")
+    elif statements:
+        actions = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+        parts.append(f"{len(actions)} actions in {len(statements)} statements")
+    summary = json.loads(files["service.json"])
+    parts += [arn.rsplit("/", 1)[-1] for arn in summary["managedPolicyArns"]]
+    return "; ".join(parts)
+
+
+def table(rows: Sequence[Sequence[str]]) -> str:
+    """A plain text table with a header row."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def write_plan(stack: str, build_dir: Path, project_root: Path = ROOT) -> tuple[OfflineRun, dict[str, dict[str, str]]]:
+    """Run the program for ``stack`` and write the plan and per-service files under ``build_dir/stack``."""
+    config = config_from_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")
+    run = run_program(project_root / "__main__.py", config, stack)
+    files = service_files(run)
+    out = build_dir / stack
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "services").mkdir(parents=True)
+    (out / "plan.json").write_text(_pretty(plan_document(run, stack)))
+    for service, texts in files.items():
+        folder = out / "services" / service
+        folder.mkdir()
+        for name, text in texts.items():
+            (folder / name).write_text(text)
+    return run, files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
+    parser.add_argument("--stack", default="dev", help="stack name: reads stacks/Pulumi.<stack>.yaml")
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    parser.add_argument("--quiet", action="store_true", help="write the files, print one line")
+    args = parser.parse_args(argv)
+    stack_file = ROOT / "stacks" / f"Pulumi.{args.stack}.yaml"
+    if not stack_file.exists():
+        print(f"error: no stack file {stack_file.relative_to(ROOT)}", file=sys.stderr)
+        return 2
+    try:
+        run, files = write_plan(args.stack, args.build_dir)
+    except IrsaConfigError as error:
+        print(f"error: stack {args.stack} is invalid; nothing was written.\n{error}", file=sys.stderr)
+        return 1
+    out = args.build_dir / args.stack
+    if args.quiet:
+        print(f"{len(run.registrations)} resources -> {out / 'plan.json'}")
+        return 0
+    rows = [("service", "namespace", "service account", "role name", "may do")]
+    for service, texts in files.items():
+        summary = json.loads(texts["service.json"])
+        rows.append((service, summary["namespace"], summary["serviceAccount"], summary["roleName"], may_do(texts)))
+    print(f"Stack {args.stack}: {len(run.registrations)} resources, {len(run.invokes)} invokes.")
+    print(table(rows))
+    print(
+        f"\nPlaceholders: ARNs use account {run.mocks.account_id} and partition {run.mocks.partition} from the "
+        f"stack file;\nthe OIDC issuer id ({PLACEHOLDER}...) is made up. Nothing was deployed: this is the "
+        f"mock monitor's record.\nWrote {out / 'plan.json'} and {out / 'services'}/<service>/ "
+        f"(trust policy, permissions, {ROLE_ARN_ANNOTATION} ServiceAccount)."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
