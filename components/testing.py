@@ -21,7 +21,6 @@ import runpy
 import sys
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -196,13 +195,15 @@ def config_from_stack_file(path: Path) -> dict[str, Any]:
 
 
 def run_program(
-    program: Path,
+    program: Path | Callable[[], object],
     config: Mapping[str, Any],
     stack: str,
     project: str = "eks-irsa",
     mocks: EksIrsaMocks | None = None,
 ) -> OfflineRun:
-    """Run a Pulumi program file offline under :class:`EksIrsaMocks` and record what it registers.
+    """Run a Pulumi program offline under :class:`EksIrsaMocks` and record what it registers.
+
+    ``program`` is a program file (``__main__.py``) or a function that registers resources (a unit test's).
 
     Config values that are not strings are passed JSON-encoded, as the Pulumi CLI passes them.
     ``mocks`` defaults to one built from ``aws:allowedAccountIds[0]`` and ``aws:region``.
@@ -214,20 +215,23 @@ def run_program(
         accounts = config.get("aws:allowedAccountIds") or ["123456789012"]
         mocks = EksIrsaMocks(account_id=str(accounts[0]), region=str(config.get("aws:region", "us-west-2")))
     monitor = RecordingMonitor(mocks)
-    # One worker thread for the monitor's RPCs: registrations then arrive in the program's own order,
-    # the same on every run, instead of in whatever order a thread pool finishes them.
+    # A fresh event loop per run, so runs in one process (tests, benchmarks) never share pending tasks.
     loop = asyncio.new_event_loop()
-    loop.set_default_executor(ThreadPoolExecutor(max_workers=1))
     asyncio.set_event_loop(loop)
     pulumi.runtime.set_all_config(
         {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
     )
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
-    root = str(program.parent.resolve())
-    if root not in sys.path:
-        sys.path.insert(0, root)
+    if isinstance(program, Path):
+        root = str(program.parent.resolve())
+        if root not in sys.path:
+            sys.path.insert(0, root)
+        path = str(program)
+
+        def program() -> object:
+            return runpy.run_path(path, run_name="__main__")
     try:
-        _sync_await(pulumi.runtime.stack.run_pulumi_func(lambda: runpy.run_path(str(program), run_name="__main__")))
+        _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
     finally:
         loop.run_until_complete(loop.shutdown_default_executor())
         loop.close()

@@ -1,0 +1,138 @@
+"""Pure tests of the trust policy builder and its pre-flight checks (no Pulumi)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from components.errors import IrsaConfigError
+from components.policy import canonical_json
+from components.trust import Subject, check_trust_policy, normalize_issuer, render_trust_policy
+
+ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+PROVIDER = f"arn:aws:iam::111122223333:oidc-provider/{ISSUER}"
+
+
+def test_one_statement_pins_sub_and_aud_exactly():
+    document = render_trust_policy(PROVIDER, ISSUER, [Subject("orders", "orders-api")])
+    assert document == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": PROVIDER},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{ISSUER}:sub": "system:serviceaccount:orders:orders-api",
+                        f"{ISSUER}:aud": "sts.amazonaws.com",
+                    }
+                },
+            }
+        ],
+    }
+
+
+def test_several_subjects_share_one_sorted_sub_key():
+    """Fault: a later subject overwriting an earlier one under the same key."""
+    document = render_trust_policy(PROVIDER, ISSUER, [Subject("b", "two"), Subject("a", "one"), Subject("b", "two")])
+    condition = document["Statement"][0]["Condition"]["StringEquals"]
+    assert condition[f"{ISSUER}:sub"] == ["system:serviceaccount:a:one", "system:serviceaccount:b:two"]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [ISSUER, f"https://{ISSUER}", f"https://{ISSUER}/", f"{ISSUER}/", f"  https://{ISSUER}  "],
+)
+def test_issuer_is_normalised_and_never_carries_a_scheme(given):
+    assert normalize_issuer(given) == ISSUER
+    keys = render_trust_policy(PROVIDER, given, [Subject("a", "b")])["Statement"][0]["Condition"]["StringEquals"]
+    assert all("://" not in key and key.startswith(ISSUER + ":") for key in keys)
+
+
+@pytest.mark.parametrize("given", ["", "/", "http://oidc.example.com/id/X", "oidc example.com", "s3://x"])
+def test_bad_issuer_is_refused(given):
+    with pytest.raises(IrsaConfigError, match="is not an OIDC issuer"):
+        normalize_issuer(given)
+
+
+@pytest.mark.parametrize(
+    ("provider", "subjects", "audience", "field"),
+    [
+        ("arn:aws:iam::111122223333:role/x", [Subject("a", "b")], "sts.amazonaws.com", "oidc_provider_arn"),
+        (PROVIDER, [], "sts.amazonaws.com", "subjects"),
+        (PROVIDER, [Subject("a", "b")], "", "audience"),
+        (PROVIDER, [Subject("a", "b")], "sts.*", "audience"),
+        (PROVIDER, [Subject("Orders", "b")], "sts.amazonaws.com", "subjects[0].namespace"),
+        (PROVIDER, [Subject("a", "*")], "sts.amazonaws.com", "subjects[0].serviceAccount"),
+    ],
+)
+def test_render_refuses_bad_input_naming_the_field(provider, subjects, audience, field):
+    with pytest.raises(IrsaConfigError) as caught:
+        render_trust_policy(provider, ISSUER, subjects, audience)
+    assert [p.field for p in caught.value.problems] == [field]
+
+
+def test_rendering_is_byte_identical_and_order_independent():
+    one = canonical_json(render_trust_policy(PROVIDER, ISSUER, [Subject("a", "x"), Subject("b", "y")]))
+    two = canonical_json(render_trust_policy(PROVIDER, ISSUER, [Subject("b", "y"), Subject("a", "x")]))
+    assert one == two
+    assert json.loads(one)["Version"] == "2012-10-17"
+
+
+def _statement(condition: dict) -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": PROVIDER},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": condition,
+            }
+        ],
+    }
+
+
+SUB = "system:serviceaccount:a:b"
+
+
+@pytest.mark.parametrize(
+    ("condition", "rule"),
+    [
+        ({"StringEquals": {f"{ISSUER}:sub": SUB}}, "does not pin both"),
+        ({"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}}, "does not pin both"),
+        (
+            {"StringEquals": {f"{ISSUER}:sub": "system:serviceaccount:a:*", f"{ISSUER}:aud": "sts.amazonaws.com"}},
+            "matches only literally",
+        ),
+        (
+            {
+                "StringEqualsIfExists": {f"{ISSUER}:sub": SUB},
+                "StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
+            },
+            "without that claim",
+        ),
+        (
+            {
+                "ForAnyValue:StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
+                "StringEquals": {f"{ISSUER}:sub": SUB},
+            },
+            "without that claim",
+        ),
+    ],
+)
+def test_unsafe_trust_shapes_are_refused(condition, rule):
+    problems = check_trust_policy("trust", _statement(condition))
+    assert any(rule in p.rule for p in problems), problems
+
+
+def test_rendered_policy_passes_the_checks_and_the_size_quota_is_enforced():
+    document = render_trust_policy(PROVIDER, ISSUER, [Subject("a", "b")])
+    assert check_trust_policy("trust", document) == []
+    many = [Subject("ns", f"service-account-{i:03d}") for i in range(60)]
+    big = render_trust_policy(PROVIDER, ISSUER, many)
+    problems = check_trust_policy("trust", big)
+    assert [p.rule for p in problems] == ["exceed the trust policy quota of 2048"]
+    assert check_trust_policy("trust", big, max_size=8192) == []
