@@ -1,0 +1,160 @@
+"""The catalog loader: every bad input is refused before anything is registered, naming field and value."""
+
+from __future__ import annotations
+
+import pytest
+
+from components.errors import IrsaConfigError
+from components.settings import load_settings
+from tests.conftest import ROOT
+
+S = "eks-irsa:services"
+
+
+def _problems(config: dict) -> list:
+    with pytest.raises(IrsaConfigError) as caught:
+        load_settings(config, ROOT)
+    return caught.value.problems
+
+
+def _set(config: dict, path: list, value) -> None:
+    target = config
+    for key in path[:-1]:
+        target = target[key]
+    if value is _DELETE:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+
+
+_DELETE = object()
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "rule"),
+    [
+        ([S, "orders-api", "namespace"], "", f"{S}.orders-api.namespace", "is empty"),
+        ([S, "orders-api", "namespace"], "Orders", f"{S}.orders-api.namespace", "not a DNS-1123 label"),
+        ([S, "orders-api", "namespace"], "orders-*", f"{S}.orders-api.namespace", "wildcard"),
+        ([S, "orders-api", "namespace"], "o" * 64, f"{S}.orders-api.namespace", "at most 63"),
+        ([S, "orders-api", "serviceAccount"], "orders_api", f"{S}.orders-api.serviceAccount", "DNS-1123 subdomain"),
+        ([S, "orders-api", "serviceAccount"], "*", f"{S}.orders-api.serviceAccount", "wildcard"),
+        ([S, "orders-api", "audience"], "", f"{S}.orders-api.audience", "is empty"),
+        ([S, "orders-api", "roleName"], "r" * 65, f"{S}.orders-api.roleName", "at most 64"),
+        ([S, "orders-api", "roleName"], "team/orders", f"{S}.orders-api.roleName", "outside [A-Za-z0-9_+=,.@-]"),
+        ([S, "orders-api", "maxSessionDuration"], 100, f"{S}.orders-api.maxSessionDuration", "outside 3600..43200"),
+        ([S, "orders-api", "maxSessionDuration"], 50000, f"{S}.orders-api.maxSessionDuration", "outside 3600..43200"),
+        ([S, "orders-api", "rolePath"], "team", f"{S}.orders-api.rolePath", "is not an IAM path"),
+        ([S, "orders-api", "namespace"], _DELETE, f"{S}.orders-api", "'namespace' is a required property"),
+        ([S, "orders-api", "namespce"], "orders", f"{S}.orders-api", "are not known fields"),
+        ([S, "orders-api", "statements", 0, "actions"], [], f"{S}.orders-api.statements[0].actions", "is empty"),
+        ([S, "orders-api", "statements", 0, "resources"], [], f"{S}.orders-api.statements[0].resources", "is empty"),
+        (
+            [S, "orders-api", "statements", 0, "actions"],
+            ["dynamodb"],
+            f"{S}.orders-api.statements[0].actions",
+            "service:ActionName",
+        ),
+        (
+            [S, "orders-api", "statements", 0, "resources"],
+            ["table/x"],
+            f"{S}.orders-api.statements[0].resources",
+            "neither an ARN",
+        ),
+        (
+            [S, "orders-api", "statements", 0, "resources"],
+            ["arn:${partiton}:dynamodb:::x"],
+            f"{S}.orders-api.statements[0].resources",
+            "unknown variable",
+        ),
+        (
+            [S, "log-shipper", "statements", 0, "resources"],
+            ["arn:aws-cn:s3:::b/*"],
+            f"{S}.log-shipper.statements[0].resources",
+            "partition 'aws-cn'",
+        ),
+        ([S, "orders-api", "statements"], _DELETE, f"{S}.orders-api", "grants no permissions"),
+        (
+            [S, "orders-api", "policyFiles"],
+            [{"file": "policies/missing.json"}],
+            f"{S}.orders-api.policyFiles[0]",
+            "cannot be read",
+        ),
+        (
+            ["eks-irsa:cluster", "nodeGroups", "general", "imdsHopLimit"],
+            2,
+            "eks-irsa:cluster.nodeGroups.general.imdsHopLimit",
+            "borrow the node role",
+        ),
+        (
+            ["eks-irsa:cluster", "endpoint", "publicAccessCidrs"],
+            ["0.0.0.0/0"],
+            "eks-irsa:cluster.endpoint.publicAccessCidrs",
+            "whole internet",
+        ),
+        (["eks-irsa:cluster", "name"], "acme dev", "eks-irsa:cluster.name", "not an EKS cluster name"),
+        (["eks-irsa:cluster", "tpyo"], 1, "eks-irsa:cluster", "are not known fields"),
+        (["aws:allowedAccountIds"], ["1234"], "aws:allowedAccountIds.0", "fails the schema"),
+        (["aws:region"], "mars-north-1", "aws:region", "not a region of any AWS partition"),
+    ],
+)
+def test_bad_input_names_field_and_rule(dev_config, path, value, field, rule):
+    _set(dev_config, path, value)
+    problems = _problems(dev_config)
+    matching = [p for p in problems if p.field == field and rule in p.rule]
+    assert matching, f"no problem on {field} with {rule!r}; got {[(p.field, p.rule) for p in problems]}"
+    if value is not _DELETE and path[-1] not in ("namespce", "tpyo"):
+        items = value if isinstance(value, list) else [value]
+        needles = [str(v) for item in items for v in (item.values() if isinstance(item, dict) else [item])]
+        assert any(p.value == value or any(n in str(p.value) for n in needles) for p in matching)
+
+
+def test_two_services_on_one_service_account_are_refused(dev_config):
+    dev_config[S]["orders-api"]["serviceAccount"] = "log-shipper"
+    dev_config[S]["orders-api"]["namespace"] = "observability"
+    problems = _problems(dev_config)
+    assert [(p.field, p.value) for p in problems] == [
+        (f"{S}.orders-api.serviceAccount", "observability/log-shipper"),
+        (f"{S}.orders-api.roleName", "acme-dev-observability-log-shipper"),
+    ]
+
+
+def test_role_names_clash_case_insensitively(dev_config):
+    dev_config[S]["orders-api"]["roleName"] = "ACME-DEV-OBSERVABILITY-LOG-SHIPPER"
+    assert [p.field for p in _problems(dev_config)] == [f"{S}.orders-api.roleName"]
+
+
+def test_the_vpc_cni_service_account_is_taken(dev_config):
+    dev_config[S]["cni"] = {
+        "namespace": "kube-system",
+        "serviceAccount": "aws-node",
+        "managedPolicyArns": ["arn:aws:iam::aws:policy/x"],
+    }
+    assert "vpc-cni" in _problems(dev_config)[0].rule
+
+
+def test_every_problem_is_reported_at_once(dev_config):
+    dev_config[S]["orders-api"]["namespace"] = "Orders"
+    dev_config[S]["log-shipper"]["maxSessionDuration"] = 1
+    error_fields = {p.field for p in _problems(dev_config)}
+    assert error_fields == {f"{S}.orders-api.namespace", f"{S}.log-shipper.maxSessionDuration"}
+
+
+def test_error_message_names_field_value_rule_source_and_fix(dev_config):
+    dev_config[S]["orders-api"]["namespace"] = "Orders"
+    with pytest.raises(IrsaConfigError) as caught:
+        load_settings(dev_config, ROOT)
+    assert str(caught.value) == (
+        f"{S}.orders-api.namespace: 'Orders' is not a DNS-1123 label (lower-case letters, digits and '-', "
+        "starting and ending alphanumeric) (rule: Kubernetes docs, 'Object Names and IDs'). Fix: use lower case "
+        "and '-' only"
+    )
+
+
+def test_partition_follows_the_region(dev_config):
+    dev_config["aws:region"] = "cn-north-1"
+    settings = load_settings(dev_config, ROOT)
+    assert settings.partition == "aws-cn"
+    arns = [r for s in settings.services for st in s.statements for r in st.resources if r.startswith("arn:")]
+    arns += [a for s in settings.services for a in s.managed_policy_arns]
+    assert arns and all(a.startswith("arn:aws-cn:") for a in arns)
