@@ -1,0 +1,200 @@
+"""IrsaRole under the mock monitor: exact children, wiring, and the classic IRSA faults.
+
+What mocks cannot prove: that IAM accepts the documents, that the webhook mutates pods, that the
+ServiceAccount reaches a real cluster. ``tests/test_verify.py`` exercises the trust and permissions
+against an emulator; nothing here talks to AWS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pulumi
+import pytest
+
+from components.errors import IrsaConfigError
+from components.irsa import IrsaRole, IrsaRoleArgs
+from components.policy import PolicyStatement
+from components.testing import EksIrsaMocks, run_program
+
+ACCOUNT = "111122223333"
+ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+PROVIDER_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
+READ_TABLE = PolicyStatement(("dynamodb:GetItem",), (f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders",))
+
+
+def _run(build, region: str = "us-west-2"):
+    return run_program(build, {}, "test", mocks=EksIrsaMocks(account_id=ACCOUNT, region=region))
+
+
+def _provider() -> pulumi.ProviderResource:
+    import pulumi_kubernetes as k8s
+
+    return k8s.Provider("cluster-k8s", kubeconfig="{}")
+
+
+def _args(**overrides) -> IrsaRoleArgs:
+    base = dict(
+        oidc_provider_arn=pulumi.Output.from_input(PROVIDER_ARN),
+        oidc_issuer=pulumi.Output.from_input(f"https://{ISSUER}/"),
+        cluster_name="acme-dev",
+        namespace="orders",
+        statements=[READ_TABLE],
+    )
+    base.update(overrides)
+    return IrsaRoleArgs(**base)
+
+
+def _by_type(run) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for r in run.registrations:
+        out.setdefault(r.type, []).append(r)
+    return out
+
+
+def test_children_are_exactly_role_inline_policy_and_service_account():
+    run = _run(lambda: IrsaRole("orders-api", _args(kubernetes_provider=_provider())))
+    children = sorted((r.type, r.name) for r in run.registrations if r.parent == "orders-api")
+    assert children == [
+        ("aws:iam/role:Role", "orders-api-role"),
+        ("aws:iam/rolePolicy:RolePolicy", "orders-api-permissions"),
+        ("kubernetes:core/v1:ServiceAccount", "orders-api-sa"),
+    ]
+    assert run.invokes == ()
+
+
+def test_trust_policy_is_resolved_json_from_outputs_never_output_text():
+    """Faults: an Output formatted into the policy text; json.dumps on an Output."""
+    run = _run(lambda: IrsaRole("orders-api", _args(kubernetes_provider=_provider())))
+    role = _by_type(run)["aws:iam/role:Role"][0]
+    text = role.inputs["assumeRolePolicy"]
+    assert "Output" not in text and "<pulumi" not in text
+    statement = json.loads(text)["Statement"]
+    assert len(statement) == 1
+    assert statement[0]["Principal"] == {"Federated": PROVIDER_ARN}
+    assert statement[0]["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert statement[0]["Condition"] == {
+        "StringEquals": {
+            f"{ISSUER}:sub": "system:serviceaccount:orders:orders-api",
+            f"{ISSUER}:aud": "sts.amazonaws.com",
+        }
+    }
+
+
+def test_service_account_has_exact_name_annotation_and_explicit_provider():
+    """Faults: auto-name suffix; misspelled annotation key; ServiceAccount without the cluster's provider."""
+    run = _run(lambda: IrsaRole("orders-api", _args(kubernetes_provider=_provider())))
+    sa = _by_type(run)["kubernetes:core/v1:ServiceAccount"][0]
+    role = _by_type(run)["aws:iam/role:Role"][0]
+    assert sa.inputs["metadata"]["name"] == "orders-api"
+    assert sa.inputs["metadata"]["namespace"] == "orders"
+    assert sa.inputs["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": role.outputs["arn"]}
+    assert role.outputs["arn"] == f"arn:aws:iam::{ACCOUNT}:role/acme-dev-orders-orders-api"
+    assert sa.provider == "cluster-k8s"
+    assert sa.inputs["automountServiceAccountToken"] is False
+
+
+def test_service_account_without_the_cluster_provider_is_refused_before_registering():
+    calls = []
+
+    def build():
+        with pytest.raises(IrsaConfigError, match="kubernetes_provider: None is missing"):
+            IrsaRole("orders-api", _args())
+        calls.append(True)
+
+    run = _run(build)
+    assert calls == [True]
+    assert run.registrations == ()
+
+
+def test_role_only_mode_registers_no_service_account():
+    run = _run(lambda: IrsaRole("ebs", _args(namespace="kube-system", create_service_account=False)))
+    assert "kubernetes:core/v1:ServiceAccount" not in _by_type(run)
+
+
+def test_managed_arns_are_attachments_keyed_by_hash_not_index():
+    arns = ["arn:aws:iam::aws:policy/B", "arn:aws:iam::aws:policy/A"]
+    run = _run(lambda: IrsaRole("x", _args(statements=[], managed_policy_arns=arns, create_service_account=False)))
+    attachments = _by_type(run)["aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
+    assert sorted(a.inputs["policyArn"] for a in attachments) == sorted(arns)
+    assert {a.name for a in attachments} == {f"x-attach-{hashlib.sha256(arn.encode()).hexdigest()[:8]}" for arn in arns}
+    again = _run(
+        lambda: IrsaRole("x", _args(statements=[], managed_policy_arns=arns[::-1], create_service_account=False))
+    )
+    assert sorted(a.name for a in attachments) == sorted(
+        a.name for a in _by_type(again)["aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
+    )
+
+
+def test_tags_say_who_the_role_belongs_to():
+    run = _run(lambda: IrsaRole("orders-api", _args(kubernetes_provider=_provider(), tags={"team": "orders"})))
+    assert _by_type(run)["aws:iam/role:Role"][0].inputs["tags"] == {
+        "team": "orders",
+        "eks-irsa/cluster": "acme-dev",
+        "eks-irsa/namespace": "orders",
+        "eks-irsa/service-account": "orders-api",
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"namespace": "Orders"}, "orders-api.namespace"),
+        ({"service_account": "a*"}, "orders-api.serviceAccount"),
+        ({"audience": ""}, "orders-api.audience"),
+        ({"role_name": "x" * 65}, "orders-api.role_name"),
+        ({"max_session_duration": 60}, "orders-api.max_session_duration"),
+        ({"oidc_issuer": "http://issuer/"}, "orders-api.oidc_issuer"),
+        ({"oidc_provider_arn": "arn:aws:iam::1:role/x"}, "orders-api.oidc_provider_arn"),
+        ({"statements": [PolicyStatement((), ("*",))]}, "orders-api.statements[0].actions"),
+        ({"tags": {"eks-irsa/cluster": "spoof"}}, "orders-api.tags"),
+    ],
+)
+def test_bad_component_input_registers_nothing(overrides, field):
+    raised = []
+
+    def build():
+        with pytest.raises(IrsaConfigError) as caught:
+            IrsaRole("orders-api", _args(create_service_account=False, **overrides))
+        raised.extend(p.field for p in caught.value.problems)
+
+    run = _run(build)
+    assert field in raised
+    assert run.registrations == ()
+
+
+def test_partition_comes_from_the_provider_arn_not_a_hard_coded_aws():
+    cn_issuer = "oidc.eks.cn-north-1.amazonaws.com.cn/id/EXAMPLE"
+    cn_provider = f"arn:aws-cn:iam::{ACCOUNT}:oidc-provider/{cn_issuer}"
+
+    def build():
+        with pytest.raises(IrsaConfigError, match="partition 'aws-cn'"):
+            IrsaRole(
+                "x",
+                _args(
+                    oidc_provider_arn=cn_provider,
+                    oidc_issuer=cn_issuer,
+                    create_service_account=False,
+                    managed_policy_arns=["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+                ),
+            )
+        IrsaRole("y", _args(oidc_provider_arn=cn_provider, oidc_issuer=cn_issuer, create_service_account=False))
+
+    run = _run(build, region="cn-north-1")
+    role = _by_type(run)["aws:iam/role:Role"][0]
+    assert role.outputs["arn"].startswith("arn:aws-cn:iam::")
+    assert json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"]["Federated"] == cn_provider
+
+
+def test_role_arn_output_waits_for_the_permissions():
+    seen = {}
+
+    def build():
+        role = IrsaRole("orders-api", _args(create_service_account=False))
+        role.role_arn.apply(lambda arn: seen.setdefault("arn", arn))
+        pulumi.Output.all(role.role_arn_hash, role.service_account_name).apply(lambda v: seen.setdefault("v", v))
+
+    _run(build)
+    assert seen["arn"] == f"arn:aws:iam::{ACCOUNT}:role/acme-dev-orders-orders-api"
+    assert len(seen["v"][0]) == 8 and seen["v"][1] == "orders-api"
