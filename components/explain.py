@@ -1,0 +1,435 @@
+"""``python -m components.explain``: why would STS refuse this token for this role?
+
+Reads a projected service-account token (a JWT) and a role trust policy, and prints ALLOWED or
+DENIED with every failing part and its usual cause in the field. Offline: nothing is sent to AWS,
+and the token's signature is not checked (STS checks it against the issuer's JWKS).
+
+Usage::
+
+    python -m components.explain --token token.jwt --policy trust-policy.json [--provider-arn ARN]
+    python -m components.explain --token token.jwt --stack dev --service orders-api [--build-dir build]
+
+Exit codes: 0 allowed, 1 denied, 2 bad input (unreadable file, malformed token or policy).
+
+Which IAM OIDC provider does the token's ``iss`` map to? ``--provider-arn`` says so outright; else
+the ARN is built from ``iss`` and the account of the role (``--role-arn``, or ``roleArn`` in the
+stack's ``service.json``), else of the policy's ``Principal.Federated``. Only the first two can reveal
+a trust policy that names the provider of another account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import jwt
+
+from components.errors import IrsaConfigError
+from components.evaluate import Cause, Decision, Finding, WebIdentityRequest, evaluate_web_identity
+from components.trust import check_provider_arn, normalize_issuer
+
+EXIT_ALLOWED = 0
+EXIT_DENIED = 1
+EXIT_BAD_INPUT = 2
+
+CLOCK_SKEW_SECONDS = 300
+"""IAM accepts an OIDC token up to five minutes past its ``exp`` for clock skew (IAM User Guide,
+'OIDC federation', note on the ``exp`` claim)."""
+
+SERVICE_KEYS = ("roleArn", "roleName", "namespace", "serviceAccount", "audience", "oidcProviderArn", "oidcIssuer")
+"""Keys ``make plan`` writes to ``build/<stack>/services/<service>/service.json``."""
+
+_ROLE_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/.+$")
+_PROVIDER_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider/(.+)$")
+
+USUAL_CAUSES: Mapping[Cause, str] = {
+    Cause.ISSUER_MISMATCH: (
+        "the token comes from another cluster than the role trusts, or a condition key was written with "
+        "https:// (IAM keys are <host/path>:sub); compare the token's iss with the cluster's OIDC issuer "
+        "(aws eks describe-cluster --query cluster.identity.oidc.issuer)"
+    ),
+    Cause.WRONG_SUBJECT: (
+        "the pod runs in another namespace or under another service account than the role trusts; check the "
+        "pod's namespace and spec.serviceAccountName against the service's entry in the catalog"
+    ),
+    Cause.WRONG_AUDIENCE: (
+        "the token was requested for another audience: the eks.amazonaws.com/audience annotation on the "
+        "service account and the role's audience must agree (default sts.amazonaws.com)"
+    ),
+    Cause.PROVIDER_OTHER_ACCOUNT: (
+        "the trust policy names the cluster's IAM OIDC provider in another account; create the provider for "
+        "this issuer in the role's account and trust that one"
+    ),
+    Cause.WILDCARD_UNDER_STRINGEQUALS: (
+        "a pattern was written under StringEquals, which compares literally; use StringLike (in this package: "
+        "opt in to wildcard service accounts in the catalog)"
+    ),
+    Cause.EXPIRED_TOKEN: (
+        "the token file was copied out of the pod some time ago; the kubelet refreshes it inside the pod, so "
+        "copy a fresh one from /var/run/secrets/eks.amazonaws.com/serviceaccount/token"
+    ),
+    Cause.TOKEN_NOT_YET_VALID: "the clock of this machine or of the cluster is off; compare it with the token's nbf",
+    Cause.EXPLICIT_DENY: "a Deny statement applies, and a Deny wins over every Allow; remove or narrow it",
+    Cause.NO_MATCHING_STATEMENT: "IAM allows only what an Allow statement covers",
+    Cause.PRINCIPAL_NOT_FEDERATED: (
+        "the statement trusts an AWS account or service, not the cluster's OIDC provider; IRSA needs "
+        'Principal {"Federated": "<provider ARN>"}'
+    ),
+    Cause.WRONG_ACTION: "IRSA needs Action sts:AssumeRoleWithWebIdentity (sts:AssumeRole is another call)",
+    Cause.OTHER_CONDITION: "a condition on another key does not hold; compare it with the token's claims",
+}
+"""What usually lies behind each cause, printed under the finding."""
+
+
+class BadInput(Exception):
+    """Input ``explain`` cannot work with; printed as one line, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """The claims of a projected service-account token that IAM reads.
+
+    Attributes:
+        issuer: ``iss`` as written (with ``https://``).
+        subject: ``sub``, or ``None``.
+        audiences: ``aud`` as a tuple (a JWT ``aud`` is a string or a list; RFC 7519, 4.1.3).
+        amr: ``amr`` as a tuple; empty when absent.
+        expires: ``exp``, seconds since the epoch.
+        not_before: ``nbf``, seconds since the epoch, or ``None``.
+        pod: the pod name from the ``kubernetes.io`` claim, if any.
+        algorithm: the header's ``alg``.
+    """
+
+    issuer: str
+    subject: str | None
+    audiences: tuple[str, ...]
+    amr: tuple[str, ...]
+    expires: float
+    not_before: float | None
+    pod: str | None
+    algorithm: str | None
+
+
+def read_token(text: str) -> Token:
+    """Decode a JWT without verifying its signature and pick the claims IAM reads.
+
+    Raises:
+        BadInput: not a JWT, or ``iss``/``exp``/``aud``/``sub`` of the wrong type, or ``iss``/``exp`` missing.
+    """
+    raw = text.strip()
+    try:
+        header = jwt.get_unverified_header(raw)
+        claims = jwt.decode(raw, options={"verify_signature": False})
+    except jwt.exceptions.PyJWTError as exc:
+        raise BadInput(f"the token is not a JWT ({exc})") from None
+    iss = claims.get("iss")
+    if not isinstance(iss, str) or not iss:
+        raise BadInput("the token has no 'iss' claim; a projected service-account token always carries one")
+    exp = claims.get("exp")
+    if isinstance(exp, bool) or not isinstance(exp, int | float):
+        raise BadInput("the token has no numeric 'exp' claim; a projected service-account token always carries one")
+    nbf = claims.get("nbf")
+    if nbf is not None and (isinstance(nbf, bool) or not isinstance(nbf, int | float)):
+        raise BadInput(f"the token's 'nbf' claim is not a number: {nbf!r}")
+    sub = claims.get("sub")
+    if sub is not None and not isinstance(sub, str):
+        raise BadInput(f"the token's 'sub' claim is not a string: {sub!r}")
+    audiences = _claim_strings(claims, "aud")
+    amr = _claim_strings(claims, "amr")
+    k8s = claims.get("kubernetes.io")
+    pod = k8s.get("pod") if isinstance(k8s, dict) else None
+    pod_name = pod.get("name") if isinstance(pod, dict) and isinstance(pod.get("name"), str) else None
+    return Token(iss, sub, audiences, amr, float(exp), None if nbf is None else float(nbf), pod_name, header.get("alg"))
+
+
+def _claim_strings(claims: Mapping[str, object], name: str) -> tuple[str, ...]:
+    value = claims.get(name)
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise BadInput(f"the token's '{name}' claim is neither a string nor a list of strings: {value!r}")
+
+
+def token_findings(token: Token, now: float) -> list[Finding]:
+    """Expiry checks: ``exp`` more than five minutes past (IAM's allowance), ``nbf`` in the future."""
+    findings = []
+    if now > token.expires + CLOCK_SKEW_SECONDS:
+        findings.append(
+            Finding(
+                Cause.EXPIRED_TOKEN,
+                f"the token expired at {_utc(token.expires)}, {_ago(now - token.expires)} before now ({_utc(now)}); "
+                "IAM allows five minutes of clock skew past exp",
+            )
+        )
+    if token.not_before is not None and now < token.not_before:
+        findings.append(
+            Finding(
+                Cause.TOKEN_NOT_YET_VALID,
+                f"the token is valid only from {_utc(token.not_before)} (nbf), {_ago(token.not_before - now)} after "
+                f"now ({_utc(now)})",
+            )
+        )
+    return findings
+
+
+def _utc(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _ago(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def derive_provider_arn(
+    issuer_host: str, role_arn: str | None, provider_hint: str | None, policy: Mapping[str, object]
+) -> tuple[str, str]:
+    """The IAM OIDC provider ARN the token's issuer maps to, and how it was found.
+
+    ``arn:<partition>:iam::<account>:oidc-provider/<issuer host/path>``, with partition and account
+    from, in order: the role's ARN; ``provider_hint`` (the stack's provider ARN); the policy's
+    ``Principal.Federated`` for this issuer, else the first one.
+
+    Raises:
+        BadInput: none of them names an account.
+    """
+    sources: list[tuple[str | None, str]] = [(role_arn, "the role's account"), (provider_hint, "the stack's provider")]
+    federated = _federated_arns(policy)
+    same = [a for a in federated if (m := _PROVIDER_ARN.match(a)) and m.group(3) == issuer_host]
+    sources += [(a, "the policy's Federated principal") for a in same + federated]
+    for arn, how in sources:
+        match = (_ROLE_ARN.match(arn) or _PROVIDER_ARN.match(arn)) if arn else None
+        if match:
+            partition, account = match.group(1), match.group(2)
+            return f"arn:{partition}:iam::{account}:oidc-provider/{issuer_host}", f"the token's iss and {how}"
+    raise BadInput("cannot tell which account's IAM OIDC provider the token maps to; pass --provider-arn")
+
+
+def _federated_arns(policy: Mapping[str, object]) -> list[str]:
+    statements = policy.get("Statement")
+    items = statements if isinstance(statements, list) else [statements]
+    out: list[str] = []
+    for statement in items:
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        value = principal.get("Federated") if isinstance(principal, dict) else None
+        out += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
+    return out
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [k for k, _ in pairs]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate keys {duplicates}: a JSON parser keeps only one of them")
+    return dict(pairs)
+
+
+def _read_json(path: Path, what: str) -> dict[str, object]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise BadInput(f"{what} {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except ValueError as exc:
+        raise BadInput(f"{what} {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{what} {path} is not a JSON object")
+    return data
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m components.explain",
+        description="Explain why STS would allow or deny AssumeRoleWithWebIdentity for a token and a trust policy. "
+        "Offline; the token's signature is not checked.",
+        epilog="Exit codes: 0 allowed, 1 denied, 2 bad input.",
+    )
+    parser.add_argument("--token", required=True, type=Path, help="file holding the JWT (a projected SA token)")
+    parser.add_argument("--policy", type=Path, help="trust policy JSON file")
+    parser.add_argument("--stack", help="stack name: read build/<stack>/services/<service>/ (written by make plan)")
+    parser.add_argument("--service", help="service name, with --stack")
+    parser.add_argument("--build-dir", type=Path, default=Path("build"), help="build root (default: build)")
+    parser.add_argument(
+        "--role-arn",
+        help="role ARN, whose account holds the provider the token maps to (default: service.json's roleArn; "
+        "without it the policy's own Federated account is assumed, which hides a provider in another account)",
+    )
+    parser.add_argument(
+        "--provider-arn", help="ARN of the IAM OIDC provider the token's iss maps to (default: derived from iss)"
+    )
+    parser.add_argument("--now", type=float, help="seconds since the epoch to check exp/nbf against (default: now)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also print every condition of every statement")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command; returns the exit code (0 allowed, 1 denied, 2 bad input)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (code 0), or argparse printed its usage error (code 2)
+        return EXIT_ALLOWED if not exc.code else EXIT_BAD_INPUT
+    try:
+        return _run(args, out)
+    except BadInput as exc:
+        print(f"error: {_one_line(str(exc))}", file=err)
+        return EXIT_BAD_INPUT
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    if bool(args.policy) == bool(args.stack or args.service):
+        raise BadInput("give either --policy FILE or --stack NAME --service NAME")
+    service: dict[str, object] = {}
+    if args.policy:
+        policy_path = args.policy
+    else:
+        if not (args.stack and args.service):
+            raise BadInput("--stack and --service go together")
+        folder = args.build_dir / args.stack / "services" / args.service
+        policy_path, service_path = folder / "trust-policy.json", folder / "service.json"
+        missing = [p for p in (policy_path, service_path) if not p.is_file()]
+        if missing:
+            raise BadInput(f"{missing[0]} not found; run `make plan STACK={args.stack}` first")
+        service = _read_json(service_path, "service file")
+        absent = [k for k in SERVICE_KEYS if k not in service]
+        if absent:
+            raise BadInput(f"{service_path} lacks {', '.join(absent)}; run `make plan STACK={args.stack}` again")
+
+    try:
+        token_text = args.token.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read token {args.token}: {getattr(exc, 'strerror', None) or exc}") from None
+    token = read_token(token_text)
+    policy = _read_json(policy_path, "trust policy")
+
+    try:
+        issuer_host = normalize_issuer(token.issuer, "token.iss")
+    except IrsaConfigError as exc:
+        raise BadInput(f"the token's iss {token.issuer!r} is not an https issuer ({exc.problems[0].rule})") from None
+    role_arn = args.role_arn or _str(service.get("roleArn"))
+    if args.provider_arn:
+        problems = check_provider_arn("--provider-arn", args.provider_arn)
+        if problems:
+            raise BadInput(str(problems[0]))
+        provider_arn, how = args.provider_arn, "--provider-arn"
+    else:
+        provider_arn, how = derive_provider_arn(issuer_host, role_arn, _str(service.get("oidcProviderArn")), policy)
+    request = WebIdentityRequest(provider_arn, token.issuer, token.subject, token.audiences, token.amr)
+    try:
+        decision = evaluate_web_identity(policy, request)
+    except IrsaConfigError as exc:
+        raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
+
+    now = time.time() if args.now is None else args.now
+    expiry = token_findings(token, now)
+    allowed = decision.allowed and not expiry
+    _report(out, token, now, provider_arn, how, policy_path, service, decision, expiry, allowed, args.verbose)
+    return EXIT_ALLOWED if allowed else EXIT_DENIED
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _report(
+    out: TextIO,
+    token: Token,
+    now: float,
+    provider_arn: str,
+    how: str,
+    policy_path: Path,
+    service: Mapping[str, object],
+    decision: Decision,
+    expiry: list[Finding],
+    allowed: bool,
+    verbose: bool,
+) -> None:
+    def line(text: str = "") -> None:
+        print(text, file=out)
+
+    line("Token (signature NOT checked here; STS checks it against the issuer's JWKS, found via")
+    line(f"       {token.issuer.rstrip('/')}/.well-known/openid-configuration)")
+    line(f"  iss  {token.issuer}")
+    line(f"  sub  {token.subject if token.subject is not None else '(none)'}")
+    line(f"  aud  {', '.join(token.audiences) or '(none)'}")
+    if token.amr:
+        line(f"  amr  {', '.join(token.amr)}")
+    left = token.expires - now
+    state = f"valid for {_ago(left)} more" if left > 0 else f"expired {_ago(-left)} ago"
+    line(f"  exp  {_utc(token.expires)} ({state})")
+    if token.pod:
+        line(f"  pod  {token.pod}")
+    line(f"Provider: {provider_arn} (from {how})")
+    if service:
+        line(f"Role: {service.get('roleArn')} ({service.get('namespace')}/{service.get('serviceAccount')})")
+        trusted_issuer = _str(service.get("oidcIssuer"))
+        if trusted_issuer and _host(trusted_issuer) != _host(token.issuer):
+            theirs, mine = _host(trusted_issuer), _host(token.issuer)
+            line(f"Note: the stack's cluster issuer is {theirs}; this token comes from {mine}")
+    line(f"Policy: {policy_path}")
+    for note in decision.notes:
+        line(f"Note: {note}")
+    if len(token.audiences) > 1:
+        line(f"Note: the token has {len(token.audiences)} audiences; all go into the request's :aud key")
+    if -CLOCK_SKEW_SECONDS <= left <= 0:
+        line("Note: the token is past exp but within IAM's five minutes of clock skew")
+    if verbose:
+        line()
+        for statement in decision.statements:
+            verdict = "applies" if statement.applies else "does not apply"
+            line(f"{statement.label}, {statement.effect}: {verdict}")
+            line(f"  principal {'matches' if statement.principal_matched else 'does not match'}")
+            line(f"  action {'matches' if statement.action_matched else 'does not match'}")
+            for condition in statement.conditions:
+                line(f"  [{'ok' if condition.passed else 'FAIL'}] {condition.detail}")
+    line()
+    if allowed:
+        line(f"ALLOWED: {decision.reasons[0]}")
+        return
+    line("DENIED")
+    for finding in [*expiry, *decision.findings]:
+        if finding.cause is Cause.NO_MATCHING_STATEMENT:
+            line(f"  - {finding.reason}")
+            continue
+        where = (
+            f"statement {finding.statement}: " if finding.statement is not None and len(decision.statements) > 1 else ""
+        )
+        line(f"  - [{finding.cause}] {where}{finding.reason}")
+        line(f"      usual cause: {USUAL_CAUSES[finding.cause]}")
+    if decision.allowed and expiry:
+        line("  (the trust policy itself would allow this token)")
+
+
+def _host(issuer: str) -> str:
+    value = issuer.strip()
+    if value.lower().startswith("https://"):
+        value = value[len("https://") :]
+    return value.rstrip("/")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
