@@ -30,5 +30,16 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+explain: $(VENV)/.installed
+	@test -n "$(SERVICE)" -a -n "$(TOKEN)" || { echo "usage: make explain STACK=dev SERVICE=orders-api TOKEN=path/to/token"; exit 2; }
+	@$(BIN)/python -m tools.plan --stack $(STACK) --quiet >/dev/null
+	$(BIN)/python -m components.explain --stack $(STACK) --service $(SERVICE) --token $(TOKEN)
+
+verify: $(VENV)/.installed
+	$(BIN)/python -m tools.verify --stack $(STACK)
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m tools.bench
+
 clean:
 	rm -rf build
