@@ -1,0 +1,453 @@
+"""Tests of the permissions-policy lint (components.lint): each rule fails and passes once, the
+placeholders of published policies, the command line, and a run over every fixture policy.
+
+Expected findings come from the IAM rules and from reading the inputs (Service Authorization
+Reference: which resource types an action takes), not from earlier output of the lint. Messages are
+checked for the action and resource they must name, not word for word.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import parliament
+import pytest
+import yaml
+
+from components.errors import IrsaConfigError
+from components.lint import (
+    SEVERITY,
+    SUPERSEDED,
+    Finding,
+    Severity,
+    StatementRef,
+    has_errors,
+    lint_document,
+    lint_statements,
+    main,
+    supports_resource_level_permissions,
+)
+from components.policy import Effect, PolicyStatement
+
+SERVICE = "orders-api"
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+ROOT = Path(__file__).resolve().parents[1]
+POLICIES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "policies"
+
+
+def statement(*actions: str, resources: tuple[str, ...], **kwargs: object) -> PolicyStatement:
+    return PolicyStatement(actions=actions, resources=resources, **kwargs)  # type: ignore[arg-type]
+
+
+def document(*statements: dict[str, object]) -> dict[str, object]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def keys(findings: list[Finding]) -> list[tuple[str, StatementRef, Severity, str]]:
+    """Everything about each finding except its wording."""
+    return [(f.service, f.statement, f.severity, f.code) for f in findings]
+
+
+def ref(index: int | None, *actions: str, sid: str | None = None) -> StatementRef:
+    return StatementRef(index, sid, actions)
+
+
+# ---------------------------------------------------------------------------------------------
+# Resource types: RESOURCE_MISMATCH and IRSA_RESOURCE_TYPE_MISSING
+
+
+def test_list_bucket_on_an_object_arn_is_a_resource_mismatch() -> None:
+    findings = lint_statements(SERVICE, [statement("s3:ListBucket", resources=("arn:aws:s3:::b/*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "s3:ListBucket"), ERROR, "RESOURCE_MISMATCH")]
+    assert "s3:ListBucket" in findings[0].message and "arn:aws:s3:::b/*" in findings[0].message
+
+
+def test_list_bucket_on_the_bucket_arn_passes() -> None:
+    assert lint_statements(SERVICE, [statement("s3:ListBucket", resources=("arn:aws:s3:::b",))]) == []
+
+
+def test_action_without_resource_types_on_an_arn_is_a_resource_mismatch() -> None:
+    # ec2:DescribeInstances takes no resource type: only "*" grants it.
+    arn = "arn:aws:ec2:us-east-1:123456789012:instance/*"
+    findings = lint_statements(SERVICE, [statement("ec2:DescribeInstances", resources=(arn,))])
+    assert keys(findings) == [(SERVICE, ref(0, "ec2:DescribeInstances"), ERROR, "RESOURCE_MISMATCH")]
+    assert arn in findings[0].message
+
+
+def test_required_resource_type_missing_from_the_whole_policy_is_a_warning() -> None:
+    # ec2:CreateSnapshot needs a volume and a snapshot; only the volume is granted.
+    findings = lint_statements(SERVICE, [statement("ec2:CreateSnapshot", resources=("arn:aws:ec2:*:*:volume/*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "ec2:CreateSnapshot"), WARNING, "IRSA_RESOURCE_TYPE_MISSING")]
+    assert "snapshot" in findings[0].message
+
+
+def test_required_resource_types_split_over_two_statements_pass() -> None:
+    # IAM authorizes each resource of a request on its own, so the split grants both.
+    statements = [
+        statement("ec2:CreateSnapshot", resources=("arn:aws:ec2:*:*:volume/*",)),
+        statement("ec2:CreateSnapshot", resources=("arn:aws:ec2:*::snapshot/*",)),
+    ]
+    assert lint_statements(SERVICE, statements) == []
+
+
+def test_empty_account_of_an_aws_owned_resource_matches_its_type() -> None:
+    # Public SSM parameters have no account in their ARN; parliament alone reports a mismatch here.
+    public = "arn:aws:ssm:us-east-1::parameter/aws/service/eks/*"
+    assert lint_statements(SERVICE, [statement("ssm:GetParameter", resources=(public,))]) == []
+    findings = lint_statements(SERVICE, [statement("ssm:GetParameter", resources=("arn:aws:s3:::b",))])
+    assert keys(findings) == [(SERVICE, ref(0, "ssm:GetParameter"), ERROR, "RESOURCE_MISMATCH")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Own rules: IRSA_ALL_ACTIONS, IRSA_SERVICE_WILDCARD, IRSA_RESOURCE_STAR
+
+
+def test_star_action_is_an_error() -> None:
+    findings = lint_statements(SERVICE, [statement("*", resources=("*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "*"), ERROR, "IRSA_ALL_ACTIONS")]
+
+
+def test_star_action_in_a_deny_passes() -> None:
+    assert lint_statements(SERVICE, [statement("*", resources=("*",), effect=Effect.DENY)]) == []
+
+
+def test_not_action_in_an_allow_is_an_error_and_in_a_deny_passes() -> None:
+    allow = {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}
+    assert keys(lint_document(SERVICE, document(allow))) == [(SERVICE, ref(0, "iam:*"), ERROR, "IRSA_ALL_ACTIONS")]
+    assert lint_document(SERVICE, document({**allow, "Effect": "Deny"})) == []
+
+
+def test_service_wildcard_is_an_error() -> None:
+    findings = lint_statements(SERVICE, [statement("s3:*", resources=("arn:aws:s3:::b", "arn:aws:s3:::b/*"))])
+    assert keys(findings) == [(SERVICE, ref(0, "s3:*"), ERROR, "IRSA_SERVICE_WILDCARD")]
+    assert "s3:*" in findings[0].message
+
+
+def test_listed_service_actions_and_a_denied_service_wildcard_pass() -> None:
+    statements = [
+        statement("s3:GetObject", "s3:PutObject", resources=("arn:aws:s3:::b/*",)),
+        statement("s3:*", resources=("arn:aws:s3:::other", "arn:aws:s3:::other/*"), effect=Effect.DENY),
+    ]
+    assert lint_statements(SERVICE, statements) == []
+
+
+def test_resource_star_passes_for_an_action_without_resource_level_permissions() -> None:
+    assert lint_statements(SERVICE, [statement("ec2:DescribeInstances", resources=("*",))]) == []
+
+
+def test_resource_star_fails_for_an_action_with_resource_level_permissions() -> None:
+    findings = lint_statements(SERVICE, [statement("s3:GetObject", resources=("*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "s3:GetObject"), ERROR, "IRSA_RESOURCE_STAR")]
+    assert "s3:GetObject" in findings[0].message and "object" in findings[0].message
+
+
+def test_resource_star_passes_with_a_justification_but_not_a_blank_one() -> None:
+    why = "objects are named by the tenant at run time"
+    assert lint_statements(SERVICE, [statement("s3:GetObject", resources=("*",), justification=why)]) == []
+    blank = lint_statements(SERVICE, [statement("s3:GetObject", resources=("*",), justification="  ")])
+    assert keys(blank) == [(SERVICE, ref(0, "s3:GetObject"), ERROR, "IRSA_RESOURCE_STAR")]
+
+
+def test_resource_star_names_only_the_actions_that_take_a_resource_type() -> None:
+    findings = lint_statements(SERVICE, [statement("ec2:DescribeInstances", "eks:DescribeNodegroup", resources=("*",))])
+    assert keys(findings) == [
+        (SERVICE, ref(0, "ec2:DescribeInstances", "eks:DescribeNodegroup"), ERROR, "IRSA_RESOURCE_STAR")
+    ]
+    assert "eks:DescribeNodegroup (nodegroup)" in findings[0].message
+    assert "ec2:DescribeInstances" not in findings[0].message
+
+
+def test_resource_star_in_a_deny_passes() -> None:
+    assert lint_statements(SERVICE, [statement("s3:DeleteObject", resources=("*",), effect=Effect.DENY)]) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Unknown actions and prefixes, malformed statements
+
+
+def test_unknown_action_is_an_error_with_a_suggestion() -> None:
+    findings = lint_statements(SERVICE, [statement("s3:GetObjekt", resources=("arn:aws:s3:::b/*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "s3:GetObjekt"), ERROR, "UNKNOWN_ACTION")]
+    assert "did you mean s3:GetObject?" in findings[0].message
+
+
+def test_known_action_passes() -> None:
+    assert lint_statements(SERVICE, [statement("s3:GetObject", resources=("arn:aws:s3:::b/*",))]) == []
+
+
+def test_unknown_prefix_is_an_error() -> None:
+    findings = lint_statements(SERVICE, [statement("foo:Bar", resources=("*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "foo:Bar"), ERROR, "UNKNOWN_PREFIX")]
+    assert "foo" in findings[0].message
+
+
+def test_unknown_action_does_not_hide_the_rest_of_its_statement() -> None:
+    # Parliament alone stops at the unknown action; s3:ListBucket on an object ARN must still be found.
+    findings = lint_statements(SERVICE, [statement("s3:GetObjekt", "s3:ListBucket", resources=("arn:aws:s3:::b/*",))])
+    both = ref(0, "s3:GetObjekt", "s3:ListBucket")
+    assert keys(findings) == [(SERVICE, both, ERROR, "RESOURCE_MISMATCH"), (SERVICE, both, ERROR, "UNKNOWN_ACTION")]
+
+
+@pytest.mark.parametrize(
+    ("item", "actions"),
+    [
+        ({"Effect": "Allow", "Action": "s3GetObject", "Resource": "*"}, ("s3GetObject",)),
+        ({"Effect": "Allow", "Action": "s3:GetObject", "Resource": []}, ("s3:GetObject",)),
+        ({"Effect": "Allow", "Action": [], "Resource": "*"}, ()),
+        ({"Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}, ("s3:GetObject",)),
+        ({"Effect": "Allow", "Action": "s3:GetObject"}, ("s3:GetObject",)),
+        (
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+            ("s3:GetObject",),
+        ),
+        (
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": "x"},
+            ("s3:GetObject",),
+        ),
+    ],
+    ids=["no-colon", "empty-resource", "empty-action", "no-effect", "no-resource", "principal", "condition-string"],
+)
+def test_malformed_statement_is_an_error(item: dict[str, object], actions: tuple[str, ...]) -> None:
+    assert keys(lint_document(SERVICE, document(item))) == [(SERVICE, ref(0, *actions), ERROR, "MALFORMED")]
+
+
+def test_statement_that_is_not_an_object_is_malformed_and_the_next_one_is_still_checked() -> None:
+    findings = lint_document(SERVICE, document("s3:GetObject", {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}))  # type: ignore[arg-type]
+    assert keys(findings) == [
+        (SERVICE, ref(0), ERROR, "MALFORMED"),
+        (SERVICE, ref(1, "s3:*"), ERROR, "IRSA_SERVICE_WILDCARD"),
+    ]
+
+
+def test_well_formed_document_with_a_numeric_condition_value_passes() -> None:
+    # Parliament alone crashes on a number here; the lint passes it on as a string.
+    item = {
+        "Effect": "Allow",
+        "Action": "s3:ListBucket",
+        "Resource": "arn:aws:s3:::b",
+        "Condition": {"NumericLessThanEquals": {"s3:max-keys": 10}},
+    }
+    assert lint_document(SERVICE, document(item)) == []
+
+
+def test_duplicate_sid_is_an_error_on_the_second_statement() -> None:
+    statements = [
+        statement("s3:GetObject", resources=("arn:aws:s3:::b/*",), sid="Read"),
+        statement("s3:PutObject", resources=("arn:aws:s3:::b/*",), sid="Read"),
+    ]
+    findings = lint_statements(SERVICE, statements)
+    assert keys(findings) == [(SERVICE, ref(1, "s3:PutObject", sid="Read"), ERROR, "DUPLICATE_SID")]
+    statements[1] = statement("s3:PutObject", resources=("arn:aws:s3:::b/*",), sid="Write")
+    assert lint_statements(SERVICE, statements) == []
+
+
+def test_statement_index_follows_the_order_given() -> None:
+    statements = [
+        statement("s3:PutObject", resources=("arn:aws:s3:::b/*",)),
+        statement("s3:GetObject", resources=("*",)),
+    ]
+    assert keys(lint_statements(SERVICE, statements)) == [
+        (SERVICE, ref(1, "s3:GetObject"), ERROR, "IRSA_RESOURCE_STAR")
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Placeholders of published policies
+
+
+def test_placeholders_in_an_arn_are_linted_with_example_values_and_reported() -> None:
+    arn = "arn:${AWS::Partition}:eks:${AWS::Region}:${AWS::AccountId}:cluster/${ClusterName}"
+    findings = lint_document(SERVICE, document({"Effect": "Allow", "Action": "eks:DescribeCluster", "Resource": arn}))
+    assert keys(findings) == [(SERVICE, ref(0, "eks:DescribeCluster"), WARNING, "IRSA_PLACEHOLDER")]
+    assert arn in findings[0].message
+    assert "arn:aws:eks:us-east-1:123456789012:cluster/example" in findings[0].message
+
+
+def test_placeholder_bucket_still_gets_its_resource_type_checked() -> None:
+    # ${BUCKET}/* is an object ARN whatever the bucket: ListBucket on it is still a mismatch.
+    item = {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::${BUCKET}/*"}
+    assert keys(lint_document(SERVICE, document(item))) == [
+        (SERVICE, ref(0, "s3:ListBucket"), WARNING, "IRSA_PLACEHOLDER"),
+        (SERVICE, ref(0, "s3:ListBucket"), ERROR, "RESOURCE_MISMATCH"),
+    ]
+
+
+def test_whole_arn_placeholder_is_linted_as_the_type_its_actions_need() -> None:
+    item = {"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage"], "Resource": "${Queue.Arn}"}
+    findings = lint_document(SERVICE, document(item))
+    assert keys(findings) == [(SERVICE, ref(0, "sqs:ReceiveMessage", "sqs:DeleteMessage"), WARNING, "IRSA_PLACEHOLDER")]
+    assert "${Queue.Arn}" in findings[0].message and "arn:aws:sqs:us-east-1:123456789012:" in findings[0].message
+
+
+def test_iam_policy_variables_are_not_placeholders() -> None:
+    item = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/home/${aws:username}/*"}
+    assert lint_document(SERVICE, document(item)) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# API edges, severity table, determinism
+
+
+def test_bad_arguments_raise_irsa_config_error() -> None:
+    with pytest.raises(IrsaConfigError, match="service"):
+        lint_statements(" ", [statement("s3:GetObject", resources=("arn:aws:s3:::b/*",))])
+    with pytest.raises(IrsaConfigError, match="not an IAM policy document"):
+        lint_document(SERVICE, ["not", "a", "policy"])  # type: ignore[arg-type]
+
+
+def test_no_statements_no_findings_but_an_empty_document_is_malformed() -> None:
+    assert lint_statements(SERVICE, []) == []
+    assert keys(lint_document(SERVICE, document())) == [(SERVICE, ref(None), ERROR, "MALFORMED")]
+
+
+def test_every_parliament_code_has_a_severity_or_is_superseded() -> None:
+    # Fails when a parliament upgrade brings a code nobody has decided on.
+    community = Path(parliament.__file__).parent / "community_auditors" / "config_override.yaml"
+    codes = set(parliament.config) | set(yaml.safe_load(community.read_text()))
+    assert codes - set(SEVERITY) - SUPERSEDED == set()
+    assert SUPERSEDED.isdisjoint(SEVERITY)
+
+
+def test_supports_resource_level_permissions() -> None:
+    assert supports_resource_level_permissions("s3:GetObject")
+    assert not supports_resource_level_permissions("ec2:DescribeInstances")
+    assert supports_resource_level_permissions("s3:Get*")
+    with pytest.raises(IrsaConfigError, match="s3:GetObjekt"):
+        supports_resource_level_permissions("s3:GetObjekt")
+
+
+def test_same_input_gives_the_same_output_under_any_hash_seed(tmp_path: Path) -> None:
+    # Parliament's community auditors collect actions in a set; the lint must not show that order.
+    path = tmp_path / "iam.json"
+    actions = ["iam:AddRoleToInstanceProfile", "iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:PassRole"]
+    path.write_text(json.dumps(document({"Effect": "Allow", "Action": actions, "Resource": "*"})))
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "components.lint", str(path)],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    assert "PERMISSIONS_MANAGEMENT_ACTIONS" in outputs.pop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def test_cli_prints_one_line_per_finding_and_exits_1_on_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(document({"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b"})))
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps(document({"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"})))
+    assert main([str(good)]) == 0
+    assert capsys.readouterr().out == ""
+    assert main([str(good), str(bad)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("bad: error IRSA_SERVICE_WILDCARD Statement[0] (s3:*): ")
+
+
+def test_cli_reports_a_file_that_is_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    assert main([str(broken)]) == 1
+    assert "MALFORMED_JSON" in capsys.readouterr().out
+
+
+def test_cli_summary_counts_by_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "two.json"
+    path.write_text(
+        json.dumps(
+            document(
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "arn:aws:s3:::b"},
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::${BUCKET}/*"},
+            )
+        )
+    )
+    assert main(["--summary", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[2] == "| two.json | 1 | 1 | IRSA_PLACEHOLDER (warning) 1, IRSA_SERVICE_WILDCARD (error) 1 |"
+
+
+# ---------------------------------------------------------------------------------------------
+# Every published fixture policy
+
+
+@pytest.fixture(scope="module")
+def fixture_findings() -> dict[str, list[Finding]]:
+    if not POLICIES.is_dir():
+        pytest.skip(f"fixture policies not found at {POLICIES} (../shared/fixtures/policies from the repo root)")
+    return {
+        path.stem: lint_document(path.stem, json.loads(path.read_text())) for path in sorted(POLICIES.glob("*.json"))
+    }
+
+
+def test_every_fixture_policy_is_linted_without_crashing(fixture_findings: dict[str, list[Finding]]) -> None:
+    assert len(fixture_findings) >= 13
+    for name, findings in fixture_findings.items():
+        assert all(isinstance(f, Finding) and f.service == name for f in findings)
+        assert "EXCEPTION" not in {f.code for f in findings}, name
+
+
+def test_cluster_autoscaler_resource_star_on_scopable_actions(fixture_findings: dict[str, list[Finding]]) -> None:
+    # Both statements use Resource ["*"]; eks:DescribeNodegroup takes a nodegroup ARN and the two
+    # write actions an autoScalingGroup ARN, the Describe* actions of autoscaling/ec2 take no ARN.
+    star = [f for f in fixture_findings["cluster-autoscaler"] if f.code == "IRSA_RESOURCE_STAR"]
+    assert [(f.statement.index, f.severity) for f in star] == [(0, ERROR), (1, ERROR)]
+    assert "eks:DescribeNodegroup (nodegroup)" in star[0].message
+    assert "autoscaling:DescribeAutoScalingGroups" not in star[0].message
+    assert "autoscaling:SetDesiredCapacity (autoScalingGroup)" in star[1].message
+    assert "autoscaling:TerminateInstanceInAutoScalingGroup (autoScalingGroup)" in star[1].message
+
+
+def test_external_dns_passes(fixture_findings: dict[str, list[Finding]]) -> None:
+    # Record changes are scoped to hostedzone/*; only route53:ListHostedZones (no resource type) is on "*".
+    assert fixture_findings["external-dns"] == []
+
+
+def test_velero_placeholder_bucket_and_unscoped_ec2_writes(fixture_findings: dict[str, list[Finding]]) -> None:
+    findings = fixture_findings["velero-plugin-for-aws"]
+    # ${BUCKET} in statements 1 (objects) and 2 (the bucket); both resource types fit, so no mismatch.
+    assert [f.statement.index for f in findings if f.code == "IRSA_PLACEHOLDER"] == [1, 2]
+    assert "RESOURCE_MISMATCH" not in {f.code for f in findings}
+    # Statement 0 puts ec2 writes (CreateTags, CreateVolume, CreateSnapshot, DeleteSnapshot) on "*".
+    (star,) = [f for f in findings if f.code == "IRSA_RESOURCE_STAR"]
+    assert star.statement.index == 0
+    assert "ec2:DeleteSnapshot (snapshot)" in star.message and "ec2:DescribeVolumes" not in star.message
+
+
+def test_ebs_csi_new_action_and_split_snapshot_grants(fixture_findings: dict[str, list[Finding]]) -> None:
+    findings = fixture_findings["ebs-csi-driver"]
+    # ec2:CopyVolumes (statements 2, 7, 8) is newer than parliament 1.6.4's definitions.
+    unknown = [f for f in findings if f.code == "UNKNOWN_ACTION"]
+    assert [(f.statement.index, f.severity) for f in unknown] == [(2, ERROR), (7, ERROR), (8, ERROR)]
+    assert all("ec2:CopyVolumes" in f.message for f in unknown)
+    # ec2:CreateSnapshot gets its volume in statement 1 and its snapshot in statements 12-13: no finding.
+    assert {f.code for f in findings} == {"UNKNOWN_ACTION"}
+
+
+def test_karpenter_whole_arn_placeholder_is_reported(fixture_findings: dict[str, list[Finding]]) -> None:
+    findings = fixture_findings["karpenter-controller-iam-integration"]
+    placeholder = [f for f in findings if f.code == "IRSA_PLACEHOLDER" and f.statement.index == 0]
+    assert keys(placeholder) == [
+        (
+            "karpenter-controller-iam-integration",
+            ref(0, "iam:PassRole", sid="AllowPassingInstanceRole"),
+            WARNING,
+            "IRSA_PLACEHOLDER",
+        )
+    ]
+    assert "${KarpenterNodeRole.Arn}" in placeholder[0].message
+    assert not has_errors(findings)
