@@ -1,6 +1,7 @@
 """The program: stack config -> validated settings -> EksCluster -> one IrsaRole per service -> exports.
 
-Wiring only; every rule lives in ``components/``.
+Wiring only; every rule lives in ``components/``. Every service's arguments are checked before the
+first resource is registered, so one bad service applies nothing.
 """
 
 import json
@@ -10,15 +11,18 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi.runtime.config import CONFIG, get_config_env
 
+from components.accounts import AccountOidcProvider, AccountOidcProviderArgs
 from components.cluster import EksCluster, EksClusterArgs, NodeGroupArgs
-from components.irsa import IrsaRole, IrsaRoleArgs
-from components.settings import StackSettings, load_settings
+from components.errors import IrsaConfigError
+from components.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster, plan_irsa_role
+from components.partition import partition_for_region
+from components.settings import ServiceSettings, StackSettings, load_settings
 
 SYSTEM_NAMESPACES = frozenset({"default", "kube-node-lease", "kube-public", "kube-system"})
 """Namespaces every cluster has; never created here."""
 
 
-def _stack_config() -> dict:
+def stack_config() -> dict:
     """The stack's config as the schema sees it: this project's keys and the two ``aws:`` keys it reads."""
     raw = {**get_config_env(), **CONFIG.get()}
     config = {}
@@ -29,6 +33,75 @@ def _stack_config() -> dict:
             except (TypeError, ValueError):
                 config[key] = value
     return config
+
+
+def role_args(
+    settings: StackSettings,
+    service: ServiceSettings,
+    provider_arn: pulumi.Input[str],
+    issuer: pulumi.Input[str],
+    cluster: EksCluster | None = None,
+    namespace: pulumi.Resource | None = None,
+) -> IrsaRoleArgs:
+    """One service's ``IrsaRoleArgs``.
+
+    With ``cluster=None`` it is a dry form used only for validation: no ServiceAccount (the cluster's
+    Kubernetes provider does not exist yet), everything else as the real one.
+    """
+    c = settings.cluster
+    account = settings.accounts[service.account].account_id if service.account else settings.account_id
+    return IrsaRoleArgs(
+        oidc_provider_arn=provider_arn,
+        oidc_issuer=issuer,
+        cluster_name=c.name,
+        namespace=service.namespace,
+        service_account=None if service.service_accounts else service.service_account,
+        service_accounts=service.service_accounts,
+        subject_pattern=service.subject_pattern,
+        audience=service.audience,
+        provider_client_ids=c.oidc_client_ids,
+        additional_clusters=[TrustedCluster(oidc_provider_arn=a, oidc_issuer=i) for a, i in service.trusted_clusters],
+        role_account_id=account,
+        statements=service.statements,
+        managed_policy_arns=service.managed_policy_arns,
+        role_name=service.role_name,
+        role_path=service.role_path,
+        tags={**c.tags, **service.tags},
+        permissions_boundary=service.permissions_boundary,
+        max_session_duration=service.max_session_duration,
+        identity=IdentityType(service.identity),
+        cluster_arn=f"arn:{settings.partition}:eks:{settings.region}:{settings.account_id}:cluster/{c.name}",
+        eks_cluster_name=cluster.cluster_name if cluster else None,
+        existing_role_arn=service.existing_role_arn,
+        create_service_account=service.create_service_account and cluster is not None,
+        kubernetes_provider=cluster.kubernetes_provider if cluster else None,
+        service_account_options=ServiceAccountOptions(
+            labels=service.labels,
+            annotations=service.annotations,
+            sts_regional_endpoints=service.sts_regional_endpoints,
+            token_expiration=service.token_expiration,
+            automount_token=service.automount_token,
+            depends_on=[namespace] if namespace else [],
+        ),
+        trust_policy_max_size=settings.trust_policy_max_size,
+        max_managed_policies=settings.max_managed_policies,
+    )
+
+
+def check_services(settings: StackSettings) -> None:
+    """Run every service's component checks with the issuer the cluster will have, before registering anything."""
+    dns = partition_for_region(settings.region).dns_suffix
+    issuer = f"oidc.eks.{settings.region}.{dns}/id/UNKNOWN"
+    problems = []
+    for service in settings.services:
+        account = settings.accounts[service.account].account_id if service.account else settings.account_id
+        provider_arn = f"arn:{settings.partition}:iam::{account}:oidc-provider/{issuer}"
+        try:
+            plan_irsa_role(service.name, role_args(settings, service, provider_arn, issuer))
+        except IrsaConfigError as error:
+            problems += error.problems
+    if problems:
+        raise IrsaConfigError(problems)
 
 
 def main(settings: StackSettings) -> None:
@@ -48,9 +121,24 @@ def main(settings: StackSettings) -> None:
             admin_principal_arns=c.admins,
             node_groups=[NodeGroupArgs(**vars(group)) for group in c.node_groups],
             tags=c.tags,
+            pod_identity_agent=any(s.identity == IdentityType.POD_IDENTITY for s in settings.services),
         ),
         opts=pulumi.ResourceOptions(protect=c.protect),
     )
+    other_accounts = {
+        key: AccountOidcProvider(
+            f"account-{key}",
+            AccountOidcProviderArgs(
+                account_id=account.account_id,
+                assume_role_arn=account.assume_role_arn,
+                region=settings.region,
+                oidc_issuer=cluster.oidc_issuer,
+                client_ids=c.oidc_client_ids,
+            ),
+        )
+        for key, account in sorted(settings.accounts.items())
+        if any(s.account == key for s in settings.services)
+    }
     namespaces = {}
     if settings.create_namespaces:
         wanted = {s.namespace for s in settings.services if s.create_service_account} - SYSTEM_NAMESPACES
@@ -62,28 +150,18 @@ def main(settings: StackSettings) -> None:
             )
     exported = {}
     for service in settings.services:
+        other = other_accounts.get(service.account or "")
         role = IrsaRole(
             service.name,
-            IrsaRoleArgs(
-                oidc_provider_arn=cluster.oidc_provider_arn,
-                oidc_issuer=cluster.oidc_issuer,
-                cluster_name=c.name,
-                namespace=service.namespace,
-                service_account=service.service_account,
-                audience=service.audience,
-                statements=service.statements,
-                managed_policy_arns=service.managed_policy_arns,
-                role_name=service.role_name,
-                role_path=service.role_path,
-                tags={**c.tags, **service.tags},
-                permissions_boundary=service.permissions_boundary,
-                max_session_duration=service.max_session_duration,
-                create_service_account=service.create_service_account,
-                kubernetes_provider=cluster.kubernetes_provider,
-                service_account_depends_on=[namespaces[service.namespace]] if service.namespace in namespaces else [],
-                trust_policy_max_size=settings.trust_policy_max_size,
-                max_managed_policies=settings.max_managed_policies,
+            role_args(
+                settings,
+                service,
+                other.provider_arn if other else cluster.oidc_provider_arn,
+                cluster.oidc_issuer,
+                cluster,
+                namespaces.get(service.namespace),
             ),
+            opts=pulumi.ResourceOptions(providers={"aws": other.aws_provider}) if other else None,
         )
         exported[service.name] = {
             "roleArn": role.role_arn,
@@ -99,4 +177,6 @@ def main(settings: StackSettings) -> None:
     pulumi.export("services", exported)
 
 
-main(load_settings(_stack_config(), Path(__file__).parent))
+settings = load_settings(stack_config(), Path(__file__).parent)
+check_services(settings)
+main(settings)

@@ -77,6 +77,8 @@ class EksClusterArgs:
             entries (authentication mode ``API``, no aws-auth ConfigMap). Default: none.
         node_groups: managed node groups. Default: none.
         tags: AWS tags on the cluster and its children. Default: none.
+        pod_identity_agent: install the ``eks-pod-identity-agent`` add-on, needed by EKS Pod Identity.
+            Default: ``False``.
     """
 
     cluster_name: str
@@ -91,6 +93,7 @@ class EksClusterArgs:
     admin_principal_arns: Sequence[str] = ()
     node_groups: Sequence[NodeGroupArgs] = ()
     tags: Mapping[str, str] = field(default_factory=dict)
+    pod_identity_agent: bool = False
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -189,6 +192,14 @@ class EksCluster(pulumi.ComponentResource):
             opts=child,
         )
 
+        if args.pod_identity_agent:
+            aws.eks.Addon(
+                f"{name}-pod-identity-agent",
+                cluster_name=self.cluster_name,
+                addon_name="eks-pod-identity-agent",
+                tags=tags,
+                opts=child,
+            )
         node_role = aws.iam.Role(
             f"{name}-node-role",
             assume_role_policy=canonical_json(

@@ -1,9 +1,17 @@
-"""``IrsaRole``: one microservice's IAM role, trust policy, permissions and annotated ServiceAccount."""
+"""``IrsaRole``: one microservice's IAM role, trust policy, permissions and ServiceAccount.
+
+Two identity modes share one input shape: IRSA (default; the ServiceAccount carries
+``eks.amazonaws.com/role-arn`` and the role trusts the cluster's OIDC provider) and EKS Pod Identity
+(the role trusts ``pods.eks.amazonaws.com`` and an ``aws.eks.PodIdentityAssociation`` binds it to
+the ServiceAccount).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import pulumi
 import pulumi_aws as aws
@@ -12,25 +20,78 @@ import pulumi_kubernetes as k8s
 from components import limits
 from components.errors import IrsaConfigError, Problem
 from components.names import derive_role_name, short_hash
-from components.policy import PolicyStatement, canonical_json, check_statement, layout_permissions
+from components.policy import PermissionsLayout, PolicyStatement, canonical_json, check_statement, layout_permissions
 from components.trust import (
     DEFAULT_AUDIENCE,
+    IRSA_DOCS,
     Subject,
+    TrustedProvider,
     check_audience,
     check_provider_arn,
     check_trust_policy,
     normalize_issuer,
+    render_pod_identity_trust_policy,
     render_trust_policy,
 )
 
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 """The annotation the EKS pod identity webhook reads (EKS User Guide, 'Configure Pods to use a
-Kubernetes service account')."""
+Kubernetes service account'; amazon-eks-pod-identity-webhook README)."""
 
 AUDIENCE_ANNOTATION = "eks.amazonaws.com/audience"
 """Overrides the projected token's audience (amazon-eks-pod-identity-webhook README)."""
 
+REGIONAL_STS_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints"
+"""``"true"`` makes the SDKs in the pod call the regional STS endpoint (webhook README)."""
+
+TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration"
+"""The projected token's lifetime in seconds (webhook README; 600..86,400)."""
+
 TAG_PREFIX = "eks-irsa/"
+WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
+_ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+
+
+class IdentityType(StrEnum):
+    """How pods get the role: IRSA (OIDC web identity) or EKS Pod Identity."""
+
+    IRSA = "irsa"
+    POD_IDENTITY = "pod-identity"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TrustedCluster:
+    """Another cluster whose service accounts the role also trusts (e.g. the green cluster of a blue/green upgrade).
+
+    Attributes:
+        oidc_provider_arn: that cluster's IAM OIDC provider, in the role's account. Output accepted.
+        oidc_issuer: that cluster's issuer host/path. Output accepted.
+    """
+
+    oidc_provider_arn: pulumi.Input[str]
+    oidc_issuer: pulumi.Input[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceAccountOptions:
+    """Settings of the ServiceAccount(s) and of the tokens the webhook projects into pods.
+
+    Attributes:
+        labels: Kubernetes labels. Default: none.
+        annotations: extra annotations; an ``eks.amazonaws.com/`` key is refused, those are ours. Default: none.
+        sts_regional_endpoints: annotate ``eks.amazonaws.com/sts-regional-endpoints: "true"``. Default: ``False``.
+        token_expiration: projected token lifetime, seconds, 600..86,400 (Kubernetes TokenRequest; webhook).
+            Default: none (the webhook's 86,400).
+        automount_token: mount the Kubernetes API token; IRSA does not need it. Default: ``False``.
+        depends_on: resources the ServiceAccount waits for (e.g. its Namespace). Default: none.
+    """
+
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    sts_regional_endpoints: bool = False
+    token_expiration: int | None = None
+    automount_token: bool = False
+    depends_on: Sequence[pulumi.Resource] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,12 +100,23 @@ class IrsaRoleArgs:
 
     Attributes:
         oidc_provider_arn: the IAM OIDC provider's ARN, ``arn:<partition>:iam::<account>:oidc-provider/<issuer>``.
-            An Output is accepted (e.g. ``EksCluster.oidc_provider_arn``).
+            An Output is accepted (e.g. ``EksCluster.oidc_provider_arn``). Unused with Pod Identity.
         oidc_issuer: the cluster's issuer host/path; ``https://`` and a trailing ``/`` are removed. Output accepted.
         cluster_name: the EKS cluster's name; part of the default role name and of the tags.
         namespace: the ServiceAccount's namespace, a DNS-1123 label (Kubernetes 'Object Names and IDs').
         service_account: the ServiceAccount's name, a DNS-1123 subdomain. Default: the component's name.
-        audience: the token audience the trust policy pins. Default: ``sts.amazonaws.com``.
+        service_accounts: several ServiceAccounts of the namespace sharing the role; replaces
+            ``service_account``. Default: none.
+        subject_pattern: explicit opt-in to a wildcard service account name in ``namespace``, e.g.
+            ``spark-*``; the trust moves ``sub`` to ``StringLike``. No ServiceAccount is created for it.
+            Default: none.
+        audience: the token audience the trust policy pins; must be one of ``provider_client_ids``.
+            Default: ``sts.amazonaws.com``.
+        provider_client_ids: the client IDs (audiences) registered on the OIDC provider.
+            Default: ``("sts.amazonaws.com",)``, what pulumi-eks registers.
+        additional_clusters: more clusters to trust, one statement each. Default: none.
+        role_account_id: the account the role lives in; every OIDC provider must be in it. Default:
+            the provider ARN's account.
         statements: inline permission statements. Default: none.
         managed_policy_arns: policies to attach, plain ARN strings. Default: none.
         role_name: the IAM role name, 1..64 of ``[\\w+=,.@-]``. Default: ``<cluster>-<namespace>-<sa>``,
@@ -53,22 +125,32 @@ class IrsaRoleArgs:
         tags: extra IAM tags; the ``eks-irsa/`` keys are the component's. Default: none.
         permissions_boundary: a policy ARN that caps the role. Default: none.
         max_session_duration: seconds, 3,600..43,200 (IAM CreateRole). Default: 3,600.
-        create_service_account: create the annotated ServiceAccount (``False`` when a Helm chart owns it).
+        identity: ``IdentityType.IRSA`` or ``IdentityType.POD_IDENTITY``. Default: IRSA.
+        cluster_arn: the cluster's ARN; required with Pod Identity (trust policy ``aws:SourceArn``).
+        eks_cluster_name: the cluster name as an Output of the cluster, so Pod Identity associations
+            wait for it. Default: ``cluster_name``.
+        existing_role_arn: use this role instead of creating one (only annotate or associate); no
+            permissions may then be given. Default: none.
+        create_service_account: create the ServiceAccount(s) (``False`` when a Helm chart owns them).
             Default: ``True``.
         kubernetes_provider: the cluster's Kubernetes provider; required when ``create_service_account``.
             Never the ambient kubeconfig.
-        service_account_labels: labels of the ServiceAccount. Default: none.
-        service_account_depends_on: resources the ServiceAccount waits for (e.g. its Namespace). Default: none.
+        service_account_options: labels, annotations, token settings. Default: ``ServiceAccountOptions()``.
         trust_policy_max_size: the account's trust policy quota, characters. Default: 2,048.
         max_managed_policies: the account's attached-policies-per-role quota. Default: 10.
     """
 
-    oidc_provider_arn: pulumi.Input[str]
-    oidc_issuer: pulumi.Input[str]
+    oidc_provider_arn: pulumi.Input[str] = ""
+    oidc_issuer: pulumi.Input[str] = ""
     cluster_name: str
     namespace: str
     service_account: str | None = None
+    service_accounts: Sequence[str] = ()
+    subject_pattern: str | None = None
     audience: str = DEFAULT_AUDIENCE
+    provider_client_ids: Sequence[str] = (DEFAULT_AUDIENCE,)
+    additional_clusters: Sequence[TrustedCluster] = ()
+    role_account_id: str | None = None
     statements: Sequence[PolicyStatement] = ()
     managed_policy_arns: Sequence[str] = ()
     role_name: str | None = None
@@ -76,121 +158,15 @@ class IrsaRoleArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     permissions_boundary: str | None = None
     max_session_duration: int = limits.SESSION_DURATION_MIN
+    identity: IdentityType = IdentityType.IRSA
+    cluster_arn: str | None = None
+    eks_cluster_name: pulumi.Input[str] | None = None
+    existing_role_arn: str | None = None
     create_service_account: bool = True
     kubernetes_provider: pulumi.ProviderResource | None = None
-    service_account_labels: Mapping[str, str] = field(default_factory=dict)
-    service_account_depends_on: Sequence[pulumi.Resource] = ()
+    service_account_options: ServiceAccountOptions = field(default_factory=ServiceAccountOptions)
     trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
     max_managed_policies: int = limits.MANAGED_POLICIES_PER_ROLE_DEFAULT
-
-
-class IrsaRole(pulumi.ComponentResource):
-    """One microservice's workload identity: an IAM role only its own ServiceAccount can assume.
-
-    Children (all ``parent=self``): ``<name>-role`` (``aws.iam.Role`` with the trust policy),
-    ``<name>-permissions`` (one inline ``aws.iam.RolePolicy``, or ``<name>-policy-<n>`` managed
-    policies when the statements pass IAM's inline quota), ``<name>-attach-<hash>`` (one
-    ``aws.iam.RolePolicyAttachment`` per managed ARN, keyed by a hash of the ARN, never an index),
-    and ``<name>-sa`` (``kubernetes:core/v1:ServiceAccount``, exact name, annotated, created with
-    the given Kubernetes provider).
-
-    Outputs: ``role_arn`` (resolves once every policy is in place), ``role_name``,
-    ``service_account_name``, ``service_account_namespace``, ``trust_policy`` (canonical JSON),
-    ``role_arn_hash`` (8 hex digits for a pod template annotation, so a role change rolls the pods).
-
-    Raises:
-        IrsaConfigError: any input breaks an IAM or Kubernetes rule; raised before anything is registered.
-    """
-
-    role_arn: pulumi.Output[str]
-    role_name: pulumi.Output[str]
-    service_account_name: pulumi.Output[str]
-    service_account_namespace: pulumi.Output[str]
-    trust_policy: pulumi.Output[str]
-    role_arn_hash: pulumi.Output[str]
-
-    def __init__(self, name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        service_account = args.service_account or name
-        role_name = args.role_name or derive_role_name(args.cluster_name, args.namespace, service_account)
-        subject = Subject(args.namespace, service_account)
-        layout = _validate(name, args, subject, role_name)
-        super().__init__("eks-irsa:index:IrsaRole", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-
-        trust_policy = pulumi.Output.all(args.oidc_provider_arn, args.oidc_issuer).apply(
-            lambda values: _render_trust(values[0], values[1], subject, args.audience, args.trust_policy_max_size)
-        )
-        tags = {
-            **dict(sorted(args.tags.items())),
-            f"{TAG_PREFIX}cluster": args.cluster_name,
-            f"{TAG_PREFIX}namespace": args.namespace,
-            f"{TAG_PREFIX}service-account": service_account,
-        }
-        role = aws.iam.Role(
-            f"{name}-role",
-            name=role_name,
-            path=args.role_path,
-            assume_role_policy=trust_policy,
-            max_session_duration=args.max_session_duration,
-            permissions_boundary=args.permissions_boundary,
-            tags=tags,
-            opts=child,
-        )
-        ready: list[pulumi.Output[str]] = []
-        if layout.inline is not None:
-            ready.append(
-                aws.iam.RolePolicy(
-                    f"{name}-permissions", role=role.name, policy=canonical_json(layout.inline), opts=child
-                ).id
-            )
-        for index, document in enumerate(layout.managed, start=1):
-            policy = aws.iam.Policy(
-                f"{name}-policy-{index}",
-                name=f"{role_name}-{index}",
-                path=args.role_path,
-                policy=canonical_json(document),
-                tags=tags,
-                opts=child,
-            )
-            ready.append(
-                aws.iam.RolePolicyAttachment(
-                    f"{name}-policy-{index}-attach", role=role.name, policy_arn=policy.arn, opts=child
-                ).id
-            )
-        for arn in sorted(set(args.managed_policy_arns)):
-            ready.append(
-                aws.iam.RolePolicyAttachment(
-                    f"{name}-attach-{short_hash(arn)}", role=role.name, policy_arn=arn, opts=child
-                ).id
-            )
-        self.role_arn = pulumi.Output.all(role.arn, *ready).apply(lambda values: values[0])
-        self.role_name = role.name
-        self.trust_policy = trust_policy
-        self.role_arn_hash = role.arn.apply(short_hash)
-        self.service_account_namespace = pulumi.Output.from_input(args.namespace)
-        if args.create_service_account:
-            annotations: dict[str, pulumi.Input[str]] = {ROLE_ARN_ANNOTATION: self.role_arn}
-            if args.audience != DEFAULT_AUDIENCE:
-                annotations[AUDIENCE_ANNOTATION] = args.audience
-            sa = k8s.core.v1.ServiceAccount(
-                f"{name}-sa",
-                metadata=k8s.meta.v1.ObjectMetaArgs(
-                    name=service_account,
-                    namespace=args.namespace,
-                    labels=dict(args.service_account_labels) or None,
-                    annotations=annotations,
-                ),
-                automount_service_account_token=False,
-                opts=pulumi.ResourceOptions(
-                    parent=self,
-                    provider=args.kubernetes_provider,
-                    depends_on=list(args.service_account_depends_on),
-                ),
-            )
-            self.service_account_name = sa.metadata.apply(lambda m: m.name)
-        else:
-            self.service_account_name = pulumi.Output.from_input(service_account)
-        self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
 
 OUTPUTS = (
@@ -204,13 +180,212 @@ OUTPUTS = (
 """The outputs of :class:`IrsaRole`, declared once."""
 
 
-def _validate(name: str, args: IrsaRoleArgs, subject: Subject, role_name: str):
-    problems: list[Problem] = subject.check(name)
+class IrsaRole(pulumi.ComponentResource):
+    """One microservice's workload identity: an IAM role only its own ServiceAccount(s) can use.
+
+    Children (all ``parent=self``): ``<name>-role`` (``aws.iam.Role`` with the trust policy; absent
+    with ``existing_role_arn``), ``<name>-permissions`` (one inline ``aws.iam.RolePolicy``, or
+    ``<name>-policy-<n>`` managed policies when the statements pass IAM's inline quota),
+    ``<name>-attach-<hash>`` (one ``aws.iam.RolePolicyAttachment`` per managed ARN, keyed by a hash
+    of the ARN, never an index), ``<name>-sa`` (``kubernetes:core/v1:ServiceAccount``, exact name,
+    created with the given Kubernetes provider; ``<name>-sa-<sa>`` when several), and with Pod
+    Identity ``<name>-pod-identity`` (``aws.eks.PodIdentityAssociation``, one per ServiceAccount).
+
+    Outputs: ``role_arn`` (resolves once every policy is in place), ``role_name``,
+    ``service_account_name`` (the first, sorted), ``service_account_namespace``, ``trust_policy``
+    (canonical JSON; ``None`` for an existing role), ``role_arn_hash`` (8 hex digits for a pod
+    template annotation, so a role change rolls the pods: the webhook mutates pods only at admission).
+
+    Raises:
+        IrsaConfigError: any input breaks an IAM or Kubernetes rule; raised before anything is registered.
+    """
+
+    role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
+    service_account_name: pulumi.Output[str]
+    service_account_namespace: pulumi.Output[str]
+    trust_policy: pulumi.Output[str | None]
+    role_arn_hash: pulumi.Output[str]
+
+    def __init__(self, name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        plan = plan_irsa_role(name, args)
+        super().__init__("eks-irsa:index:IrsaRole", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        if args.existing_role_arn:
+            role_arn: pulumi.Output[str] = pulumi.Output.from_input(args.existing_role_arn)
+            self.role_name = pulumi.Output.from_input(args.existing_role_arn.rsplit("/", 1)[1])
+            self.trust_policy = pulumi.Output.from_input(None)
+        else:
+            role = self._role(name, args, plan, child)
+            role_arn = pulumi.Output.all(role.arn, *self._permissions(name, args, plan, role, child)).apply(
+                lambda values: values[0]
+            )
+            self.role_name = role.name
+        self.role_arn = role_arn
+        self.role_arn_hash = role_arn.apply(short_hash)
+        self.service_account_namespace = pulumi.Output.from_input(args.namespace)
+        self.service_account_name = pulumi.Output.from_input(
+            plan.service_accounts[0] if plan.service_accounts else None
+        )
+        if args.create_service_account:
+            self._service_accounts(name, args, plan.service_accounts)
+        if args.identity is IdentityType.POD_IDENTITY:
+            for sa in plan.service_accounts:
+                suffix = "" if len(plan.service_accounts) == 1 else f"-{sa}"
+                aws.eks.PodIdentityAssociation(
+                    f"{name}-pod-identity{suffix}",
+                    cluster_name=args.eks_cluster_name or args.cluster_name,
+                    namespace=args.namespace,
+                    service_account=sa,
+                    role_arn=role_arn,
+                    tags=plan.tags,
+                    opts=child,
+                )
+        self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
+
+    def _role(self, name: str, args: IrsaRoleArgs, plan: IrsaRolePlan, child: pulumi.ResourceOptions) -> aws.iam.Role:
+        if args.identity is IdentityType.POD_IDENTITY:
+            trust: pulumi.Output[str] = pulumi.Output.from_input(
+                canonical_json(render_pod_identity_trust_policy(plan.account or "", [args.cluster_arn or ""]))
+            )
+        else:
+            inputs = [args.oidc_provider_arn, args.oidc_issuer]
+            for cluster in args.additional_clusters:
+                inputs += [cluster.oidc_provider_arn, cluster.oidc_issuer]
+            trust = pulumi.Output.all(*inputs).apply(lambda values: _render_trust(args, plan.subjects, values))
+        self.trust_policy = trust
+        return aws.iam.Role(
+            f"{name}-role",
+            name=plan.role_name,
+            path=args.role_path,
+            assume_role_policy=trust,
+            max_session_duration=args.max_session_duration,
+            permissions_boundary=args.permissions_boundary,
+            tags=plan.tags,
+            opts=child,
+        )
+
+    def _permissions(
+        self, name: str, args: IrsaRoleArgs, plan: IrsaRolePlan, role: aws.iam.Role, child: pulumi.ResourceOptions
+    ) -> list[pulumi.Output[str]]:
+        ready: list[pulumi.Output[str]] = []
+        if plan.layout.inline is not None:
+            inline = aws.iam.RolePolicy(
+                f"{name}-permissions", role=role.name, policy=canonical_json(plan.layout.inline), opts=child
+            )
+            ready.append(inline.id)
+        for index, document in enumerate(plan.layout.managed, start=1):
+            policy = aws.iam.Policy(
+                f"{name}-policy-{index}",
+                name=f"{plan.role_name}-{index}",
+                path=args.role_path,
+                policy=canonical_json(document),
+                tags=plan.tags,
+                opts=child,
+            )
+            attachment = aws.iam.RolePolicyAttachment(
+                f"{name}-policy-{index}-attach", role=role.name, policy_arn=policy.arn, opts=child
+            )
+            ready.append(attachment.id)
+        for arn in sorted(set(args.managed_policy_arns)):
+            attachment = aws.iam.RolePolicyAttachment(
+                f"{name}-attach-{short_hash(arn)}", role=role.name, policy_arn=arn, opts=child
+            )
+            ready.append(attachment.id)
+        return ready
+
+    def _service_accounts(self, name: str, args: IrsaRoleArgs, names: Sequence[str]) -> None:
+        options = args.service_account_options
+        annotations: dict[str, pulumi.Input[str]] = dict(sorted(options.annotations.items()))
+        if args.identity is IdentityType.IRSA:
+            annotations[ROLE_ARN_ANNOTATION] = self.role_arn
+            if args.audience != DEFAULT_AUDIENCE:
+                annotations[AUDIENCE_ANNOTATION] = args.audience
+            if options.sts_regional_endpoints:
+                annotations[REGIONAL_STS_ANNOTATION] = "true"
+            if options.token_expiration is not None:
+                annotations[TOKEN_EXPIRATION_ANNOTATION] = str(options.token_expiration)
+        for sa in names:
+            k8s.core.v1.ServiceAccount(
+                f"{name}-sa" if len(names) == 1 else f"{name}-sa-{sa}",
+                metadata=k8s.meta.v1.ObjectMetaArgs(
+                    name=sa,
+                    namespace=args.namespace,
+                    labels=dict(sorted(options.labels.items())) or None,
+                    annotations=annotations or None,
+                ),
+                automount_service_account_token=options.automount_token,
+                opts=pulumi.ResourceOptions(
+                    parent=self, provider=args.kubernetes_provider, depends_on=list(options.depends_on)
+                ),
+            )
+
+
+@dataclass(frozen=True)
+class IrsaRolePlan:
+    """What :func:`plan_irsa_role` derived: role name, ServiceAccount names, trust subjects, tags,
+    the permissions layout, and the role's account when known."""
+
+    role_name: str
+    service_accounts: tuple[str, ...]
+    subjects: tuple[Subject, ...]
+    tags: Mapping[str, str]
+    layout: PermissionsLayout
+    account: str | None
+
+
+def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
+    """Validate ``args`` and derive what :class:`IrsaRole` will create, without registering anything.
+
+    Programs call it for every service before registering the cluster, so a catalog with one bad
+    service applies nothing. Provider ARNs and issuers given as Outputs are checked when they resolve.
+
+    Raises:
+        IrsaConfigError: every broken rule, each naming ``<name>.<field>``, the value, the rule and its source.
+    """
+    problems: list[Problem] = []
+    if args.service_account and args.service_accounts:
+        problems.append(
+            Problem(
+                f"{name}.service_accounts",
+                list(args.service_accounts),
+                "is given together with service_account",
+                "this package",
+                "give one of the two",
+            )
+        )
+    names = tuple(sorted(set(args.service_accounts))) or (
+        () if args.subject_pattern and not args.service_account else (args.service_account or name,)
+    )
+    subjects = tuple(Subject(args.namespace, sa) for sa in names)
+    if args.subject_pattern is not None:
+        subjects += (Subject(args.namespace, args.subject_pattern, pattern=True),)
+    for index, subject in enumerate(subjects):
+        problems += subject.check(name if len(subjects) == 1 else f"{name}.subjects[{index}]")
+    role_name = args.role_name or derive_role_name(args.cluster_name, args.namespace, (names or ("pattern",))[0])
+    tags = {
+        **dict(sorted(args.tags.items())),
+        f"{TAG_PREFIX}cluster": args.cluster_name,
+        f"{TAG_PREFIX}namespace": args.namespace,
+        f"{TAG_PREFIX}service-account": names[0] if len(names) == 1 else (args.subject_pattern or "several"),
+    }
     problems += check_audience(f"{name}.audience", args.audience)
-    problems += limits.check_role_name(f"{name}.role_name", role_name)
+    if args.audience not in args.provider_client_ids:
+        problems.append(
+            Problem(
+                f"{name}.audience",
+                args.audience,
+                f"is not a client ID of the OIDC provider ({', '.join(args.provider_client_ids)}); "
+                "STS would refuse the token",
+                IRSA_DOCS,
+                "add the audience to the provider's client IDs, or keep sts.amazonaws.com",
+            )
+        )
     problems += limits.check_role_path(f"{name}.role_path", args.role_path)
     problems += limits.check_max_session_duration(f"{name}.max_session_duration", args.max_session_duration)
-    problems += limits.check_tags(f"{name}.tags", {**args.tags, f"{TAG_PREFIX}cluster": args.cluster_name})
+    problems += limits.check_tags(f"{name}.tags", tags)
+    if not args.existing_role_arn:
+        problems += limits.check_role_name(f"{name}.role_name", role_name)
     reserved = sorted(k for k in args.tags if k.startswith(TAG_PREFIX))
     if reserved:
         problems.append(
@@ -222,9 +397,31 @@ def _validate(name: str, args: IrsaRoleArgs, subject: Subject, role_name: str):
                 "rename the tags",
             )
         )
+    problems += _check_service_account_options(name, args)
     for index, statement in enumerate(args.statements):
         problems += check_statement(f"{name}.statements[{index}]", statement)
-    if not args.statements and not args.managed_policy_arns:
+    if args.existing_role_arn:
+        if not _ROLE_ARN.match(args.existing_role_arn):
+            problems.append(
+                Problem(
+                    f"{name}.existing_role_arn",
+                    args.existing_role_arn,
+                    "is not an IAM role ARN",
+                    limits.IAM_CREATE_ROLE,
+                    "give arn:<partition>:iam::<account>:role/<name>",
+                )
+            )
+        if args.statements or args.managed_policy_arns:
+            problems.append(
+                Problem(
+                    f"{name}.existing_role_arn",
+                    args.existing_role_arn,
+                    "is not managed here, so it cannot be given permissions",
+                    "this package",
+                    "grant permissions where that role is defined, or let this component create it",
+                )
+            )
+    elif not args.statements and not args.managed_policy_arns:
         problems.append(
             Problem(
                 name, "(no permissions)", "grants nothing", "this package", "give statements or managed_policy_arns"
@@ -240,35 +437,145 @@ def _validate(name: str, args: IrsaRoleArgs, subject: Subject, role_name: str):
                 "pass EksCluster.kubernetes_provider, or create_service_account=False",
             )
         )
-    if isinstance(args.oidc_provider_arn, str):
-        problems += check_provider_arn(f"{name}.oidc_provider_arn", args.oidc_provider_arn)
-        partition = args.oidc_provider_arn.split(":")[1] if problems == [] else None
+    account = args.role_account_id
+    if args.identity is IdentityType.POD_IDENTITY:
+        problems += _check_pod_identity(name, args)
+        account = account or (
+            args.cluster_arn.split(":")[4] if args.cluster_arn and args.cluster_arn.count(":") >= 5 else None
+        )
+        partition = args.cluster_arn.split(":")[1] if args.cluster_arn and ":" in args.cluster_arn else None
+    else:
+        partition, found = _check_static_providers(name, args)
+        problems += found
+    if partition:
         for arn in [*args.managed_policy_arns, *filter(None, [args.permissions_boundary])]:
-            if partition and arn.split(":")[1:2] != [partition]:
+            if arn.split(":")[1:2] != [partition]:
                 problems.append(
                     Problem(
                         f"{name}.managed_policy_arns",
                         arn,
-                        f"is not in the OIDC provider's partition {partition!r}",
+                        f"is not in the cluster's partition {partition!r}",
                         "AWS General Reference, 'Amazon Resource Names (ARNs)'",
                         "derive the partition from the stack's region",
                     )
                 )
-    if isinstance(args.oidc_issuer, str):
-        try:
-            normalize_issuer(args.oidc_issuer, f"{name}.oidc_issuer")
-        except IrsaConfigError as error:
-            problems += error.problems
     if problems:
         raise IrsaConfigError(problems)
-    return layout_permissions(
-        f"{name}.statements", args.statements, len(set(args.managed_policy_arns)), args.max_managed_policies
+    layout = (
+        PermissionsLayout(None, ())
+        if args.existing_role_arn
+        else layout_permissions(
+            f"{name}.statements", args.statements, len(set(args.managed_policy_arns)), args.max_managed_policies
+        )
     )
+    return IrsaRolePlan(role_name, names, subjects, tags, layout, account)
 
 
-def _render_trust(provider_arn: str, issuer: str, subject: Subject, audience: str, max_size: int) -> str:
-    document = render_trust_policy(provider_arn, issuer, [subject], audience)
-    problems = check_trust_policy("trust_policy", document, max_size)
+def _check_service_account_options(name: str, args: IrsaRoleArgs) -> list[Problem]:
+    options = args.service_account_options
+    where = f"{name}.service_account_options"
+    problems = []
+    ours = sorted(k for k in options.annotations if k.startswith("eks.amazonaws.com/"))
+    if ours:
+        problems.append(
+            Problem(
+                f"{where}.annotations",
+                ours,
+                "are set by this component from its typed inputs",
+                WEBHOOK_DOCS,
+                "use audience, sts_regional_endpoints or token_expiration",
+            )
+        )
+    if options.token_expiration is not None:
+        problems += limits.check_token_expiration(f"{where}.token_expiration", options.token_expiration)
+    if args.identity is IdentityType.POD_IDENTITY and (options.sts_regional_endpoints or options.token_expiration):
+        problems.append(
+            Problem(
+                where,
+                "sts_regional_endpoints/token_expiration",
+                "are IRSA webhook settings; Pod Identity ignores them",
+                WEBHOOK_DOCS,
+                "drop them, or use identity irsa",
+            )
+        )
+    return problems
+
+
+def _check_pod_identity(name: str, args: IrsaRoleArgs) -> list[Problem]:
+    problems = []
+    if not args.cluster_arn:
+        problems.append(
+            Problem(
+                f"{name}.cluster_arn",
+                None,
+                "is required with Pod Identity (aws:SourceArn)",
+                IRSA_DOCS,
+                "give arn:<partition>:eks:<region>:<account>:cluster/<name>",
+            )
+        )
+    if args.subject_pattern or args.additional_clusters:
+        problems.append(
+            Problem(
+                f"{name}.identity",
+                args.identity.value,
+                "binds one named ServiceAccount per association; patterns and extra clusters' OIDC trust do not apply",
+                "EKS User Guide, 'EKS Pod Identity'",
+                "name the service accounts, or use identity irsa",
+            )
+        )
+    if args.audience != DEFAULT_AUDIENCE:
+        problems.append(
+            Problem(
+                f"{name}.audience",
+                args.audience,
+                "does not apply to Pod Identity",
+                "EKS User Guide, 'EKS Pod Identity'",
+                "leave the audience out",
+            )
+        )
+    return problems
+
+
+def _check_static_providers(name: str, args: IrsaRoleArgs) -> tuple[str | None, list[Problem]]:
+    """Checks on provider ARNs and issuers given as plain strings; Outputs are checked when they resolve."""
+    problems: list[Problem] = []
+    partition = None
+    pairs = [(f"{name}.oidc", args.oidc_provider_arn, args.oidc_issuer)] + [
+        (f"{name}.additional_clusters[{i}].oidc", c.oidc_provider_arn, c.oidc_issuer)
+        for i, c in enumerate(args.additional_clusters)
+    ]
+    for where, arn, issuer in pairs:
+        if isinstance(arn, str):
+            found = check_provider_arn(f"{where}_provider_arn", arn)
+            problems += found
+            if not found:
+                partition = partition or arn.split(":")[1]
+                account = arn.split(":")[4]
+                if args.role_account_id and account != args.role_account_id:
+                    problems.append(
+                        Problem(
+                            f"{where}_provider_arn",
+                            arn,
+                            f"is in account {account}, the role in {args.role_account_id}; "
+                            "IAM OIDC providers are per account",
+                            IRSA_DOCS,
+                            "create the cluster's OIDC provider in the role's account",
+                        )
+                    )
+        if isinstance(issuer, str):
+            try:
+                normalize_issuer(issuer, f"{where}_issuer")
+            except IrsaConfigError as error:
+                problems += error.problems
+    return partition, problems
+
+
+def _render_trust(args: IrsaRoleArgs, subjects: Sequence[Subject], values: Sequence[str]) -> str:
+    extra = [TrustedProvider(values[i], values[i + 1]) for i in range(2, len(values), 2)]
+    document = render_trust_policy(
+        values[0], values[1], subjects, args.audience, additional_providers=extra, role_account=args.role_account_id
+    )
+    problems = check_trust_policy("trust_policy", document, args.trust_policy_max_size)
     if problems:
         raise IrsaConfigError(problems)
     return canonical_json(document)

@@ -29,7 +29,7 @@ from components.policy import (
     statements_from_document,
     substitute,
 )
-from components.trust import DEFAULT_AUDIENCE, check_audience
+from components.trust import DEFAULT_AUDIENCE, Subject, check_audience
 
 SCHEMA_PATH = Path(__file__).with_name("stack-config.schema.json")
 SCHEMA_SOURCE = "components/stack-config.schema.json"
@@ -68,6 +68,22 @@ class ClusterSettings:
     admins: tuple[str, ...] = ()
     protect: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
+    oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """Another AWS account roles may live in (cross-account IRSA).
+
+    Attributes:
+        name: the key under ``eks-irsa:accounts``; services name it in ``account``.
+        account_id: 12 digits.
+        assume_role_arn: the role Pulumi assumes to create the OIDC provider and roles there.
+    """
+
+    name: str
+    account_id: str
+    assume_role_arn: str
 
 
 @dataclass(frozen=True)
@@ -76,7 +92,7 @@ class ServiceSettings:
 
     name: str
     namespace: str
-    service_account: str
+    service_account: str | None
     role_name: str
     statements: tuple[PolicyStatement, ...] = ()
     managed_policy_arns: tuple[str, ...] = ()
@@ -86,6 +102,17 @@ class ServiceSettings:
     permissions_boundary: str | None = None
     max_session_duration: int = limits.SESSION_DURATION_MIN
     create_service_account: bool = True
+    service_accounts: tuple[str, ...] = ()
+    subject_pattern: str | None = None
+    identity: str = "irsa"
+    existing_role_arn: str | None = None
+    trusted_clusters: tuple[tuple[str, str], ...] = ()
+    account: str | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    annotations: Mapping[str, str] = field(default_factory=dict)
+    sts_regional_endpoints: bool = False
+    token_expiration: int | None = None
+    automount_token: bool = False
 
 
 @dataclass(frozen=True)
@@ -103,6 +130,7 @@ class StackSettings:
     allowed_account_ids: tuple[str, ...]
     cluster: ClusterSettings
     services: tuple[ServiceSettings, ...]
+    accounts: Mapping[str, AccountSettings] = field(default_factory=dict)
     create_namespaces: bool = True
     trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
     max_managed_policies: int = limits.MANAGED_POLICIES_PER_ROLE_DEFAULT
@@ -171,6 +199,21 @@ def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSetting
         if service is not None:
             _check_permissions(service, max_managed, problems)
             services.append(service)
+    accounts_config = config.get("eks-irsa:accounts", {})
+    other_accounts = {
+        key: AccountSettings(key, value["accountId"], value["assumeRoleArn"]) for key, value in accounts_config.items()
+    }
+    for service in services:
+        if service.account is not None and service.account not in other_accounts:
+            problems.append(
+                Problem(
+                    f"eks-irsa:services.{service.name}.account",
+                    service.account,
+                    "is not a key of eks-irsa:accounts",
+                    "this package's catalog format",
+                    f"use one of: {', '.join(sorted(other_accounts)) or '(none defined)'}",
+                )
+            )
     problems += _uniqueness(services, cluster.name)
     if problems:
         raise IrsaConfigError(problems)
@@ -181,6 +224,7 @@ def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSetting
         allowed_account_ids=accounts,
         cluster=cluster,
         services=tuple(services),
+        accounts=other_accounts,
         create_namespaces=config.get("eks-irsa:createNamespaces", True),
         trust_policy_max_size=config.get("eks-irsa:trustPolicyMaxSize", limits.TRUST_POLICY_MAX_DEFAULT),
         max_managed_policies=max_managed,
@@ -281,12 +325,30 @@ def _service(
     where = f"eks-irsa:services.{name}"
     found: list[Problem] = []
     namespace = raw["namespace"]
-    service_account = raw.get("serviceAccount", name)
     found += limits.check_namespace(f"{where}.namespace", namespace)
-    found += limits.check_service_account_name(f"{where}.serviceAccount", service_account)
+    several = tuple(sorted(set(raw.get("serviceAccounts", ()))))
+    if several and "serviceAccount" in raw:
+        found.append(
+            Problem(
+                f"{where}.serviceAccounts",
+                list(several),
+                "is given together with serviceAccount",
+                "this package's catalog format",
+                "give one of the two",
+            )
+        )
+    for index, sa in enumerate(several):
+        found += limits.check_service_account_name(f"{where}.serviceAccounts[{index}]", sa)
+    pattern = raw.get("subjectPattern")
+    if pattern is not None:
+        found += Subject(namespace, pattern, pattern=True).check(where)
+    default_sa = None if pattern is not None and not several else name
+    service_account = raw.get("serviceAccount") or (several[0] if several else default_sa)
+    if service_account is not None and not several:
+        found += limits.check_service_account_name(f"{where}.serviceAccount", service_account)
     audience = raw.get("audience", DEFAULT_AUDIENCE)
     found += check_audience(f"{where}.audience", audience)
-    role_name = raw.get("roleName") or derive_role_name(cluster_name, namespace, service_account)
+    role_name = raw.get("roleName") or derive_role_name(cluster_name, namespace, service_account or "pattern")
     found += limits.check_role_name(f"{where}.roleName", role_name)
     role_path = raw.get("rolePath", "/")
     found += limits.check_role_path(f"{where}.rolePath", role_path)
@@ -354,7 +416,17 @@ def _service(
     boundary = raw.get("permissionsBoundary")
     if boundary is not None:
         boundary = sub(f"{where}.permissionsBoundary", boundary)
-    if not statements and not managed:
+    existing = raw.get("existingRoleArn")
+    if existing is not None:
+        existing = sub(f"{where}.existingRoleArn", existing)
+    trusted = tuple(
+        (sub(f"{where}.trustedClusters[{i}].oidcProviderArn", c["oidcProviderArn"]), c["oidcIssuer"])
+        for i, c in enumerate(raw.get("trustedClusters", []))
+    )
+    token_expiration = raw.get("tokenExpiration")
+    if token_expiration is not None:
+        found += limits.check_token_expiration(f"{where}.tokenExpiration", token_expiration)
+    if not statements and not managed and existing is None:
         found.append(
             Problem(
                 where,
@@ -379,7 +451,18 @@ def _service(
         tags=tags,
         permissions_boundary=boundary,
         max_session_duration=duration,
-        create_service_account=raw.get("createServiceAccount", True),
+        create_service_account=raw.get("createServiceAccount", True) and bool(service_account),
+        service_accounts=several,
+        subject_pattern=pattern,
+        identity=raw.get("identity", "irsa"),
+        existing_role_arn=existing,
+        trusted_clusters=trusted,
+        account=raw.get("account"),
+        labels=dict(raw.get("labels", {})),
+        annotations=dict(raw.get("annotations", {})),
+        sts_regional_endpoints=raw.get("stsRegionalEndpoints", False),
+        token_expiration=token_expiration,
+        automount_token=raw.get("automountServiceAccountToken", False),
     )
 
 
@@ -447,18 +530,19 @@ def _uniqueness(services: list[ServiceSettings], cluster_name: str) -> list[Prob
     by_role: dict[str, str] = {derive_role_name(cluster_name, "kube-system", "aws-node").lower(): "vpc-cni"}
     for service in services:
         where = f"eks-irsa:services.{service.name}"
-        subject = (service.namespace, service.service_account)
-        if subject in by_subject:
-            problems.append(
-                Problem(
-                    f"{where}.serviceAccount",
-                    f"{subject[0]}/{subject[1]}",
-                    f"is already the service account of {by_subject[subject]}",
-                    "Kubernetes docs, 'Object Names and IDs' (one name per namespace)",
-                    "give each service its own service account",
+        for sa in service.service_accounts or filter(None, [service.service_account]):
+            subject = (service.namespace, sa)
+            if subject in by_subject:
+                problems.append(
+                    Problem(
+                        f"{where}.serviceAccount",
+                        f"{subject[0]}/{subject[1]}",
+                        f"is already the service account of {by_subject[subject]}",
+                        "Kubernetes docs, 'Object Names and IDs' (one name per namespace)",
+                        "give each service its own service account",
+                    )
                 )
-            )
-        by_subject.setdefault(subject, service.name)
+            by_subject.setdefault(subject, service.name)
         key = service.role_name.lower()
         if key in by_role:
             problems.append(

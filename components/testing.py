@@ -230,6 +230,7 @@ def run_program(
 
         def program() -> object:
             return runpy.run_path(path, run_name="__main__")
+
     try:
         _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
     finally:

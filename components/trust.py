@@ -30,12 +30,15 @@ class Subject:
     """A Kubernetes service account as IAM sees it in the token's ``sub`` claim.
 
     Attributes:
-        namespace: DNS-1123 label.
-        service_account: DNS-1123 subdomain.
+        namespace: DNS-1123 label; always literal.
+        service_account: DNS-1123 subdomain, or with ``pattern`` a name holding ``*``/``?`` wildcards.
+        pattern: the explicit opt-in to a wildcard service account name; the ``sub`` key then goes
+            under ``StringLike``. Default: ``False``.
     """
 
     namespace: str
     service_account: str
+    pattern: bool = False
 
     @property
     def value(self) -> str:
@@ -43,10 +46,40 @@ class Subject:
         return f"system:serviceaccount:{self.namespace}:{self.service_account}"
 
     def check(self, field: str) -> list[Problem]:
-        """Kubernetes name rules on both parts."""
-        return limits.check_namespace(f"{field}.namespace", self.namespace) + limits.check_service_account_name(
-            f"{field}.serviceAccount", self.service_account
+        """Kubernetes name rules on both parts; a pattern needs a literal part besides its wildcards."""
+        problems = limits.check_namespace(f"{field}.namespace", self.namespace)
+        if not self.pattern:
+            return problems + limits.check_service_account_name(f"{field}.serviceAccount", self.service_account)
+        name = self.service_account if isinstance(self.service_account, str) else ""
+        literal = name.replace("*", "").replace("?", "")
+        if not literal or name == literal:
+            return [
+                *problems,
+                Problem(
+                    f"{field}.subjectPattern",
+                    self.service_account,
+                    "is not a service account pattern with both a literal part and a wildcard; a bare '*' would "
+                    "trust every service account of the namespace",
+                    CONDITION_DOCS,
+                    "give a prefix such as 'spark-*', or name the service accounts",
+                ),
+            ]
+        return problems + limits.check_service_account_name(
+            f"{field}.subjectPattern", name.replace("*", "x").replace("?", "x")
         )
+
+
+@dataclass(frozen=True, order=True)
+class TrustedProvider:
+    """An IAM OIDC provider and the issuer it stands for.
+
+    Attributes:
+        arn: ``arn:<partition>:iam::<account>:oidc-provider/<issuer>``.
+        issuer: host/path, ``https://`` and a trailing ``/`` are removed.
+    """
+
+    arn: str
+    issuer: str
 
 
 def normalize_issuer(issuer: str, field: str = "oidc_issuer") -> str:
@@ -105,25 +138,70 @@ def check_provider_arn(field: str, provider_arn: object) -> list[Problem]:
 
 
 def render_trust_policy(
-    provider_arn: str, issuer: str, subjects: Sequence[Subject], audience: str = DEFAULT_AUDIENCE
+    provider_arn: str,
+    issuer: str,
+    subjects: Sequence[Subject],
+    audience: str = DEFAULT_AUDIENCE,
+    *,
+    additional_providers: Sequence[TrustedProvider] = (),
+    role_account: str | None = None,
 ) -> dict[str, object]:
-    """The trust policy that lets exactly ``subjects`` assume a role through one OIDC provider.
+    """The trust policy that lets exactly ``subjects`` assume a role through one or more OIDC providers.
 
-    One statement: ``Principal.Federated`` = ``provider_arn``, ``Action`` =
-    ``sts:AssumeRoleWithWebIdentity``, ``Condition.StringEquals`` with ``<issuer>:sub`` (one subject
-    as a string, several as one sorted list: values of one key are OR'd) and ``<issuer>:aud``.
+    One statement per provider (statements are OR'd, so a token from either cluster passes, but an
+    issuer's keys are never ANDed with another's): ``Principal.Federated`` = the provider's ARN,
+    ``Action`` = ``sts:AssumeRoleWithWebIdentity``, ``Condition.StringEquals`` with ``<issuer>:aud``
+    and ``<issuer>:sub`` (one subject as a string, several as one sorted list: values of one key are
+    OR'd). When a subject is a pattern, ``<issuer>:sub`` moves to ``StringLike``; ``aud`` stays under
+    ``StringEquals``.
 
     Args:
         provider_arn: the IAM OIDC provider's ARN.
         issuer: the cluster's issuer; ``https://`` and a trailing ``/`` are removed.
         subjects: one or more service accounts; duplicates collapse.
         audience: the token's ``aud``. Default: ``sts.amazonaws.com``.
+        additional_providers: more clusters trusted the same way (blue/green upgrades). Default: none.
+        role_account: the account the role lives in; every provider must be in it, because IAM OIDC
+            providers are per account (IAM User Guide, 'Create an OpenID Connect (OIDC) identity
+            provider in IAM'). Default: the first provider's account.
 
     Raises:
-        IrsaConfigError: an empty subject list, a bad subject, audience, issuer or provider ARN.
+        IrsaConfigError: an empty subject list, a bad subject, audience, issuer or provider ARN, two
+            providers for one issuer, or a provider in another account than the role's.
     """
-    host = normalize_issuer(issuer)
-    problems = check_provider_arn("oidc_provider_arn", provider_arn) + check_audience("audience", audience)
+    providers = [TrustedProvider(provider_arn, issuer), *additional_providers]
+    problems = check_audience("audience", audience)
+    hosts: dict[str, str] = {}
+    for index, provider in enumerate(providers):
+        where = "oidc_provider_arn" if index == 0 else f"additional_providers[{index - 1}]"
+        found = check_provider_arn(where, provider.arn)
+        problems += found
+        try:
+            host = normalize_issuer(provider.issuer, where.replace("oidc_provider_arn", "oidc_issuer"))
+        except IrsaConfigError as error:
+            problems += error.problems
+            continue
+        if host in hosts.values():
+            problems.append(
+                Problem(
+                    where, provider.issuer, "repeats an issuer already trusted", IRSA_DOCS, "list each cluster once"
+                )
+            )
+        hosts[provider.arn] = host
+        if not found:
+            account = provider.arn.split(":")[4]
+            role_account = role_account or account
+            if account != role_account:
+                problems.append(
+                    Problem(
+                        where,
+                        provider.arn,
+                        f"is an OIDC provider of account {account}, but the role lives in "
+                        f"{role_account}; IAM OIDC providers are per account",
+                        IRSA_DOCS,
+                        "create the cluster's OIDC provider in the role's account and trust that one",
+                    )
+                )
     if not subjects:
         problems.append(
             Problem(
@@ -139,17 +217,74 @@ def render_trust_policy(
     if problems:
         raise IrsaConfigError(problems)
     values = sorted({s.value for s in subjects})
+    sub_operator = "StringLike" if any(s.pattern for s in subjects) else "StringEquals"
+    statements = []
+    for arn in sorted(hosts):
+        host = hosts[arn]
+        condition: dict[str, dict[str, object]] = {
+            sub_operator: {f"{host}:sub": values[0] if len(values) == 1 else values}
+        }
+        condition.setdefault("StringEquals", {})[f"{host}:aud"] = audience
+        statements.append(
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": arn},
+                "Action": WEB_IDENTITY_ACTION,
+                "Condition": condition,
+            }
+        )
+    return {"Version": POLICY_VERSION, "Statement": statements}
+
+
+POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com"
+"""The service principal of EKS Pod Identity (EKS User Guide, 'Learn how EKS Pod Identity grants pods
+access to AWS services')."""
+
+POD_IDENTITY_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
+"""Pod Identity assumes the role and tags the session with the pod's attributes (EKS User Guide)."""
+
+
+def render_pod_identity_trust_policy(account_id: str, cluster_arns: Sequence[str]) -> dict[str, object]:
+    """The trust policy of a role used through EKS Pod Identity.
+
+    ``Principal.Service`` = ``pods.eks.amazonaws.com``, ``Action`` = ``sts:AssumeRole`` and
+    ``sts:TagSession``, scoped against the confused deputy problem with ``aws:SourceAccount`` = the
+    cluster's account and ``aws:SourceArn`` = the cluster ARN(s) (IAM User Guide, 'The confused
+    deputy problem'; EKS User Guide, Pod Identity role trust policy). Which service account may use
+    the role is decided by the ``PodIdentityAssociation``, not by the trust policy.
+
+    Raises:
+        IrsaConfigError: no cluster ARN, or one outside ``account_id``.
+    """
+    problems = []
+    if not cluster_arns:
+        problems.append(Problem("cluster_arns", [], "is empty", IRSA_DOCS, "give the cluster's ARN"))
+    for arn in cluster_arns:
+        parts = arn.split(":")
+        if len(parts) < 6 or parts[2] != "eks" or parts[4] != account_id or not parts[5].startswith("cluster/"):
+            problems.append(
+                Problem(
+                    "cluster_arns",
+                    arn,
+                    f"is not an EKS cluster ARN in account {account_id}",
+                    IRSA_DOCS,
+                    "give arn:<partition>:eks:<region>:<account>:cluster/<name>",
+                )
+            )
+    if problems:
+        raise IrsaConfigError(problems)
+    arns = sorted(set(cluster_arns))
     return {
         "Version": POLICY_VERSION,
         "Statement": [
             {
                 "Effect": "Allow",
-                "Principal": {"Federated": provider_arn},
-                "Action": WEB_IDENTITY_ACTION,
+                "Principal": {"Service": POD_IDENTITY_PRINCIPAL},
+                "Action": list(POD_IDENTITY_ACTIONS),
                 "Condition": {
                     "StringEquals": {
-                        f"{host}:sub": values[0] if len(values) == 1 else values,
-                        f"{host}:aud": audience,
+                        "aws:SourceAccount": account_id,
+                        "aws:SourceArn": arns[0] if len(arns) == 1 else arns,
                     }
                 },
             }
