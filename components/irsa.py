@@ -367,7 +367,7 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
         **dict(sorted(args.tags.items())),
         f"{TAG_PREFIX}cluster": args.cluster_name,
         f"{TAG_PREFIX}namespace": args.namespace,
-        f"{TAG_PREFIX}service-account": names[0] if len(names) == 1 else (args.subject_pattern or "several"),
+        f"{TAG_PREFIX}service-account": _tag_value(names, args.subject_pattern),
     }
     problems += check_audience(f"{name}.audience", args.audience)
     if args.audience not in args.provider_client_ids:
@@ -469,6 +469,13 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
         )
     )
     return IrsaRolePlan(role_name, names, subjects, tags, layout, account)
+
+
+def _tag_value(names: Sequence[str], pattern: str | None) -> str:
+    """The service-account tag: the name, ``a b`` for several, a pattern with ``*``/``?`` spelled
+    ``_ANY_``/``_ONE_`` (IAM tag values allow only letters, digits, spaces and ``_.:/=+-@``)."""
+    spelled = pattern.replace("*", "_ANY_").replace("?", "_ONE_") if pattern else None
+    return " ".join([*names, *filter(None, [spelled])])[: limits.TAG_VALUE_MAX]
 
 
 def _check_service_account_options(name: str, args: IrsaRoleArgs) -> list[Problem]:
