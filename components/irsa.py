@@ -362,7 +362,7 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
         subjects += (Subject(args.namespace, args.subject_pattern, pattern=True),)
     for index, subject in enumerate(subjects):
         problems += subject.check(name if len(subjects) == 1 else f"{name}.subjects[{index}]")
-    role_name = args.role_name or derive_role_name(args.cluster_name, args.namespace, (names or ("pattern",))[0])
+    role_name = args.role_name or derive_role_name(args.cluster_name, args.namespace, (names or (name,))[0])
     tags = {
         **dict(sorted(args.tags.items())),
         f"{TAG_PREFIX}cluster": args.cluster_name,

@@ -348,7 +348,7 @@ def _service(
         found += limits.check_service_account_name(f"{where}.serviceAccount", service_account)
     audience = raw.get("audience", DEFAULT_AUDIENCE)
     found += check_audience(f"{where}.audience", audience)
-    role_name = raw.get("roleName") or derive_role_name(cluster_name, namespace, service_account or "pattern")
+    role_name = raw.get("roleName") or derive_role_name(cluster_name, namespace, service_account or name)
     found += limits.check_role_name(f"{where}.roleName", role_name)
     role_path = raw.get("rolePath", "/")
     found += limits.check_role_path(f"{where}.rolePath", role_path)

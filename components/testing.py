@@ -90,15 +90,20 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         self.known_invokes = dict(known_invokes or {})
         self.invokes: list[str] = []
         self.inputs: dict[tuple[str, str], dict] = {}
+        self.provider_accounts: dict[str, str] = {}
         self._lock = threading.Lock()
 
     def issuer(self, cluster_name: str) -> str:
         """The placeholder issuer host/path of a cluster: ``oidc.eks.<region>.<dns>/id/0PLACEHOLDER<hash>``."""
         return f"oidc.eks.{self.region}.{self.dns_suffix}/id/{PLACEHOLDER}{short_hash(cluster_name, 20).upper()}"
 
-    def arn(self, service: str, resource: str, region: str = "") -> str:
-        """A placeholder ARN in the configured partition and account."""
-        return f"arn:{self.partition}:{service}:{region}:{self.account_id}:{resource}"
+    def arn(self, service: str, resource: str, region: str = "", account: str | None = None) -> str:
+        """A placeholder ARN in the configured partition and account (or the given account)."""
+        return f"arn:{self.partition}:{service}:{region}:{account or self.account_id}:{resource}"
+
+    def account_of(self, args: pulumi.runtime.MockResourceArgs) -> str:
+        """The account of the explicit AWS provider a resource uses (its ``allowedAccountIds``), else the default."""
+        return self.provider_accounts.get((args.provider or "").rsplit("::", 1)[-1], self.account_id)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         with self._lock:
@@ -117,10 +122,26 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
             }
         if args.typ == "aws:iam/role:Role":
             path = inputs.get("path", "/")
-            return name, {**inputs, "name": name, "arn": self.arn("iam", f"role{path}{name}"), "uniqueId": PLACEHOLDER}
+            arn = self.arn("iam", f"role{path}{name}", account=self.account_of(args))
+            return name, {**inputs, "name": name, "arn": arn, "uniqueId": PLACEHOLDER}
         if args.typ == "aws:iam/policy:Policy":
             path = inputs.get("path", "/")
-            return name, {**inputs, "name": name, "arn": self.arn("iam", f"policy{path}{name}")}
+            return name, {
+                **inputs,
+                "name": name,
+                "arn": self.arn("iam", f"policy{path}{name}", account=self.account_of(args)),
+            }
+        if args.typ == "pulumi:providers:aws":
+            allowed = inputs.get("allowedAccountIds") or [self.account_id]
+            allowed = json.loads(allowed) if isinstance(allowed, str) else allowed
+            with self._lock:
+                self.provider_accounts[f"{args.name}-id"] = str(allowed[0])
+            return f"{args.name}-id", inputs
+        if args.typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            arn = self.arn(
+                "iam", f"oidc-provider/{inputs['url'].removeprefix('https://')}", account=self.account_of(args)
+            )
+            return arn, {**inputs, "arn": arn}
         if args.typ == "aws:ec2/launchTemplate:LaunchTemplate":
             return f"lt-{short_hash(args.name, 17)}", {**inputs, "latestVersion": 1}
         if args.typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":

@@ -35,32 +35,64 @@ def _of(run, type_):
     return [r for r in run.registrations if r.type == type_]
 
 
-def test_one_role_and_one_service_account_per_service(stack_run):
+def _expected_service_accounts(name: str, entry: dict) -> list[str]:
+    if not entry.get("createServiceAccount", True):
+        return []
+    if "serviceAccounts" in entry:
+        return sorted(entry["serviceAccounts"])
+    if "subjectPattern" in entry and "serviceAccount" not in entry:
+        return []
+    return [entry.get("serviceAccount", name)]
+
+
+def test_one_role_and_the_named_service_accounts_per_service(stack_run):
     _, config, run = stack_run
     services = config["eks-irsa:services"]
     roles = {r.parent for r in _of(run, "aws:iam/role:Role") if r.parent in services}
-    assert roles == set(services)
-    expected_sas = {name for name, s in services.items() if s.get("createServiceAccount", True)}
-    assert {r.parent for r in _of(run, "kubernetes:core/v1:ServiceAccount")} == expected_sas
+    assert roles == {name for name, entry in services.items() if "existingRoleArn" not in entry}
+    for name, entry in services.items():
+        made = sorted(
+            r.inputs["metadata"]["name"] for r in _of(run, "kubernetes:core/v1:ServiceAccount") if r.parent == name
+        )
+        assert made == _expected_service_accounts(name, entry), name
     assert run.invokes == ()
 
 
-def test_each_role_trusts_exactly_its_own_service_account_and_the_annotation_is_its_arn(stack_run):
+def test_each_role_trusts_exactly_its_own_service_accounts_and_the_annotation_is_its_arn(stack_run):
     _, config, run = stack_run
     cluster = _of(run, "eks:index:Cluster")[0]
     issuer = cluster.outputs["oidcIssuer"]
     roles = {r.parent: r for r in _of(run, "aws:iam/role:Role")}
+    associations = {
+        (a.inputs["namespace"], a.inputs["serviceAccount"]): a
+        for a in _of(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+    }
+    checked = 0
     for sa in _of(run, "kubernetes:core/v1:ServiceAccount"):
-        role = roles[sa.parent]
-        condition = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Condition"]["StringEquals"]
-        meta = sa.inputs["metadata"]
-        assert condition[f"{issuer}:sub"] == f"system:serviceaccount:{meta['namespace']}:{meta['name']}"
-        assert condition[f"{issuer}:aud"] == "sts.amazonaws.com"
-        assert meta["annotations"]["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
-        assert sa.provider == f"{cluster.name}-k8s"
         entry = config["eks-irsa:services"][sa.parent]
-        assert meta["name"] == entry.get("serviceAccount", sa.parent)
+        meta = sa.inputs["metadata"]
         assert meta["namespace"] == entry["namespace"]
+        assert sa.provider == f"{cluster.name}-k8s"
+        annotations = meta.get("annotations") or {}
+        if "existingRoleArn" in entry:
+            assert annotations["eks.amazonaws.com/role-arn"].endswith(entry["existingRoleArn"].rsplit(":", 1)[1])
+            continue
+        role = roles[sa.parent]
+        if entry.get("identity") == "pod-identity":
+            assert "eks.amazonaws.com/role-arn" not in annotations
+            assert associations[(meta["namespace"], meta["name"])].inputs["roleArn"] == role.outputs["arn"]
+            continue
+        statement = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        own = next(s for s in statement if f"{issuer}:aud" in s["Condition"]["StringEquals"])
+        subs = own["Condition"]["StringEquals"][f"{issuer}:sub"]
+        expected = [
+            f"system:serviceaccount:{meta['namespace']}:{n}" for n in _expected_service_accounts(sa.parent, entry)
+        ]
+        assert (subs if isinstance(subs, list) else [subs]) == expected
+        assert own["Condition"]["StringEquals"][f"{issuer}:aud"] == "sts.amazonaws.com"
+        assert annotations["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
+        checked += 1
+    assert checked >= 1
 
 
 def test_cluster_requests_oidc_api_auth_and_no_default_node_group(stack_run):
@@ -98,7 +130,7 @@ def test_node_role_carries_only_the_node_policies_and_cni_has_its_own_role(stack
         "AmazonEKSWorkerNodePolicy",
     ]
     assert not [p for p in _of(run, "aws:iam/rolePolicy:RolePolicy") if f"{cluster}-node-role" in p.dependencies]
-    addon = _of(run, "aws:eks/addon:Addon")[0]
+    addon = next(a for a in _of(run, "aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni")
     cni_role = next(r for r in _of(run, "aws:iam/role:Role") if r.parent == f"{cluster}-vpc-cni")
     assert addon.inputs["addonName"] == "vpc-cni"
     assert addon.inputs["serviceAccountRoleArn"] == cni_role.outputs["arn"]
@@ -163,3 +195,18 @@ def test_china_region_renders_aws_cn_arns_everywhere():
     assert "arn:aws-cn:" in text
     assert "arn:aws:" not in text
     assert ".amazonaws.com.cn/id/" in _of(run, "eks:index:Cluster")[0].outputs["oidcIssuer"]
+
+
+def test_staging_puts_the_cross_account_role_and_its_oidc_provider_in_the_data_account():
+    run = run_program(PROGRAM, config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml"), "staging")
+    provider = next(r for r in run.registrations if r.type == "aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    assert provider.provider == "account-data-aws"
+    assert provider.inputs["url"].startswith("https://oidc.eks.us-east-2.amazonaws.com/id/")
+    assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
+    role = next(r for r in run.registrations if r.name == "warehouse-loader-role")
+    assert role.provider == "account-data-aws"
+    federated = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"]["Federated"]
+    assert federated == provider.outputs["arn"]
+    assert federated.split(":")[4] == role.outputs["arn"].split(":")[4] == "222233334444"
+    addons = sorted(a.inputs["addonName"] for a in run.registrations if a.type == "aws:eks/addon:Addon")
+    assert addons == ["eks-pod-identity-agent", "vpc-cni"]

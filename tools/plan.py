@@ -78,44 +78,82 @@ def service_files(run: OfflineRun) -> dict[str, dict[str, str]]:
             children.setdefault(r.parent, []).append(r)
     files: dict[str, dict[str, str]] = {}
     for component in (r for r in run.registrations if r.type == IRSA_TYPE):
-        mine = {c.type: c for c in children.get(component.name, [])}
-        role = mine["aws:iam/role:Role"]
-        trust = json.loads(role.inputs["assumeRolePolicy"])
-        statement = trust["Statement"][0]
-        out: dict[str, str] = {"trust-policy.json": _pretty(trust)}
-        inline = mine.get("aws:iam/rolePolicy:RolePolicy")
+        mine = children.get(component.name, [])
+        of_type = {c.type: c for c in mine}
+        out: dict[str, str] = {}
+        role = of_type.get("aws:iam/role:Role")
+        trust = json.loads(role.inputs["assumeRolePolicy"]) if role else None
+        if trust:
+            out["trust-policy.json"] = _pretty(trust)
+        inline = of_type.get("aws:iam/rolePolicy:RolePolicy")
         if inline:
             out["permissions-policy.json"] = _pretty(json.loads(inline.inputs["policy"]))
-        managed_docs = [c for c in children[component.name] if c.type == "aws:iam/policy:Policy"]
-        for index, policy in enumerate(managed_docs, start=1):
+        for index, policy in enumerate((c for c in mine if c.type == "aws:iam/policy:Policy"), start=1):
             out[f"managed-policy-{index}.json"] = _pretty(json.loads(policy.inputs["policy"]))
-        attached = sorted(
-            c.inputs["policyArn"]
-            for c in children[component.name]
-            if c.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment" and "-attach-" in c.name
-        )
-        sa = mine.get("kubernetes:core/v1:ServiceAccount")
-        if sa:
+        accounts = [c for c in mine if c.type == "kubernetes:core/v1:ServiceAccount"]
+        for sa in accounts:
             manifest = {k: sa.inputs[k] for k in ("apiVersion", "kind", "metadata", "automountServiceAccountToken")}
-            out["serviceaccount.yaml"] = yaml.safe_dump(plain(manifest), sort_keys=True)
-        conditions = statement["Condition"]["StringEquals"]
-        sub_key = next(k for k in conditions if k.endswith(":sub"))
-        subject = conditions[sub_key]
-        namespace, service_account = subject.split(":")[2:4]
-        summary = {
-            "roleName": role.outputs["name"],
-            "roleArn": role.outputs["arn"],
-            "namespace": namespace,
-            "serviceAccount": service_account,
-            "audience": conditions[sub_key[: -len("sub")] + "aud"],
-            "oidcProviderArn": statement["Principal"]["Federated"],
-            "oidcIssuer": sub_key[: -len(":sub")],
-            "managedPolicyArns": attached,
-            "serviceAccountCreated": sa is not None,
-        }
-        out["service.json"] = _pretty(summary)
+            file = (
+                "serviceaccount.yaml" if len(accounts) == 1 else f"serviceaccount-{sa.inputs['metadata']['name']}.yaml"
+            )
+            out[file] = yaml.safe_dump(plain(manifest), sort_keys=True)
+        associations = [c for c in mine if c.type == "aws:eks/podIdentityAssociation:PodIdentityAssociation"]
+        out["service.json"] = _pretty(_summary(role, trust, mine, accounts, associations))
         files[component.name] = out
     return files
+
+
+def _summary(
+    role: Registration | None,
+    trust: Mapping[str, Any] | None,
+    children: Sequence[Registration],
+    accounts: Sequence[Registration],
+    associations: Sequence[Registration],
+) -> dict[str, Any]:
+    """What a reviewer (and ``explain``) needs about one role, read from what was registered."""
+    subjects: set[str] = set()
+    providers, issuers, audiences = [], [], set()
+    for statement in (trust or {}).get("Statement", []):
+        federated = statement.get("Principal", {}).get("Federated")
+        if not federated:
+            continue
+        providers.append(federated)
+        for keys in statement.get("Condition", {}).values():
+            for key, value in keys.items():
+                issuer, claim = key.rsplit(":", 1)
+                values = [value] if isinstance(value, str) else value
+                if claim == "sub":
+                    subjects.update(values)
+                    issuers.append(issuer)
+                elif claim == "aud":
+                    audiences.update(values)
+    subjects.update(f"system:serviceaccount:{a.inputs['namespace']}:{a.inputs['serviceAccount']}" for a in associations)
+    subjects.update(
+        f"system:serviceaccount:{a.inputs['metadata']['namespace']}:{a.inputs['metadata']['name']}" for a in accounts
+    )
+    annotation = next((a.inputs["metadata"].get("annotations", {}).get(ROLE_ARN_ANNOTATION) for a in accounts), None)
+    role_arn = role.outputs["arn"] if role else annotation
+    first = sorted(subjects)[0].split(":") if subjects else ["", "", "", ""]
+    return {
+        "identity": "pod-identity" if associations else "irsa",
+        "roleName": role.outputs["name"] if role else (role_arn or "").rsplit("/", 1)[-1],
+        "roleArn": role_arn,
+        "roleManagedHere": role is not None,
+        "namespace": first[2],
+        "serviceAccount": first[3],
+        "serviceAccounts": sorted({s.rsplit(":", 1)[1] for s in subjects}),
+        "subjects": sorted(subjects),
+        "audience": sorted(audiences)[0] if audiences else None,
+        "oidcProviderArn": providers[0] if providers else None,
+        "oidcIssuer": issuers[0] if issuers else None,
+        "trustedProviders": sorted(providers),
+        "managedPolicyArns": sorted(
+            c.inputs["policyArn"]
+            for c in children
+            if c.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment" and "-attach-" in c.name
+        ),
+        "serviceAccountCreated": bool(accounts),
+    }
 
 
 def _pretty(document: Any) -> str:
@@ -189,7 +227,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows = [("service", "namespace", "service account", "role name", "may do")]
     for service, texts in files.items():
         summary = json.loads(texts["service.json"])
-        rows.append((service, summary["namespace"], summary["serviceAccount"], summary["roleName"], may_do(texts)))
+        rows.append(
+            (service, summary["namespace"], ", ".join(summary["serviceAccounts"]), summary["roleName"], may_do(texts))
+        )
     print(f"Stack {args.stack}: {len(run.registrations)} resources, {len(run.invokes)} invokes.")
     print(table(rows))
     print(
