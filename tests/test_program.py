@@ -16,7 +16,7 @@ from kubernetes_validate import validate as validate_manifest
 
 from components.testing import config_from_stack_file, run_program
 from tests.conftest import ROOT, STACK_FILES
-from tools.plan import plan_document, service_files, write_plan
+from tools.plan import lint_stack, plan_document, service_files, write_plan
 
 PROGRAM = ROOT / "__main__.py"
 
@@ -210,3 +210,9 @@ def test_staging_puts_the_cross_account_role_and_its_oidc_provider_in_the_data_a
     assert federated.split(":")[4] == role.outputs["arn"].split(":")[4] == "222233334444"
     addons = sorted(a.inputs["addonName"] for a in run.registrations if a.type == "aws:eks/addon:Addon")
     assert addons == ["eks-pod-identity-agent", "vpc-cni"]
+
+
+@pytest.mark.parametrize("stack_file", STACK_FILES, ids=_stack)
+def test_every_stack_passes_the_permissions_lint(stack_file):
+    findings = lint_stack(_stack(stack_file))
+    assert [str(f) for f in findings if f.severity.value == "error"] == []

@@ -23,6 +23,8 @@ import yaml
 
 from components.errors import IrsaConfigError
 from components.irsa import ROLE_ARN_ANNOTATION
+from components.lint import Finding, Severity, lint_statements
+from components.settings import load_settings
 from components.testing import PLACEHOLDER, OfflineRun, Registration, config_from_stack_file, run_program
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,6 +207,12 @@ def write_plan(stack: str, build_dir: Path, project_root: Path = ROOT) -> tuple[
     return run, files
 
 
+def lint_stack(stack: str, project_root: Path = ROOT) -> list[Finding]:
+    """The permissions lint over every service of a stack, with the catalog's justifications."""
+    settings = load_settings(config_from_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml"), project_root)
+    return [f for service in settings.services for f in lint_statements(service.name, service.statements)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
     parser.add_argument("--stack", default="dev", help="stack name: reads stacks/Pulumi.<stack>.yaml")
@@ -221,9 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: stack {args.stack} is invalid; nothing was written.\n{error}", file=sys.stderr)
         return 1
     out = args.build_dir / args.stack
+    findings = lint_stack(args.stack)
+    errors = [f for f in findings if f.severity is Severity.ERROR]
     if args.quiet:
-        print(f"{len(run.registrations)} resources -> {out / 'plan.json'}")
-        return 0
+        print(f"{len(run.registrations)} resources -> {out / 'plan.json'}; {len(errors)} lint errors")
+        return 1 if errors else 0
     rows = [("service", "namespace", "service account", "role name", "may do")]
     for service, texts in files.items():
         summary = json.loads(texts["service.json"])
@@ -238,7 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"mock monitor's record.\nWrote {out / 'plan.json'} and {out / 'services'}/<service>/ "
         f"(trust policy, permissions, {ROLE_ARN_ANNOTATION} ServiceAccount)."
     )
-    return 0
+    print(f"\nPermissions lint (parliament + our rules): {len(errors)} errors, {len(findings) - len(errors)} warnings.")
+    for finding in errors:
+        print(f"  {finding}")
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
