@@ -14,9 +14,10 @@ from pulumi.runtime.config import CONFIG, get_config_env
 from components.accounts import AccountOidcProvider, AccountOidcProviderArgs
 from components.cluster import EksCluster, EksClusterArgs, NodeGroupArgs
 from components.errors import IrsaConfigError
+from components.existing import ExistingCluster, ExistingClusterArgs
 from components.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster, plan_irsa_role
 from components.partition import partition_for_region
-from components.settings import ServiceSettings, StackSettings, load_settings
+from components.settings import ExistingClusterSettings, ServiceSettings, StackSettings, load_settings
 
 SYSTEM_NAMESPACES = frozenset({"default", "kube-node-lease", "kube-public", "kube-system"})
 """Namespaces every cluster has; never created here."""
@@ -40,7 +41,7 @@ def role_args(
     service: ServiceSettings,
     provider_arn: pulumi.Input[str],
     issuer: pulumi.Input[str],
-    cluster: EksCluster | None = None,
+    cluster: EksCluster | ExistingCluster | None = None,
     namespace: pulumi.Resource | None = None,
 ) -> IrsaRoleArgs:
     """One service's ``IrsaRoleArgs``.
@@ -104,9 +105,20 @@ def check_services(settings: StackSettings) -> None:
         raise IrsaConfigError(problems)
 
 
-def main(settings: StackSettings) -> None:
+def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
+    """The cluster this stack makes, or the one it was pointed at."""
     c = settings.cluster
-    cluster = EksCluster(
+    if isinstance(c, ExistingClusterSettings):
+        return ExistingCluster(
+            c.name,
+            ExistingClusterArgs(
+                cluster_name=c.name,
+                partition=settings.partition,
+                account_id=settings.account_id,
+                stack_reference=c.stack_reference,
+            ),
+        )
+    return EksCluster(
         c.name,
         EksClusterArgs(
             cluster_name=c.name,
@@ -125,6 +137,11 @@ def main(settings: StackSettings) -> None:
         ),
         opts=pulumi.ResourceOptions(protect=c.protect),
     )
+
+
+def main(settings: StackSettings) -> None:
+    c = settings.cluster
+    cluster = make_cluster(settings)
     other_accounts = {
         key: AccountOidcProvider(
             f"account-{key}",

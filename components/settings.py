@@ -72,6 +72,22 @@ class ClusterSettings:
 
 
 @dataclass(frozen=True)
+class ExistingClusterSettings:
+    """A cluster made elsewhere: looked up by name, or read from the stack that made it.
+
+    Attributes:
+        name: the EKS cluster's name.
+        stack_reference: ``<org>/<project>/<stack>`` of a stack made with this package, or ``None``
+            to look the cluster up by name.
+    """
+
+    name: str
+    stack_reference: str | None = None
+    oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AccountSettings:
     """Another AWS account roles may live in (cross-account IRSA).
 
@@ -128,7 +144,7 @@ class StackSettings:
     partition: str
     account_id: str
     allowed_account_ids: tuple[str, ...]
-    cluster: ClusterSettings
+    cluster: ClusterSettings | ExistingClusterSettings
     services: tuple[ServiceSettings, ...]
     accounts: Mapping[str, AccountSettings] = field(default_factory=dict)
     create_namespaces: bool = True
@@ -143,6 +159,17 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
     problems = []
+    known = set(_validator().schema["properties"])
+    for key in sorted(k for k in config if k.startswith(f"{PROJECT}:") and k not in known):
+        problems.append(
+            Problem(
+                key,
+                "(key)",
+                "is not a config key of this project",
+                SCHEMA_SOURCE,
+                f"fix the spelling; known keys: {', '.join(sorted(k for k in known if k.startswith(PROJECT)))}",
+            )
+        )
     for error in sorted(_validator().iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
         path = ".".join(str(p) for p in error.absolute_path) or "(stack config)"
         if error.validator == "additionalProperties":
@@ -155,6 +182,18 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
                     "are not known fields",
                     SCHEMA_SOURCE,
                     f"fix the spelling or remove them; allowed: {', '.join(allowed)}",
+                )
+            )
+        elif error.validator == "oneOf" and not error.absolute_path:
+            given = sorted(k for k in ("eks-irsa:cluster", "eks-irsa:existingCluster") if k in config)
+            problems.append(
+                Problem(
+                    "eks-irsa:cluster",
+                    given or "(neither)",
+                    "must be exactly one of eks-irsa:cluster (a cluster this stack makes) and "
+                    "eks-irsa:existingCluster (a cluster made elsewhere)",
+                    SCHEMA_SOURCE,
+                    "keep one of them",
                 )
             )
         elif error.validator == "required":
@@ -189,7 +228,17 @@ def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSetting
     region = config["aws:region"]
     partition = partition_for_region(region).name
     accounts = tuple(config["aws:allowedAccountIds"])
-    cluster = _cluster(config["eks-irsa:cluster"], problems)
+    if "eks-irsa:existingCluster" in config:
+        raw_existing = config["eks-irsa:existingCluster"]
+        problems += limits.check_cluster_name("eks-irsa:existingCluster.name", raw_existing["name"])
+        cluster: ClusterSettings | ExistingClusterSettings = ExistingClusterSettings(
+            name=raw_existing["name"],
+            stack_reference=raw_existing.get("stackReference"),
+            oidc_client_ids=tuple(raw_existing.get("oidcClientIds", (DEFAULT_AUDIENCE,))),
+            tags=dict(raw_existing.get("tags", {})),
+        )
+    else:
+        cluster = _cluster(config["eks-irsa:cluster"], problems)
     variables = {"account": accounts[0], "cluster": cluster.name, "partition": partition, "region": region}
     max_managed = config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT)
     services = []

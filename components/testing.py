@@ -9,7 +9,9 @@ file offline under both and returns that record.
 What mocks cannot prove: that AWS or Kubernetes accept the inputs, that pulumi-eks's own children
 (its OIDC provider, security groups) look as documented (a remote component's children are created
 by its provider, which does not run here), and anything about ordering on a real deploy beyond the
-dependencies recorded. Any invoke (provider function call) raises: this package makes none.
+dependencies recorded. An invoke (provider function call) other than the two lookups of a
+bring-your-own cluster raises: the package makes none per service. A ``StackReference`` answers
+placeholder exports whose cluster name is the referenced stack's last path segment.
 """
 
 from __future__ import annotations
@@ -73,7 +75,9 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
     Args:
         account_id: 12 digits; the account of every ARN. Default: ``123456789012`` (AWS docs' example).
         region: drives the partition and the issuer's host. Default: ``us-west-2``.
-        known_invokes: function tokens to answer, with the answer. Default: none (every invoke raises).
+        known_invokes: more function tokens to answer, with the answer. ``aws.eks.getCluster`` and
+            ``aws.iam.getOpenIdConnectProvider`` are always answered (bring-your-own-cluster lookups);
+            any other invoke raises.
     """
 
     def __init__(
@@ -87,7 +91,11 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         partition = partition_for_region(region)
         self.partition = partition.name
         self.dns_suffix = partition.dns_suffix
-        self.known_invokes = dict(known_invokes or {})
+        self.known_invokes = {
+            "aws:eks/getCluster:getCluster": self._get_cluster,
+            "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": self._get_oidc_provider,
+            **(known_invokes or {}),
+        }
         self.invokes: list[str] = []
         self.inputs: dict[tuple[str, str], dict] = {}
         self.provider_accounts: dict[str, str] = {}
@@ -105,6 +113,21 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         """The account of the explicit AWS provider a resource uses (its ``allowedAccountIds``), else the default."""
         return self.provider_accounts.get((args.provider or "").rsplit("::", 1)[-1], self.account_id)
 
+    def _get_cluster(self, args: Mapping[str, Any]) -> dict:
+        """``aws.eks.getCluster``: the named cluster with a placeholder issuer, endpoint and CA."""
+        return {
+            "name": args["name"],
+            "arn": self.arn("eks", f"cluster/{args['name']}", self.region),
+            "endpoint": f"https://{PLACEHOLDER}.gr7.{self.region}.eks.{self.dns_suffix}",
+            "certificateAuthorities": [{"data": PLACEHOLDER}],
+            "identities": [{"oidcs": [{"issuer": f"https://{self.issuer(args['name'])}"}]}],
+        }
+
+    def _get_oidc_provider(self, args: Mapping[str, Any]) -> dict:
+        """``aws.iam.getOpenIdConnectProvider``: the provider of the given issuer URL in the mocked account."""
+        host = args["url"].removeprefix("https://")
+        return {"arn": self.arn("iam", f"oidc-provider/{host}"), "url": host, "clientIdLists": ["sts.amazonaws.com"]}
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         with self._lock:
             self.inputs[(args.typ, args.name)] = args.inputs
@@ -120,6 +143,16 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
                 "kubeconfigJson": kubeconfig,
                 "kubeconfig": json.loads(kubeconfig),
             }
+        if args.typ == "pulumi:pulumi:StackReference":
+            cluster = inputs["name"].rsplit("/", 1)[-1]
+            issuer = self.issuer(cluster)
+            outputs = {
+                "clusterName": cluster,
+                "oidcIssuer": issuer,
+                "oidcProviderArn": self.arn("iam", f"oidc-provider/{issuer}"),
+                "kubeconfig": json.dumps({"apiVersion": "v1", "kind": "Config", "placeholder": True}),
+            }
+            return inputs["name"], {**inputs, "outputs": outputs, "secretOutputNames": []}
         if args.typ == "aws:iam/role:Role":
             path = inputs.get("path", "/")
             arn = self.arn("iam", f"role{path}{name}", account=self.account_of(args))
@@ -148,11 +181,11 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
             return f"a-{short_hash(args.name, 17)}", {**inputs, "associationArn": PLACEHOLDER}
         return f"{args.name}-id", inputs
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
         with self._lock:
             self.invokes.append(args.token)
         if args.token in self.known_invokes:
-            return self.known_invokes[args.token](args.args), None
+            return self.known_invokes[args.token](args.args), []
         raise UnexpectedInvokeError(f"invoke {args.token} is not faked by EksIrsaMocks; this package makes none")
 
 

@@ -216,3 +216,47 @@ def test_staging_puts_the_cross_account_role_and_its_oidc_provider_in_the_data_a
 def test_every_stack_passes_the_permissions_lint(stack_file):
     findings = lint_stack(_stack(stack_file))
     assert [str(f) for f in findings if f.severity.value == "error"] == []
+
+
+@pytest.mark.parametrize(
+    ("existing", "invokes"),
+    [
+        (
+            {"name": "acme-dev"},
+            ["aws:eks/getCluster:getCluster", "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider"],
+        ),
+        ({"name": "acme-dev", "stackReference": "acme/eks-irsa/acme-dev"}, []),
+    ],
+    ids=["lookup-by-name", "stack-reference"],
+)
+def test_bring_your_own_cluster_costs_at_most_two_invokes_per_stack(existing, invokes):
+    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    del config["eks-irsa:cluster"]
+    config["eks-irsa:existingCluster"] = existing
+    run = run_program(PROGRAM, config, "tenant")
+    assert sorted(run.invokes) == invokes
+    assert not _of(run, "eks:index:Cluster") and not _of(run, "aws:eks/nodeGroup:NodeGroup")
+    issuer = run.mocks.issuer("acme-dev")
+    provider_arn = f"arn:aws:iam::111122223333:oidc-provider/{issuer}"
+    roles = [r for r in _of(run, "aws:iam/role:Role")]
+    assert len(roles) == len(config["eks-irsa:services"])
+    for role in roles:
+        statement = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
+        assert statement["Principal"]["Federated"] == provider_arn
+        assert f"{issuer}:sub" in statement["Condition"]["StringEquals"]
+    assert {sa.provider for sa in _of(run, "kubernetes:core/v1:ServiceAccount")} == {"acme-dev-k8s"}
+
+
+def test_both_or_neither_cluster_keys_are_refused(dev_config):
+    from components.errors import IrsaConfigError
+    from components.settings import load_settings
+
+    dev_config["eks-irsa:existingCluster"] = {"name": "acme-dev"}
+    with pytest.raises(IrsaConfigError, match="exactly one of eks-irsa:cluster"):
+        load_settings(dev_config, ROOT)
+    del dev_config["eks-irsa:existingCluster"], dev_config["eks-irsa:cluster"]
+    with pytest.raises(IrsaConfigError, match="exactly one of eks-irsa:cluster"):
+        load_settings(dev_config, ROOT)
+    dev_config["eks-irsa:clustr"] = {}
+    with pytest.raises(IrsaConfigError, match="eks-irsa:clustr: '\\(key\\)' is not a config key"):
+        load_settings(dev_config, ROOT)

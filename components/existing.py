@@ -1,0 +1,135 @@
+"""``ExistingCluster``: bring your own cluster, made by another stack or another tool.
+
+It gives ``IrsaRole`` what ``EksCluster`` gives (``cluster_name``, ``oidc_provider_arn``,
+``oidc_issuer``, ``kubeconfig``, ``kubernetes_provider``) from either:
+
+- a ``StackReference`` to the stack that made the cluster with this package (its exports
+  ``clusterName``, ``oidcProviderArn``, ``oidcIssuer``, ``kubeconfig``): no provider call at all; or
+- a lookup by name: ``aws.eks.getCluster`` and ``aws.iam.getOpenIdConnectProvider``, two provider
+  function calls per stack, never per service.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from components.errors import IrsaConfigError
+from components.trust import IRSA_DOCS, normalize_issuer
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExistingClusterArgs:
+    """Inputs of :class:`ExistingCluster`.
+
+    Attributes:
+        cluster_name: the EKS cluster's name.
+        partition: the AWS partition, for the OIDC provider's ARN.
+        account_id: the account the cluster and its IAM OIDC provider live in.
+        stack_reference: ``<org>/<project>/<stack>`` of the stack that made the cluster with this
+            package; when set, nothing is looked up. Default: none (look up by name).
+    """
+
+    cluster_name: str
+    partition: str
+    account_id: str
+    stack_reference: str | None = None
+
+
+class ExistingCluster(pulumi.ComponentResource):
+    """A cluster this stack does not manage, with the same attributes as ``EksCluster``.
+
+    Children: ``<name>-stack`` (``pulumi.StackReference``) or nothing AWS-side for a lookup, and
+    ``<name>-k8s`` (Kubernetes provider; with a lookup its kubeconfig calls ``aws eks get-token``,
+    so the machine running ``pulumi up`` needs the AWS CLI).
+
+    Raises:
+        IrsaConfigError: the looked-up cluster has no OIDC issuer, or its issuer has no IAM OIDC
+            provider in the account (IRSA needs one; EKS User Guide, 'Create an IAM OIDC provider').
+    """
+
+    cluster_name: pulumi.Output[str]
+    oidc_provider_arn: pulumi.Output[str]
+    oidc_issuer: pulumi.Output[str]
+    kubeconfig: pulumi.Output[str]
+    kubernetes_provider: k8s.Provider
+
+    def __init__(self, name: str, args: ExistingClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-irsa:index:ExistingCluster", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        if args.stack_reference:
+            ref = pulumi.StackReference(f"{name}-stack", stack_name=args.stack_reference, opts=child)
+            self.cluster_name = ref.require_output("clusterName")
+            self.oidc_provider_arn = ref.require_output("oidcProviderArn")
+            self.oidc_issuer = ref.require_output("oidcIssuer").apply(normalize_issuer)
+            self.kubeconfig = pulumi.Output.secret(ref.require_output("kubeconfig"))
+        else:
+            cluster = aws.eks.get_cluster_output(name=args.cluster_name, opts=pulumi.InvokeOutputOptions(parent=self))
+            self.cluster_name = cluster.name
+            self.oidc_issuer = cluster.identities.apply(lambda ids: _issuer(args.cluster_name, ids))
+            provider = aws.iam.get_open_id_connect_provider_output(
+                url=self.oidc_issuer.apply(lambda issuer: f"https://{issuer}"),
+                opts=pulumi.InvokeOutputOptions(parent=self),
+            )
+            self.oidc_provider_arn = provider.arn
+            self.kubeconfig = pulumi.Output.secret(
+                pulumi.Output.all(cluster.endpoint, cluster.certificate_authorities).apply(
+                    lambda v: _kubeconfig(args.cluster_name, v[0], _field(v[1][0], "data"))
+                )
+            )
+        self.kubernetes_provider = k8s.Provider(
+            f"{name}-k8s", kubeconfig=self.kubeconfig, enable_server_side_apply=True, opts=child
+        )
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "oidc_provider_arn": self.oidc_provider_arn,
+                "oidc_issuer": self.oidc_issuer,
+            }
+        )
+
+
+def _issuer(cluster_name: str, identities: list) -> str:
+    oidcs = [oidc for identity in identities or [] for oidc in _field(identity, "oidcs") or []]
+    if not oidcs or not _field(oidcs[0], "issuer"):
+        raise IrsaConfigError.one(
+            "eks-irsa:existingCluster.name", cluster_name, "has no OIDC issuer", IRSA_DOCS, "check the cluster name"
+        )
+    return normalize_issuer(_field(oidcs[0], "issuer"))
+
+
+def _field(value: object, name: str) -> object:
+    """A field of a nested invoke result, which the SDK hands over as an output type or as a dict."""
+    return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
+
+
+def _kubeconfig(cluster_name: str, endpoint: str, certificate_data: str) -> str:
+    """A kubeconfig that authenticates with ``aws eks get-token`` (EKS User Guide, 'Connect kubectl')."""
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [
+                {"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": certificate_data}}
+            ],
+            "users": [
+                {
+                    "name": cluster_name,
+                    "user": {
+                        "exec": {
+                            "apiVersion": "client.authentication.k8s.io/v1beta1",
+                            "command": "aws",
+                            "args": ["eks", "get-token", "--cluster-name", cluster_name, "--output", "json"],
+                        }
+                    },
+                }
+            ],
+            "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+            "current-context": cluster_name,
+        },
+        sort_keys=True,
+    )
