@@ -18,6 +18,7 @@ from typing import Any
 import jsonschema
 
 from components import limits
+from components.addons import ADDONS, addon_statements
 from components.errors import IrsaConfigError, Problem
 from components.names import derive_role_name
 from components.partition import partition_for_region
@@ -375,6 +376,8 @@ def _service(
     found: list[Problem] = []
     namespace = raw["namespace"]
     found += limits.check_namespace(f"{where}.namespace", namespace)
+    addon = raw.get("addon")
+    spec = ADDONS.get(addon["name"]) if addon else None
     several = tuple(sorted(set(raw.get("serviceAccounts", ()))))
     if several and "serviceAccount" in raw:
         found.append(
@@ -391,7 +394,7 @@ def _service(
     pattern = raw.get("subjectPattern")
     if pattern is not None:
         found += Subject(namespace, pattern, pattern=True).check(where)
-    default_sa = None if pattern is not None and not several else name
+    default_sa = None if pattern is not None and not several else (spec.service_account if spec else name)
     service_account = raw.get("serviceAccount") or (several[0] if several else default_sa)
     if service_account is not None and not several:
         found += limits.check_service_account_name(f"{where}.serviceAccount", service_account)
@@ -450,6 +453,19 @@ def _service(
             )
             found += check_statement(path, statement)
             statements.append(statement)
+    if addon:
+        try:
+            statements += addon_statements(
+                addon["name"],
+                addon,
+                partition=variables["partition"],
+                region=variables["region"],
+                account=variables["account"],
+                cluster=variables["cluster"],
+                field=f"{where}.addon",
+            )
+        except IrsaConfigError as error:
+            found.extend(error.problems)
     managed = tuple(sub(f"{where}.managedPolicyArns", arn) for arn in raw.get("managedPolicyArns", []))
     for arn in managed:
         if ":policy/" not in arn:
@@ -475,14 +491,14 @@ def _service(
     token_expiration = raw.get("tokenExpiration")
     if token_expiration is not None:
         found += limits.check_token_expiration(f"{where}.tokenExpiration", token_expiration)
-    if not statements and not managed and existing is None:
+    if not statements and not managed and existing is None and not addon:
         found.append(
             Problem(
                 where,
                 name,
                 "grants no permissions",
                 "this package's catalog format",
-                "add statements, policyFiles or managedPolicyArns",
+                "add statements, policyFiles, addon or managedPolicyArns",
             )
         )
     problems += found

@@ -158,3 +158,21 @@ def test_partition_follows_the_region(dev_config):
     arns = [r for s in settings.services for st in s.statements for r in st.resources if r.startswith("arn:")]
     arns += [a for s in settings.services for a in s.managed_policy_arns]
     assert arns and all(a.startswith("arn:aws-cn:") for a in arns)
+
+
+def test_addon_needs_its_scope_and_a_known_name(dev_config):
+    dev_config[S]["dns"] = {"namespace": "kube-system", "addon": {"name": "external-dns"}}
+    problems = _problems(dev_config)
+    assert [p.field for p in problems] == [f"{S}.dns.addon.hostedZoneIds"]
+    dev_config[S]["dns"]["addon"] = {"name": "externaldns"}
+    assert "external-dns" in _problems(dev_config)[0].fix
+
+
+def test_addon_defaults_to_its_usual_service_account(dev_config):
+    dev_config[S]["dns"] = {
+        "namespace": "kube-system",
+        "addon": {"name": "external-dns", "hostedZoneIds": ["Z0123456789ABC"]},
+    }
+    service = next(s for s in load_settings(dev_config, ROOT).services if s.name == "dns")
+    assert service.service_account == "external-dns"
+    assert any("arn:aws:route53:::hostedzone/Z0123456789ABC" in st.resources for st in service.statements)
