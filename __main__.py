@@ -12,7 +12,7 @@ import pulumi_kubernetes as k8s
 from pulumi.runtime.config import CONFIG, get_config_env
 
 from components.accounts import AccountOidcProvider, AccountOidcProviderArgs
-from components.cluster import EksCluster, EksClusterArgs, NodeGroupArgs
+from components.cluster import EksCluster, EksClusterArgs
 from components.errors import IrsaConfigError
 from components.existing import ExistingCluster, ExistingClusterArgs
 from components.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster, plan_irsa_role
@@ -131,7 +131,7 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
             endpoint_public_access=c.endpoint_public_access,
             public_access_cidrs=c.public_access_cidrs,
             admin_principal_arns=c.admins,
-            node_groups=[NodeGroupArgs(**vars(group)) for group in c.node_groups],
+            node_groups=c.node_groups,
             tags=c.tags,
             pod_identity_agent=any(s.identity == IdentityType.POD_IDENTITY for s in settings.services),
         ),

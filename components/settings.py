@@ -21,6 +21,7 @@ from components import limits
 from components.addons import ADDONS, addon_statements
 from components.errors import IrsaConfigError, Problem
 from components.names import derive_role_name
+from components.nodegroup import NodeGroupArgs
 from components.partition import partition_for_region
 from components.policy import (
     Effect,
@@ -38,29 +39,13 @@ PROJECT = "eks-irsa"
 
 
 @dataclass(frozen=True)
-class NodeGroupSettings:
-    """One managed node group. Sizes are node counts; ``disk_size`` is GiB."""
-
-    name: str
-    instance_types: tuple[str, ...]
-    ami_type: str = "AL2023_x86_64_STANDARD"
-    min_size: int = 1
-    max_size: int = 3
-    desired_size: int = 2
-    disk_size: int = 20
-    labels: Mapping[str, str] = field(default_factory=dict)
-    imds_hop_limit: int = 1
-    allow_pod_imds_access: bool = False
-
-
-@dataclass(frozen=True)
 class ClusterSettings:
     """The EKS cluster: network, endpoint access, admins, node groups."""
 
     name: str
     vpc_id: str
     private_subnet_ids: tuple[str, ...]
-    node_groups: tuple[NodeGroupSettings, ...]
+    node_groups: tuple[NodeGroupArgs, ...]
     kubernetes_version: str = "1.33"
     public_subnet_ids: tuple[str, ...] = ()
     endpoint_private_access: bool = True
@@ -335,7 +320,7 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
                 )
             )
         node_groups.append(
-            NodeGroupSettings(
+            NodeGroupArgs(
                 name=ng_name,
                 instance_types=tuple(ng["instanceTypes"]),
                 ami_type=ng.get("amiType", "AL2023_x86_64_STANDARD"),
