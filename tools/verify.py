@@ -1,0 +1,1322 @@
+"""``python -m tools.verify --stack dev``: prove the IRSA flow end to end on 127.0.0.1, offline.
+
+    python -m tools.verify --stack dev [--build-dir build]
+
+What runs, all in this process and on the loopback interface only:
+
+1. The offline plan (:func:`tools.plan.write_plan`, into a temporary directory): every IRSA role,
+   its trust policy, its permissions and its ``service.json``.
+2. A local OIDC issuer (:class:`tools.localidp.LocalIssuer`) whose identity is the plan's issuer
+   URL, serving discovery and JWKS from 127.0.0.1.
+3. moto 5.2.5 in server mode (``ThreadedMotoServer``, 127.0.0.1, random port) with IAM
+   enforcement on. Bootstrap: the first :data:`BOOTSTRAP_CALLS` requests run unauthenticated and
+   create an administrator with access keys in the plan's account; every later request is signed
+   and authorised against IAM policies. With the administrator: the IAM OIDC provider, every role
+   with its trust policy, inline policy, split managed policies and AWS managed policy attachments,
+   and the buckets, DynamoDB tables (with a GSI) and secrets the rendered policies name, plus decoys.
+4. The STS side (:class:`tools.localidp.WebIdentityVerifier`): fetches discovery and JWKS over HTTP,
+   verifies each token with PyJWT, checks ``iss``/``aud``/``exp``/``nbf`` against the provider moto
+   holds, evaluates the trust policy moto holds (:mod:`components.evaluate`). Only when all pass does
+   it call moto's ``AssumeRoleWithWebIdentity`` for credentials.
+5. With each role's credentials: S3, DynamoDB, Secrets Manager and EC2 calls against moto.
+
+The result is an access matrix, every cell expected vs actual with a reason, printed and written to
+``<build-dir>/<stack>/verify.json`` (no timestamps, ports, keys or random ids). Exit 1 when a cell's
+actual differs from its expected value, 2 for a missing stack file.
+
+How IAM enforcement is switched on in moto 5.2.5. ``moto.settings`` reads the environment variable
+``INITIAL_NO_AUTH_ACTION_COUNT`` once, when it is first imported, and moto counts requests in the
+process-wide ``ActionAuthenticatorMixin.request_count``; requests past the count are authenticated
+(SigV4 against IAM access keys) and authorised (the caller's identity policies). Setting the variable
+after ``moto`` was imported has no effect, and an in-process ``ThreadedMotoServer`` shares both with
+any other moto use in the process. So this module sets the count at run time through moto's
+server-mode endpoint ``POST /moto-api/reset-auth`` (body: the count), which sets
+``settings.INITIAL_NO_AUTH_ACTION_COUNT`` and zeroes the counter (what moto's own
+``set_initial_no_auth_action_count`` does in server mode), and restores the previous value on exit.
+A stand-alone ``moto_server`` honours the variable when it is in the server's environment at start.
+
+What moto 5.2.5 does not do, and what this module does about it (each observed again in every run,
+see the ``emulator`` cells):
+
+* It never reads ``WebIdentityToken`` nor evaluates a trust policy for ``AssumeRoleWithWebIdentity``
+  (it issues credentials for any token), and with enforcement on it fails with HTTP 500 on an
+  unsigned request, which that call is in AWS. Every trust decision in the matrix is therefore the
+  STS side's; moto is called afterwards, signed by a broker user allowed only that action.
+* It authorises DynamoDB and Secrets Manager calls against ``Resource: "*"`` (only S3, SQS, IAM and
+  STS pass the real resource), so a policy scoped to a table or secret ARN never matches; and it
+  compiles policy wildcards as regular expressions, so ``?`` (as in ``secret:name-??????``) raises
+  inside moto. :class:`MotoPatches` gives the DynamoDB and Secrets Manager handlers the
+  ``_determine_resource`` hook moto already uses for SQS/IAM/STS, and matches ``*``/``?`` as IAM
+  does, for as long as the emulator runs.
+* Conditions: moto evaluates only ``StringEquals`` and only on ``sts:ExternalId``; every other
+  condition in an identity policy is treated as met. No probe here depends on a condition.
+* AWS managed policies are the copies moto bundles (loaded with ``MOTO_IAM_LOAD_MANAGED_POLICIES``
+  while the account's IAM backend is created), not the live versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import fnmatch
+import json
+import logging
+import os
+import re
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from components.errors import IrsaConfigError
+from components.testing import OfflineRun
+from components.trust import Subject
+from tools.localidp import (
+    Check,
+    LocalIssuer,
+    LoopbackFetcher,
+    OidcProvider,
+    SigningKey,
+    StsDecision,
+    WebIdentityVerifier,
+    service_account_claims,
+    sign_token,
+    unsigned_token,
+)
+from tools.plan import ROOT, table, write_plan
+
+BOOTSTRAP_CALLS = 3
+"""Unauthenticated requests moto allows before enforcing IAM: CreateUser, PutUserPolicy, CreateAccessKey."""
+
+ADMIN_USER = "irsa-verify-admin"
+BROKER_USER = "irsa-verify-sts-broker"
+SESSION_PREFIX = "irsa-verify-"
+GSI_NAME = "by-customer"
+OTHER_TABLE = "irsa-verify-other-table"
+OTHER_SECRET = "irsa-verify/other-secret"
+OUTSIDE_PREFIX = "irsa-verify-outside/"
+OBJECT_NAME = "irsa-verify.txt"
+OTHER_ISSUER_ID = "0OTHERCLUSTER000000000000000000"
+KUBE_API_AUDIENCE = "https://kubernetes.default.svc"
+"""The audience of a pod's default (non-IRSA) token: the API server, not STS."""
+
+ALLOW, DENY, ERROR = "allow", "deny", "error"
+
+_ADMIN_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+_BROKER_POLICY = {
+    "Version": "2012-10-17",
+    # moto authorises sts:AssumeRoleWithWebIdentity against Resource "*", so a role ARN would never match.
+    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Resource": "*"}],
+}
+_SECRET_ARN_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
+_RESOURCE_GAP = "moto 5.2.5 authorises DynamoDB calls against Resource '*', which a table ARN never matches"
+_WILDCARD_GAP = "moto 5.2.5 turns a policy's '?' into a regular expression quantifier; '??????' raises inside moto"
+
+
+# --- the plan, as this module needs it ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    """One IRSA role from the offline plan.
+
+    Attributes:
+        name: the service (the IrsaRole component's logical name).
+        role_name, role_arn, role_path: as registered; ``role_path`` defaults to ``/``.
+        max_session_duration: seconds, or ``None`` when the plan leaves the IAM default.
+        namespace, service_account, audience: the subject and audience the trust policy pins.
+        provider_arn: the IAM OIDC provider ARN the trust policy names.
+        issuer: ``https://<host/path>``, the ``iss`` of the cluster's tokens.
+        trust_policy: the trust policy text, exactly as planned.
+        inline_policy: the inline permissions policy text, or ``None``.
+        managed_documents: ``(file name, text)`` of split customer managed policies.
+        managed_arns: AWS (or other) managed policy ARNs to attach.
+    """
+
+    name: str
+    role_name: str
+    role_arn: str
+    role_path: str
+    max_session_duration: int | None
+    namespace: str
+    service_account: str
+    audience: str
+    provider_arn: str
+    issuer: str
+    trust_policy: str
+    inline_policy: str | None
+    managed_documents: tuple[tuple[str, str], ...]
+    managed_arns: tuple[str, ...]
+
+    @property
+    def subject(self) -> Subject:
+        """The service account the role trusts."""
+        return Subject(self.namespace, self.service_account)
+
+    @property
+    def session_name(self) -> str:
+        """A deterministic ``RoleSessionName`` (2-64 of ``[\\w+=,.@-]``; AWS STS API Reference)."""
+        return (SESSION_PREFIX + self.name)[:64]
+
+
+def services_from_plan(run: OfflineRun, files: Mapping[str, Mapping[str, str]]) -> list[ServicePlan]:
+    """Every IRSA role of the plan, in the plan's order, from ``write_plan``'s ``(run, files)``."""
+    roles = {r.parent: r for r in run.registrations if r.type == "aws:iam/role:Role" and r.parent}
+    out = []
+    for name, texts in files.items():
+        summary = json.loads(texts["service.json"])
+        role_inputs = roles[name].inputs if name in roles else {}
+        max_session = role_inputs.get("maxSessionDuration")
+        out.append(
+            ServicePlan(
+                name=name,
+                role_name=summary["roleName"],
+                role_arn=summary["roleArn"],
+                role_path=str(role_inputs.get("path") or "/"),
+                max_session_duration=int(max_session) if max_session else None,
+                namespace=summary["namespace"],
+                service_account=summary["serviceAccount"],
+                audience=summary["audience"],
+                provider_arn=summary["oidcProviderArn"],
+                issuer="https://" + summary["oidcIssuer"],
+                trust_policy=texts["trust-policy.json"],
+                inline_policy=texts.get("permissions-policy.json"),
+                managed_documents=tuple(
+                    (k, v) for k, v in sorted(texts.items()) if k.startswith("managed-policy-") and k.endswith(".json")
+                ),
+                managed_arns=tuple(summary["managedPolicyArns"]),
+            )
+        )
+    return out
+
+
+# --- moto ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """AWS credentials: long-term keys, or temporary ones with a session token."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+
+
+_BOOTSTRAP = Credentials("AKIAIRSAVERIFYBOOT00", "bootstrap-secret-not-checked-by-moto")
+
+
+def _iam_wildcard_match(pattern: str, value: str) -> re.Match[str] | None:
+    """IAM's wildcards in ``Action`` and ``Resource``: ``*`` any run, ``?`` one character, the rest literal.
+
+    Source: IAM User Guide, 'IAM JSON policy elements: Resource' (wildcards in ARNs).
+    """
+    expression = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.fullmatch(expression, value, re.DOTALL)
+
+
+def _dynamodb_resource(handler: Any) -> str:
+    """The ARN DynamoDB authorises a call against: the table, or ``table/<t>/index/<i>`` for an index query.
+
+    Source: Amazon DynamoDB Developer Guide, 'Using identity-based policies (IAM policies) with Amazon
+    DynamoDB' (Query and Scan on an index are authorised on the index ARN). ``BatchGetItem`` on one
+    table is authorised on that table; on several, moto can check only one resource, so ``*`` stays.
+    """
+    body = handler.body if isinstance(handler.body, dict) else {}
+    table_name = body.get("TableName")
+    if not table_name and isinstance(body.get("RequestItems"), dict) and len(body["RequestItems"]) == 1:
+        table_name = next(iter(body["RequestItems"]))
+    if not isinstance(table_name, str) or not table_name:
+        return "*"
+    partition = _partition(handler.region)
+    arn = (
+        table_name
+        if table_name.startswith("arn:")
+        else f"arn:{partition}:dynamodb:{handler.region}:{handler.current_account}:table/{table_name}"
+    )
+    index = body.get("IndexName")
+    return f"{arn}/index/{index}" if isinstance(index, str) and index else arn
+
+
+def _secretsmanager_resource(handler: Any) -> str:
+    """The secret's full ARN (with its 6-character suffix) for a ``SecretId`` given as name or ARN."""
+    from moto.secretsmanager.models import secretsmanager_backends
+
+    secret_id = handler._get_param("SecretId")
+    if not isinstance(secret_id, str) or not secret_id:
+        return "*"
+    secret = secretsmanager_backends[handler.current_account][handler.region].secrets.get(secret_id)
+    if secret is not None:
+        return secret.arn
+    if secret_id.startswith("arn:"):
+        return secret_id
+    return (
+        f"arn:{_partition(handler.region)}:secretsmanager:{handler.region}:{handler.current_account}:secret:{secret_id}"
+    )
+
+
+def _partition(region: str) -> str:
+    from moto.utilities.utils import get_partition
+
+    return get_partition(region)
+
+
+class MotoPatches:
+    """Three small patches that make moto 5.2.5's own IAM evaluator see what AWS authorises against.
+
+    * ``IAMPolicyStatement._match``: IAM wildcards (``*``, ``?``, everything else literal) instead
+      of a regular expression built by replacing ``*`` (where ``?`` raises ``re.error``).
+    * ``DynamoHandler._determine_resource``: the table or index ARN instead of ``*``.
+    * ``SecretsManagerResponse._determine_resource``: the secret's ARN instead of ``*``.
+
+    Installed by :meth:`install`, removed by :meth:`remove`; :meth:`suspended` removes one group
+    for a block (used to observe moto's unpatched behaviour).
+    """
+
+    GROUPS = ("wildcards", "resources")
+
+    def __init__(self) -> None:
+        from moto.dynamodb.responses import DynamoHandler
+        from moto.iam.access_control import IAMPolicyStatement
+        from moto.secretsmanager.responses import SecretsManagerResponse
+
+        self._targets: dict[str, list[tuple[type, str, Any]]] = {
+            "wildcards": [(IAMPolicyStatement, "_match", staticmethod(_iam_wildcard_match))],
+            "resources": [
+                (DynamoHandler, "_determine_resource", _dynamodb_resource),
+                (SecretsManagerResponse, "_determine_resource", _secretsmanager_resource),
+            ],
+        }
+        self._saved: dict[tuple[type, str], Any] = {}
+        self.active: set[str] = set()
+
+    def install(self, groups: Sequence[str] = GROUPS) -> None:
+        """Apply the named groups (default: all)."""
+        for group in groups:
+            if group in self.active:
+                continue
+            for owner, attribute, replacement in self._targets[group]:
+                self._saved[(owner, attribute)] = owner.__dict__.get(attribute, _MISSING)
+                setattr(owner, attribute, replacement)
+            self.active.add(group)
+
+    def remove(self, groups: Sequence[str] = GROUPS) -> None:
+        """Undo the named groups (default: all), restoring moto's own attributes."""
+        for group in groups:
+            if group not in self.active:
+                continue
+            for owner, attribute, _ in self._targets[group]:
+                original = self._saved.pop((owner, attribute))
+                if original is _MISSING:
+                    delattr(owner, attribute)
+                else:
+                    setattr(owner, attribute, original)
+            self.active.discard(group)
+
+    @contextlib.contextmanager
+    def suspended(self, group: str) -> Iterator[None]:
+        """Run a block with one group removed."""
+        self.remove([group])
+        try:
+            yield
+        finally:
+            self.install([group])
+
+
+_MISSING = object()
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, old in saved.items():
+            if old is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = old
+
+
+class MotoEmulator:
+    """moto in server mode on 127.0.0.1 (random port) with IAM enforcement on after a bootstrap.
+
+    Args:
+        account_id: the account every resource lives in (the plan's).
+        region: the region of regional clients. Default: ``us-west-2``.
+
+    After :meth:`start`, :attr:`admin` holds the administrator's keys. :meth:`stop` restores moto's
+    process-wide state: the no-auth count, the patches, the backends (reset), the werkzeug logger.
+    """
+
+    def __init__(self, account_id: str, region: str = "us-west-2") -> None:
+        self.account_id = account_id
+        self.region = region
+        self.patches: MotoPatches | None = None
+        self.admin: Credentials | None = None
+        self.url = ""
+        self._server: Any = None
+        self._previous_no_auth = "inf"
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        self._clients: dict[tuple[str, Credentials | None], Any] = {}
+        self._session = boto3.session.Session()  # one session: service models load once
+        self._log_level = logging.NOTSET
+
+    def start(self) -> MotoEmulator:
+        """Start the server, reset its state, patch it, switch on enforcement and bootstrap the admin.
+
+        moto's backends live in this process: the reset at start (and at stop) clears whatever any
+        other moto use in the process had created. On failure, everything done so far is undone.
+        """
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> MotoEmulator:
+        from moto.server import ThreadedMotoServer
+
+        werkzeug = logging.getLogger("werkzeug")
+        self._log_level = werkzeug.level
+        werkzeug.setLevel(logging.CRITICAL)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.url = f"http://{host}:{port}"
+        self._moto_api("/moto-api/reset", b"")
+        self.patches = MotoPatches()
+        self.patches.install()
+        answer = json.loads(self._moto_api("/moto-api/reset-auth", str(BOOTSTRAP_CALLS).encode()))
+        self._previous_no_auth = str(answer.get("PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT", "inf"))
+        # The account's IAM backend is created by the first request naming the account; AWS managed
+        # policies are loaded into it only if this variable is set at that moment.
+        with _environment(MOTO_IAM_LOAD_MANAGED_POLICIES="true"):
+            self.admin = self._bootstrap()
+        return self
+
+    def stop(self) -> None:
+        """Restore moto's process-wide state and stop the server. Safe to call twice."""
+        if self._server is None:
+            return
+        try:
+            self._moto_api("/moto-api/reset-auth", self._previous_no_auth.encode())
+            self._moto_api("/moto-api/reset", b"")
+        finally:
+            if self.patches is not None:
+                self.patches.remove()
+            self._server.stop()
+            self._server = None
+            self.patches = None
+            self._clients.clear()
+            logging.getLogger("werkzeug").setLevel(self._log_level)
+
+    def __enter__(self) -> MotoEmulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def client(self, service: str, credentials: Credentials | None = None) -> Any:
+        """A boto3 client for ``service`` against this moto, signed with ``credentials`` (default: the admin)."""
+        credentials = credentials or self.admin
+        if credentials is None:
+            raise RuntimeError("the emulator is not started: no admin credentials yet")
+        key = (service, credentials)
+        if key not in self._clients:
+            self._clients[key] = self._session.client(
+                service,
+                region_name=self.region,
+                endpoint_url=self.url,
+                aws_access_key_id=credentials.access_key_id,
+                aws_secret_access_key=credentials.secret_access_key,
+                aws_session_token=credentials.session_token,
+                config=Config(retries={"total_max_attempts": 1}, proxies={}, s3={"addressing_style": "path"}),
+            )
+        return self._clients[key]
+
+    def _moto_api(self, path: str, body: bytes) -> str:
+        # A form content type (urllib's default) would make moto read an empty body.
+        request = urllib.request.Request(
+            self.url + path, data=body, method="POST", headers={"Content-Type": "text/plain"}
+        )
+        with self._opener.open(request, timeout=10) as response:
+            return response.read().decode()
+
+    def _bootstrap(self) -> Credentials:
+        iam = self.client("iam", _BOOTSTRAP)
+
+        def name_account(request: Any, **_: Any) -> None:
+            # Until the admin's key exists, moto cannot tell the account from the key.
+            request.headers["x-moto-account-id"] = self.account_id
+
+        iam.meta.events.register("before-sign.iam.*", name_account)
+        iam.create_user(UserName=ADMIN_USER)
+        iam.put_user_policy(UserName=ADMIN_USER, PolicyName="administrator", PolicyDocument=json.dumps(_ADMIN_POLICY))
+        key = iam.create_access_key(UserName=ADMIN_USER)["AccessKey"]
+        return Credentials(key["AccessKeyId"], key["SecretAccessKey"])
+
+    def create_user_with_policy(self, user: str, policy: Mapping[str, Any]) -> Credentials:
+        """An IAM user with one inline policy and an access key (as the admin)."""
+        iam = self.client("iam")
+        iam.create_user(UserName=user)
+        iam.put_user_policy(UserName=user, PolicyName=user, PolicyDocument=json.dumps(policy))
+        key = iam.create_access_key(UserName=user)["AccessKey"]
+        return Credentials(key["AccessKeyId"], key["SecretAccessKey"])
+
+
+# --- provisioning -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One AWS operation the matrix tries with every role.
+
+    Attributes:
+        action: ``service:Action`` as IAM names it.
+        resource: the ARN IAM authorises it against (``*`` for EC2 Describe calls).
+        shown: the resource as written to the report (a secret's random suffix as ``??????``).
+        params: what the call needs: bucket/key, table/index, secret id.
+        decoy: the resource exists only so that access to it can be denied.
+    """
+
+    action: str
+    resource: str
+    shown: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    decoy: bool = False
+
+    @property
+    def label(self) -> str:
+        """``action resource`` as shown."""
+        return f"{self.action} {self.shown}"
+
+
+@dataclass
+class Environment:
+    """What provisioning created: the resources, and per service the documents IAM holds for its role."""
+
+    buckets: list[str] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)
+    secrets: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    raw = document.get("Statement", [])
+    return [raw] if isinstance(raw, Mapping) else list(raw)
+
+
+def _strings(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def _plan_resources(services: Sequence[ServicePlan]) -> tuple[list[tuple[str, str]], list[str], bool, list[str]]:
+    """``(bucket, key prefix)`` pairs, tables, whether index ARNs are granted, secret names, from Allow statements."""
+    buckets: list[tuple[str, str]] = []
+    tables: list[str] = []
+    secrets: list[str] = []
+    indexes = False
+    for service in services:
+        texts = [service.inline_policy or ""] + [text for _, text in service.managed_documents]
+        for text in filter(None, texts):
+            for statement in _statements(json.loads(text)):
+                if statement.get("Effect") != "Allow":
+                    continue
+                for arn in _strings(statement.get("Resource")):
+                    parts = arn.split(":", 5)
+                    if len(parts) < 6:
+                        continue
+                    kind, rest = parts[2], parts[5]
+                    if kind == "s3" and "/" in rest:
+                        bucket, key = rest.split("/", 1)
+                        prefix = re.split(r"[*?]", key, maxsplit=1)[0]
+                        if bucket and "*" not in bucket and (bucket, prefix) not in buckets:
+                            buckets.append((bucket, prefix))
+                    elif kind == "dynamodb" and rest.startswith("table/"):
+                        table_name = rest.split("/")[1]
+                        indexes = indexes or "/index/" in rest
+                        if "*" not in table_name and table_name not in tables:
+                            tables.append(table_name)
+                    elif kind == "secretsmanager" and rest.startswith("secret:"):
+                        name = re.sub(r"-\?{6}$|[-*?]*\*$", "", rest[len("secret:") :])
+                        if name and "*" not in name and "?" not in name and name not in secrets:
+                            secrets.append(name)
+    return buckets, tables, indexes, secrets
+
+
+def provision(emulator: MotoEmulator, services: Sequence[ServicePlan]) -> tuple[Environment, list[Probe]]:
+    """Create, as the admin, the OIDC provider(s), roles, policies and resources; return them and the probes.
+
+    Raises:
+        RuntimeError: moto's ARN for a role or provider differs from the plan's.
+    """
+    env = Environment()
+    _create_providers(emulator, services)
+    for service in services:
+        env.documents[service.name] = _create_role(emulator, service, env.notes)
+    return env, _create_resources(emulator, services, env)
+
+
+def _create_providers(emulator: MotoEmulator, services: Sequence[ServicePlan]) -> None:
+    """One IAM OIDC provider per issuer, its client IDs the audiences the roles pin."""
+    iam = emulator.client("iam")
+    audiences: dict[str, set[str]] = {}
+    for service in services:
+        audiences.setdefault(service.issuer, set()).add(service.audience)
+    for issuer, client_ids in sorted(audiences.items()):
+        answer = iam.create_open_id_connect_provider(Url=issuer, ClientIDList=sorted(client_ids))
+        planned = {s.provider_arn for s in services if s.issuer == issuer}
+        if planned != {answer["OpenIDConnectProviderArn"]}:
+            raise RuntimeError(
+                f"moto named the OIDC provider for {issuer} {answer['OpenIDConnectProviderArn']}; "
+                f"the plan says {sorted(planned)}"
+            )
+
+
+def _create_role(emulator: MotoEmulator, service: ServicePlan, notes: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The role with the planned trust policy and permissions; returns ``(label, document)`` of each policy."""
+    iam = emulator.client("iam")
+    args: dict[str, Any] = {
+        "RoleName": service.role_name,
+        "Path": service.role_path,
+        "AssumeRolePolicyDocument": service.trust_policy,
+    }
+    if service.max_session_duration:
+        args["MaxSessionDuration"] = service.max_session_duration
+    arn = iam.create_role(**args)["Role"]["Arn"]
+    if arn != service.role_arn:
+        raise RuntimeError(f"moto created role {arn}; the plan says {service.role_arn}")
+    documents: list[tuple[str, dict[str, Any]]] = []
+    if service.inline_policy:
+        iam.put_role_policy(
+            RoleName=service.role_name, PolicyName=f"{service.name}-permissions", PolicyDocument=service.inline_policy
+        )
+        documents.append(("permissions-policy.json", json.loads(service.inline_policy)))
+    for index, (file_name, text) in enumerate(service.managed_documents, start=1):
+        policy = iam.create_policy(PolicyName=f"{service.role_name}-{index}", PolicyDocument=text)["Policy"]
+        iam.attach_role_policy(RoleName=service.role_name, PolicyArn=policy["Arn"])
+        documents.append((file_name, json.loads(text)))
+    for policy_arn in service.managed_arns:
+        try:
+            iam.attach_role_policy(RoleName=service.role_name, PolicyArn=policy_arn)
+        except iam.exceptions.NoSuchEntityException:
+            notes.append(
+                f"{service.name}: {policy_arn} is unknown to moto {version('moto')}; not attached, so the "
+                "role's cells reflect only its other policies"
+            )
+            continue
+        policy = iam.get_policy(PolicyArn=policy_arn)["Policy"]
+        body = iam.get_policy_version(PolicyArn=policy_arn, VersionId=policy["DefaultVersionId"])
+        label = f"{policy_arn.rsplit('/', 1)[-1]} (moto's bundled copy, {policy['DefaultVersionId']})"
+        documents.append((label, body["PolicyVersion"]["Document"]))
+    return documents
+
+
+def _create_resources(emulator: MotoEmulator, services: Sequence[ServicePlan], env: Environment) -> list[Probe]:
+    """The buckets, tables (with a GSI and one item) and secrets the policies name, plus decoys; the probes."""
+    account, region, partition = emulator.account_id, emulator.region, services[0].role_arn.split(":")[1]
+    buckets, tables, indexes, secrets = _plan_resources(services)
+    location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    for bucket in dict.fromkeys(b for b, _ in buckets):
+        emulator.client("s3").create_bucket(Bucket=bucket, **location)
+        env.buckets.append(bucket)
+    for table_name in [*tables, OTHER_TABLE] if tables else []:
+        _create_table(emulator, table_name)
+        env.tables.append(table_name)
+    for name in [*secrets, OTHER_SECRET] if secrets else []:
+        answer = emulator.client("secretsmanager").create_secret(Name=name, SecretString="irsa-verify")
+        env.secrets[name] = answer["ARN"]
+
+    probes: list[Probe] = []
+    for bucket, prefix in buckets:
+        for key, decoy in ((prefix + OBJECT_NAME, False), (OUTSIDE_PREFIX + OBJECT_NAME, True)):
+            arn = f"arn:{partition}:s3:::{bucket}/{key}"
+            probes.append(Probe("s3:PutObject", arn, arn, {"Bucket": bucket, "Key": key}, decoy))
+    index = GSI_NAME if indexes else ""
+    for table_name in env.tables:
+        decoy = table_name == OTHER_TABLE
+        arn = f"arn:{partition}:dynamodb:{region}:{account}:table/{table_name}"
+        operations = [("dynamodb:GetItem", ""), ("dynamodb:Query", index)]
+        if not decoy:
+            operations[1:1] = [("dynamodb:BatchGetItem", "")]
+            operations.append(("dynamodb:DescribeTable", ""))
+        for action, index_name in operations:
+            resource = f"{arn}/index/{index_name}" if index_name else arn
+            probes.append(Probe(action, resource, resource, {"TableName": table_name, "IndexName": index_name}, decoy))
+    for name, arn in env.secrets.items():
+        decoy = name == OTHER_SECRET
+        actions = ["secretsmanager:GetSecretValue"] + ([] if decoy else ["secretsmanager:DescribeSecret"])
+        for action in actions:
+            probes.append(Probe(action, arn, _SECRET_ARN_SUFFIX.sub("-??????", arn), {"SecretId": name}, decoy))
+    probes.append(Probe("ec2:DescribeInstances", "*", "*"))
+    return probes
+
+
+def _create_table(emulator: MotoEmulator, table_name: str) -> None:
+    dynamodb = emulator.client("dynamodb")
+    dynamodb.create_table(
+        TableName=table_name,
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "gsi_pk", "AttributeType": "S"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": GSI_NAME,
+                "KeySchema": [{"AttributeName": "gsi_pk", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.put_item(TableName=table_name, Item={"pk": {"S": "irsa-verify"}, "gsi_pk": {"S": "irsa-verify"}})
+
+
+# --- expected access: the role's own documents, read with IAM's rules ----------------------------------------
+
+
+def _glob(pattern: str, value: str, ignore_case: bool) -> bool:
+    """``*`` and ``?`` as IAM reads them (fnmatch, with ``[`` made literal)."""
+    pattern = pattern.replace("[", "[[]")
+    if ignore_case:
+        return fnmatch.fnmatchcase(value.lower(), pattern.lower())
+    return fnmatch.fnmatchcase(value, pattern)
+
+
+def _applying(
+    documents: Sequence[tuple[str, Mapping[str, Any]]], action: str, resource: str
+) -> Iterator[tuple[str, Mapping[str, Any], list[str]]]:
+    """``(where, statement, matching Resource patterns)`` of each statement covering ``action`` on ``resource``."""
+    for label, document in documents:
+        for index, statement in enumerate(_statements(document)):
+            if "NotAction" in statement:
+                action_hit = not any(_glob(p, action, True) for p in _strings(statement["NotAction"]))
+            else:
+                action_hit = any(_glob(p, action, True) for p in _strings(statement.get("Action")))
+            if "NotResource" in statement:
+                patterns = [] if any(_glob(p, resource, False) for p in _strings(statement["NotResource"])) else ["*"]
+            else:
+                patterns = [p for p in _strings(statement.get("Resource")) if _glob(p, resource, False)]
+            if action_hit and patterns:
+                where = f"{label} statement {index}" + (f" ({statement['Sid']})" if statement.get("Sid") else "")
+                yield where, statement, patterns
+
+
+def expected_access(documents: Sequence[tuple[str, Mapping[str, Any]]], action: str, resource: str) -> tuple[str, str]:
+    """``(allow|deny, reason)`` for ``action`` on ``resource`` under a role's identity policies.
+
+    IAM User Guide, 'Policy evaluation logic' (one account, identity policies only): an applying
+    ``Deny`` wins, else an applying ``Allow`` allows, else deny. A statement applies when its
+    ``Action`` (or ``NotAction``) and ``Resource`` (or ``NotResource``) cover the request; action
+    names ignore case, ARNs do not ('IAM JSON policy elements: Action', '... Resource'). A statement
+    with a ``Condition`` is not counted as allowing: its keys are not part of these probes.
+    """
+    allowing: list[str] = []
+    conditional: list[str] = []
+    for where, statement, _ in _applying(documents, action, resource):
+        if statement.get("Effect") == "Deny":
+            return DENY, f"{where} denies it explicitly"
+        (conditional if statement.get("Condition") else allowing).append(where)
+    if allowing:
+        return ALLOW, f"{allowing[0]} allows {action} on {_plain(resource)}"
+    if conditional:
+        return DENY, f"only {', '.join(conditional)} cover it, under conditions these probes do not meet"
+    if not documents:
+        return DENY, "the role has no permissions policy"
+    return DENY, f"no statement of {', '.join(label for label, _ in documents)} allows {action} on it"
+
+
+def _plain(resource: str) -> str:
+    return _SECRET_ARN_SUFFIX.sub("-??????", resource) if ":secretsmanager:" in resource else resource
+
+
+# --- the STS side in front of moto ------------------------------------------------------------------------
+
+
+class LocalSts:
+    """``AssumeRoleWithWebIdentity`` as AWS does it: the STS-side checks first, then moto issues credentials.
+
+    Args:
+        emulator: the running moto (admin keys in it).
+        verifier: the STS-side checks, with the IAM OIDC providers read back from moto.
+        broker: keys of a user allowed only ``sts:AssumeRoleWithWebIdentity``; they sign the call to
+            moto, which fails on the unsigned request AWS accepts.
+    """
+
+    def __init__(self, emulator: MotoEmulator, verifier: WebIdentityVerifier, broker: Credentials) -> None:
+        self.emulator = emulator
+        self.verifier = verifier
+        self._sts = emulator.client("sts", broker)
+        # botocore sends AssumeRoleWithWebIdentity unsigned (auth type none); force SigV4 so moto can authenticate it.
+        self._sts.meta.events.register_first("choose-signer.sts.AssumeRoleWithWebIdentity", lambda **_: "v4")
+
+    def trust_policy(self, role_arn: str) -> dict[str, Any]:
+        """The role's trust policy as IAM (moto) holds it."""
+        role_name = role_arn.rsplit("/", 1)[-1]
+        return self.emulator.client("iam").get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"]
+
+    def assume(self, role_arn: str, token: str, session_name: str) -> tuple[StsDecision, Credentials | None]:
+        """The STS side's decision, and credentials from moto when it allows."""
+        decision = self.verifier.decide(token, role_arn, self.trust_policy(role_arn))
+        if not decision.allowed:
+            return decision, None
+        return decision, self.issue(role_arn, token, session_name)
+
+    def issue(self, role_arn: str, token: str, session_name: str) -> Credentials:
+        """moto's ``AssumeRoleWithWebIdentity`` alone, SigV4-signed by the broker (moto does not read the token)."""
+        answer = self._sts.assume_role_with_web_identity(
+            RoleArn=role_arn, RoleSessionName=session_name, WebIdentityToken=token
+        )
+        c = answer["Credentials"]
+        return Credentials(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"])
+
+
+def providers_from_iam(emulator: MotoEmulator) -> list[OidcProvider]:
+    """Every IAM OIDC provider moto holds, with its URL and client IDs."""
+    iam = emulator.client("iam")
+    out = []
+    for entry in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
+        arn = entry["Arn"]
+        details = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn)
+        out.append(OidcProvider(arn, details["Url"], tuple(details.get("ClientIDList", []))))
+    return out
+
+
+# --- the matrix ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the access matrix.
+
+    Attributes:
+        section: ``trust`` (a token asks for a role), ``access`` (a role's credentials call AWS) or
+            ``emulator`` (a fact about moto the README relies on).
+        service: the role's service.
+        case: the column: a token case (``own-token``, ``alg-none``, ...) or ``action resource``.
+        expected, actual: ``allow``, ``deny`` (or ``error`` for an actual that is neither).
+        expected_by, actual_by: what decides: ``trust-policy``, ``audience``, ... (the STS-side
+            check), ``iam-policy``, or ``moto``.
+        expected_reason, actual_reason: one sentence each.
+    """
+
+    section: str
+    service: str
+    case: str
+    expected: str
+    expected_by: str
+    expected_reason: str
+    actual: str
+    actual_by: str
+    actual_reason: str
+
+    @property
+    def ok(self) -> bool:
+        """The actual decision is the expected one, and (for trust cells) made by the expected check."""
+        return self.expected == self.actual and (self.section != "trust" or self.expected_by == self.actual_by)
+
+    def to_json(self) -> dict[str, Any]:
+        """The cell as written to ``verify.json`` (camelCase keys)."""
+        out = asdict(self)
+        return {
+            "section": out["section"],
+            "service": out["service"],
+            "case": out["case"],
+            "expected": out["expected"],
+            "expectedBy": out["expected_by"],
+            "expectedReason": out["expected_reason"],
+            "actual": out["actual"],
+            "actualBy": out["actual_by"],
+            "actualReason": out["actual_reason"],
+            "ok": self.ok,
+        }
+
+
+@dataclass(frozen=True)
+class TokenContext:
+    """What a token case is made from: the issuer, the target service, another service, a key outside the JWKS."""
+
+    issuer: LocalIssuer
+    service: ServicePlan
+    other: ServicePlan
+    foreign_key: SigningKey
+
+    def claims(self, subject: Subject | None = None, audience: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The target service's token claims, with another subject, audience, ``now`` or ``not_before``."""
+        subject = subject or self.service.subject
+        return service_account_claims(
+            kwargs.pop("iss", self.issuer.issuer),
+            subject,
+            [audience or self.service.audience],
+            pod=f"{subject.service_account}-0",
+            **kwargs,
+        )
+
+    def signed(self, claims: Mapping[str, Any]) -> str:
+        """Signed by the cluster's key."""
+        return sign_token(claims, self.issuer.signing_key)
+
+
+@dataclass(frozen=True)
+class TokenCase:
+    """A column of the trust section: how to make the token, and what STS must answer."""
+
+    name: str
+    description: str
+    expected_by: Check
+    make: Callable[[TokenContext], str]
+
+
+TOKEN_CASES: tuple[TokenCase, ...] = (
+    TokenCase(
+        "own-token",
+        "its own service account, audience as planned, signed by the cluster's key",
+        Check.PASSED,
+        lambda t: t.signed(t.claims()),
+    ),
+    TokenCase(
+        "namespace-default",
+        "the default service account of the same namespace",
+        Check.TRUST_POLICY,
+        lambda t: t.signed(t.claims(Subject(t.service.namespace, "default"))),
+    ),
+    TokenCase(
+        "neighbour-service",
+        "the next service's service account (another service of the catalog)",
+        Check.TRUST_POLICY,
+        lambda t: t.signed(t.claims(t.other.subject, t.other.audience)),
+    ),
+    TokenCase(
+        "wrong-audience",
+        f"its own service account, audience {KUBE_API_AUDIENCE} (a pod's default token)",
+        Check.AUDIENCE,
+        lambda t: t.signed(t.claims(audience=KUBE_API_AUDIENCE)),
+    ),
+    TokenCase(
+        "expired",
+        "issued two hours ago for one hour",
+        Check.EXPIRY,
+        lambda t: t.signed(t.claims(now=time.time() - 7200)),
+    ),
+    TokenCase(
+        "not-yet-valid",
+        "nbf one hour from now",
+        Check.NOT_BEFORE,
+        lambda t: t.signed(t.claims(not_before=time.time() + 3600)),
+    ),
+    TokenCase(
+        "other-key",
+        "signed by a key that is not in the issuer's JWKS (its own kid)",
+        Check.KEY_ID,
+        lambda t: sign_token(t.claims(), t.foreign_key),
+    ),
+    TokenCase(
+        "forged-kid",
+        "signed by another key, header naming the issuer's kid",
+        Check.SIGNATURE,
+        lambda t: sign_token(t.claims(), t.foreign_key, kid=t.issuer.signing_key.kid),
+    ),
+    TokenCase(
+        "alg-none",
+        "alg none, no signature, header naming the issuer's kid",
+        Check.ALGORITHM,
+        lambda t: unsigned_token(t.claims(), kid=t.issuer.signing_key.kid),
+    ),
+    TokenCase(
+        "other-issuer",
+        "iss of another cluster (no IAM OIDC provider), signed by the cluster's key",
+        Check.PROVIDER,
+        lambda t: t.signed(t.claims(iss=t.issuer.issuer.rsplit("/", 1)[0] + "/" + OTHER_ISSUER_ID)),
+    ),
+)
+
+
+def _expected_trust_reason(case: TokenCase, service: ServicePlan, other: ServicePlan) -> str:
+    trusted = f"{service.subject.value} with audience {service.audience}"
+    return {
+        "own-token": f"service.json: the role trusts {trusted}, and the token is signed by the issuer's key",
+        "namespace-default": f"service.json: the role trusts only {trusted}",
+        "neighbour-service": f"{other.subject.value} belongs to {other.name}; the role trusts only {trusted}",
+        "wrong-audience": f"the IAM OIDC provider's client IDs are [{service.audience}]",
+        "expired": "STS refuses a token past its exp",
+        "not-yet-valid": "STS refuses a token before its nbf",
+        "other-key": "STS verifies signatures with the issuer's published keys only",
+        "forged-kid": "the issuer's key of that kid did not make the signature",
+        "alg-none": "STS accepts RS256/384/512 and ES256/384/512 signatures only",
+        "other-issuer": "the account has no IAM OIDC provider for that issuer",
+    }[case.name]
+
+
+def _call(emulator: MotoEmulator, credentials: Credentials, probe: Probe) -> None:
+    p = probe.params
+    key = {"pk": {"S": "irsa-verify"}}
+    if probe.action == "s3:PutObject":
+        emulator.client("s3", credentials).put_object(Bucket=p["Bucket"], Key=p["Key"], Body=b"irsa-verify\n")
+    elif probe.action == "dynamodb:GetItem":
+        emulator.client("dynamodb", credentials).get_item(TableName=p["TableName"], Key=key)
+    elif probe.action == "dynamodb:BatchGetItem":
+        emulator.client("dynamodb", credentials).batch_get_item(RequestItems={p["TableName"]: {"Keys": [key]}})
+    elif probe.action == "dynamodb:Query":
+        attribute = "gsi_pk" if p.get("IndexName") else "pk"
+        extra = {"IndexName": p["IndexName"]} if p.get("IndexName") else {}
+        emulator.client("dynamodb", credentials).query(
+            TableName=p["TableName"],
+            KeyConditionExpression="#k = :v",
+            ExpressionAttributeNames={"#k": attribute},
+            ExpressionAttributeValues={":v": {"S": "irsa-verify"}},
+            **extra,
+        )
+    elif probe.action == "dynamodb:DescribeTable":
+        emulator.client("dynamodb", credentials).describe_table(TableName=p["TableName"])
+    elif probe.action == "secretsmanager:GetSecretValue":
+        emulator.client("secretsmanager", credentials).get_secret_value(SecretId=p["SecretId"])
+    elif probe.action == "secretsmanager:DescribeSecret":
+        emulator.client("secretsmanager", credentials).describe_secret(SecretId=p["SecretId"])
+    elif probe.action == "ec2:DescribeInstances":
+        emulator.client("ec2", credentials).describe_instances()
+    else:  # pragma: no cover - probes are built above
+        raise ValueError(f"no call for {probe.action}")
+
+
+def _observe(call: Callable[[], None]) -> tuple[str, str]:
+    """``(allow|deny|error, reason)`` of one AWS call."""
+    try:
+        call()
+    except botocore.exceptions.ClientError as error:
+        info = error.response.get("Error", {})
+        code, message = str(info.get("Code", "")), str(info.get("Message", ""))
+        if message.startswith("<?xml"):  # moto answers JSON services' auth errors in XML
+            code = _xml_text(message, "Code") or code
+            message = _xml_text(message, "Message") or message
+        elif message.lstrip().lower().startswith(("<!doctype", "<html")):  # a crash inside moto
+            message = _xml_text(message, "title") or "an HTML error page"
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if status == 403 and code in ("AccessDenied", "AccessDeniedException"):
+            return DENY, f"{code}: {message}"
+        return ERROR, f"HTTP {status} {code}: {message}"
+    except botocore.exceptions.BotoCoreError as error:
+        return ERROR, f"{type(error).__name__}: {_first_line(str(error))}"
+    return ALLOW, "the call succeeded"
+
+
+def _xml_text(xml: str, tag: str) -> str:
+    match = re.search(rf"<{tag}>(.*?)</{tag}>", xml, re.DOTALL)
+    return match.group(1).strip() if match else ""
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _caller_arn(emulator: MotoEmulator, credentials: Credentials) -> str:
+    return emulator.client("sts", credentials).get_caller_identity()["Arn"]
+
+
+def run_matrix(
+    emulator: MotoEmulator,
+    sts: LocalSts,
+    issuer: LocalIssuer,
+    services: Sequence[ServicePlan],
+    probes: Sequence[Probe],
+    documents: Mapping[str, Sequence[tuple[str, Mapping[str, Any]]]],
+) -> tuple[list[Cell], dict[str, Credentials]]:
+    """Every trust cell (every service x every token case), then every access cell (service x probe)."""
+    cells: list[Cell] = []
+    sessions: dict[str, Credentials] = {}
+    foreign_key = SigningKey.generate()
+    for position, service in enumerate(services):
+        other = services[(position + 1) % len(services)]
+        for case in TOKEN_CASES:
+            if case.name == "neighbour-service" and other.subject == service.subject:
+                continue
+            token = case.make(TokenContext(issuer, service, other, foreign_key))
+            decision, credentials = sts.assume(service.role_arn, token, service.session_name)
+            expected = ALLOW if case.expected_by is Check.PASSED else DENY
+            if decision.allowed and credentials is not None:
+                arn = _caller_arn(emulator, credentials)
+                actual_reason = f"{decision.reason}; moto issued credentials for {arn}"
+                if case.name == "own-token":
+                    sessions[service.name] = credentials
+            else:
+                actual_reason = f"{decision.code}: {decision.reason}" if decision.code else decision.reason
+            cells.append(
+                Cell(
+                    "trust",
+                    service.name,
+                    case.name,
+                    expected,
+                    str(case.expected_by),
+                    _expected_trust_reason(case, service, other),
+                    ALLOW if decision.allowed else DENY,
+                    str(decision.check),
+                    actual_reason,
+                )
+            )
+    for service in services:
+        credentials = sessions.get(service.name)
+        for probe in probes:
+            expected, expected_reason = expected_access(documents.get(service.name, []), probe.action, probe.resource)
+            if credentials is None:
+                actual, reason = ERROR, "no credentials: the role's own token was not accepted"
+            else:
+                actual, reason = _observe(lambda c=credentials, p=probe: _call(emulator, c, p))
+            cells.append(
+                Cell(
+                    "access",
+                    service.name,
+                    probe.label,
+                    expected,
+                    "iam-policy",
+                    expected_reason,
+                    actual,
+                    "moto",
+                    reason,
+                )
+            )
+    return cells, sessions
+
+
+def emulator_cells(
+    emulator: MotoEmulator,
+    sts: LocalSts,
+    issuer: LocalIssuer,
+    services: Sequence[ServicePlan],
+    probes: Sequence[Probe],
+    sessions: Mapping[str, Credentials],
+    documents: Mapping[str, Sequence[tuple[str, Mapping[str, Any]]]],
+) -> list[Cell]:
+    """Facts about moto the README states, observed in this run (they turn into mismatches if moto changes)."""
+    cells = []
+    target = services[0] if services else None
+    probe_client = emulator.client("s3", Credentials("AKIAIRSAVERIFYNOUSER", "unknown"))
+    actual, reason = _observe(lambda: probe_client.list_buckets())
+    cells.append(
+        Cell(
+            "emulator",
+            "-",
+            "unknown access key after bootstrap",
+            DENY,
+            "moto",
+            f"after {BOOTSTRAP_CALLS} bootstrap requests every request is authenticated against IAM access keys",
+            DENY if reason.startswith("HTTP 403 InvalidAccessKeyId") else actual,
+            "moto",
+            reason,
+        )
+    )
+    if target is not None:
+        claims = service_account_claims(issuer.issuer, target.subject, [target.audience])
+        forged = unsigned_token(claims, kid=issuer.signing_key.kid)
+        actual, reason = _observe(lambda: sts.issue(target.role_arn, forged, target.session_name))
+        cells.append(
+            Cell(
+                "emulator",
+                target.name,
+                "moto AssumeRoleWithWebIdentity with an alg-none token, without the STS side",
+                ALLOW,
+                "moto",
+                "moto 5.2.5 does not read WebIdentityToken: the STS side in front of it is what refuses forgeries",
+                actual,
+                "moto",
+                "moto issued credentials" if actual == ALLOW else reason,
+            )
+        )
+    # moto's unpatched behaviour, each on an allowed call whose granting pattern shows the gap.
+    gaps = (
+        ("resources", "dynamodb:", lambda pattern: pattern != "*", DENY, _RESOURCE_GAP),
+        ("wildcards", "secretsmanager:", lambda pattern: "?" in pattern, ERROR, _WILDCARD_GAP),
+    )
+    for group, prefix, shows_gap, expected, why in gaps:
+        found = _first(
+            (service, probe)
+            for service in services
+            if service.name in sessions
+            for probe in probes
+            if probe.action.startswith(prefix)
+            and expected_access(documents.get(service.name, []), probe.action, probe.resource)[0] == ALLOW
+            and all(
+                shows_gap(p)
+                for _, st, patterns in _applying(documents.get(service.name, []), probe.action, probe.resource)
+                if st.get("Effect") == "Allow"
+                for p in patterns
+            )
+        )
+        if found is None or emulator.patches is None:
+            continue
+        service, probe = found
+        with emulator.patches.suspended(group):
+            actual, reason = _observe(lambda s=service, p=probe: _call(emulator, sessions[s.name], p))
+        case = f"without the {group} patch: {probe.label}"
+        cells.append(Cell("emulator", service.name, case, expected, "moto", why, actual, "moto", reason))
+    return cells
+
+
+def _first(items: Iterator[Any]) -> Any:
+    return next(iter(items), None)
+
+
+# --- report -------------------------------------------------------------------------------------------------
+
+
+def report(stack: str, services: Sequence[ServicePlan], env: Environment, cells: Sequence[Cell]) -> dict[str, Any]:
+    """The ``verify.json`` document: deterministic (no ports, times, keys or random ids)."""
+    mismatches = [c for c in cells if not c.ok]
+    return {
+        "stack": stack,
+        "issuers": sorted({s.issuer for s in services}),
+        "emulator": {
+            "moto": version("moto"),
+            "pyjwt": version("PyJWT"),
+            "iamEnforcement": (
+                f"moto server on 127.0.0.1; /moto-api/reset-auth set INITIAL_NO_AUTH_ACTION_COUNT to {BOOTSTRAP_CALLS} "
+                "(bootstrap: CreateUser, PutUserPolicy, CreateAccessKey); every later request is SigV4-authenticated "
+                "and authorised against the caller's IAM policies"
+            ),
+            "patches": [
+                "IAMPolicyStatement._match: IAM wildcards (* and ?) instead of a regex",
+                "DynamoHandler._determine_resource: table or index ARN instead of *",
+                "SecretsManagerResponse._determine_resource: secret ARN instead of *",
+            ],
+            "trustDecisions": (
+                "by the STS side (PyJWT + components.evaluate); moto's AssumeRoleWithWebIdentity is called only "
+                "after it allows, signed by a broker user, because moto checks neither token nor trust policy"
+            ),
+            "notes": list(env.notes),
+        },
+        "resources": {
+            "buckets": list(env.buckets),
+            "tables": [f"{t} (GSI {GSI_NAME})" for t in env.tables],
+            "secrets": list(env.secrets),
+        },
+        "conventions": (
+            "A secret's ARN ends in Secrets Manager's random 6-character suffix, written ??????. Trust cells pass "
+            "when both the decision and the deciding check are as expected; other cells when the decision is."
+        ),
+        "tokenCases": {c.name: c.description for c in TOKEN_CASES},
+        "cells": [c.to_json() for c in cells],
+        "summary": {"cells": len(cells), "mismatches": len(mismatches), "ok": not mismatches},
+    }
+
+
+def render(cells: Sequence[Cell], services: Sequence[ServicePlan]) -> str:
+    """The matrix as text: a trust grid, an access grid with a legend, emulator facts, mismatches."""
+
+    def mark(cell: Cell) -> str:
+        text = cell.actual if cell.section != "trust" or cell.actual == ALLOW else f"deny:{cell.actual_by}"
+        return text if cell.ok else f"{text} (want {cell.expected})"
+
+    lines: list[str] = []
+    names = [s.name for s in services]
+    trust_cases = [c.name for c in TOKEN_CASES]
+    rows: list[list[str]] = [["service", *trust_cases]]
+    for name in names:
+        by_case = {c.case: c for c in cells if c.section == "trust" and c.service == name}
+        rows.append([name, *(mark(by_case[k]) if k in by_case else "-" for k in trust_cases)])
+    lines += ["Trust: sts:AssumeRoleWithWebIdentity with each token (actual; 'deny:<check>' names the STS check)", ""]
+    lines += [table(rows), ""]
+    probes = list(dict.fromkeys(c.case for c in cells if c.section == "access"))
+    legend = [f"  {f'P{i}':<4} {label}" for i, label in enumerate(probes, start=1)]
+    rows = [["service", *(f"P{i}" for i in range(1, len(probes) + 1))]]
+    for name in names:
+        by_case = {c.case: c for c in cells if c.section == "access" and c.service == name}
+        rows.append([name, *(mark(by_case[k]) if k in by_case else "-" for k in probes)])
+    lines += ["Access: each role's credentials against moto (actual)", "", table(rows), "", *legend, ""]
+    facts = [c for c in cells if c.section == "emulator"]
+    if facts:
+        lines.append("Emulator facts (moto, observed in this run):")
+        lines += [f"  [{'ok' if c.ok else 'MISMATCH'}] {c.service}: {c.case} -> {c.actual}" for c in facts]
+        lines.append("")
+    wrong = [c for c in cells if not c.ok]
+    lines.append(f"{len(cells)} cells, {len(wrong)} mismatches.")
+    for c in wrong:
+        lines.append(f"  MISMATCH {c.section} {c.service} {c.case}: expected {c.expected} by {c.expected_by}")
+        lines.append(f"    expected because: {c.expected_reason}")
+        lines.append(f"    actual {c.actual} by {c.actual_by}: {c.actual_reason}")
+    return "\n".join(lines)
+
+
+@dataclass
+class Result:
+    """A finished verification: the cells, the report document and where it was written."""
+
+    cells: list[Cell]
+    document: dict[str, Any]
+    path: Path
+    services: list[ServicePlan]
+
+    @property
+    def ok(self) -> bool:
+        """No cell's actual differs from its expected value."""
+        return all(c.ok for c in self.cells)
+
+
+def verify(stack: str, build_dir: Path, project_root: Path = ROOT) -> Result:
+    """Plan ``stack`` offline, stand up the issuer and moto, run the matrix, write ``<build_dir>/<stack>/verify.json``.
+
+    Raises:
+        IrsaConfigError: the stack's catalog is invalid (from the plan).
+        RuntimeError: moto's ARNs differ from the plan's, or the stack has no IRSA role.
+    """
+    with tempfile.TemporaryDirectory(prefix="irsa-verify-plan-") as scratch:
+        run, files = write_plan(stack, Path(scratch), project_root)
+    services = services_from_plan(run, files)
+    if not services:
+        raise RuntimeError(f"stack {stack} has no IRSA role to verify")
+    issuers = sorted({s.issuer for s in services})
+    if len(issuers) != 1:
+        raise RuntimeError(f"stack {stack} trusts {len(issuers)} issuers; verify handles one cluster: {issuers}")
+    account = services[0].role_arn.split(":")[4]
+    with (
+        LocalIssuer(issuers[0]) as issuer,
+        MotoEmulator(account, str(run.mocks.region or "us-west-2")) as emulator,
+    ):
+        env, probes = provision(emulator, services)
+        broker = emulator.create_user_with_policy(BROKER_USER, _BROKER_POLICY)
+        verifier = WebIdentityVerifier(providers_from_iam(emulator), LoopbackFetcher(dict([issuer.pin])))
+        sts = LocalSts(emulator, verifier, broker)
+        cells, sessions = run_matrix(emulator, sts, issuer, services, probes, env.documents)
+        cells += emulator_cells(emulator, sts, issuer, services, probes, sessions, env.documents)
+    document = report(stack, services, env, cells)
+    out = build_dir / stack / "verify.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n")
+    return Result(cells, document, out, services)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: print the matrix, write ``verify.json``; exit 0 all cells match, 1 a mismatch or an
+    invalid catalog, 2 no such stack file."""
+    parser = argparse.ArgumentParser(prog="python -m tools.verify", description=__doc__.split("\n")[0])
+    parser.add_argument("--stack", default="dev", help="stack name: reads stacks/Pulumi.<stack>.yaml")
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    args = parser.parse_args(argv)
+    if not (ROOT / "stacks" / f"Pulumi.{args.stack}.yaml").exists():
+        print(f"error: no stack file stacks/Pulumi.{args.stack}.yaml", file=sys.stderr)
+        return 2
+    try:
+        result = verify(args.stack, args.build_dir)
+    except IrsaConfigError as error:
+        print(f"error: stack {args.stack} is invalid; nothing was verified.\n{error}", file=sys.stderr)
+        return 1
+    print(f"Stack {args.stack}: IRSA end to end on 127.0.0.1 (local OIDC issuer, STS side, moto {version('moto')}).")
+    print(render(result.cells, result.services))
+    print(f"Wrote {result.path}. Nothing was deployed: moto emulates AWS in this process.")
+    return 0 if result.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
