@@ -16,8 +16,10 @@ from dataclasses import replace
 
 import pytest
 
+from components.testing import config_from_stack_file
+from tests.conftest import ROOT
 from tools import verify as verify_module
-from tools.verify import Cell, Result, expected_access, main, render, verify
+from tools.verify import Cell, Result, expected_access, main, render, unverifiable, verify
 
 ACCOUNT = "111122223333"
 TABLE = f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/acme-dev-orders"
@@ -59,7 +61,9 @@ def test_every_cell_matches_and_the_report_says_so(result):
 
 def test_the_matrix_covers_every_role_with_every_token_case(result):
     trust = {(c.service, c.case) for c in result.cells if c.section == "trust"}
-    roles = {*KUBE_SYSTEM_ROLES, *APP_ROLES}
+    catalog = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")["eks-irsa:services"]
+    roles = {*catalog, "acme-dev-vpc-cni"}
+    assert roles >= {*KUBE_SYSTEM_ROLES, *APP_ROLES}
     assert {s for s, _ in trust} == roles
     for role in roles:
         assert {c for s, c in trust if s == role} == {
@@ -289,3 +293,18 @@ def test_moto_wildcard_patch_matches_like_iam():
     assert not match("arn:aws:secretsmanager:r:1:secret:a/b-??????", "arn:aws:secretsmanager:r:1:secret:a/b-Xy12Z")
     assert match("arn:aws:s3:::logs/app/*", "arn:aws:s3:::logs/app/x/y.txt")
     assert not match("arn:aws:s3:::logs.app/*", "arn:aws:s3:::logsXapp/y")  # '.' is literal
+
+
+def test_roles_outside_verify_are_named_with_the_reason(tmp_path):
+    outcome = verify("staging", tmp_path)
+    assert outcome.ok
+    assert outcome.document["notVerified"] == {
+        "legacy-api": "an existing role managed elsewhere",
+        "orders-api": "trusted by several OIDC providers",
+        "reports": "EKS Pod Identity (no web identity token to verify)",
+        "spark-jobs": "a service account pattern",
+        "warehouse-loader": "a role in another account than the stack's",
+    }
+    plain = {"identity": "irsa", "roleManagedHere": True, "trustedProviders": ["p"], "subjects": ["a"]}
+    assert unverifiable({**plain, "roleArn": "arn:aws:iam::111122223333:role/r"}, "111122223333") is None
+    assert unverifiable({**plain, "roleArn": "arn:aws:iam::222233334444:role/r"}, "111122223333")
