@@ -62,8 +62,10 @@ IRSA_NEWER_THAN_PARLIAMENT             warning   parliament does not know the ac
                                                  AWS added after parliament's release. Only an action that
                                                  neither knows is UNKNOWN_ACTION / UNKNOWN_PREFIX
 IRSA_ALL_ACTIONS                       error     ``"Action": "*"`` or ``NotAction`` in an Allow statement
-IRSA_SERVICE_WILDCARD                  error     ``service:*`` in an Allow statement (e.g. ``s3:*``)
-IRSA_RESOURCE_STAR                     error     ``"Resource": "*"`` in an Allow statement on an action that
+IRSA_SERVICE_WILDCARD                  error     ``service:*`` in an Allow statement (e.g. ``s3:*``), or any
+                                                 name made only of wildcards (``iam:?*``)
+IRSA_RESOURCE_STAR                     error     ``"Resource": "*"`` (or an ARN of wildcards only, such as
+                                                 ``arn:aws:s3:::*``) in an Allow statement on an action that
                                                  supports resource-level permissions (its row in parliament's
                                                  IAM definitions names at least one resource type), unless
                                                  the statement carries a justification
@@ -538,7 +540,7 @@ def _prepare_actions(service: str, statement: _Statement, written: list[object],
             statement.add(service, "MALFORMED", f"action {action!r} is not of the form service:ActionName")
             continue
         prefix, name = action.split(":")
-        if name == "*" and statement.grants_actions:
+        if "*" in name and not name.strip("*?") and statement.grants_actions:
             statement.add(service, "IRSA_SERVICE_WILDCARD", f"{action} grants every action of {prefix}; list them")
             continue
         try:
@@ -644,7 +646,9 @@ def _prepare_condition(condition: object) -> dict[str, dict[str, object]] | None
 
 def _resource_star(service: str, statement: _Statement) -> None:
     """IRSA_RESOURCE_STAR: ``Resource: "*"`` only for actions without resource-level permissions."""
-    if not statement.grants_actions or statement.justified or "*" not in statement.resources:
+    if not statement.grants_actions or statement.justified:
+        return
+    if not any(_covers_everything(r) for r in statement.resources):
         return
     definitions = _definitions()
     scoped = [
@@ -659,6 +663,17 @@ def _resource_star(service: str, statement: _Statement) -> None:
             f'Resource "*" on {len(scoped)} action(s) that support resource-level permissions: {_shorten(scoped, 10)}. '
             "Name ARNs of those resource types, or give the statement a justification",
         )
+
+
+def _covers_everything(resource: object) -> bool:
+    """``*``, or an ARN whose every field after the service is only wildcards (``arn:aws:s3:::*``,
+    ``arn:*:*:*:*:*``): IAM matches it against every resource of the action."""
+    if resource == "*":
+        return True
+    if not isinstance(resource, str) or not resource.startswith("arn:"):
+        return False
+    fields = resource.split(":", 5)
+    return len(fields) == 6 and all(not f.strip("*?/") for f in (fields[3], fields[4], fields[5])) and "*" in fields[5]
 
 
 def _shorten(items: Sequence[str], limit: int) -> str:

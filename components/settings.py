@@ -8,7 +8,9 @@ quotas, partitions, uniqueness) are checked here. Every problem found is reporte
 
 from __future__ import annotations
 
+import fnmatch
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,6 +36,10 @@ from components.policy import (
 from components.trust import DEFAULT_AUDIENCE, Subject, check_audience
 
 SCHEMA_PATH = Path(__file__).with_name("stack-config.schema.json")
+MANAGED_POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/([\w+=,.@-]+/)*[\w+=,.@-]+$")
+"""An IAM policy ARN: AWS managed (account ``aws``) or customer managed (IAM User Guide, 'IAM identifiers')."""
+BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
+"""AWS managed policies refused in a catalog, with every ``*FullAccess`` one: they grant whole services."""
 SCHEMA_SOURCE = "components/stack-config.schema.json"
 PROJECT = "eks-irsa"
 
@@ -453,7 +459,19 @@ def _service(
             found.extend(error.problems)
     managed = tuple(sub(f"{where}.managedPolicyArns", arn) for arn in raw.get("managedPolicyArns", []))
     for arn in managed:
-        if ":policy/" not in arn:
+        policy_name = arn.rsplit("/", 1)[-1]
+        if ":iam::aws:policy/" in arn and (policy_name in BROAD_MANAGED_POLICIES or policy_name.endswith("FullAccess")):
+            found.append(
+                Problem(
+                    f"{where}.managedPolicyArns",
+                    arn,
+                    "grants a whole service or account (an AWS managed full-access policy); least privilege "
+                    "cannot be proven for it",
+                    "IAM User Guide, 'Security best practices in IAM' (grant least privilege)",
+                    "write statements scoped to the resources the service uses",
+                )
+            )
+        if not MANAGED_POLICY_ARN.match(arn):
             found.append(
                 Problem(
                     f"{where}.managedPolicyArns",
@@ -574,6 +592,31 @@ def _check_permissions(service: ServiceSettings, max_managed: int, problems: lis
         )
 
 
+def _pattern_overlaps(services: list[ServiceSettings], named: Mapping[tuple[str, str], str]) -> list[Problem]:
+    """A subject pattern must not cover a service account another service (or the VPC CNI) uses."""
+    problems = []
+    for service in services:
+        if service.subject_pattern is None:
+            continue
+        for (namespace, sa), owner in sorted(named.items()):
+            if (
+                namespace == service.namespace
+                and owner != service.name
+                and fnmatch.fnmatchcase(sa, service.subject_pattern)
+            ):
+                problems.append(
+                    Problem(
+                        f"eks-irsa:services.{service.name}.subjectPattern",
+                        service.subject_pattern,
+                        f"also matches {namespace}/{sa}, the service account of {owner}, which would then assume "
+                        "this role",
+                        "IAM User Guide, 'Condition operators' (StringLike)",
+                        "narrow the pattern, or move one of the two to another namespace",
+                    )
+                )
+    return problems
+
+
 def _uniqueness(services: list[ServiceSettings], cluster_name: str) -> list[Problem]:
     problems: list[Problem] = []
     by_subject: dict[tuple[str, str], str] = {("kube-system", "aws-node"): "the cluster's vpc-cni add-on"}
@@ -605,4 +648,4 @@ def _uniqueness(services: list[ServiceSettings], cluster_name: str) -> list[Prob
                 )
             )
         by_role.setdefault(key, service.name)
-    return problems
+    return problems + _pattern_overlaps(services, by_subject)

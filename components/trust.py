@@ -52,7 +52,7 @@ class Subject:
             return problems + limits.check_service_account_name(f"{field}.serviceAccount", self.service_account)
         name = self.service_account if isinstance(self.service_account, str) else ""
         literal = name.replace("*", "").replace("?", "")
-        if not literal or name == literal:
+        if not literal or name == literal or not name[:1].isalnum():
             return [
                 *problems,
                 Problem(

@@ -452,3 +452,18 @@ def test_karpenter_whole_arn_placeholder_is_reported(fixture_findings: dict[str,
     ]
     assert "${KarpenterNodeRole.Arn}" in placeholder[0].message
     assert not has_errors(findings)
+
+
+@pytest.mark.parametrize("action", ["iam:?*", "iam:*?", "sts:??*", "s3:**"])
+def test_wildcard_only_action_names_count_as_service_wildcards(action: str) -> None:
+    findings = lint_statements("svc", [PolicyStatement((action,), ("*",), justification="x")])
+    assert [f.code for f in findings if f.severity is ERROR] == ["IRSA_SERVICE_WILDCARD"]
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:s3:::*", "arn:*:s3:*:*:*", "arn:aws:dynamodb:*:*:*"])
+def test_arns_of_wildcards_only_count_as_resource_star(resource: str) -> None:
+    action = "dynamodb:GetItem" if "dynamodb" in resource else "s3:GetObject"
+    findings = lint_statements("svc", [PolicyStatement((action,), (resource,))])
+    assert "IRSA_RESOURCE_STAR" in [f.code for f in findings]
+    justified = lint_statements("svc", [PolicyStatement((action,), (resource,), justification="why")])
+    assert "IRSA_RESOURCE_STAR" not in [f.code for f in justified]

@@ -176,3 +176,41 @@ def test_addon_defaults_to_its_usual_service_account(dev_config):
     service = next(s for s in load_settings(dev_config, ROOT).services if s.name == "dns")
     assert service.service_account == "external-dns"
     assert any("arn:aws:route53:::hostedzone/Z0123456789ABC" in st.resources for st in service.statements)
+
+
+@pytest.mark.parametrize(
+    ("arn", "rule"),
+    [
+        ("arn:aws:iam::aws:policy/AdministratorAccess", "full-access policy"),
+        ("arn:aws:iam::aws:policy/AmazonS3FullAccess", "full-access policy"),
+        ("arn:aws:s3:::x:policy/y", "is not an IAM policy ARN"),
+    ],
+)
+def test_broad_or_malformed_managed_policies_are_refused(dev_config, arn, rule):
+    dev_config[S]["orders-api"]["managedPolicyArns"] = [arn]
+    assert any(rule in p.rule and p.value == arn for p in _problems(dev_config))
+
+
+@pytest.mark.parametrize(
+    ("namespace", "pattern", "owner"),
+    [("orders", "orders-*", "orders-api"), ("kube-system", "aws-*", "the cluster's vpc-cni add-on")],
+)
+def test_a_pattern_may_not_cover_another_services_account(dev_config, namespace, pattern, owner):
+    dev_config[S]["jobs"] = {
+        "namespace": namespace,
+        "subjectPattern": pattern,
+        "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/*"]}],
+    }
+    problems = [p for p in _problems(dev_config) if p.field == f"{S}.jobs.subjectPattern"]
+    assert problems and all(owner in p.rule for p in problems if owner in p.rule)
+    assert any(owner in p.rule for p in problems)
+
+
+@pytest.mark.parametrize("pattern", ["*-*", "*a", "-*", "?x*"])
+def test_a_pattern_must_start_with_a_literal_name(dev_config, pattern):
+    dev_config[S]["jobs"] = {
+        "namespace": "jobs",
+        "subjectPattern": pattern,
+        "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/*"]}],
+    }
+    assert [p.field for p in _problems(dev_config)] == [f"{S}.jobs.subjectPattern"]
