@@ -92,7 +92,7 @@ def role_args(
 def check_services(settings: StackSettings) -> None:
     """Run every service's component checks with the issuer the cluster will have, before registering anything."""
     dns = partition_for_region(settings.region).dns_suffix
-    issuer = f"oidc.eks.{settings.region}.{dns}/id/UNKNOWN"
+    issuer = f"oidc.eks.{settings.region}.{dns}/id/{'0' * 32}"  # EKS issuer ids are 32 characters: same size
     problems = []
     for service in settings.services:
         account = settings.accounts[service.account].account_id if service.account else settings.account_id

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import pulumi
@@ -459,6 +459,15 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
                         "derive the partition from the stack's region",
                     )
                 )
+    if not problems and args.identity is IdentityType.IRSA and not args.existing_role_arn:
+        values = [args.oidc_provider_arn, args.oidc_issuer]
+        for cluster in args.additional_clusters:
+            values += [cluster.oidc_provider_arn, cluster.oidc_issuer]
+        if all(isinstance(v, str) for v in values):
+            try:
+                _render_trust(args, subjects, values)
+            except IrsaConfigError as error:
+                problems += [replace(p, field=f"{name}.{p.field}") for p in error.problems]
     if problems:
         raise IrsaConfigError(problems)
     layout = (
@@ -510,6 +519,18 @@ def _check_service_account_options(name: str, args: IrsaRoleArgs) -> list[Proble
 
 def _check_pod_identity(name: str, args: IrsaRoleArgs) -> list[Problem]:
     problems = []
+    cluster_account = args.cluster_arn.split(":")[4] if args.cluster_arn and args.cluster_arn.count(":") >= 5 else None
+    if args.role_account_id and cluster_account and args.role_account_id != cluster_account:
+        problems.append(
+            Problem(
+                f"{name}.role_account_id",
+                args.role_account_id,
+                f"differs from the cluster's account {cluster_account}; a Pod Identity association names a role "
+                "of the cluster's account",
+                "EKS User Guide, 'EKS Pod Identity'",
+                "use identity irsa for a role in another account",
+            )
+        )
     if not args.cluster_arn:
         problems.append(
             Problem(

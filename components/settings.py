@@ -418,7 +418,7 @@ def _service(
             effect=Effect(item.get("effect", "Allow")),
             conditions={
                 op: {
-                    k: sub(f"{path}.conditions", v)
+                    sub(f"{path}.conditions", k): sub(f"{path}.conditions", v)
                     if isinstance(v, str)
                     else tuple(sub(f"{path}.conditions", x) for x in v)
                     for k, v in keys.items()
@@ -488,7 +488,10 @@ def _service(
     if existing is not None:
         existing = sub(f"{where}.existingRoleArn", existing)
     trusted = tuple(
-        (sub(f"{where}.trustedClusters[{i}].oidcProviderArn", c["oidcProviderArn"]), c["oidcIssuer"])
+        (
+            sub(f"{where}.trustedClusters[{i}].oidcProviderArn", c["oidcProviderArn"]),
+            sub(f"{where}.trustedClusters[{i}].oidcIssuer", c["oidcIssuer"]),
+        )
         for i, c in enumerate(raw.get("trustedClusters", []))
     )
     token_expiration = raw.get("tokenExpiration")

@@ -88,13 +88,19 @@ def normalize_issuer(issuer: str, field: str = "oidc_issuer") -> str:
     ``https://oidc.eks.us-east-1.amazonaws.com/id/ABC/`` -> ``oidc.eks.us-east-1.amazonaws.com/id/ABC``.
 
     Raises:
-        IrsaConfigError: empty, another scheme than https, or whitespace inside.
+        IrsaConfigError: empty, another scheme than https, or ``:``, ``?``, ``#`` or whitespace inside
+            (a host/path never holds them, and a ``:`` would corrupt the ``<issuer>:sub`` key).
     """
     value = issuer.strip() if isinstance(issuer, str) else ""
     if value.lower().startswith("https://"):
         value = value[len("https://") :]
     value = value.rstrip("/")
-    if not value or "://" in value or any(ch.isspace() for ch in value):
+    if (
+        not value
+        or ("/" not in value.strip("/") and "." not in value)
+        or any(ch in value for ch in ":?#")
+        or any(ch.isspace() for ch in value)
+    ):
         raise IrsaConfigError.one(
             field,
             issuer,
@@ -188,6 +194,16 @@ def render_trust_policy(
                 )
             )
         hosts[provider.arn] = host
+        if not found and provider.arn.split(":oidc-provider/", 1)[1] != host:
+            problems.append(
+                Problem(
+                    where,
+                    provider.arn,
+                    f"is not the IAM OIDC provider of issuer {host} (a provider's ARN ends in its issuer)",
+                    IRSA_DOCS,
+                    "pair each provider ARN with its own issuer",
+                )
+            )
         if not found:
             account = provider.arn.split(":")[4]
             role_account = role_account or account

@@ -19,6 +19,7 @@ from tests.conftest import ROOT, STACK_FILES
 from tools.plan import lint_stack, plan_document, service_files, write_plan
 
 PROGRAM = ROOT / "__main__.py"
+PROVIDER_PREFIX = "arn:aws:iam::111122223333:oidc-provider"
 
 
 def _stack(path) -> str:
@@ -260,3 +261,61 @@ def test_both_or_neither_cluster_keys_are_refused(dev_config):
     dev_config["eks-irsa:clustr"] = {}
     with pytest.raises(IrsaConfigError, match="eks-irsa:clustr: '\\(key\\)' is not a config key"):
         load_settings(dev_config, ROOT)
+
+
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({"serviceAccounts": [f"worker-{i:03d}" for i in range(60)]}, "exceed the trust policy quota of 2048"),
+        (
+            {
+                "trustedClusters": [
+                    {
+                        "oidcProviderArn": f"{PROVIDER_PREFIX}/oidc.eks.us-west-2.amazonaws.com/id/B",
+                        "oidcIssuer": "oidc.eks.us-west-2.amazonaws.com/id/B",
+                    }
+                ]
+                * 2
+            },
+            "repeats an issuer already trusted",
+        ),
+        (
+            {
+                "trustedClusters": [
+                    {
+                        "oidcProviderArn": f"{PROVIDER_PREFIX}/oidc.eks.us-west-2.amazonaws.com/id/B",
+                        "oidcIssuer": "oidc.eks.us-west-2.amazonaws.com/id/G",
+                    }
+                ]
+            },
+            "is not the IAM OIDC provider of issuer",
+        ),
+        (
+            {
+                "trustedClusters": [
+                    {
+                        "oidcProviderArn": PROVIDER_PREFIX + "/oidc.eks.${region}.amazonaws.com/id/B",
+                        "oidcIssuer": "oidc.eks.${region}.amazonaws.com/id/B",
+                    }
+                ],
+                "serviceAccount": "orders-api",
+            },
+            None,
+        ),
+    ],
+)
+def test_trust_problems_surface_before_anything_is_registered(change, rule):
+    from components.errors import IrsaConfigError
+    from components.testing import EksIrsaMocks
+
+    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config["eks-irsa:services"]["orders-api"].update(change)
+    mocks = EksIrsaMocks(account_id="111122223333")
+    if rule is None:
+        run = run_program(PROGRAM, config, "dev", mocks=mocks)
+        trust = json.loads(next(r for r in run.registrations if r.name == "orders-api-role").inputs["assumeRolePolicy"])
+        assert "${region}" not in json.dumps(trust) and len(trust["Statement"]) == 2
+        return
+    with pytest.raises(IrsaConfigError, match=rule):
+        run_program(PROGRAM, config, "dev", mocks=mocks)
+    assert mocks.inputs == {}
