@@ -4,7 +4,6 @@ Wiring only; every rule lives in ``components/``. Every service's arguments are 
 first resource is registered, so one bad service applies nothing.
 """
 
-import json
 from pathlib import Path
 
 import pulumi
@@ -17,23 +16,21 @@ from components.errors import IrsaConfigError
 from components.existing import ExistingCluster, ExistingClusterArgs
 from components.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster, plan_irsa_role
 from components.partition import partition_for_region
-from components.settings import ExistingClusterSettings, ServiceSettings, StackSettings, load_settings
+from components.settings import (
+    ExistingClusterSettings,
+    ServiceSettings,
+    StackSettings,
+    decode_stack_config,
+    load_settings,
+)
 
 SYSTEM_NAMESPACES = frozenset({"default", "kube-node-lease", "kube-public", "kube-system"})
 """Namespaces every cluster has; never created here."""
 
 
 def stack_config() -> dict:
-    """The stack's config as the schema sees it: this project's keys and the two ``aws:`` keys it reads."""
-    raw = {**get_config_env(), **CONFIG.get()}
-    config = {}
-    for key, value in raw.items():
-        if key.startswith("eks-irsa:") or key in ("aws:region", "aws:allowedAccountIds"):
-            try:
-                config[key] = json.loads(value) if key != "aws:region" else value
-            except (TypeError, ValueError):
-                config[key] = value
-    return config
+    """The stack's config as the schema sees it (see ``decode_stack_config``)."""
+    return decode_stack_config({**get_config_env(), **CONFIG.get()})
 
 
 def role_args(

@@ -12,6 +12,7 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
+from components import limits
 from components.errors import IrsaConfigError, Problem
 from components.irsa import IrsaRole, IrsaRoleArgs
 from components.names import short_hash
@@ -261,7 +262,9 @@ class EksCluster(pulumi.ComponentResource):
 
 
 def _validate(args: EksClusterArgs) -> None:
-    problems = []
+    problems = limits.check_cluster_name("cluster_name", args.cluster_name)
+    if args.endpoint_public_access:
+        problems += limits.check_public_access_cidrs("public_access_cidrs", list(args.public_access_cidrs))
     for group in args.node_groups:
         where = f"node_groups.{group.name}"
         if group.imds_hop_limit > 1 and not group.allow_pod_imds_access:

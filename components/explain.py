@@ -294,6 +294,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except BadInput as exc:
         print(f"error: {_one_line(str(exc))}", file=err)
         return EXIT_BAD_INPUT
+    except (OverflowError, RecursionError, ValueError) as exc:  # absurd numbers or nesting in a token or policy
+        print(f"error: the token or policy holds values out of range: {_one_line(str(exc))[:200]}", file=err)
+        return EXIT_BAD_INPUT
 
 
 def _one_line(text: str) -> str:

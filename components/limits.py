@@ -7,6 +7,7 @@ several checks and raise one :class:`~components.errors.IrsaConfigError`.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 
@@ -279,3 +280,41 @@ def policy_size(document_json: str) -> int:
     quotas'). Whitespace inside string values counts too in this measure, so it errs high, never low.
     """
     return sum(1 for ch in document_json if not ch.isspace())
+
+
+PUBLIC_ENDPOINT_MAX_ADDRESSES = 2**24
+"""The most addresses the public API endpoint may admit in all: a /8. Wider lists open the endpoint to a
+large part of the internet (EKS User Guide, 'Cluster API server endpoint': restrict public access)."""
+
+
+def check_public_access_cidrs(field: str, cidrs: list[str]) -> list[Problem]:
+    """The CIDRs of a public EKS endpoint: valid IPv4 networks, admitting at most a /8's worth of addresses."""
+    if not cidrs:
+        return _problem(
+            field,
+            [],
+            "opens the public endpoint to the whole internet (EKS admits 0.0.0.0/0 when none are listed)",
+            "EKS User Guide, 'Cluster API server endpoint'",
+            "list the CIDRs that may reach the API server, or set publicAccess: false",
+        )
+    total = 0
+    for cidr in cidrs:
+        try:
+            total += ipaddress.IPv4Network(cidr, strict=True).num_addresses
+        except ValueError as error:
+            return _problem(
+                field,
+                cidr,
+                f"is not an IPv4 network ({error})",
+                "EKS API Reference, publicAccessCidrs",
+                "write it as a.b.c.d/n with the host bits zero",
+            )
+    if total > PUBLIC_ENDPOINT_MAX_ADDRESSES:
+        return _problem(
+            field,
+            cidrs,
+            f"admit {total} addresses, more than a /8 ({PUBLIC_ENDPOINT_MAX_ADDRESSES})",
+            "EKS User Guide, 'Cluster API server endpoint'",
+            "list only your egress ranges",
+        )
+    return []

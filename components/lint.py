@@ -840,7 +840,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in args.files:
         try:
             findings = lint_document(path.stem, json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as error:  # IrsaConfigError and JSONDecodeError are ValueErrors
+        except (OSError, ValueError, RecursionError) as error:  # IrsaConfigError and JSONDecodeError are ValueErrors
             findings = [_policy_finding(path.stem, "MALFORMED_JSON", f"cannot lint {path}: {error}")]
         failed = failed or has_errors(findings)
         if args.summary:

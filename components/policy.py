@@ -217,6 +217,10 @@ def statements_from_document(field_path: str, document: object) -> list[PolicySt
         if unknown:
             problems.append(Problem(where, unknown, "are not statement elements", IAM_GRAMMAR, "remove them"))
             continue
+        shape = _shape_problems(where, item)
+        if shape:
+            problems += shape
+            continue
         effect = item.get("Effect")
         if effect not in ("Allow", "Deny"):
             problems.append(Problem(f"{where}.Effect", effect, "is not Allow or Deny", IAM_GRAMMAR, "fix it"))
@@ -236,6 +240,35 @@ def statements_from_document(field_path: str, document: object) -> list[PolicySt
     if problems:
         raise IrsaConfigError(problems)
     return statements
+
+
+def _is_strings(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
+def _shape_problems(where: str, item: Mapping[str, object]) -> list[Problem]:
+    """Types of a published statement's elements: strings or lists of strings, a map of maps for Condition."""
+    problems = [
+        Problem(f"{where}.{key}", item[key], "is not a string or a list of strings", IAM_GRAMMAR, "fix the document")
+        for key in ("Action", "Resource")
+        if key in item and not _is_strings(item[key])
+    ]
+    if "Sid" in item and not isinstance(item["Sid"], str):
+        problems.append(Problem(f"{where}.Sid", item["Sid"], "is not a string", IAM_GRAMMAR, "fix the document"))
+    condition = item.get("Condition", {})
+    if not isinstance(condition, Mapping) or not all(
+        isinstance(keys, Mapping) and all(_is_strings(v) for v in keys.values()) for keys in condition.values()
+    ):
+        problems.append(
+            Problem(
+                f"{where}.Condition",
+                condition,
+                "is not {operator: {key: value or [values]}}",
+                IAM_GRAMMAR,
+                "fix the document",
+            )
+        )
+    return problems
 
 
 def substitute(field_path: str, value: str, variables: Mapping[str, str]) -> str:

@@ -203,6 +203,22 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def decode_stack_config(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The config a Pulumi program receives (every value a string; objects JSON-encoded), as the schema sees it.
+
+    Keeps this project's keys and the two ``aws:`` keys it reads; decodes JSON values; ``aws:region``
+    stays a string. Values that are not JSON stay as given.
+    """
+    config: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key.startswith(f"{PROJECT}:") or key in ("aws:region", "aws:allowedAccountIds"):
+            try:
+                config[key] = json.loads(value) if key != "aws:region" and isinstance(value, str) else value
+            except ValueError:
+                config[key] = value
+    return config
+
+
 def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSettings:
     """Validate a stack's raw config and return typed settings.
 
@@ -289,16 +305,8 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
                 "keep privateAccess: true",
             )
         )
-    if public and (not cidrs or "0.0.0.0/0" in cidrs):
-        problems.append(
-            Problem(
-                "eks-irsa:cluster.endpoint.publicAccessCidrs",
-                list(cidrs),
-                "opens the public endpoint to the whole internet",
-                "EKS User Guide, 'Cluster API server endpoint'",
-                "list the CIDRs that may reach the API server, or set publicAccess: false",
-            )
-        )
+    if public:
+        problems += limits.check_public_access_cidrs("eks-irsa:cluster.endpoint.publicAccessCidrs", list(cidrs))
     node_groups = []
     for ng_name in sorted(raw["nodeGroups"]):
         ng = raw["nodeGroups"][ng_name]
@@ -626,6 +634,16 @@ def _uniqueness(services: list[ServiceSettings], cluster_name: str) -> list[Prob
     by_role: dict[str, str] = {derive_role_name(cluster_name, "kube-system", "aws-node").lower(): "vpc-cni"}
     for service in services:
         where = f"eks-irsa:services.{service.name}"
+        if service.name in (cluster_name, f"{cluster_name}-vpc-cni"):
+            problems.append(
+                Problem(
+                    where,
+                    service.name,
+                    "is the logical name of one of the cluster's own components",
+                    "this package (logical names are unique per stack)",
+                    "rename the service",
+                )
+            )
         for sa in service.service_accounts or filter(None, [service.service_account]):
             subject = (service.namespace, sa)
             if subject in by_subject:

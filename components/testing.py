@@ -28,9 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.sync_await import _sync_await
 
+from components.errors import IrsaConfigError
 from components.names import short_hash
 from components.partition import partition_for_region
 
@@ -240,12 +242,48 @@ class OfflineRun:
     mocks: EksIrsaMocks
 
 
-def config_from_stack_file(path: Path) -> dict[str, Any]:
-    """The ``config:`` map of a ``Pulumi.<stack>.yaml`` file, values as YAML parsed them."""
-    import yaml
+class _StackFileLoader(yaml.SafeLoader):
+    """YAML as the Pulumi CLI reads a stack file: dates stay strings, a key written twice is an error."""
 
-    document = yaml.safe_load(path.read_text()) or {}
+
+_StackFileLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise IrsaConfigError.one(
+                f"line {key_node.start_mark.line + 1}",
+                key,
+                "is a key written twice in one mapping; YAML keeps only the last, silently",
+                "YAML 1.2 spec (mapping keys are unique)",
+                "merge the two entries (for a new service, add it under the existing eks-irsa:services)",
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_StackFileLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
+
+
+def config_from_stack_file(path: Path) -> dict[str, Any]:
+    """The ``config:`` map of a ``Pulumi.<stack>.yaml`` file, values as the Pulumi CLI reads them.
+
+    Raises:
+        IrsaConfigError: a key written twice in one mapping (the second would silently win).
+    """
+    document = yaml.load(path.read_text(), Loader=_StackFileLoader) or {}
     return dict(document.get("config") or {})
+
+
+def encode_config(config: Mapping[str, Any]) -> dict[str, str]:
+    """Config values as the Pulumi CLI hands them to a program: strings, objects and lists JSON-encoded."""
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
 
 
 def run_program(
@@ -272,9 +310,7 @@ def run_program(
     # A fresh event loop per run, so runs in one process (tests, benchmarks) never share pending tasks.
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    pulumi.runtime.set_all_config(
-        {key: value if isinstance(value, str) else json.dumps(value) for key, value in config.items()}
-    )
+    pulumi.runtime.set_all_config(encode_config(config))
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
     if isinstance(program, Path):
         root = str(program.parent.resolve())

@@ -90,6 +90,24 @@ _DELETE = object()
             ["eks-irsa:cluster", "endpoint", "publicAccessCidrs"],
             ["0.0.0.0/0"],
             "eks-irsa:cluster.endpoint.publicAccessCidrs",
+            "more than a /8",
+        ),
+        (
+            ["eks-irsa:cluster", "endpoint", "publicAccessCidrs"],
+            ["0.0.0.0/1", "128.0.0.0/1"],
+            "eks-irsa:cluster.endpoint.publicAccessCidrs",
+            "more than a /8",
+        ),
+        (
+            ["eks-irsa:cluster", "endpoint", "publicAccessCidrs"],
+            ["not-a-cidr"],
+            "eks-irsa:cluster.endpoint.publicAccessCidrs",
+            "is not an IPv4 network",
+        ),
+        (
+            ["eks-irsa:cluster", "endpoint", "publicAccessCidrs"],
+            [],
+            "eks-irsa:cluster.endpoint.publicAccessCidrs",
             "whole internet",
         ),
         (["eks-irsa:cluster", "name"], "acme dev", "eks-irsa:cluster.name", "not an EKS cluster name"),
@@ -214,3 +232,12 @@ def test_a_pattern_must_start_with_a_literal_name(dev_config, pattern):
         "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/*"]}],
     }
     assert [p.field for p in _problems(dev_config)] == [f"{S}.jobs.subjectPattern"]
+
+
+@pytest.mark.parametrize("name", ["acme-dev", "acme-dev-vpc-cni"])
+def test_service_names_of_the_clusters_own_components_are_refused(dev_config, name):
+    dev_config[S][name] = {
+        "namespace": "jobs",
+        "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/*"]}],
+    }
+    assert f"{S}.{name}" in [p.field for p in _problems(dev_config)]

@@ -24,8 +24,15 @@ import yaml
 from components.errors import IrsaConfigError
 from components.irsa import ROLE_ARN_ANNOTATION
 from components.lint import Finding, Severity, lint_statements
-from components.settings import load_settings
-from components.testing import PLACEHOLDER, OfflineRun, Registration, config_from_stack_file, run_program
+from components.settings import decode_stack_config, load_settings
+from components.testing import (
+    PLACEHOLDER,
+    OfflineRun,
+    Registration,
+    config_from_stack_file,
+    encode_config,
+    run_program,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 IRSA_TYPE = "eks-irsa:index:IrsaRole"
@@ -209,7 +216,8 @@ def write_plan(stack: str, build_dir: Path, project_root: Path = ROOT) -> tuple[
 
 def lint_stack(stack: str, project_root: Path = ROOT) -> list[Finding]:
     """The permissions lint over every service of a stack, with the catalog's justifications."""
-    settings = load_settings(config_from_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml"), project_root)
+    raw = config_from_stack_file(project_root / "stacks" / f"Pulumi.{stack}.yaml")
+    settings = load_settings(decode_stack_config(encode_config(raw)), project_root)
     return [f for service in settings.services for f in lint_statements(service.name, service.statements)]
 
 
