@@ -229,7 +229,7 @@ class IrsaRole(pulumi.ComponentResource):
         )
         if args.create_service_account:
             self._service_accounts(name, args, plan.service_accounts)
-        if args.identity is IdentityType.POD_IDENTITY:
+        if args.identity == IdentityType.POD_IDENTITY:
             for sa in plan.service_accounts:
                 suffix = "" if len(plan.service_accounts) == 1 else f"-{sa}"
                 aws.eks.PodIdentityAssociation(
@@ -244,7 +244,7 @@ class IrsaRole(pulumi.ComponentResource):
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
 
     def _role(self, name: str, args: IrsaRoleArgs, plan: IrsaRolePlan, child: pulumi.ResourceOptions) -> aws.iam.Role:
-        if args.identity is IdentityType.POD_IDENTITY:
+        if args.identity == IdentityType.POD_IDENTITY:
             trust: pulumi.Output[str] = pulumi.Output.from_input(
                 canonical_json(render_pod_identity_trust_policy(plan.account or "", [args.cluster_arn or ""]))
             )
@@ -297,7 +297,7 @@ class IrsaRole(pulumi.ComponentResource):
     def _service_accounts(self, name: str, args: IrsaRoleArgs, names: Sequence[str]) -> None:
         options = args.service_account_options
         annotations: dict[str, pulumi.Input[str]] = dict(sorted(options.annotations.items()))
-        if args.identity is IdentityType.IRSA:
+        if args.identity == IdentityType.IRSA:
             annotations[ROLE_ARN_ANNOTATION] = self.role_arn
             if args.audience != DEFAULT_AUDIENCE:
                 annotations[AUDIENCE_ANNOTATION] = args.audience
@@ -344,6 +344,29 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
         IrsaConfigError: every broken rule, each naming ``<name>.<field>``, the value, the rule and its source.
     """
     problems: list[Problem] = []
+    if args.identity not in set(IdentityType):
+        problems.append(
+            Problem(
+                f"{name}.identity",
+                args.identity,
+                "is not an identity type",
+                "this package",
+                f"use one of {', '.join(t.value for t in IdentityType)}",
+            )
+        )
+    for field_name in ("service_accounts", "provider_client_ids", "managed_policy_arns", "statements"):
+        if isinstance(getattr(args, field_name), str):
+            problems.append(
+                Problem(
+                    f"{name}.{field_name}",
+                    getattr(args, field_name),
+                    "is a string where a list is expected (a string would be read letter by letter)",
+                    "this package",
+                    "wrap it in a list",
+                )
+            )
+    if problems:
+        raise IrsaConfigError(problems)
     if args.service_account and args.service_accounts:
         problems.append(
             Problem(
@@ -370,7 +393,7 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
         f"{TAG_PREFIX}service-account": _tag_value(names, args.subject_pattern),
     }
     problems += check_audience(f"{name}.audience", args.audience)
-    if args.audience not in args.provider_client_ids:
+    if args.identity == IdentityType.IRSA and args.audience not in args.provider_client_ids:
         problems.append(
             Problem(
                 f"{name}.audience",
@@ -438,7 +461,7 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
             )
         )
     account = args.role_account_id
-    if args.identity is IdentityType.POD_IDENTITY:
+    if args.identity == IdentityType.POD_IDENTITY:
         problems += _check_pod_identity(name, args)
         account = account or (
             args.cluster_arn.split(":")[4] if args.cluster_arn and args.cluster_arn.count(":") >= 5 else None
@@ -448,18 +471,20 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
         partition, found = _check_static_providers(name, args)
         problems += found
     if partition:
-        for arn in [*args.managed_policy_arns, *filter(None, [args.permissions_boundary])]:
+        arns = [(f"{name}.managed_policy_arns", a) for a in args.managed_policy_arns]
+        arns += [(f"{name}.permissions_boundary", args.permissions_boundary)] if args.permissions_boundary else []
+        for where, arn in arns:
             if arn.split(":")[1:2] != [partition]:
                 problems.append(
                     Problem(
-                        f"{name}.managed_policy_arns",
+                        where,
                         arn,
                         f"is not in the cluster's partition {partition!r}",
                         "AWS General Reference, 'Amazon Resource Names (ARNs)'",
                         "derive the partition from the stack's region",
                     )
                 )
-    if not problems and args.identity is IdentityType.IRSA and not args.existing_role_arn:
+    if not problems and args.identity == IdentityType.IRSA and not args.existing_role_arn:
         values = [args.oidc_provider_arn, args.oidc_issuer]
         for cluster in args.additional_clusters:
             values += [cluster.oidc_provider_arn, cluster.oidc_issuer]
@@ -504,7 +529,7 @@ def _check_service_account_options(name: str, args: IrsaRoleArgs) -> list[Proble
         )
     if options.token_expiration is not None:
         problems += limits.check_token_expiration(f"{where}.token_expiration", options.token_expiration)
-    if args.identity is IdentityType.POD_IDENTITY and (options.sts_regional_endpoints or options.token_expiration):
+    if args.identity == IdentityType.POD_IDENTITY and (options.sts_regional_endpoints or options.token_expiration):
         problems.append(
             Problem(
                 where,

@@ -351,6 +351,30 @@ def check_trust_policy(
                             )
                         )
                 values = [value] if isinstance(value, str) else list(value)
+                if "://" in key:
+                    problems.append(
+                        Problem(
+                            f"{where}.Condition.{operator}.{key}",
+                            key,
+                            "holds a scheme; IAM writes the issuer as host/path, so this key never matches",
+                            IRSA_DOCS,
+                            "drop the https:// from the key",
+                        )
+                    )
+                if (
+                    suffix in ("sub", "aud")
+                    and operator == "StringLike"
+                    and any(_wildcard_too_wide(suffix, v) for v in values)
+                ):
+                    problems.append(
+                        Problem(
+                            f"{where}.Condition.StringLike.{key}",
+                            value,
+                            "lets any namespace, any service account or any audience through",
+                            CONDITION_DOCS,
+                            "keep the namespace literal and the service account pattern narrow; aud is exact",
+                        )
+                    )
                 if operator == "StringEquals" and any("*" in v or "?" in v for v in values):
                     problems.append(
                         Problem(
@@ -372,3 +396,13 @@ def check_trust_policy(
                 )
             )
     return problems
+
+
+def _wildcard_too_wide(claim: str, value: str) -> bool:
+    """``aud`` with any wildcard, or a ``sub`` whose namespace holds one or whose name starts with one."""
+    if claim == "aud":
+        return "*" in value or "?" in value
+    parts = value.split(":")
+    if len(parts) != 4 or parts[:2] != ["system", "serviceaccount"]:
+        return "*" in value or "?" in value
+    return any(ch in parts[2] for ch in "*?") or parts[3][:1] in ("*", "?")

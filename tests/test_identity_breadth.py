@@ -266,3 +266,27 @@ def test_role_arn_hash_changes_with_the_role():
 
     _run(build)
     assert len(hashes) == 2 and hashes[0] != hashes[1] and all(len(h) == 8 for h in hashes)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"service_accounts": "abc"}, "api.service_accounts"),
+        ({"provider_client_ids": "sts.amazonaws.com"}, "api.provider_client_ids"),
+        ({"identity": "pod-idnetity"}, "api.identity"),
+        ({"permissions_boundary": "arn:aws-cn:iam::aws:policy/Boundary"}, "api.permissions_boundary"),
+    ],
+)
+def test_python_callers_get_named_errors_not_silent_misreadings(overrides, field):
+    def build():
+        with pytest.raises(IrsaConfigError) as caught:
+            IrsaRole("api", _args(oidc_provider_arn=provider(BLUE), oidc_issuer=BLUE, **overrides))
+        assert field in [p.field for p in caught.value.problems]
+
+    assert _run(build).registrations == ()
+
+
+def test_identity_given_as_its_string_works_like_the_enum():
+    cluster_arn = f"arn:aws:eks:us-west-2:{ACCOUNT}:cluster/acme"
+    run = _run(lambda: IrsaRole("api", _args(identity="pod-identity", cluster_arn=cluster_arn)))
+    assert any(r.type == "aws:eks/podIdentityAssociation:PodIdentityAssociation" for r in run.registrations)

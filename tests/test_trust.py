@@ -136,3 +136,39 @@ def test_rendered_policy_passes_the_checks_and_the_size_quota_is_enforced():
     problems = check_trust_policy("trust", big)
     assert [p.rule for p in problems] == ["exceed the trust policy quota of 2048"]
     assert check_trust_policy("trust", big, max_size=8192) == []
+
+
+@pytest.mark.parametrize(
+    ("condition", "rule"),
+    [
+        (
+            {
+                "StringLike": {f"{ISSUER}:sub": "system:serviceaccount:*"},
+                "StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
+            },
+            "any namespace",
+        ),
+        (
+            {
+                "StringLike": {f"{ISSUER}:sub": "system:serviceaccount:*:app"},
+                "StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
+            },
+            "any namespace",
+        ),
+        ({"StringEquals": {f"{ISSUER}:sub": SUB}, "StringLike": {f"{ISSUER}:aud": "*"}}, "any audience"),
+        (
+            {"StringEquals": {f"https://{ISSUER}:sub": SUB, f"https://{ISSUER}:aud": "sts.amazonaws.com"}},
+            "holds a scheme",
+        ),
+    ],
+)
+def test_wide_or_unmatchable_conditions_are_refused(condition, rule):
+    assert any(rule in p.rule for p in check_trust_policy("trust", _statement(condition)))
+
+
+def test_a_narrow_subject_pattern_passes():
+    condition = {
+        "StringLike": {f"{ISSUER}:sub": "system:serviceaccount:jobs:spark-*"},
+        "StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
+    }
+    assert check_trust_policy("trust", _statement(condition)) == []
