@@ -169,8 +169,12 @@ def _pretty(document: Any) -> str:
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
+MAY_DO_WIDTH = 100
+"""Characters of the summary's "may do" column; the full documents are in the service's folder."""
+
+
 def may_do(files: Mapping[str, str]) -> str:
-    """One line: what a role may do, e.g. ``s3:PutObject on arn:aws:s3:::logs/app/*``."""
+    """One line: what a role may do, e.g. ``s3:PutObject on arn:aws:s3:::logs/app/*``, cut at :data:`MAY_DO_WIDTH`."""
     parts = []
     statements = []
     for name in sorted(files):
@@ -186,7 +190,8 @@ def may_do(files: Mapping[str, str]) -> str:
         parts.append(f"{len(actions)} actions in {len(statements)} statements")
     summary = json.loads(files["service.json"])
     parts += [arn.rsplit("/", 1)[-1] for arn in summary["managedPolicyArns"]]
-    return "; ".join(parts)
+    line = "; ".join(parts)
+    return line if len(line) <= MAY_DO_WIDTH else line[: MAY_DO_WIDTH - 1] + "…"
 
 
 def table(rows: Sequence[Sequence[str]]) -> str:
@@ -257,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"(trust policy, permissions, {ROLE_ARN_ANNOTATION} ServiceAccount)."
     )
     print(f"\nPermissions lint (parliament + our rules): {len(errors)} errors, {len(findings) - len(errors)} warnings.")
-    for finding in errors:
+    for finding in sorted(findings, key=lambda f: f.severity is not Severity.ERROR):
         print(f"  {finding}")
     return 1 if errors else 0
 
