@@ -279,7 +279,7 @@ def policy_size(document_json: str) -> int:
     IAM does not count whitespace toward policy size quotas (IAM User Guide, 'IAM and AWS STS
     quotas'). Whitespace inside string values counts too in this measure, so it errs high, never low.
     """
-    return sum(1 for ch in document_json if not ch.isspace())
+    return len("".join(document_json.split()))
 
 
 PUBLIC_ENDPOINT_MAX_ADDRESSES = 2**24
