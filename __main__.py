@@ -137,6 +137,7 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
 
 
 def main(settings: StackSettings) -> None:
+    """Register the cluster, other accounts' OIDC providers, namespaces and one IrsaRole per service; export."""
     c = settings.cluster
     cluster = make_cluster(settings)
     other_accounts = {

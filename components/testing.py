@@ -131,6 +131,7 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         return {"arn": self.arn("iam", f"oidc-provider/{host}"), "url": host, "clientIdLists": ["sts.amazonaws.com"]}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        """Record the inputs; answer the outputs only AWS or pulumi-eks would know, as placeholders."""
         with self._lock:
             self.inputs[(args.typ, args.name)] = args.inputs
         inputs = dict(args.inputs)
@@ -184,6 +185,7 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         return f"{args.name}-id", inputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:
+        """Answer a known invoke; raise :class:`UnexpectedInvokeError` for any other. Every call is counted."""
         with self._lock:
             self.invokes.append(args.token)
         if args.token in self.known_invokes:
@@ -202,6 +204,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self._lock = threading.Lock()
 
     def RegisterResource(self, request):
+        """Register as the SDK's mock monitor does, then record parent, provider, protect and dependencies."""
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":
             return response

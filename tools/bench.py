@@ -864,6 +864,7 @@ def markdown_report(document: Mapping[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: run the benchmark, print the table and targets, write ``build/bench/``; exit 0."""
     parser = argparse.ArgumentParser(prog="python -m tools.bench", description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)), help="comma-separated N")
     parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="timed runs per program and N (>= 1)")

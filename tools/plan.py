@@ -227,6 +227,7 @@ def lint_stack(stack: str, project_root: Path = ROOT) -> list[Finding]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line: 0 rendered and linted clean, 1 invalid catalog or lint errors, 2 no such stack file."""
     parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
     parser.add_argument("--stack", default="dev", help="stack name: reads stacks/Pulumi.<stack>.yaml")
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
