@@ -348,10 +348,25 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
 
     now = time.time() if args.now is None else args.now
-    expiry = token_findings(token, now)
+    expiry = token_findings(token, now) + scheme_findings(token)
     allowed = decision.allowed and not expiry
     _report(out, token, now, provider_arn, how, policy_path, service, decision, expiry, allowed, args.verbose)
     return EXIT_ALLOWED if allowed else EXIT_DENIED
+
+
+def scheme_findings(token: Token) -> list[Finding]:
+    """STS finds the IAM OIDC provider by the URL in ``iss``, which is always ``https://<host/path>``
+    (IAM User Guide, 'Create an OpenID Connect (OIDC) identity provider in IAM'); without the scheme no
+    provider matches."""
+    if token.issuer.lower().startswith("https://"):
+        return []
+    return [
+        Finding(
+            Cause.ISSUER_MISMATCH,
+            f"the token's iss {token.issuer} has no https:// scheme; STS looks the provider up by "
+            f"https://{token.issuer.rstrip('/')} and would not match this token",
+        )
+    ]
 
 
 def _str(value: object) -> str | None:

@@ -310,3 +310,9 @@ def test_stack_service_file_missing_keys(capsys, tmp_path, mint) -> None:
     argv = ["--token", mint(), "--stack", "dev", "--service", "orders-api", "--build-dir", str(build)]
     code, out, err = run(capsys, *argv)
     _assert_one_line_error(code, out, err, "lacks", "oidcIssuer")
+
+
+def test_an_issuer_without_https_is_denied_because_sts_would_not_find_the_provider(capsys, tmp_path, mint) -> None:
+    code, out, _ = run(capsys, "--token", mint(iss=ISSUER), "--policy", write_policy(tmp_path, rendered()))
+    assert code == EXIT_DENIED
+    assert f"[ISSUER_MISMATCH] the token's iss {ISSUER} has no https:// scheme" in out
