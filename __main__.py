@@ -4,6 +4,8 @@ Wiring only; every rule lives in ``components/``. Every service's arguments are 
 first resource is registered, so one bad service applies nothing.
 """
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pulumi
@@ -86,6 +88,29 @@ def role_args(
     )
 
 
+CATALOG_NAMES = {
+    "service_account_options": "",
+    "automount_token": "automountServiceAccountToken",
+    "additional_clusters": "trustedClusters",
+    "role_account_id": "account",
+    "existing_role_arn": "existingRoleArn",
+}
+"""IrsaRoleArgs fields whose catalog name is not their camelCase form ("" drops the level)."""
+
+
+def catalog_field(service: str, field: str) -> str:
+    """``orders-api.service_account_options.token_expiration`` -> ``eks-irsa:services.orders-api.tokenExpiration``."""
+    if not field.startswith(f"{service}."):
+        return f"eks-irsa:services.{service}: {field}"
+    parts = []
+    for part in field[len(service) + 1 :].split("."):
+        name, bracket, rest = part.partition("[")
+        name = CATALOG_NAMES.get(name, re.sub(r"_([a-z])", lambda m: m.group(1).upper(), name))
+        if name or bracket:
+            parts.append(name + bracket + rest)
+    return ".".join([f"eks-irsa:services.{service}", *parts])
+
+
 def check_services(settings: StackSettings) -> None:
     """Run every service's component checks with the issuer the cluster will have, before registering anything."""
     dns = partition_for_region(settings.region).dns_suffix
@@ -97,7 +122,7 @@ def check_services(settings: StackSettings) -> None:
         try:
             plan_irsa_role(service.name, role_args(settings, service, provider_arn, issuer))
         except IrsaConfigError as error:
-            problems += error.problems
+            problems += [replace(p, field=catalog_field(service.name, p.field)) for p in error.problems]
     if problems:
         raise IrsaConfigError(problems)
 

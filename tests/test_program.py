@@ -319,3 +319,21 @@ def test_trust_problems_surface_before_anything_is_registered(change, rule):
     with pytest.raises(IrsaConfigError, match=rule):
         run_program(PROGRAM, config, "dev", mocks=mocks)
     assert mocks.inputs == {}
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"tokenExpiration": 3600, "identity": "pod-identity"}, "eks-irsa:services.orders-api"),
+        ({"annotations": {"eks.amazonaws.com/audience": "x"}}, "eks-irsa:services.orders-api.annotations"),
+        ({"audience": "api.example"}, "eks-irsa:services.orders-api.audience"),
+    ],
+)
+def test_component_errors_name_catalog_fields(change, field):
+    from components.errors import IrsaConfigError
+
+    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config["eks-irsa:services"]["orders-api"].update(change)
+    with pytest.raises(IrsaConfigError) as caught:
+        run_program(PROGRAM, config, "dev")
+    assert field in [p.field for p in caught.value.problems]
