@@ -18,6 +18,7 @@ import pytest
 
 from components.testing import config_from_stack_file
 from tests.conftest import ROOT
+from tools import emulator as emulator_module
 from tools import verify as verify_module
 from tools.verify import Cell, Result, expected_access, main, render, unverifiable, verify
 
@@ -288,7 +289,7 @@ def test_expected_access_not_action_and_no_policy():
 
 
 def test_moto_wildcard_patch_matches_like_iam():
-    match = verify_module._iam_wildcard_match
+    match = emulator_module._iam_wildcard_match
     assert match("arn:aws:secretsmanager:r:1:secret:a/b-??????", "arn:aws:secretsmanager:r:1:secret:a/b-Xy12Zq")
     assert not match("arn:aws:secretsmanager:r:1:secret:a/b-??????", "arn:aws:secretsmanager:r:1:secret:a/b-Xy12Z")
     assert match("arn:aws:s3:::logs/app/*", "arn:aws:s3:::logs/app/x/y.txt")
