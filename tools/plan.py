@@ -238,12 +238,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no stack file {stack_file.relative_to(ROOT)}", file=sys.stderr)
         return 2
     try:
-        run, files = write_plan(args.stack, args.build_dir)
+        run, files = write_plan(args.stack, args.build_dir, ROOT)
     except IrsaConfigError as error:
         print(f"error: stack {args.stack} is invalid; nothing was written.\n{error}", file=sys.stderr)
         return 1
     out = args.build_dir / args.stack
-    findings = lint_stack(args.stack)
+    findings = lint_stack(args.stack, ROOT)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if args.quiet:
         print(f"{len(run.registrations)} resources -> {out / 'plan.json'}; {len(errors)} lint errors")

@@ -1,0 +1,53 @@
+"""`make plan`'s command line: exit codes and what it prints and writes."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+from tools import plan
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A copy of the program and the dev stack, so tests can add broken stacks without touching the repo."""
+    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
+    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
+    shutil.copytree(ROOT / "policies", tmp_path / "policies")
+    monkeypatch.setattr(plan, "ROOT", tmp_path)
+    return tmp_path
+
+
+def test_a_valid_stack_prints_one_row_per_role_and_exits_0(project, capsys):
+    assert plan.main(["--stack", "dev", "--build-dir", str(project / "build")]) == 0
+    out = capsys.readouterr().out
+    assert "Stack dev: 34 resources, 0 invokes." in out
+    assert "Nothing was deployed" in out
+    assert (project / "build" / "dev" / "plan.json").is_file()
+
+
+def test_an_invalid_catalog_exits_1_and_writes_nothing(project, capsys):
+    document = yaml.safe_load((project / "stacks" / "Pulumi.dev.yaml").read_text())
+    document["config"]["eks-irsa:services"]["orders-api"]["namespace"] = "Orders"
+    (project / "stacks" / "Pulumi.broken.yaml").write_text(yaml.safe_dump(document))
+    assert plan.main(["--stack", "broken", "--build-dir", str(project / "build")]) == 1
+    err = capsys.readouterr().err
+    assert "error: stack broken is invalid; nothing was written." in err
+    assert "eks-irsa:services.orders-api.namespace: 'Orders'" in err
+    assert not (project / "build" / "broken").exists()
+
+
+def test_an_unknown_stack_exits_2(project, capsys):
+    assert plan.main(["--stack", "nope", "--build-dir", str(project / "build")]) == 2
+    assert "no stack file stacks/Pulumi.nope.yaml" in capsys.readouterr().err
+
+
+def test_lint_errors_exit_1(project, capsys):
+    document = yaml.safe_load((project / "stacks" / "Pulumi.dev.yaml").read_text())
+    document["config"]["eks-irsa:services"]["orders-api"]["statements"][0]["actions"] = ["dynamodb:GetItemz"]
+    (project / "stacks" / "Pulumi.typo.yaml").write_text(yaml.safe_dump(document))
+    assert plan.main(["--stack", "typo", "--build-dir", str(project / "build"), "--quiet"]) == 1
+    assert "1 lint errors" in capsys.readouterr().out
