@@ -499,7 +499,11 @@ def plan_irsa_role(name: str, args: IrsaRoleArgs) -> IrsaRolePlan:
         PermissionsLayout(None, ())
         if args.existing_role_arn
         else layout_permissions(
-            f"{name}.statements", args.statements, len(set(args.managed_policy_arns)), args.max_managed_policies
+            f"{name}.statements",
+            args.statements,
+            len(set(args.managed_policy_arns)),
+            args.max_managed_policies,
+            attached_field=f"{name}.managed_policy_arns",
         )
     )
     return IrsaRolePlan(role_name, names, subjects, tags, layout, account)

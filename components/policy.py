@@ -313,6 +313,7 @@ def layout_permissions(
     statements: Sequence[PolicyStatement],
     attached_arn_count: int,
     managed_quota: int = limits.MANAGED_POLICIES_PER_ROLE_DEFAULT,
+    attached_field: str | None = None,
 ) -> PermissionsLayout:
     """Put statements in one inline policy, or split them over customer managed policies.
 
@@ -321,9 +322,18 @@ def layout_permissions(
     as those plus ``attached_arn_count`` stay within ``managed_quota``.
 
     Raises:
-        IrsaConfigError: one statement alone exceeds a managed policy, or the split needs more
+        IrsaConfigError: more ARNs to attach than ``managed_quota`` (named ``attached_field``, default
+            ``field_path``), one statement alone exceeds a managed policy, or the split needs more
             managed policies than the quota leaves; the message gives the numbers.
     """
+    if attached_arn_count > managed_quota:
+        raise IrsaConfigError.one(
+            attached_field or field_path,
+            attached_arn_count,
+            f"policies to attach; a role takes at most {managed_quota}",
+            limits.IAM_QUOTAS,
+            "merge policies, or raise the quota and set eks-irsa:maxManagedPolicies",
+        )
     if not statements:
         return PermissionsLayout(None, ())
     whole = render_permissions_policy(statements)

@@ -585,22 +585,15 @@ def _check_partition(field_path: str, value: str, partition: str) -> list[Proble
 def _check_permissions(service: ServiceSettings, max_managed: int, problems: list[Problem]) -> None:
     where = f"eks-irsa:services.{service.name}"
     try:
-        layout = layout_permissions(
-            f"{where}.statements", service.statements, len(service.managed_policy_arns), max_managed
+        layout_permissions(
+            f"{where}.statements",
+            service.statements,
+            len(service.managed_policy_arns),
+            max_managed,
+            attached_field=f"{where}.managedPolicyArns",
         )
     except IrsaConfigError as error:
         problems.extend(error.problems)
-        return
-    if len(service.managed_policy_arns) + len(layout.managed) > max_managed:
-        problems.append(
-            Problem(
-                f"{where}.managedPolicyArns",
-                len(service.managed_policy_arns),
-                f"policies to attach; a role takes at most {max_managed}",
-                limits.IAM_QUOTAS,
-                "merge policies, or raise the quota and set eks-irsa:maxManagedPolicies",
-            )
-        )
 
 
 def _pattern_overlaps(services: list[ServiceSettings], named: Mapping[tuple[str, str], str]) -> list[Problem]:

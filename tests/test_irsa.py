@@ -198,3 +198,14 @@ def test_role_arn_output_waits_for_the_permissions():
     _run(build)
     assert seen["arn"] == f"arn:aws:iam::{ACCOUNT}:role/acme-dev-orders-orders-api"
     assert len(seen["v"][0]) == 8 and seen["v"][1] == "orders-api"
+
+
+def test_more_managed_arns_than_the_quota_register_nothing():
+    arns = [f"arn:aws:iam::{ACCOUNT}:policy/p{i}" for i in range(11)]
+
+    def build():
+        with pytest.raises(IrsaConfigError, match="a role takes at most 10") as caught:
+            IrsaRole("x", _args(managed_policy_arns=arns, create_service_account=False))
+        assert [p.field for p in caught.value.problems] == ["x.managed_policy_arns"]
+
+    assert _run(build).registrations == ()

@@ -241,3 +241,9 @@ def test_service_names_of_the_clusters_own_components_are_refused(dev_config, na
         "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/*"]}],
     }
     assert f"{S}.{name}" in [p.field for p in _problems(dev_config)]
+
+
+def test_more_managed_policies_than_the_quota_are_refused(dev_config):
+    dev_config[S]["orders-api"]["managedPolicyArns"] = [f"arn:aws:iam::111122223333:policy/p{i}" for i in range(11)]
+    problems = [p for p in _problems(dev_config) if p.field == f"{S}.orders-api.managedPolicyArns"]
+    assert [(p.value, p.rule) for p in problems] == [(11, "policies to attach; a role takes at most 10")]
