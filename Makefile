@@ -10,12 +10,12 @@ $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt $(BIN)/activate
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 plan: $(VENV)/.installed
-	$(BIN)/python -m tools.plan --stack $(STACK)
+	$(BIN)/eks-irsa plan --stack $(STACK)
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check .
@@ -32,11 +32,11 @@ format: $(VENV)/.installed
 
 explain: $(VENV)/.installed
 	@test -n "$(SERVICE)" -a -n "$(TOKEN)" || { echo "usage: make explain STACK=dev SERVICE=orders-api TOKEN=path/to/token"; exit 2; }
-	@$(BIN)/python -m tools.plan --stack $(STACK) --quiet >/dev/null
-	$(BIN)/python -m components.explain --stack $(STACK) --service $(SERVICE) --token $(TOKEN)
+	@$(BIN)/eks-irsa plan --stack $(STACK) --quiet >/dev/null
+	$(BIN)/eks-irsa explain --stack $(STACK) --service $(SERVICE) --token $(TOKEN)
 
 verify: $(VENV)/.installed
-	$(BIN)/python -m tools.verify --stack $(STACK)
+	$(BIN)/eks-irsa verify --stack $(STACK)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tools.bench

@@ -12,19 +12,19 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pulumi.runtime.config import CONFIG, get_config_env
 
-from components.accounts import AccountOidcProvider, AccountOidcProviderArgs
-from components.cluster import EksCluster, EksClusterArgs
-from components.errors import IrsaConfigError
-from components.existing import ExistingCluster, ExistingClusterArgs
-from components.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster, plan_irsa_role
-from components.partition import partition_for_region
-from components.settings import (
+from eks_irsa.accounts import AccountOidcProvider, AccountOidcProviderArgs
+from eks_irsa.catalog import (
     ExistingClusterSettings,
     ServiceSettings,
     StackSettings,
     decode_stack_config,
     load_settings,
 )
+from eks_irsa.cluster import EksCluster, EksClusterArgs
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.existing import ExistingCluster, ExistingClusterArgs
+from eks_irsa.iam.partition import partition_for_region
+from eks_irsa.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster, plan_irsa_role
 
 SYSTEM_NAMESPACES = frozenset({"default", "kube-node-lease", "kube-public", "kube-system"})
 """Namespaces every cluster has; never created here."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.testing import config_from_stack_file
+from eks_irsa.testing import config_from_stack_file
 
 ROOT = Path(__file__).resolve().parents[1]
 STACK_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))

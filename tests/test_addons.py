@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from components import limits
-from components.addons import ADDONS, addon_statements
-from components.errors import IrsaConfigError
-from components.policy import (
+from eks_irsa.addons import ADDONS, addon_statements
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam import limits
+from eks_irsa.iam.policy import (
     PolicyStatement,
     canonical_json,
     layout_permissions,
@@ -465,7 +465,7 @@ def test_resource_star_is_kept_only_for_actions_without_a_required_resource_type
 
 
 def test_the_permissions_lint_finds_no_error_in_any_add_on():
-    lint = pytest.importorskip("components.lint", reason="components.lint is not in this tree")
+    lint = pytest.importorskip("eks_irsa.iam.lint", reason="eks_irsa.iam.lint is not in this tree")
     for name in ADDONS:
         findings = lint.lint_statements(name, build(name))
         assert not [str(f) for f in findings if f.severity == lint.Severity.ERROR]

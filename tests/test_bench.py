@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from components.limits import policy_size
-from components.settings import load_settings
-from components.testing import Registration, run_program
+from eks_irsa.catalog import load_settings
+from eks_irsa.iam.limits import policy_size
+from eks_irsa.testing import Registration, run_program
 from tools import bench
 from tools.bench import (
     CLUSTER_TYPE,

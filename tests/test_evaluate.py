@@ -6,9 +6,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from components.errors import IrsaConfigError
-from components.evaluate import Cause, TrustPolicyError, WebIdentityRequest, evaluate_web_identity
-from components.trust import Subject, render_trust_policy
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam.evaluate import Cause, TrustPolicyError, WebIdentityRequest, evaluate_web_identity
+from eks_irsa.iam.trust import Subject, render_trust_policy
 
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"

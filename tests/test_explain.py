@@ -1,4 +1,4 @@
-"""``python -m components.explain`` on tokens minted here and policies rendered by ``components.trust``."""
+"""``python -m eks_irsa.cli.explain`` on tokens minted here and policies rendered by ``eks_irsa.iam.trust``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from components.explain import EXIT_ALLOWED, EXIT_BAD_INPUT, EXIT_DENIED, main
-from components.trust import Subject, render_trust_policy
+from eks_irsa.cli.explain import EXIT_ALLOWED, EXIT_BAD_INPUT, EXIT_DENIED, main
+from eks_irsa.iam.trust import Subject, render_trust_policy
 
 ACCOUNT = "111122223333"
 OTHER_ACCOUNT = "444455556666"

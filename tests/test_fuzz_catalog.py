@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from components.errors import IrsaConfigError
-from components.settings import load_settings
-from components.testing import EksIrsaMocks, config_from_stack_file, run_program
+from eks_irsa.catalog import load_settings
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.testing import EksIrsaMocks, config_from_stack_file, run_program
 from tests.conftest import ROOT
 
 BASE = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")

@@ -12,11 +12,11 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pytest
 
-from components.errors import IrsaConfigError
-from components.evaluate import WebIdentityRequest, evaluate_web_identity
-from components.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster
-from components.policy import PolicyStatement
-from components.testing import EksIrsaMocks, run_program
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam.evaluate import WebIdentityRequest, evaluate_web_identity
+from eks_irsa.iam.policy import PolicyStatement
+from eks_irsa.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster
+from eks_irsa.testing import EksIrsaMocks, run_program
 
 ACCOUNT = "111122223333"
 BLUE = "oidc.eks.us-west-2.amazonaws.com/id/BLUE0000000000000000000000000000"

@@ -13,10 +13,10 @@ import json
 import pulumi
 import pytest
 
-from components.errors import IrsaConfigError
-from components.irsa import IrsaRole, IrsaRoleArgs
-from components.policy import PolicyStatement
-from components.testing import EksIrsaMocks, run_program
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam.policy import PolicyStatement
+from eks_irsa.irsa import IrsaRole, IrsaRoleArgs
+from eks_irsa.testing import EksIrsaMocks, run_program
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"

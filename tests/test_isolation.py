@@ -7,11 +7,11 @@ import subprocess
 
 import pytest
 
-from components.cluster import EksCluster, EksClusterArgs, NodeGroupArgs
-from components.errors import IrsaConfigError
-from components.testing import EksIrsaMocks, run_program
+from eks_irsa.cli.plan import write_plan
+from eks_irsa.cluster import EksCluster, EksClusterArgs, NodeGroupArgs
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.testing import EksIrsaMocks, run_program
 from tests.conftest import ROOT
-from tools.plan import write_plan
 
 ACCESS_KEY_ID = re.compile(r"\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b")
 """IAM unique-id prefixes of access keys and principals (IAM User Guide, 'IAM identifiers')."""

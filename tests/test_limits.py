@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components import limits
-from components.names import derive_role_name
+from eks_irsa.iam import limits
+from eks_irsa.iam.names import derive_role_name
 
 
 @pytest.mark.parametrize(

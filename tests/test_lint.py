@@ -1,4 +1,4 @@
-"""Tests of the permissions-policy lint (components.lint): each rule fails and passes once, the
+"""Tests of the permissions-policy lint (eks_irsa.iam.lint): each rule fails and passes once, the
 placeholders of published policies, the command line, and a run over every fixture policy.
 
 Expected findings come from the IAM rules and from reading the inputs (Service Authorization
@@ -18,8 +18,9 @@ import parliament
 import pytest
 import yaml
 
-from components.errors import IrsaConfigError
-from components.lint import (
+from eks_irsa.cli.lint import main
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam.lint import (
     SEVERITY,
     SUPERSEDED,
     Finding,
@@ -28,10 +29,9 @@ from components.lint import (
     has_errors,
     lint_document,
     lint_statements,
-    main,
     supports_resource_level_permissions,
 )
-from components.policy import Effect, PolicyStatement
+from eks_irsa.iam.policy import Effect, PolicyStatement
 
 SERVICE = "orders-api"
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -327,7 +327,7 @@ def test_same_input_gives_the_same_output_under_any_hash_seed(tmp_path: Path) ->
     path.write_text(json.dumps(document({"Effect": "Allow", "Action": actions, "Resource": "*"})))
     outputs = {
         subprocess.run(
-            [sys.executable, "-m", "components.lint", str(path)],
+            [sys.executable, "-m", "eks_irsa.cli", "lint", str(path)],
             cwd=ROOT,
             env={**os.environ, "PYTHONHASHSEED": seed},
             capture_output=True,

@@ -7,8 +7,8 @@ import shutil
 import pytest
 import yaml
 
+from eks_irsa.cli import plan
 from tests.conftest import ROOT
-from tools import plan
 
 
 @pytest.fixture

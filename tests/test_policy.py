@@ -7,9 +7,9 @@ import random
 
 import pytest
 
-from components import limits
-from components.errors import IrsaConfigError
-from components.policy import (
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam import limits
+from eks_irsa.iam.policy import (
     PolicyStatement,
     canonical_json,
     layout_permissions,

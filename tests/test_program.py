@@ -14,9 +14,9 @@ import pytest
 import yaml
 from kubernetes_validate import validate as validate_manifest
 
-from components.testing import config_from_stack_file, run_program
+from eks_irsa.cli.plan import lint_stack, plan_document, service_files, write_plan
+from eks_irsa.testing import config_from_stack_file, run_program
 from tests.conftest import ROOT, STACK_FILES
-from tools.plan import lint_stack, plan_document, service_files, write_plan
 
 PROGRAM = ROOT / "__main__.py"
 PROVIDER_PREFIX = "arn:aws:iam::111122223333:oidc-provider"
@@ -249,8 +249,8 @@ def test_bring_your_own_cluster_costs_at_most_two_invokes_per_stack(existing, in
 
 
 def test_both_or_neither_cluster_keys_are_refused(dev_config):
-    from components.errors import IrsaConfigError
-    from components.settings import load_settings
+    from eks_irsa.catalog import load_settings
+    from eks_irsa.errors import IrsaConfigError
 
     dev_config["eks-irsa:existingCluster"] = {"name": "acme-dev"}
     with pytest.raises(IrsaConfigError, match="exactly one of eks-irsa:cluster"):
@@ -305,8 +305,8 @@ def test_both_or_neither_cluster_keys_are_refused(dev_config):
     ],
 )
 def test_trust_problems_surface_before_anything_is_registered(change, rule):
-    from components.errors import IrsaConfigError
-    from components.testing import EksIrsaMocks
+    from eks_irsa.errors import IrsaConfigError
+    from eks_irsa.testing import EksIrsaMocks
 
     config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
     config["eks-irsa:services"]["orders-api"].update(change)
@@ -330,7 +330,7 @@ def test_trust_problems_surface_before_anything_is_registered(change, rule):
     ],
 )
 def test_component_errors_name_catalog_fields(change, field):
-    from components.errors import IrsaConfigError
+    from eks_irsa.errors import IrsaConfigError
 
     config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
     config["eks-irsa:services"]["orders-api"].update(change)

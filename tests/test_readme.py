@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 
-from components.testing import run_program
+from eks_irsa.testing import run_program
 from tests.conftest import ROOT
 
 BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.DOTALL)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from components.errors import IrsaConfigError
-from components.settings import load_settings
+from eks_irsa.catalog import load_settings
+from eks_irsa.errors import IrsaConfigError
 from tests.conftest import ROOT
 
 S = "eks-irsa:services"

@@ -7,10 +7,10 @@ import textwrap
 
 import pytest
 
-from components.errors import IrsaConfigError
-from components.policy import statements_from_document
-from components.settings import decode_stack_config, load_settings
-from components.testing import config_from_stack_file, encode_config
+from eks_irsa.catalog import decode_stack_config, load_settings
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam.policy import statements_from_document
+from eks_irsa.testing import config_from_stack_file, encode_config
 from tests.conftest import ROOT
 
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from components.errors import IrsaConfigError
-from components.policy import canonical_json
-from components.trust import Subject, check_trust_policy, normalize_issuer, render_trust_policy
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam.policy import canonical_json
+from eks_irsa.iam.trust import Subject, check_trust_policy, normalize_issuer, render_trust_policy
 
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 PROVIDER = f"arn:aws:iam::111122223333:oidc-provider/{ISSUER}"

@@ -16,11 +16,11 @@ from dataclasses import replace
 
 import pytest
 
-from components.testing import config_from_stack_file
+from eks_irsa.cli import emulator as emulator_module
+from eks_irsa.cli import verify as verify_module
+from eks_irsa.cli.verify import Cell, Result, expected_access, main, render, unverifiable, verify
+from eks_irsa.testing import config_from_stack_file
 from tests.conftest import ROOT
-from tools import emulator as emulator_module
-from tools import verify as verify_module
-from tools.verify import Cell, Result, expected_access, main, render, unverifiable, verify
 
 ACCOUNT = "111122223333"
 TABLE = f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/acme-dev-orders"

@@ -4,7 +4,7 @@
                           [--note TEXT] [--gc-off]
 
 For every N, a deterministic catalog (:func:`generate_catalog`) is written to ``<out>/catalog-<N>.json``
-and both programs run offline under the Pulumi mock monitor (``components.testing.run_program``: mocks,
+and both programs run offline under the Pulumi mock monitor (``eks_irsa.testing.run_program``: mocks,
 no engine, no AWS, no Pulumi CLI), each run in a fresh ``python`` subprocess so its memory is its own:
 
 - ``ours``: ``__main__.py`` (settings loader with JSON Schema, ``EksCluster``, one ``IrsaRole`` per service);
@@ -197,7 +197,7 @@ def managed_arn_counts(config: Mapping[str, Any]) -> dict[str, int]:
 
 
 class RegistrationLike(Protocol):
-    """What the analysis reads of ``components.testing.Registration``."""
+    """What the analysis reads of ``eks_irsa.testing.Registration``."""
 
     type: str
     name: str
@@ -314,7 +314,7 @@ def policy_sizes(registrations: Sequence[RegistrationLike], services: Iterable[s
     The trust policy is ``<service>-role``'s ``assumeRolePolicy``; permissions add up ``<service>-permissions``
     and any ``<service>-policy-<k>`` managed documents. A service without a role is left out.
     """
-    from components.limits import policy_size
+    from eks_irsa.iam.limits import policy_size
 
     by_key = {(r.type, r.name): r for r in registrations}
     managed: dict[str, list[RegistrationLike]] = {}
@@ -453,7 +453,7 @@ def child(program: str, config_path: Path, out_path: Path, do_analyze: bool, gc_
     import pulumi_kubernetes.core.v1
     import pulumi_kubernetes.meta.v1
 
-    from components.testing import run_program
+    from eks_irsa.testing import run_program
 
     del pulumi_aws, pulumi_eks, pulumi_kubernetes
     config = json.loads(config_path.read_text())
@@ -777,7 +777,7 @@ def bench(
         per_size.append(entry)
     document = {
         "what": (
-            "Offline runs under the Pulumi mock monitor (components.testing.run_program): no Pulumi engine, "
+            "Offline runs under the Pulumi mock monitor (eks_irsa.testing.run_program): no Pulumi engine, "
             "no CLI, no AWS. Not `pulumi preview` against AWS."
         ),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -828,7 +828,7 @@ def report(document: Mapping[str, Any]) -> str:
     settings = document["settings"]
     return "\n".join(
         [
-            "Offline mock-monitor benchmark: components.testing.run_program, not `pulumi preview` against AWS.",
+            "Offline mock-monitor benchmark: eks_irsa.testing.run_program, not `pulumi preview` against AWS.",
             f"Machine: {_machine_line(document)}.",
             f"{settings['runs']} timed run(s) per program and N, each in a fresh process; seed {settings['seed']}"
             + ("; cyclic GC OFF in both programs (what-if)." if settings.get("gc_off") else "."),

@@ -10,9 +10,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from components import limits
-from components.errors import IrsaConfigError, Problem
-from components.policy import POLICY_VERSION, canonical_json
+from ..errors import IrsaConfigError, Problem
+from . import limits
+from .policy import POLICY_VERSION, canonical_json
 
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
 """The audience the EKS pod identity webhook requests for projected tokens (EKS User Guide,

@@ -1,8 +1,8 @@
 """IAM, STS and Kubernetes limits, each with the document it comes from, and checks against them.
 
 Every ``check_*`` function is pure: it takes the field path and the value, and returns a list of
-:class:`~components.errors.Problem` (empty when the value passes). Callers collect problems from
-several checks and raise one :class:`~components.errors.IrsaConfigError`.
+:class:`~eks_irsa.errors.Problem` (empty when the value passes). Callers collect problems from
+several checks and raise one :class:`~eks_irsa.errors.IrsaConfigError`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-from components.errors import Problem
+from ..errors import Problem
 
 IAM_QUOTAS = "IAM User Guide, 'IAM and AWS STS quotas'"
 IAM_CREATE_ROLE = "IAM API Reference, CreateRole"

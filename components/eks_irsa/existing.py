@@ -18,8 +18,8 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components.errors import IrsaConfigError
-from components.trust import IRSA_DOCS, normalize_issuer
+from .errors import IrsaConfigError
+from .iam.trust import IRSA_DOCS, normalize_issuer
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,4 +1,4 @@
-"""``python -m components.explain``: why would STS refuse this token for this role?
+"""``python -m eks_irsa.cli.explain``: why would STS refuse this token for this role?
 
 Reads a projected service-account token (a JWT) and a role trust policy, and prints ALLOWED or
 DENIED with every failing part and its usual cause in the field. Offline: nothing is sent to AWS,
@@ -6,8 +6,8 @@ and the token's signature is not checked (STS checks it against the issuer's JWK
 
 Usage::
 
-    python -m components.explain --token token.jwt --policy trust-policy.json [--provider-arn ARN]
-    python -m components.explain --token token.jwt --stack dev --service orders-api [--build-dir build]
+    python -m eks_irsa.cli.explain --token token.jwt --policy trust-policy.json [--provider-arn ARN]
+    python -m eks_irsa.cli.explain --token token.jwt --stack dev --service orders-api [--build-dir build]
 
 Exit codes: 0 allowed, 1 denied, 2 bad input (unreadable file, malformed token or policy).
 
@@ -32,9 +32,9 @@ from typing import TextIO
 
 import jwt
 
-from components.errors import IrsaConfigError
-from components.evaluate import Cause, Decision, Finding, WebIdentityRequest, evaluate_web_identity
-from components.trust import check_provider_arn, normalize_issuer
+from ..errors import IrsaConfigError
+from ..iam.evaluate import Cause, Decision, Finding, WebIdentityRequest, evaluate_web_identity
+from ..iam.trust import check_provider_arn, normalize_issuer
 
 EXIT_ALLOWED = 0
 EXIT_DENIED = 1
@@ -257,7 +257,7 @@ def _read_json(path: Path, what: str) -> dict[str, object]:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m components.explain",
+        prog="eks-irsa explain",
         description="Explain why STS would allow or deny AssumeRoleWithWebIdentity for a token and a trust policy. "
         "Offline; the token's signature is not checked.",
         epilog="Exit codes: 0 allowed, 1 denied, 2 bad input.",

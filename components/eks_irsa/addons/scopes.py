@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from components import limits
-from components.errors import IrsaConfigError, Problem
-from components.partition import partition_for_region
+from ..errors import IrsaConfigError, Problem
+from ..iam import limits
+from ..iam.partition import partition_for_region
 
 SAR = "Service Authorization Reference, 'Actions, resources, and condition keys for AWS services'"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from components import limits
+from . import limits
 
 
 def short_hash(text: str, length: int = 8) -> str:

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from components import limits
-from components.errors import IrsaConfigError, Problem
+from ..errors import IrsaConfigError, Problem
+from . import limits
 
 POLICY_VERSION = "2012-10-17"
 """The current policy language version (IAM JSON policy elements reference: Version)."""

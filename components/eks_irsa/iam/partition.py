@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from botocore.loaders import Loader
 
-from components.errors import IrsaConfigError
+from ..errors import IrsaConfigError
 
 
 @dataclass(frozen=True)

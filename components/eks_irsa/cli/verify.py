@@ -1,12 +1,12 @@
-"""``python -m tools.verify --stack dev``: prove the IRSA flow end to end on 127.0.0.1, offline.
+"""``python -m eks_irsa.cli.verify --stack dev``: prove the IRSA flow end to end on 127.0.0.1, offline.
 
-    python -m tools.verify --stack dev [--build-dir build]
+    python -m eks_irsa.cli.verify --stack dev [--build-dir build]
 
 What runs, all in this process and on the loopback interface only:
 
-1. The offline plan (:func:`tools.plan.write_plan`, into a temporary directory): every IRSA role,
+1. The offline plan (:func:`eks_irsa.cli.plan.write_plan`, into a temporary directory): every IRSA role,
    its trust policy, its permissions and its ``service.json``.
-2. A local OIDC issuer (:class:`tools.localidp.LocalIssuer`) whose identity is the plan's issuer
+2. A local OIDC issuer (:class:`eks_irsa.cli.localidp.LocalIssuer`) whose identity is the plan's issuer
    URL, serving discovery and JWKS from 127.0.0.1.
 3. moto 5.2.5 in server mode (``ThreadedMotoServer``, 127.0.0.1, random port) with IAM
    enforcement on. Bootstrap: the first :data:`BOOTSTRAP_CALLS` requests run unauthenticated and
@@ -14,9 +14,9 @@ What runs, all in this process and on the loopback interface only:
    and authorised against IAM policies. With the administrator: the IAM OIDC provider, every role
    with its trust policy, inline policy, split managed policies and AWS managed policy attachments,
    and the buckets, DynamoDB tables (with a GSI) and secrets the rendered policies name, plus decoys.
-4. The STS side (:class:`tools.localidp.WebIdentityVerifier`): fetches discovery and JWKS over HTTP,
+4. The STS side (:class:`eks_irsa.cli.localidp.WebIdentityVerifier`): fetches discovery and JWKS over HTTP,
    verifies each token with PyJWT, checks ``iss``/``aud``/``exp``/``nbf`` against the provider moto
-   holds, evaluates the trust policy moto holds (:mod:`components.evaluate`). Only when all pass does
+   holds, evaluates the trust policy moto holds (:mod:`eks_irsa.iam.evaluate`). Only when all pass does
    it call moto's ``AssumeRoleWithWebIdentity`` for credentials.
 5. With each role's credentials: S3, DynamoDB, Secrets Manager and EC2 calls against moto.
 
@@ -71,17 +71,17 @@ from typing import Any
 
 import botocore.exceptions
 
-from components.errors import IrsaConfigError
-from components.testing import OfflineRun
-from components.trust import Subject
-from tools.emulator import (
+from ..errors import IrsaConfigError
+from ..iam.trust import Subject
+from ..testing import OfflineRun
+from .emulator import (
     BOOTSTRAP_CALLS,
     RESOURCE_GAP,
     WILDCARD_GAP,
     Credentials,
     MotoEmulator,
 )
-from tools.localidp import (
+from .localidp import (
     Check,
     LocalIssuer,
     LoopbackFetcher,
@@ -93,7 +93,7 @@ from tools.localidp import (
     sign_token,
     unsigned_token,
 )
-from tools.plan import ROOT, table, write_plan
+from .plan import ROOT, table, write_plan
 
 """Unauthenticated requests moto allows before enforcing IAM: CreateUser, PutUserPolicy, CreateAccessKey."""
 
@@ -928,7 +928,7 @@ def report(stack: str, services: Sequence[ServicePlan], env: Environment, cells:
                 "SecretsManagerResponse._determine_resource: secret ARN instead of *",
             ],
             "trustDecisions": (
-                "by the STS side (PyJWT + components.evaluate); moto's AssumeRoleWithWebIdentity is called only "
+                "by the STS side (PyJWT + eks_irsa.iam.evaluate); moto's AssumeRoleWithWebIdentity is called only "
                 "after it allows, signed by a broker user, because moto checks neither token nor trust policy"
             ),
             "notes": list(env.notes),
@@ -1041,7 +1041,7 @@ def verify(stack: str, build_dir: Path, project_root: Path = ROOT) -> Result:
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line: print the matrix, write ``verify.json``; exit 0 all cells match, 1 a mismatch or an
     invalid catalog, 2 no such stack file."""
-    parser = argparse.ArgumentParser(prog="python -m tools.verify", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="eks-irsa verify", description=__doc__.split("\n")[0])
     parser.add_argument("--stack", default="dev", help="stack name: reads stacks/Pulumi.<stack>.yaml")
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     args = parser.parse_args(argv)

@@ -3,7 +3,7 @@
 Each add-on is selectable by a short name (``ADDONS["external-dns"]``), names the ServiceAccount it
 normally runs as, lists the scoping parameters it takes (camelCase keys, to sit in a catalog as
 ``addon: {name: external-dns, hostedZoneIds: [Z123...]}``) and turns them, with the stack's
-partition, region, account and cluster, into :class:`~components.policy.PolicyStatement` lists.
+partition, region, account and cluster, into :class:`~eks_irsa.iam.policy.PolicyStatement` lists.
 
 Every permission set has the SAME actions as the policy its maintainers publish (the copies are in
 ``../shared/fixtures/policies``; ``tests/test_addons.py`` compares them) and resources that are equal
@@ -46,7 +46,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
-from components.addon_scopes import (
+from ..errors import IrsaConfigError, Problem
+from ..iam.partition import partition_for_region
+from ..iam.policy import PolicyStatement
+from .scopes import (
     AddonContext,
     check_bucket_name,
     check_context,
@@ -60,11 +63,8 @@ from components.addon_scopes import (
     check_secret_arn,
     check_secret_name_prefix,
 )
-from components.errors import IrsaConfigError, Problem
-from components.partition import partition_for_region
-from components.policy import PolicyStatement
 
-CATALOG = "this package's add-on catalog (components.addons)"
+CATALOG = "this package's add-on catalog (eks_irsa.addons)"
 
 # ---------------------------------------------------------------------------------------------
 # Context and parameter specifications.
@@ -1157,7 +1157,7 @@ def addon_statements(
         field: the catalog path of the add-on mapping, prefixed to every error's field.
 
     Returns:
-        Statements for :func:`components.policy.render_permissions_policy` or ``layout_permissions``.
+        Statements for :func:`eks_irsa.iam.policy.render_permissions_policy` or ``layout_permissions``.
 
     Raises:
         IrsaConfigError: an unknown add-on (the known ones are listed), an unknown parameter, a missing

@@ -1,6 +1,6 @@
 """The offline plan: run the program for one stack under the mock monitor and write what it would create.
 
-    python -m tools.plan --stack dev [--build-dir build] [--quiet]
+    python -m eks_irsa.cli.plan --stack dev [--build-dir build] [--quiet]
 
 Writes ``<build-dir>/<stack>/plan.json`` (every registration, in a deterministic order, no
 timestamps) and, per IRSA role, ``services/<name>/`` with ``trust-policy.json``,
@@ -21,11 +21,11 @@ from typing import Any
 
 import yaml
 
-from components.errors import IrsaConfigError
-from components.irsa import ROLE_ARN_ANNOTATION
-from components.lint import Finding, Severity, lint_statements
-from components.settings import decode_stack_config, load_settings
-from components.testing import (
+from ..catalog import decode_stack_config, load_settings
+from ..errors import IrsaConfigError
+from ..iam.lint import Finding, Severity, lint_statements
+from ..irsa import ROLE_ARN_ANNOTATION
+from ..testing import (
     PLACEHOLDER,
     OfflineRun,
     Registration,
@@ -34,7 +34,8 @@ from components.testing import (
     run_program,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path.cwd()
+"""The project the commands read (``Pulumi.yaml``, ``__main__.py``, ``stacks/``): the working directory."""
 IRSA_TYPE = "eks-irsa:index:IrsaRole"
 
 
@@ -228,7 +229,7 @@ def lint_stack(stack: str, project_root: Path = ROOT) -> list[Finding]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line: 0 rendered and linted clean, 1 invalid catalog or lint errors, 2 no such stack file."""
-    parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="eks-irsa plan", description=__doc__.split("\n")[0])
     parser.add_argument("--stack", default="dev", help="stack name: reads stacks/Pulumi.<stack>.yaml")
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     parser.add_argument("--quiet", action="store_true", help="write the files, print one line")

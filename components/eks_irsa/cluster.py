@@ -12,12 +12,12 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
-from components import limits
-from components.errors import IrsaConfigError, Problem
-from components.irsa import IrsaRole, IrsaRoleArgs
-from components.names import short_hash
-from components.nodegroup import NodeGroupArgs
-from components.policy import canonical_json
+from .errors import IrsaConfigError, Problem
+from .iam import limits
+from .iam.names import short_hash
+from .iam.policy import canonical_json
+from .irsa import IrsaRole, IrsaRoleArgs
+from .nodegroup import NodeGroupArgs
 
 IMDS_DOCS = "EKS Best Practices Guide, 'Restrict access to the instance profile assigned to the worker node'"
 

@@ -32,9 +32,9 @@ import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.sync_await import _sync_await
 
-from components.errors import IrsaConfigError
-from components.names import short_hash
-from components.partition import partition_for_region
+from .errors import IrsaConfigError
+from .iam.names import short_hash
+from .iam.partition import partition_for_region
 
 PLACEHOLDER = "0PLACEHOLDER"
 """Prefix of every value only AWS can know (the issuer id), so nobody mistakes it for a real one."""

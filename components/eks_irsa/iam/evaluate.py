@@ -44,9 +44,9 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 
-from components.errors import IrsaConfigError, Problem
-from components.policy import Effect
-from components.trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, normalize_issuer
+from ..errors import IrsaConfigError, Problem
+from .policy import Effect
+from .trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, normalize_issuer
 
 EVALUATION_DOCS = "IAM User Guide, 'Policy evaluation logic'"
 GRAMMAR_DOCS = "IAM User Guide, 'IAM JSON policy elements reference'"
@@ -125,9 +125,9 @@ class Cause(StrEnum):
     WILDCARD_UNDER_STRINGEQUALS = "WILDCARD_UNDER_STRINGEQUALS"
     """A ``*`` or ``?`` under ``StringEquals``, which compares it literally."""
     EXPIRED_TOKEN = "EXPIRED_TOKEN"
-    """The token's ``exp`` is past (set by :mod:`components.explain`)."""
+    """The token's ``exp`` is past (set by :mod:`eks_irsa.cli.explain`)."""
     TOKEN_NOT_YET_VALID = "TOKEN_NOT_YET_VALID"
-    """The token's ``nbf`` is in the future (set by :mod:`components.explain`)."""
+    """The token's ``nbf`` is in the future (set by :mod:`eks_irsa.cli.explain`)."""
     EXPLICIT_DENY = "EXPLICIT_DENY"
     """A ``Deny`` statement applies; it wins over every ``Allow``."""
     NO_MATCHING_STATEMENT = "NO_MATCHING_STATEMENT"

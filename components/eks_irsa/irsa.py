@@ -17,11 +17,11 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from components import limits
-from components.errors import IrsaConfigError, Problem
-from components.names import derive_role_name, short_hash
-from components.policy import PermissionsLayout, PolicyStatement, canonical_json, check_statement, layout_permissions
-from components.trust import (
+from .errors import IrsaConfigError, Problem
+from .iam import limits
+from .iam.names import derive_role_name, short_hash
+from .iam.policy import PermissionsLayout, PolicyStatement, canonical_json, check_statement, layout_permissions
+from .iam.trust import (
     DEFAULT_AUDIENCE,
     IRSA_DOCS,
     Subject,

@@ -3,7 +3,7 @@
 Shape (types, required fields, unknown fields) is checked with JSON Schema against
 ``components/stack-config.schema.json``; the rules that need more than shape (Kubernetes names, IAM
 quotas, partitions, uniqueness) are checked here. Every problem found is reported at once in one
-:class:`~components.errors.IrsaConfigError`, before any resource is registered.
+:class:`~eks_irsa.errors.IrsaConfigError`, before any resource is registered.
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ from typing import Any
 
 import jsonschema
 
-from components import limits
-from components.addons import ADDONS, addon_statements
-from components.errors import IrsaConfigError, Problem
-from components.names import derive_role_name
-from components.nodegroup import NodeGroupArgs
-from components.partition import partition_for_region
-from components.policy import (
+from ..addons import ADDONS, addon_statements
+from ..errors import IrsaConfigError, Problem
+from ..iam import limits
+from ..iam.names import derive_role_name
+from ..iam.partition import partition_for_region
+from ..iam.policy import (
     Effect,
     PolicyStatement,
     check_statement,
@@ -33,14 +32,15 @@ from components.policy import (
     statements_from_document,
     substitute,
 )
-from components.trust import DEFAULT_AUDIENCE, Subject, check_audience
+from ..iam.trust import DEFAULT_AUDIENCE, Subject, check_audience
+from ..nodegroup import NodeGroupArgs
 
-SCHEMA_PATH = Path(__file__).with_name("stack-config.schema.json")
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
 MANAGED_POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/([\w+=,.@-]+/)*[\w+=,.@-]+$")
 """An IAM policy ARN: AWS managed (account ``aws``) or customer managed (IAM User Guide, 'IAM identifiers')."""
 BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
 """AWS managed policies refused in a catalog, with every ``*FullAccess`` one: they grant whole services."""
-SCHEMA_SOURCE = "components/stack-config.schema.json"
+SCHEMA_SOURCE = "eks_irsa/catalog/schema.json"
 PROJECT = "eks-irsa"
 
 

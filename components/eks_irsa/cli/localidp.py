@@ -16,7 +16,7 @@ Three parts, each standing in for a piece of the real flow:
   ``iss`` in the role's account, fetch the issuer's discovery document and JWKS over HTTP, verify
   the signature with PyJWT (``alg: none`` and keys outside the JWKS refused), check ``aud`` against
   the provider's client IDs and ``exp``/``nbf``/``iat``, then evaluate the role's trust policy with
-  :func:`components.evaluate.evaluate_web_identity`.
+  :func:`eks_irsa.iam.evaluate.evaluate_web_identity`.
 
 The issuer *identity* is the cluster's real-looking ``https://`` URL (the one in the plan's trust
 policies); only its *location* is local. :class:`LoopbackFetcher` maps the issuer's origin to the
@@ -45,9 +45,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from components.errors import IrsaConfigError
-from components.evaluate import Decision, WebIdentityRequest, evaluate_web_identity
-from components.trust import DEFAULT_AUDIENCE, WEB_IDENTITY_ACTION, Subject
+from ..errors import IrsaConfigError
+from ..iam.evaluate import Decision, WebIdentityRequest, evaluate_web_identity
+from ..iam.trust import DEFAULT_AUDIENCE, WEB_IDENTITY_ACTION, Subject
 
 STS_DOCS = "AWS STS API Reference, 'AssumeRoleWithWebIdentity'"
 OIDC_PROVIDER_DOCS = "IAM User Guide, 'Create an OpenID Connect (OIDC) identity provider in IAM'"
@@ -491,7 +491,7 @@ class WebIdentityVerifier:
     in the JWKS and the signature valid, with PyJWT [InvalidIdentityToken]; ``aud`` among the
     provider's client IDs [InvalidIdentityToken: 'Incorrect token audience']; ``exp``
     [ExpiredTokenException], ``nbf``/``iat`` [InvalidIdentityToken]; then the role's trust policy,
-    evaluated by :func:`components.evaluate.evaluate_web_identity` with the provider ARN the
+    evaluated by :func:`eks_irsa.iam.evaluate.evaluate_web_identity` with the provider ARN the
     ``iss`` maps to [AccessDenied: 'Not authorized to perform sts:AssumeRoleWithWebIdentity'].
     Sources: AWS STS API Reference, 'AssumeRoleWithWebIdentity'; IAM User Guide, 'Create an OpenID
     Connect (OIDC) identity provider in IAM' and 'Policy evaluation logic'.

@@ -1,0 +1,40 @@
+"""``eks-irsa``: the commands that prove and debug a stack, one verb each.
+
+    eks-irsa plan --stack dev        offline plan of the reference program (mock monitor), with the lint
+    eks-irsa explain ...             why STS would refuse a token for a role
+    eks-irsa lint FILE...            lint IAM policy documents
+    eks-irsa verify --stack dev      IRSA end to end on 127.0.0.1 (needs the ``verify`` extra)
+
+Each verb's own ``--help`` lists its options. The verbs import their dependencies only when run,
+so ``eks-irsa plan`` works without the proof extras.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+VERBS = {
+    "plan": "offline plan of a stack under the mock monitor",
+    "explain": "why STS would refuse a token for a role",
+    "lint": "lint IAM policy documents",
+    "verify": "IRSA end to end against a local OIDC issuer and moto",
+}
+"""Verb -> one-line help; each verb is the module ``eks_irsa.cli.<verb>`` with a ``main(argv) -> int``."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Dispatch ``eks-irsa <verb> [args]`` to ``eks_irsa.cli.<verb>.main``; exit 2 on an unknown verb."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in VERBS:
+        print("usage: eks-irsa {" + ",".join(VERBS) + "} [options]\n", file=sys.stderr)
+        for verb, text in VERBS.items():
+            print(f"  {verb:<8} {text}", file=sys.stderr)
+        return 0 if args[:1] in (["-h"], ["--help"]) else 2
+    try:
+        module = importlib.import_module(f"{__name__}.{args[0]}")
+    except ModuleNotFoundError as error:
+        print(f"error: eks-irsa {args[0]} needs {error.name}: pip install 'eks-irsa[verify]'", file=sys.stderr)
+        return 2
+    return module.main(args[1:])

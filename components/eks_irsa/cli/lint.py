@@ -1,0 +1,55 @@
+"""``eks-irsa lint FILE...``: lint IAM policy files with the same rules as the components.
+
+Each file's stem is the finding's service. Exit 1 when any finding is an error, else 0; 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..iam.lint import Finding, Severity, has_errors, lint_document, policy_finding
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Lint policy files; print one line per finding, or with ``--summary`` a Markdown table.
+
+    Each file's stem is the finding's service. Returns 1 when any finding is an error, else 0;
+    argparse exits with 2 on a usage error. A file that is not JSON is reported as MALFORMED_JSON.
+    """
+    parser = argparse.ArgumentParser(prog="eks-irsa lint", description=main.__doc__)
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parser.add_argument("--summary", action="store_true", help="print counts by code and severity per file")
+    args = parser.parse_args(argv)
+    failed = False
+    rows: list[str] = []
+    for path in args.files:
+        try:
+            findings = lint_document(path.stem, json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, RecursionError) as error:  # IrsaConfigError and JSONDecodeError are ValueErrors
+            findings = [policy_finding(path.stem, "MALFORMED_JSON", f"cannot lint {path}: {error}")]
+        failed = failed or has_errors(findings)
+        if args.summary:
+            rows.append(_summary_row(path.name, findings))
+        else:
+            for finding in findings:
+                print(finding)
+    if args.summary:
+        print("| File | Errors | Warnings | Findings by code (severity) |\n| --- | ---: | ---: | --- |")
+        print("\n".join(rows))
+    return 1 if failed else 0
+
+
+def _summary_row(name: str, findings: Sequence[Finding]) -> str:
+    counts = Counter((f.code, f.severity.value) for f in findings)
+    by_code = ", ".join(f"{code} ({severity}) {n}" for (code, severity), n in sorted(counts.items())) or "none"
+    errors = sum(n for (_, severity), n in counts.items() if severity == Severity.ERROR)
+    return f"| {name} | {errors} | {sum(counts.values()) - errors} | {by_code} |"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
