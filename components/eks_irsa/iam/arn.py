@@ -1,0 +1,76 @@
+"""The one ARN parser and the one IAM wildcard matcher of this package (pure, standard library only).
+
+Source: AWS General Reference, 'Amazon Resource Names (ARNs)':
+``arn:<partition>:<service>:<region>:<account-id>:<resource>``; the resource part may itself hold
+``:`` and ``/``. IAM's wildcards (``*`` any run, ``?`` one character) follow the IAM User Guide,
+'IAM JSON policy elements: Resource'.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+ARN_DOCS = "AWS General Reference, 'Amazon Resource Names (ARNs)'"
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+"""An AWS account ID: 12 digits (AWS Account Management Reference Guide, 'AWS account identifiers')."""
+
+
+@dataclass(frozen=True)
+class Arn:
+    """An ARN split into its six fields.
+
+    Attributes:
+        partition: ``aws``, ``aws-cn``, ``aws-us-gov``, ...
+        service: ``iam``, ``s3``, ``eks``, ...
+        region: empty for global services (IAM, S3 bucket ARNs).
+        account: 12 digits, ``aws`` for AWS managed policies, or empty (S3).
+        resource: everything after the fifth ``:`` (``role/path/name``, ``table/orders``, ...).
+    """
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    @property
+    def resource_type(self) -> str:
+        """The resource part up to its first ``/`` or ``:``, e.g. ``role`` or ``oidc-provider``."""
+        return re.split(r"[/:]", self.resource, maxsplit=1)[0]
+
+    @property
+    def resource_id(self) -> str:
+        """The resource part after its type, e.g. ``path/name`` of ``role/path/name``."""
+        return self.resource[len(self.resource_type) + 1 :]
+
+    def __str__(self) -> str:
+        return f"arn:{self.partition}:{self.service}:{self.region}:{self.account}:{self.resource}"
+
+
+def parse_arn(value: object) -> Arn | None:
+    """The fields of an ARN, or ``None`` when ``value`` is not a string of the ARN shape.
+
+    Only the shape is checked (six fields, ``arn`` first, a partition starting ``aws``); what a field
+    may hold is for the caller, who knows which resource type it expects.
+    """
+    if not isinstance(value, str) or not value.startswith("arn:"):
+        return None
+    parts = value.split(":", 5)
+    if len(parts) != 6 or not parts[1].startswith("aws") or not parts[2]:
+        return None
+    return Arn(*parts[1:])
+
+
+@lru_cache(maxsize=1024)
+def wildcard_pattern(pattern: str, ignore_case: bool = False) -> re.Pattern[str]:
+    """IAM's wildcards as a compiled expression: ``*`` any run (``/`` and ``:`` included), ``?`` one character."""
+    body = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def wildcard_match(pattern: str, value: str, ignore_case: bool = False) -> bool:
+    """Whether ``value`` matches an IAM ``Action``/``Resource``/``StringLike`` pattern as a whole."""
+    return wildcard_pattern(pattern, ignore_case).fullmatch(value) is not None
