@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eks_irsa.catalog import load_settings
+from eks_irsa.catalog import load_catalog
 from eks_irsa.iam.limits import policy_size
 from eks_irsa.testing import Registration, run_program
 from tools import bench
@@ -50,11 +50,11 @@ def test_catalog_is_deterministic_per_seed():
 
 @pytest.mark.parametrize("n", [1, 10, 1000])
 def test_catalog_passes_the_real_settings_loader(n):
-    settings = load_settings(generate_catalog(n), ROOT)
+    settings = load_catalog(generate_catalog(n), ROOT)
     assert len(settings.services) == n
-    assert all(len(s.role_name) <= 64 for s in settings.services)
+    assert all(len(plan.role_name) <= 64 for plan in settings.plans.values())
     # ${partition}, ${region}, ${account} were all filled in.
-    resources = [r for s in settings.services for st in s.statements for r in st.resources]
+    resources = [r for plan in settings.plans.values() for st in plan.statements for r in st.resources]
     assert all("${" not in r for r in resources)
 
 

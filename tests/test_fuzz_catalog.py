@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eks_irsa.catalog import load_settings
+from eks_irsa.catalog import load_catalog
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.testing import EksIrsaMocks, config_from_stack_file, run_program
 from tests.conftest import ROOT
@@ -66,7 +66,7 @@ def mutated_configs(draw):
 @given(mutated_configs())
 def test_catalog_loads_or_raises_our_error_with_a_field(config):
     try:
-        load_settings(config, ROOT)
+        load_catalog(config, ROOT)
     except IrsaConfigError as error:
         assert error.problems
         assert all(p.field and p.rule and p.source and p.fix for p in error.problems)
@@ -76,7 +76,7 @@ def test_catalog_loads_or_raises_our_error_with_a_field(config):
 @given(mutated_configs())
 def test_a_failing_program_registers_nothing(config):
     try:
-        load_settings(config, ROOT)
+        load_catalog(config, ROOT)
     except IrsaConfigError:
         mocks = EksIrsaMocks()
         with pytest.raises(IrsaConfigError):

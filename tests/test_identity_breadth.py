@@ -14,7 +14,6 @@ import pytest
 
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.evaluate import WebIdentityRequest, evaluate_web_identity
-from eks_irsa.iam.policy import PolicyStatement
 from eks_irsa.irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster
 from eks_irsa.testing import EksIrsaMocks, run_program
 
@@ -28,7 +27,7 @@ def provider(issuer: str, account: str = ACCOUNT) -> str:
     return f"arn:aws:iam::{account}:oidc-provider/{issuer}"
 
 
-STATEMENT = PolicyStatement(("s3:GetObject",), ("arn:aws:s3:::b/*",))
+STATEMENT = {"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::b/*"]}
 
 
 def _args(**overrides) -> IrsaRoleArgs:
@@ -41,7 +40,7 @@ def _args(**overrides) -> IrsaRoleArgs:
         create_service_account=False,
     )
     base.update(overrides)
-    return IrsaRoleArgs(**base)
+    return IrsaRoleArgs(**base)  # a TypedDict: a plain dict at run time
 
 
 def _run(build):
@@ -69,8 +68,8 @@ def test_several_service_accounts_share_one_sub_list_and_each_gets_a_service_acc
             _args(
                 service_accounts=["web", "worker"],
                 create_service_account=True,
-                kubernetes_provider=k8s.Provider("k8s", kubeconfig="{}"),
             ),
+            opts=pulumi.ResourceOptions(providers={"kubernetes": k8s.Provider("k8s", kubeconfig="{}")}),
         )
 
     run = _run(build)
@@ -148,8 +147,8 @@ def test_pod_identity_role_association_and_plain_service_account():
                 identity=IdentityType.POD_IDENTITY,
                 cluster_arn=cluster_arn,
                 create_service_account=True,
-                kubernetes_provider=k8s.Provider("k8s", kubeconfig="{}"),
             ),
+            opts=pulumi.ResourceOptions(providers={"kubernetes": k8s.Provider("k8s", kubeconfig="{}")}),
         )
 
     run = _run(build)
@@ -189,8 +188,8 @@ def test_existing_role_is_only_annotated():
                 existing_role_arn=existing,
                 statements=[],
                 create_service_account=True,
-                kubernetes_provider=k8s.Provider("k8s", kubeconfig="{}"),
             ),
+            opts=pulumi.ResourceOptions(providers={"kubernetes": k8s.Provider("k8s", kubeconfig="{}")}),
         )
 
     run = _run(build)
@@ -216,8 +215,8 @@ def test_service_account_settings_become_the_webhook_annotations():
                 audience="api.example",
                 provider_client_ids=["sts.amazonaws.com", "api.example"],
                 create_service_account=True,
-                kubernetes_provider=k8s.Provider("k8s", kubeconfig="{}"),
             ),
+            opts=pulumi.ResourceOptions(providers={"kubernetes": k8s.Provider("k8s", kubeconfig="{}")}),
         )
 
     run = _run(build)
@@ -271,10 +270,10 @@ def test_role_arn_hash_changes_with_the_role():
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"service_accounts": "abc"}, "api.service_accounts"),
-        ({"provider_client_ids": "sts.amazonaws.com"}, "api.provider_client_ids"),
-        ({"identity": "pod-idnetity"}, "api.identity"),
-        ({"permissions_boundary": "arn:aws-cn:iam::aws:policy/Boundary"}, "api.permissions_boundary"),
+        ({"service_accounts": "abc"}, "IrsaRole api: service_accounts"),
+        ({"provider_client_ids": "sts.amazonaws.com"}, "IrsaRole api: provider_client_ids"),
+        ({"identity": "pod-idnetity"}, "IrsaRole api: identity"),
+        ({"permissions_boundary": "arn:aws-cn:iam::aws:policy/Boundary"}, "IrsaRole api: permissions_boundary"),
     ],
 )
 def test_python_callers_get_named_errors_not_silent_misreadings(overrides, field):

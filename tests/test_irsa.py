@@ -14,14 +14,13 @@ import pulumi
 import pytest
 
 from eks_irsa.errors import IrsaConfigError
-from eks_irsa.iam.policy import PolicyStatement
 from eks_irsa.irsa import IrsaRole, IrsaRoleArgs
 from eks_irsa.testing import EksIrsaMocks, run_program
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 PROVIDER_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
-READ_TABLE = PolicyStatement(("dynamodb:GetItem",), (f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders",))
+READ_TABLE = {"actions": ["dynamodb:GetItem"], "resources": [f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders"]}
 
 
 def _run(build, region: str = "us-west-2"):
@@ -34,6 +33,10 @@ def _provider() -> pulumi.ProviderResource:
     return k8s.Provider("cluster-k8s", kubeconfig="{}")
 
 
+def _k8s() -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions(providers={"kubernetes": _provider()})
+
+
 def _args(**overrides) -> IrsaRoleArgs:
     base = dict(
         oidc_provider_arn=pulumi.Output.from_input(PROVIDER_ARN),
@@ -43,7 +46,7 @@ def _args(**overrides) -> IrsaRoleArgs:
         statements=[READ_TABLE],
     )
     base.update(overrides)
-    return IrsaRoleArgs(**base)
+    return IrsaRoleArgs(**base)  # a TypedDict: a plain dict at run time
 
 
 def _by_type(run) -> dict[str, list]:
@@ -54,7 +57,7 @@ def _by_type(run) -> dict[str, list]:
 
 
 def test_children_are_exactly_role_inline_policy_and_service_account():
-    run = _run(lambda: IrsaRole("orders-api", _args(kubernetes_provider=_provider())))
+    run = _run(lambda: IrsaRole("orders-api", _args(), opts=_k8s()))
     children = sorted((r.type, r.name) for r in run.registrations if r.parent == "orders-api")
     assert children == [
         ("aws:iam/role:Role", "orders-api-role"),
@@ -66,7 +69,7 @@ def test_children_are_exactly_role_inline_policy_and_service_account():
 
 def test_trust_policy_is_resolved_json_from_outputs_never_output_text():
     """Faults: an Output formatted into the policy text; json.dumps on an Output."""
-    run = _run(lambda: IrsaRole("orders-api", _args(kubernetes_provider=_provider())))
+    run = _run(lambda: IrsaRole("orders-api", _args(), opts=_k8s()))
     role = _by_type(run)["aws:iam/role:Role"][0]
     text = role.inputs["assumeRolePolicy"]
     assert "Output" not in text and "<pulumi" not in text
@@ -84,7 +87,7 @@ def test_trust_policy_is_resolved_json_from_outputs_never_output_text():
 
 def test_service_account_has_exact_name_annotation_and_explicit_provider():
     """Faults: auto-name suffix; misspelled annotation key; ServiceAccount without the cluster's provider."""
-    run = _run(lambda: IrsaRole("orders-api", _args(kubernetes_provider=_provider())))
+    run = _run(lambda: IrsaRole("orders-api", _args(), opts=_k8s()))
     sa = _by_type(run)["kubernetes:core/v1:ServiceAccount"][0]
     role = _by_type(run)["aws:iam/role:Role"][0]
     assert sa.inputs["metadata"]["name"] == "orders-api"
@@ -99,7 +102,7 @@ def test_service_account_without_the_cluster_provider_is_refused_before_register
     calls = []
 
     def build():
-        with pytest.raises(IrsaConfigError, match="kubernetes_provider: None is missing"):
+        with pytest.raises(IrsaConfigError, match="has no Kubernetes provider"):
             IrsaRole("orders-api", _args())
         calls.append(True)
 
@@ -128,7 +131,7 @@ def test_managed_arns_are_attachments_keyed_by_hash_not_index():
 
 
 def test_tags_say_who_the_role_belongs_to():
-    run = _run(lambda: IrsaRole("orders-api", _args(kubernetes_provider=_provider(), tags={"team": "orders"})))
+    run = _run(lambda: IrsaRole("orders-api", _args(tags={"team": "orders"}), opts=_k8s()))
     assert _by_type(run)["aws:iam/role:Role"][0].inputs["tags"] == {
         "team": "orders",
         "eks-irsa/cluster": "acme-dev",
@@ -140,15 +143,15 @@ def test_tags_say_who_the_role_belongs_to():
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"namespace": "Orders"}, "orders-api.namespace"),
-        ({"service_account": "a*"}, "orders-api.serviceAccount"),
-        ({"audience": ""}, "orders-api.audience"),
-        ({"role_name": "x" * 65}, "orders-api.role_name"),
-        ({"max_session_duration": 60}, "orders-api.max_session_duration"),
-        ({"oidc_issuer": "http://issuer/"}, "orders-api.oidc_issuer"),
-        ({"oidc_provider_arn": "arn:aws:iam::1:role/x"}, "orders-api.oidc_provider_arn"),
-        ({"statements": [PolicyStatement((), ("*",))]}, "orders-api.statements[0].actions"),
-        ({"tags": {"eks-irsa/cluster": "spoof"}}, "orders-api.tags"),
+        ({"namespace": "Orders"}, "IrsaRole orders-api: namespace"),
+        ({"service_account": "a*"}, "IrsaRole orders-api: service_account"),
+        ({"audience": ""}, "IrsaRole orders-api: audience"),
+        ({"role_name": "x" * 65}, "IrsaRole orders-api: role_name"),
+        ({"max_session_duration": 60}, "IrsaRole orders-api: max_session_duration"),
+        ({"oidc_issuer": "http://issuer/"}, "IrsaRole orders-api: oidc_issuer"),
+        ({"oidc_provider_arn": "arn:aws:iam::1:role/x"}, "IrsaRole orders-api: oidc_provider_arn"),
+        ({"statements": [{"actions": [], "resources": ["*"]}]}, "IrsaRole orders-api: statements[0].actions"),
+        ({"tags": {"eks-irsa/cluster": "spoof"}}, "IrsaRole orders-api: tags"),
     ],
 )
 def test_bad_component_input_registers_nothing(overrides, field):
@@ -169,7 +172,7 @@ def test_partition_comes_from_the_provider_arn_not_a_hard_coded_aws():
     cn_provider = f"arn:aws-cn:iam::{ACCOUNT}:oidc-provider/{cn_issuer}"
 
     def build():
-        with pytest.raises(IrsaConfigError, match="partition 'aws-cn'"):
+        with pytest.raises(IrsaConfigError, match="but the role's is 'aws-cn'"):
             IrsaRole(
                 "x",
                 _args(
@@ -179,7 +182,16 @@ def test_partition_comes_from_the_provider_arn_not_a_hard_coded_aws():
                     managed_policy_arns=["arn:aws:iam::aws:policy/ReadOnlyAccess"],
                 ),
             )
-        IrsaRole("y", _args(oidc_provider_arn=cn_provider, oidc_issuer=cn_issuer, create_service_account=False))
+        cn_table = {"actions": ["dynamodb:GetItem"], "resources": [f"arn:aws-cn:dynamodb:cn-north-1:{ACCOUNT}:table/t"]}
+        IrsaRole(
+            "y",
+            _args(
+                oidc_provider_arn=cn_provider,
+                oidc_issuer=cn_issuer,
+                create_service_account=False,
+                statements=[cn_table],
+            ),
+        )
 
     run = _run(build, region="cn-north-1")
     role = _by_type(run)["aws:iam/role:Role"][0]
@@ -206,6 +218,6 @@ def test_more_managed_arns_than_the_quota_register_nothing():
     def build():
         with pytest.raises(IrsaConfigError, match="a role takes at most 10") as caught:
             IrsaRole("x", _args(managed_policy_arns=arns, create_service_account=False))
-        assert [p.field for p in caught.value.problems] == ["x.managed_policy_arns"]
+        assert [p.field for p in caught.value.problems] == ["IrsaRole x: managed_policy_arns"]
 
     assert _run(build).registrations == ()

@@ -45,9 +45,11 @@ def test_an_unknown_stack_exits_2(project, capsys):
     assert "no stack file stacks/Pulumi.nope.yaml" in capsys.readouterr().err
 
 
-def test_lint_errors_exit_1(project, capsys):
+def test_lint_errors_make_the_catalog_invalid_exit_1(project, capsys):
     document = yaml.safe_load((project / "stacks" / "Pulumi.dev.yaml").read_text())
     document["config"]["eks-irsa:services"]["orders-api"]["statements"][0]["actions"] = ["dynamodb:GetItemz"]
     (project / "stacks" / "Pulumi.typo.yaml").write_text(yaml.safe_dump(document))
     assert plan.main(["--stack", "typo", "--build-dir", str(project / "build"), "--quiet"]) == 1
-    assert "1 lint errors" in capsys.readouterr().out
+    err = capsys.readouterr().err
+    assert "eks-irsa:services.orders-api.statements[0]" in err and "dynamodb:GetItemz" in err
+    assert not (project / "build" / "typo").exists()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eks_irsa.catalog import load_settings
+from eks_irsa.catalog import load_catalog
 from eks_irsa.errors import IrsaConfigError
 from tests.conftest import ROOT
 
@@ -13,7 +13,7 @@ S = "eks-irsa:services"
 
 def _problems(config: dict) -> list:
     with pytest.raises(IrsaConfigError) as caught:
-        load_settings(config, ROOT)
+        load_catalog(config, ROOT)
     return caught.value.problems
 
 
@@ -73,7 +73,7 @@ _DELETE = object()
             f"{S}.log-shipper.statements[0].resources",
             "partition 'aws-cn'",
         ),
-        ([S, "orders-api", "statements"], _DELETE, f"{S}.orders-api", "grants no permissions"),
+        ([S, "orders-api", "statements"], _DELETE, f"{S}.orders-api.statements", "grants nothing"),
         (
             [S, "orders-api", "policyFiles"],
             [{"file": "policies/missing.json"}],
@@ -161,7 +161,7 @@ def test_every_problem_is_reported_at_once(dev_config):
 def test_error_message_names_field_value_rule_source_and_fix(dev_config):
     dev_config[S]["orders-api"]["namespace"] = "Orders"
     with pytest.raises(IrsaConfigError) as caught:
-        load_settings(dev_config, ROOT)
+        load_catalog(dev_config, ROOT)
     assert str(caught.value) == (
         f"{S}.orders-api.namespace: 'Orders' is not a DNS-1123 label (lower-case letters, digits and '-', "
         "starting and ending alphanumeric) (rule: Kubernetes docs, 'Object Names and IDs'). Fix: use lower case "
@@ -171,10 +171,11 @@ def test_error_message_names_field_value_rule_source_and_fix(dev_config):
 
 def test_partition_follows_the_region(dev_config):
     dev_config["aws:region"] = "cn-north-1"
-    settings = load_settings(dev_config, ROOT)
+    settings = load_catalog(dev_config, ROOT)
     assert settings.partition == "aws-cn"
-    arns = [r for s in settings.services for st in s.statements for r in st.resources if r.startswith("arn:")]
-    arns += [a for s in settings.services for a in s.managed_policy_arns]
+    plans = settings.plans.values()
+    arns = [r for plan in plans for st in plan.statements for r in st.resources if r.startswith("arn:")]
+    arns += [a for plan in plans for a in plan.managed_policy_arns]
     assert arns and all(a.startswith("arn:aws-cn:") for a in arns)
 
 
@@ -191,9 +192,9 @@ def test_addon_defaults_to_its_usual_service_account(dev_config):
         "namespace": "kube-system",
         "addon": {"name": "external-dns", "hostedZoneIds": ["Z0123456789ABC"]},
     }
-    service = next(s for s in load_settings(dev_config, ROOT).services if s.name == "dns")
-    assert service.service_account == "external-dns"
-    assert any("arn:aws:route53:::hostedzone/Z0123456789ABC" in st.resources for st in service.statements)
+    plan = load_catalog(dev_config, ROOT).plans["dns"]
+    assert plan.service_accounts == ("external-dns",)
+    assert any("arn:aws:route53:::hostedzone/Z0123456789ABC" in st.resources for st in plan.statements)
 
 
 @pytest.mark.parametrize(

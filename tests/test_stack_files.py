@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from eks_irsa.catalog import decode_stack_config, load_settings
+from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.policy import statements_from_document
 from eks_irsa.testing import config_from_stack_file, encode_config
@@ -50,7 +50,7 @@ def test_dates_stay_strings_as_in_the_pulumi_cli(tmp_path):
 def test_string_encoded_values_read_the_same_as_the_program_reads_them(dev_config):
     dev_config["eks-irsa:createNamespaces"] = "false"
     dev_config["eks-irsa:trustPolicyMaxSize"] = "4096"
-    settings = load_settings(decode_stack_config(encode_config(dev_config)), ROOT)
+    settings = load_catalog(decode_stack_config(encode_config(dev_config)), ROOT)
     assert settings.create_namespaces is False and settings.trust_policy_max_size == 4096
 
 

@@ -6,11 +6,13 @@ Public names are listed in ``__all__``; everything else may change between minor
 """
 
 from .accounts import AccountOidcProvider, AccountOidcProviderArgs
+from .catalog import load_catalog, role_args, stack_config
 from .cluster import EksCluster, EksClusterArgs
 from .errors import IrsaConfigError, Problem
 from .existing import ExistingCluster, ExistingClusterArgs
-from .irsa import IdentityType, IrsaRole, IrsaRoleArgs, ServiceAccountOptions, TrustedCluster
+from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TrustedCluster
 from .nodegroup import NodeGroupArgs
+from .plan import IdentityType, RolePlan, plan_role
 
 __version__ = "0.3.0"
 
@@ -26,8 +28,14 @@ __all__ = [
     "IrsaRole",
     "IrsaRoleArgs",
     "NodeGroupArgs",
+    "PermissionStatement",
     "Problem",
+    "RolePlan",
     "ServiceAccountOptions",
     "TrustedCluster",
     "__version__",
+    "load_catalog",
+    "plan_role",
+    "role_args",
+    "stack_config",
 ]

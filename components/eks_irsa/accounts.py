@@ -1,31 +1,24 @@
 """``AccountOidcProvider``: the cluster's IAM OIDC provider in another account, for cross-account IRSA."""
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 
 
-@dataclass(frozen=True, kw_only=True)
-class AccountOidcProviderArgs:
-    """Inputs of :class:`AccountOidcProvider`.
-
-    Attributes:
-        account_id: the other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``).
-        assume_role_arn: the role Pulumi assumes in that account.
-        region: the region of the provider's API calls (IAM is global; the partition follows the region).
-        oidc_issuer: the cluster's issuer host/path (Output accepted); the provider's URL is ``https://`` + it.
-        client_ids: the audiences the provider accepts. Default: ``("sts.amazonaws.com",)``.
-    """
+class AccountOidcProviderArgs(TypedDict):
+    """Inputs of :class:`AccountOidcProvider`."""
 
     account_id: str
+    """The other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``)."""
     assume_role_arn: str
+    """The role Pulumi assumes in that account."""
     region: str
+    """The region of the provider's API calls (IAM is global; the partition follows the region)."""
     oidc_issuer: pulumi.Input[str]
-    client_ids: Sequence[str] = ("sts.amazonaws.com",)
+    """The cluster's issuer host/path; the provider's URL is ``https://`` + it."""
+    client_ids: NotRequired[list[str]]
+    """The audiences the provider accepts. Default: ``["sts.amazonaws.com"]``."""
 
 
 class AccountOidcProvider(pulumi.ComponentResource):
@@ -39,22 +32,26 @@ class AccountOidcProvider(pulumi.ComponentResource):
     """
 
     provider_arn: pulumi.Output[str]
-    aws_provider: aws.Provider
 
     def __init__(self, name: str, args: AccountOidcProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:AccountOidcProvider", name, None, opts)
-        self.aws_provider = aws.Provider(
+        self._aws_provider = aws.Provider(
             f"{name}-aws",
-            region=args.region,
-            allowed_account_ids=[args.account_id],
-            assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=args.assume_role_arn, session_name="eks-irsa")],
+            region=args["region"],
+            allowed_account_ids=[args["account_id"]],
+            assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=args["assume_role_arn"], session_name="eks-irsa")],
             opts=pulumi.ResourceOptions(parent=self),
         )
         provider = aws.iam.OpenIdConnectProvider(
             f"{name}-oidc",
-            url=pulumi.Output.from_input(args.oidc_issuer).apply(lambda issuer: f"https://{issuer}"),
-            client_id_lists=sorted(set(args.client_ids)),
-            opts=pulumi.ResourceOptions(parent=self, provider=self.aws_provider),
+            url=pulumi.Output.from_input(args["oidc_issuer"]).apply(lambda issuer: f"https://{issuer}"),
+            client_id_lists=sorted(set(args.get("client_ids", ["sts.amazonaws.com"]))),
+            opts=pulumi.ResourceOptions(parent=self, provider=self._aws_provider),
         )
         self.provider_arn = provider.arn
         self.register_outputs({"provider_arn": self.provider_arn})
+
+    @property
+    def aws_provider(self) -> aws.Provider:
+        """The AWS provider of the other account, for the roles created there."""
+        return self._aws_provider

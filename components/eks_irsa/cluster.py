@@ -1,11 +1,10 @@
 """``EksCluster``: an EKS cluster with its IAM OIDC provider, hardened managed node groups, and a
 Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
 
-from __future__ import annotations
-
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -17,7 +16,7 @@ from .iam import limits
 from .iam.names import short_hash
 from .iam.policy import canonical_json
 from .irsa import IrsaRole, IrsaRoleArgs
-from .nodegroup import NodeGroupArgs
+from .nodegroup import NODE_GROUP_DEFAULTS, NodeGroupArgs
 
 IMDS_DOCS = "EKS Best Practices Guide, 'Restrict access to the instance profile assigned to the worker node'"
 
@@ -33,41 +32,37 @@ CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 """The access policy for cluster administrators (EKS User Guide, 'Review access policy permissions')."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class EksClusterArgs:
-    """Inputs of :class:`EksCluster`.
-
-    Attributes:
-        cluster_name: the EKS cluster's name (EKS CreateCluster: 1..100 of ``[A-Za-z0-9-_]``).
-        partition: the AWS partition, for managed policy ARNs (derive it once from the region).
-        vpc_id: an existing VPC.
-        private_subnet_ids: subnets for the control plane's ENIs and the nodes, at least two AZs.
-        public_subnet_ids: subnets for public load balancers. Default: none.
-        kubernetes_version: ``1.N``. Default: ``1.33``.
-        endpoint_private_access: Default: ``True``.
-        endpoint_public_access: Default: ``False``; when on, ``public_access_cidrs`` must be narrow.
-        public_access_cidrs: CIDRs that may reach a public endpoint. Default: none.
-        admin_principal_arns: IAM principals given ``AmazonEKSClusterAdminPolicy`` through access
-            entries (authentication mode ``API``, no aws-auth ConfigMap). Default: none.
-        node_groups: managed node groups. Default: none.
-        tags: AWS tags on the cluster and its children. Default: none.
-        pod_identity_agent: install the ``eks-pod-identity-agent`` add-on, needed by EKS Pod Identity.
-            Default: ``False``.
-    """
+class EksClusterArgs(TypedDict):
+    """Inputs of :class:`EksCluster`."""
 
     cluster_name: str
+    """The EKS cluster's name (EKS CreateCluster: 1..100 of ``[A-Za-z0-9_-]``, starting alphanumeric)."""
     partition: str
+    """The AWS partition (``aws``, ``aws-cn``, ``aws-us-gov``), for managed policy ARNs; derive it once from the
+    region."""
     vpc_id: str
-    private_subnet_ids: Sequence[str]
-    public_subnet_ids: Sequence[str] = ()
-    kubernetes_version: str = "1.33"
-    endpoint_private_access: bool = True
-    endpoint_public_access: bool = False
-    public_access_cidrs: Sequence[str] = ()
-    admin_principal_arns: Sequence[str] = ()
-    node_groups: Sequence[NodeGroupArgs] = ()
-    tags: Mapping[str, str] = field(default_factory=dict)
-    pod_identity_agent: bool = False
+    """An existing VPC."""
+    private_subnet_ids: list[str]
+    """Subnets for the control plane's ENIs and the nodes, in at least two availability zones."""
+    public_subnet_ids: NotRequired[list[str]]
+    """Subnets for public load balancers. Default: none."""
+    kubernetes_version: NotRequired[str]
+    """``1.N``. Default: ``1.33``."""
+    endpoint_private_access: NotRequired[bool]
+    """Default: ``True``."""
+    endpoint_public_access: NotRequired[bool]
+    """Default: ``False``; when on, ``public_access_cidrs`` must be narrow (at most a /8 in all)."""
+    public_access_cidrs: NotRequired[list[str]]
+    """CIDRs that may reach a public endpoint. Default: none."""
+    admin_principal_arns: NotRequired[list[str]]
+    """IAM principals given ``AmazonEKSClusterAdminPolicy`` through access entries (authentication mode
+    ``API``, no aws-auth ConfigMap). Default: none."""
+    node_groups: NotRequired[list[NodeGroupArgs]]
+    """Managed node groups. Default: none."""
+    tags: NotRequired[dict[str, str]]
+    """AWS tags on the cluster and its children. Default: none."""
+    pod_identity_agent: NotRequired[bool]
+    """Install the ``eks-pod-identity-agent`` add-on, needed by EKS Pod Identity. Default: ``False``."""
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -95,9 +90,9 @@ class EksCluster(pulumi.ComponentResource):
     oidc_issuer: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
     node_role_arn: pulumi.Output[str]
-    kubernetes_provider: k8s.Provider
 
     def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = _with_defaults(args)
         _validate(args)
         super().__init__("eks-irsa:index:EksCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -137,22 +132,13 @@ class EksCluster(pulumi.ComponentResource):
         self.kubeconfig = pulumi.Output.secret(cluster.kubeconfig_json)
         # The name is ours, but reading it through an output makes dependents wait for the cluster.
         self.cluster_name = cluster.oidc_provider_arn.apply(lambda _: args.cluster_name)
-        self.kubernetes_provider = k8s.Provider(
+        self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s", kubeconfig=cluster.kubeconfig_json, enable_server_side_apply=True, opts=child
         )
 
         cni = IrsaRole(
             f"{name}-vpc-cni",
-            IrsaRoleArgs(
-                oidc_provider_arn=self.oidc_provider_arn,
-                oidc_issuer=self.oidc_issuer,
-                cluster_name=args.cluster_name,
-                namespace="kube-system",
-                service_account="aws-node",
-                managed_policy_arns=[f"arn:{p}:iam::aws:policy/{CNI_POLICY}"],
-                create_service_account=False,
-                tags=tags,
-            ),
+            vpc_cni_role_args(args.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
             opts=child,
         )
         cni_addon = aws.eks.Addon(
@@ -211,11 +197,17 @@ class EksCluster(pulumi.ComponentResource):
             }
         )
 
+    @property
+    def kubernetes_provider(self) -> k8s.Provider:
+        """The Kubernetes provider built from the cluster's kubeconfig; pass it to ``IrsaRole`` in
+        ``opts.providers``. (A Python attribute, not a component output.)"""
+        return self._kubernetes_provider
+
     def _node_group(
         self,
         name: str,
-        group: NodeGroupArgs,
-        args: EksClusterArgs,
+        group: SimpleNamespace,
+        args: SimpleNamespace,
         node_role: aws.iam.Role,
         depends_on: list[pulumi.Resource],
         tags: Mapping[str, str],
@@ -261,7 +253,50 @@ class EksCluster(pulumi.ComponentResource):
         )
 
 
-def _validate(args: EksClusterArgs) -> None:
+def vpc_cni_role_args(
+    cluster_name: str,
+    partition: str,
+    oidc_provider_arn: pulumi.Input[str],
+    oidc_issuer: pulumi.Input[str],
+    tags: Mapping[str, str],
+) -> IrsaRoleArgs:
+    """The VPC CNI's role: ``kube-system/aws-node`` with ``AmazonEKS_CNI_Policy``, role only (the add-on
+    owns the ServiceAccount). :class:`EksCluster` registers it as ``<name>-vpc-cni``; ``eks-irsa plan``
+    plans it from here too."""
+    return {
+        "oidc_provider_arn": oidc_provider_arn,
+        "oidc_issuer": oidc_issuer,
+        "cluster_name": cluster_name,
+        "namespace": "kube-system",
+        "service_account": "aws-node",
+        "managed_policy_arns": [f"arn:{partition}:iam::aws:policy/{CNI_POLICY}"],
+        "create_service_account": False,
+        "tags": dict(tags),
+    }
+
+
+CLUSTER_DEFAULTS = {
+    "public_subnet_ids": [],
+    "kubernetes_version": "1.33",
+    "endpoint_private_access": True,
+    "endpoint_public_access": False,
+    "public_access_cidrs": [],
+    "admin_principal_arns": [],
+    "node_groups": [],
+    "tags": {},
+    "pod_identity_agent": False,
+}
+"""The defaults the field docstrings of :class:`EksClusterArgs` give, applied in one place."""
+
+
+def _with_defaults(args: EksClusterArgs) -> SimpleNamespace:
+    """The args with every default filled in, node groups included, as attributes."""
+    merged = SimpleNamespace(**{**CLUSTER_DEFAULTS, **args})
+    merged.node_groups = [SimpleNamespace(**{**NODE_GROUP_DEFAULTS, **group}) for group in merged.node_groups]
+    return merged
+
+
+def _validate(args: SimpleNamespace) -> None:
     problems = limits.check_cluster_name("cluster_name", args.cluster_name)
     if args.endpoint_public_access:
         problems += limits.check_public_access_cidrs("public_access_cidrs", list(args.public_access_cidrs))

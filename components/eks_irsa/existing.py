@@ -9,10 +9,8 @@ It gives ``IrsaRole`` what ``EksCluster`` gives (``cluster_name``, ``oidc_provid
   function calls per stack, never per service.
 """
 
-from __future__ import annotations
-
 import json
-from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -22,22 +20,18 @@ from .errors import IrsaConfigError
 from .iam.trust import IRSA_DOCS, normalize_issuer
 
 
-@dataclass(frozen=True, kw_only=True)
-class ExistingClusterArgs:
-    """Inputs of :class:`ExistingCluster`.
-
-    Attributes:
-        cluster_name: the EKS cluster's name.
-        partition: the AWS partition, for the OIDC provider's ARN.
-        account_id: the account the cluster and its IAM OIDC provider live in.
-        stack_reference: ``<org>/<project>/<stack>`` of the stack that made the cluster with this
-            package; when set, nothing is looked up. Default: none (look up by name).
-    """
+class ExistingClusterArgs(TypedDict):
+    """Inputs of :class:`ExistingCluster`."""
 
     cluster_name: str
+    """The EKS cluster's name."""
     partition: str
+    """The AWS partition, for the OIDC provider's ARN."""
     account_id: str
-    stack_reference: str | None = None
+    """The account the cluster and its IAM OIDC provider live in, 12 digits."""
+    stack_reference: NotRequired[str]
+    """``<org>/<project>/<stack>`` of the stack that made the cluster with this package; when set,
+    nothing is looked up. Default: none (look the cluster up by name)."""
 
 
 class ExistingCluster(pulumi.ComponentResource):
@@ -56,21 +50,22 @@ class ExistingCluster(pulumi.ComponentResource):
     oidc_provider_arn: pulumi.Output[str]
     oidc_issuer: pulumi.Output[str]
     kubeconfig: pulumi.Output[str]
-    kubernetes_provider: k8s.Provider
 
     def __init__(self, name: str, args: ExistingClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:ExistingCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        if args.stack_reference:
-            ref = pulumi.StackReference(f"{name}-stack", stack_name=args.stack_reference, opts=child)
+        if args.get("stack_reference"):
+            ref = pulumi.StackReference(f"{name}-stack", stack_name=args.get("stack_reference"), opts=child)
             self.cluster_name = ref.require_output("clusterName")
             self.oidc_provider_arn = ref.require_output("oidcProviderArn")
             self.oidc_issuer = ref.require_output("oidcIssuer").apply(normalize_issuer)
             self.kubeconfig = pulumi.Output.secret(ref.require_output("kubeconfig"))
         else:
-            cluster = aws.eks.get_cluster_output(name=args.cluster_name, opts=pulumi.InvokeOutputOptions(parent=self))
+            cluster = aws.eks.get_cluster_output(
+                name=args["cluster_name"], opts=pulumi.InvokeOutputOptions(parent=self)
+            )
             self.cluster_name = cluster.name
-            self.oidc_issuer = cluster.identities.apply(lambda ids: _issuer(args.cluster_name, ids))
+            self.oidc_issuer = cluster.identities.apply(lambda ids: _issuer(args["cluster_name"], ids))
             provider = aws.iam.get_open_id_connect_provider_output(
                 url=self.oidc_issuer.apply(lambda issuer: f"https://{issuer}"),
                 opts=pulumi.InvokeOutputOptions(parent=self),
@@ -78,10 +73,10 @@ class ExistingCluster(pulumi.ComponentResource):
             self.oidc_provider_arn = provider.arn
             self.kubeconfig = pulumi.Output.secret(
                 pulumi.Output.all(cluster.endpoint, cluster.certificate_authorities).apply(
-                    lambda v: _kubeconfig(args.cluster_name, v[0], _field(v[1][0], "data"))
+                    lambda v: _kubeconfig(args["cluster_name"], v[0], _field(v[1][0], "data"))
                 )
             )
-        self.kubernetes_provider = k8s.Provider(
+        self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s", kubeconfig=self.kubeconfig, enable_server_side_apply=True, opts=child
         )
         self.register_outputs(
@@ -91,6 +86,11 @@ class ExistingCluster(pulumi.ComponentResource):
                 "oidc_issuer": self.oidc_issuer,
             }
         )
+
+    @property
+    def kubernetes_provider(self) -> k8s.Provider:
+        """The Kubernetes provider for the cluster; pass it to ``IrsaRole`` in ``opts.providers``."""
+        return self._kubernetes_provider
 
 
 def _issuer(cluster_name: str, identities: list) -> str:

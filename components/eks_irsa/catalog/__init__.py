@@ -1,18 +1,18 @@
-"""Stack settings: the raw config of ``stacks/Pulumi.<stack>.yaml`` -> typed, validated values.
+"""The catalog: the raw config of ``stacks/Pulumi.<stack>.yaml`` -> typed settings and one plan per service.
 
-Shape (types, required fields, unknown fields) is checked with JSON Schema against
-``components/stack-config.schema.json``; the rules that need more than shape (Kubernetes names, IAM
-quotas, partitions, uniqueness) are checked here. Every problem found is reported at once in one
+What is the catalog's own is checked here: the shape (JSON Schema, ``eks_irsa/catalog/schema.json``),
+unknown keys, ``${variables}``, policy files, add-on parameters, and cross-service rules (uniqueness,
+pattern overlap). Every per-role rule is :func:`eks_irsa.plan.plan_role`'s; :data:`FIELDS` maps catalog
+keys onto ``IrsaRoleArgs`` and translates its problems back. Every problem is reported at once in one
 :class:`~eks_irsa.errors.IrsaConfigError`, before any resource is registered.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,24 +22,15 @@ import jsonschema
 from ..addons import ADDONS, addon_statements
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
+from ..iam.arn import wildcard_match
 from ..iam.names import derive_role_name
 from ..iam.partition import partition_for_region
-from ..iam.policy import (
-    Effect,
-    PolicyStatement,
-    check_statement,
-    layout_permissions,
-    statements_from_document,
-    substitute,
-)
-from ..iam.trust import DEFAULT_AUDIENCE, Subject, check_audience
+from ..iam.policy import PolicyStatement, statements_from_document, substitute
+from ..iam.trust import DEFAULT_AUDIENCE
 from ..nodegroup import NodeGroupArgs
+from ..plan import IdentityType, RolePlan, plan_role
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
-MANAGED_POLICY_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(aws|\d{12}):policy/([\w+=,.@-]+/)*[\w+=,.@-]+$")
-"""An IAM policy ARN: AWS managed (account ``aws``) or customer managed (IAM User Guide, 'IAM identifiers')."""
-BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
-"""AWS managed policies refused in a catalog, with every ``*FullAccess`` one: they grant whole services."""
 SCHEMA_SOURCE = "eks_irsa/catalog/schema.json"
 PROJECT = "eks-irsa"
 
@@ -96,31 +87,39 @@ class AccountSettings:
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    """One microservice of the catalog, with every ``${variable}`` substituted and every file read."""
+    """One microservice of the catalog, mapped onto ``IrsaRoleArgs`` (every ``${variable}`` substituted,
+    every file read); the cluster inputs are added by :func:`role_args`.
+
+    Attributes:
+        name: the key under ``eks-irsa:services``; the ``IrsaRole``'s logical name.
+        args: the ``IrsaRoleArgs`` fields the catalog sets.
+        statement_fields: the catalog path of each ``args["statements"][i]`` (a ``statements`` entry, a
+            ``policyFiles`` statement or the ``addon``), so problems name what the user wrote.
+        account: the ``eks-irsa:accounts`` key the role lives in, or ``None`` for the stack's account.
+    """
 
     name: str
-    namespace: str
-    service_account: str | None
-    role_name: str
-    statements: tuple[PolicyStatement, ...] = ()
-    managed_policy_arns: tuple[str, ...] = ()
-    audience: str = DEFAULT_AUDIENCE
-    role_path: str = "/"
-    tags: Mapping[str, str] = field(default_factory=dict)
-    permissions_boundary: str | None = None
-    max_session_duration: int = limits.SESSION_DURATION_MIN
-    create_service_account: bool = True
-    service_accounts: tuple[str, ...] = ()
-    subject_pattern: str | None = None
-    identity: str = "irsa"
-    existing_role_arn: str | None = None
-    trusted_clusters: tuple[tuple[str, str], ...] = ()
+    args: Mapping[str, Any]
+    statement_fields: tuple[str, ...]
     account: str | None = None
-    labels: Mapping[str, str] = field(default_factory=dict)
-    annotations: Mapping[str, str] = field(default_factory=dict)
-    sts_regional_endpoints: bool = False
-    token_expiration: int | None = None
-    automount_token: bool = False
+
+    @property
+    def identity(self) -> IdentityType:
+        """The service's identity mode."""
+        return IdentityType(self.args.get("identity", IdentityType.IRSA))
+
+    @property
+    def namespace(self) -> str:
+        """The service's namespace."""
+        return self.args["namespace"]
+
+    @property
+    def create_service_account(self) -> bool:
+        """Whether the service's ServiceAccount(s) are created (a pattern alone creates none)."""
+        named = self.args.get("service_account") or self.args.get("service_accounts")
+        return bool(self.args.get("create_service_account", True)) and bool(
+            named or not self.args.get("subject_pattern")
+        )
 
 
 @dataclass(frozen=True)
@@ -138,6 +137,7 @@ class StackSettings:
     allowed_account_ids: tuple[str, ...]
     cluster: ClusterSettings | ExistingClusterSettings
     services: tuple[ServiceSettings, ...]
+    plans: Mapping[str, RolePlan] = field(default_factory=dict)
     accounts: Mapping[str, AccountSettings] = field(default_factory=dict)
     create_namespaces: bool = True
     trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
@@ -203,6 +203,13 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
+def stack_config() -> dict[str, Any]:
+    """The running Pulumi program's stack config as the schema sees it (see :func:`decode_stack_config`)."""
+    from pulumi.runtime.config import CONFIG, get_config_env
+
+    return decode_stack_config({**get_config_env(), **CONFIG.get()})
+
+
 def decode_stack_config(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The config a Pulumi program receives (every value a string; objects JSON-encoded), as the schema sees it.
 
@@ -219,8 +226,13 @@ def decode_stack_config(raw: Mapping[str, Any]) -> dict[str, Any]:
     return config
 
 
-def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSettings:
-    """Validate a stack's raw config and return typed settings.
+def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings:
+    """Validate a stack's raw config, plan every service's role, and return typed settings.
+
+    The catalog's own rules run here (schema shape, unknown keys, ``${variables}``, policy files,
+    add-on parameters, cross-service uniqueness and pattern overlap); every per-role rule runs in
+    :func:`eks_irsa.plan.plan_role`, once per service, with the issuer the cluster will have (same
+    size as a real one), and its problems are translated to catalog keys by :func:`catalog_problem`.
 
     Args:
         config: the ``config:`` map of a stack file, keys as written (``aws:region``,
@@ -231,7 +243,8 @@ def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSetting
         IrsaConfigError: every problem found, each naming the field, the value, the rule and its source.
     """
     problems = _shape_problems(config)
-    if problems:
+    broken = {_service_of(p.field) for p in problems}
+    if problems and (None in broken or not config.get("eks-irsa:services")):
         raise IrsaConfigError(problems)
     region = config["aws:region"]
     partition = partition_for_region(region).name
@@ -248,19 +261,30 @@ def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSetting
     else:
         cluster = _cluster(config["eks-irsa:cluster"], problems)
     variables = {"account": accounts[0], "cluster": cluster.name, "partition": partition, "region": region}
-    max_managed = config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT)
-    services = []
-    for name in sorted(config["eks-irsa:services"]):
-        entry = config["eks-irsa:services"][name]
-        service = _service(name, entry, cluster.name, variables, project_root, problems)
-        if service is not None:
-            _check_permissions(service, max_managed, problems)
-            services.append(service)
     accounts_config = config.get("eks-irsa:accounts", {})
     other_accounts = {
         key: AccountSettings(key, value["accountId"], value["assumeRoleArn"]) for key, value in accounts_config.items()
     }
-    for service in services:
+    settings = StackSettings(
+        region=region,
+        partition=partition,
+        account_id=accounts[0],
+        allowed_account_ids=accounts,
+        cluster=cluster,
+        services=(),
+        accounts=other_accounts,
+        create_namespaces=config.get("eks-irsa:createNamespaces", True),
+        trust_policy_max_size=config.get("eks-irsa:trustPolicyMaxSize", limits.TRUST_POLICY_MAX_DEFAULT),
+        max_managed_policies=config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT),
+    )
+    services: list[ServiceSettings] = []
+    plans: dict[str, RolePlan] = {}
+    catalog = config.get("eks-irsa:services") or {}
+    for name in sorted(n for n in catalog if n not in broken):
+        service = _service(name, catalog[name], variables, project_root, problems)
+        if service is None:
+            continue
+        services.append(service)
         if service.account is not None and service.account not in other_accounts:
             problems.append(
                 Problem(
@@ -271,21 +295,62 @@ def load_settings(config: Mapping[str, Any], project_root: Path) -> StackSetting
                     f"use one of: {', '.join(sorted(other_accounts)) or '(none defined)'}",
                 )
             )
-    problems += _uniqueness(services, cluster.name)
+            continue
+        try:
+            plans[name] = plan_role(name, role_args(settings, service, *_planned_provider(settings, service)))
+        except IrsaConfigError as error:
+            problems += [catalog_problem(service, p) for p in error.problems]
+    problems += _uniqueness(services, plans, cluster.name)
     if problems:
         raise IrsaConfigError(problems)
-    return StackSettings(
-        region=region,
-        partition=partition,
-        account_id=accounts[0],
-        allowed_account_ids=accounts,
-        cluster=cluster,
-        services=tuple(services),
-        accounts=other_accounts,
-        create_namespaces=config.get("eks-irsa:createNamespaces", True),
-        trust_policy_max_size=config.get("eks-irsa:trustPolicyMaxSize", limits.TRUST_POLICY_MAX_DEFAULT),
-        max_managed_policies=max_managed,
-    )
+    return replace(settings, services=tuple(services), plans=plans)
+
+
+def role_args(
+    settings: StackSettings,
+    service: ServiceSettings,
+    provider_arn: Any,
+    issuer: Any,
+    cluster_name: Any = None,
+) -> dict[str, Any]:
+    """One service's full ``IrsaRoleArgs``: the catalog's fields plus the stack-wide ones.
+
+    ``provider_arn``, ``issuer`` and ``cluster_name`` may be Outputs (the cluster's); ``cluster_name``
+    defaults to the configured name.
+    """
+    account = settings.accounts[service.account].account_id if service.account else settings.account_id
+    c = settings.cluster
+    args: dict[str, Any] = {
+        **service.args,
+        "cluster_name": cluster_name if cluster_name is not None else c.name,
+        "oidc_provider_arn": provider_arn,
+        "oidc_issuer": issuer,
+        "provider_client_ids": list(c.oidc_client_ids),
+        "role_account_id": account,
+        "tags": {**c.tags, **service.args.get("tags", {})},
+        "cluster_arn": f"arn:{settings.partition}:eks:{settings.region}:{settings.account_id}:cluster/{c.name}",
+        "trust_policy_max_size": settings.trust_policy_max_size,
+        "max_managed_policies": settings.max_managed_policies,
+    }
+    if service.identity == IdentityType.POD_IDENTITY:
+        del args["oidc_provider_arn"], args["oidc_issuer"]
+    else:
+        del args["cluster_arn"]
+    return args
+
+
+def _planned_provider(settings: StackSettings, service: ServiceSettings) -> tuple[str, str]:
+    """The provider ARN and issuer the cluster will have, with an issuer id of the real size (32 characters)."""
+    dns = partition_for_region(settings.region).dns_suffix
+    issuer = f"oidc.eks.{settings.region}.{dns}/id/{'0' * 32}"
+    account = settings.accounts[service.account].account_id if service.account else settings.account_id
+    return f"arn:{settings.partition}:iam::{account}:oidc-provider/{issuer}", issuer
+
+
+def _service_of(field_path: str) -> str | None:
+    """The service a schema problem is about (``eks-irsa:services.<name>...``), or ``None`` for the rest."""
+    match = re.match(r"^eks-irsa:services\.([^.\[]+)", field_path)
+    return match.group(1) if match else None
 
 
 def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings:
@@ -363,98 +428,159 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
     )
 
 
+FIELDS: Mapping[str, str] = {
+    "namespace": "namespace",
+    "service_account": "serviceAccount",
+    "service_accounts": "serviceAccounts",
+    "subject_pattern": "subjectPattern",
+    "audience": "audience",
+    "additional_clusters": "trustedClusters",
+    "oidc_provider_arn": "oidcProviderArn",
+    "oidc_issuer": "oidcIssuer",
+    "role_account_id": "account",
+    "statements": "statements",
+    "managed_policy_arns": "managedPolicyArns",
+    "role_name": "roleName",
+    "role_path": "rolePath",
+    "tags": "tags",
+    "permissions_boundary": "permissionsBoundary",
+    "max_session_duration": "maxSessionDuration",
+    "identity": "identity",
+    "existing_role_arn": "existingRoleArn",
+    "create_service_account": "createServiceAccount",
+    "labels": "labels",
+    "annotations": "annotations",
+    "sts_regional_endpoints": "stsRegionalEndpoints",
+    "token_expiration": "tokenExpiration",
+    "automount_token": "automountServiceAccountToken",
+}
+"""The one table: ``IrsaRoleArgs`` field -> catalog key. :func:`_service` reads the catalog through it and
+:func:`catalog_problem` translates problem paths and fixes back through it."""
+
+SERVICE_ACCOUNT_OPTIONS = ("labels", "annotations", "sts_regional_endpoints", "token_expiration", "automount_token")
+"""The ``IrsaRoleArgs.service_account_options`` fields, written flat in a catalog entry."""
+
+CLUSTER_FIELDS: Mapping[str, str] = {
+    "cluster_name": "eks-irsa:cluster.name",
+    "oidc_provider_arn": "the cluster's OIDC provider",
+    "oidc_issuer": "the cluster's OIDC issuer",
+    "provider_client_ids": "eks-irsa:cluster.oidcClientIds",
+    "trust_policy": "trust policy",
+    "trust_policy_max_size": "eks-irsa:trustPolicyMaxSize",
+    "max_managed_policies": "eks-irsa:maxManagedPolicies",
+}
+"""``IrsaRoleArgs`` fields the program fills from stack-wide settings, and where a user changes them."""
+
+
+def catalog_problem(service: ServiceSettings, problem: Problem) -> Problem:
+    """A problem of ``plan_role`` (``IrsaRoleArgs`` vocabulary) in the catalog's words.
+
+    ``statements[3].resources`` becomes the path the statement came from (``policyFiles[0].Statement[2]``),
+    ``additional_clusters[0].oidc_provider_arn`` becomes ``trustedClusters[0].oidcProviderArn``,
+    ``service_account_options.token_expiration`` becomes ``tokenExpiration``; the fix's field names follow.
+    """
+    path = problem.field
+    match = re.match(r"^statements\[(\d+)\](.*)$", path)
+    if match and int(match.group(1)) < len(service.statement_fields):
+        head, rest = service.statement_fields[int(match.group(1))], match.group(2)
+        if not head.endswith("]"):
+            rest = ""  # an add-on's statement: the add-on is what the user wrote
+        field_path = f"eks-irsa:services.{service.name}.{head}{_rename(rest)}"
+    elif (head := re.split(r"[.\[]", path)[0]) in CLUSTER_FIELDS:
+        field_path = f"{CLUSTER_FIELDS[head]} (eks-irsa:services.{service.name})"
+    else:
+        rest = _rename(re.sub(r"^service_account_options\.?", "", path))
+        field_path = ".".join(filter(None, [f"eks-irsa:services.{service.name}", rest]))
+    return Problem(field_path, problem.value, problem.rule, problem.source, _rename(problem.fix))
+
+
+def _rename(text: str) -> str:
+    """Every ``IrsaRoleArgs`` field name in ``text`` replaced by its catalog key (longest names first)."""
+    text = text.replace("service_account_options.", "")
+    for arg in sorted(FIELDS, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){arg}(?![\w-])", FIELDS[arg], text)
+    return text
+
+
 def _service(
     name: str,
     raw: Mapping[str, Any],
-    cluster_name: str,
     variables: Mapping[str, str],
     project_root: Path,
     problems: list[Problem],
 ) -> ServiceSettings | None:
+    """Map one catalog entry onto ``IrsaRoleArgs`` through :data:`FIELDS`: substitute ``${variables}``,
+    read policy files, expand the add-on. Every per-role rule is ``plan_role``'s, not this function's."""
     where = f"eks-irsa:services.{name}"
     found: list[Problem] = []
-    namespace = raw["namespace"]
-    found += limits.check_namespace(f"{where}.namespace", namespace)
-    addon = raw.get("addon")
-    spec = ADDONS.get(addon["name"]) if addon else None
-    several = tuple(sorted(set(raw.get("serviceAccounts", ()))))
-    if several and "serviceAccount" in raw:
-        found.append(
-            Problem(
-                f"{where}.serviceAccounts",
-                list(several),
-                "is given together with serviceAccount",
-                "this package's catalog format",
-                "give one of the two",
-            )
-        )
-    for index, sa in enumerate(several):
-        found += limits.check_service_account_name(f"{where}.serviceAccounts[{index}]", sa)
-    pattern = raw.get("subjectPattern")
-    if pattern is not None:
-        found += Subject(namespace, pattern, pattern=True).check(where)
-    default_sa = None if pattern is not None and not several else (spec.service_account if spec else name)
-    service_account = raw.get("serviceAccount") or (several[0] if several else default_sa)
-    if service_account is not None and not several:
-        found += limits.check_service_account_name(f"{where}.serviceAccount", service_account)
-    audience = raw.get("audience", DEFAULT_AUDIENCE)
-    found += check_audience(f"{where}.audience", audience)
-    role_name = raw.get("roleName") or derive_role_name(cluster_name, namespace, service_account or name)
-    found += limits.check_role_name(f"{where}.roleName", role_name)
-    role_path = raw.get("rolePath", "/")
-    found += limits.check_role_path(f"{where}.rolePath", role_path)
-    duration = raw.get("maxSessionDuration", limits.SESSION_DURATION_MIN)
-    found += limits.check_max_session_duration(f"{where}.maxSessionDuration", duration)
-    tags = dict(raw.get("tags", {}))
-    found += limits.check_tags(f"{where}.tags", tags)
 
     def sub(field_path: str, value: str) -> str:
         try:
-            result = substitute(field_path, value, variables)
+            return substitute(field_path, value, variables)
         except IrsaConfigError as error:
             found.extend(error.problems)
             return value
-        found.extend(_check_partition(field_path, result, variables["partition"]))
-        return result
 
-    statements: list[PolicyStatement] = []
+    args: dict[str, Any] = {}
+    for arg, key in FIELDS.items():
+        if key in raw and arg not in ("statements", "additional_clusters", *SERVICE_ACCOUNT_OPTIONS):
+            value = raw[key]
+            args[arg] = sub(f"{where}.{key}", value) if isinstance(value, str) else value
+    options = {arg: raw[FIELDS[arg]] for arg in SERVICE_ACCOUNT_OPTIONS if FIELDS[arg] in raw}
+    if options:
+        args["service_account_options"] = options
+    if "managed_policy_arns" in args:
+        args["managed_policy_arns"] = [sub(f"{where}.managedPolicyArns", a) for a in args["managed_policy_arns"]]
+    if raw.get("trustedClusters"):
+        args["additional_clusters"] = [
+            {
+                "oidc_provider_arn": sub(f"{where}.trustedClusters[{i}].oidcProviderArn", c["oidcProviderArn"]),
+                "oidc_issuer": sub(f"{where}.trustedClusters[{i}].oidcIssuer", c["oidcIssuer"]),
+            }
+            for i, c in enumerate(raw["trustedClusters"])
+        ]
+    addon = raw.get("addon")
+    spec = ADDONS.get(addon["name"]) if addon else None
+    if spec and "serviceAccount" not in raw and "serviceAccounts" not in raw and "subjectPattern" not in raw:
+        args["service_account"] = spec.service_account
+    statements: list[dict[str, Any]] = []
+    origins: list[str] = []
     for index, item in enumerate(raw.get("statements", [])):
-        path = f"{where}.statements[{index}]"
-        statement = PolicyStatement(
-            actions=tuple(item["actions"]),
-            resources=tuple(sub(f"{path}.resources", r) for r in item["resources"]),
-            effect=Effect(item.get("effect", "Allow")),
-            conditions={
+        path = f"statements[{index}]"
+        statement = {
+            "actions": list(item["actions"]),
+            "resources": [sub(f"{where}.{path}.resources", r) for r in item["resources"]],
+            "effect": item.get("effect", "Allow"),
+            "conditions": {
                 op: {
-                    sub(f"{path}.conditions", k): sub(f"{path}.conditions", v)
-                    if isinstance(v, str)
-                    else tuple(sub(f"{path}.conditions", x) for x in v)
+                    sub(f"{where}.{path}.conditions", k): [
+                        sub(f"{where}.{path}.conditions", x) for x in ([v] if isinstance(v, str) else v)
+                    ]
                     for k, v in keys.items()
                 }
                 for op, keys in item.get("conditions", {}).items()
             },
-            sid=item.get("sid"),
-            justification=item.get("justification"),
-        )
-        found += check_statement(path, statement)
+        }
+        statement.update({k: item[k] for k in ("sid", "justification") if k in item})
         statements.append(statement)
+        origins.append(path)
     for index, item in enumerate(raw.get("policyFiles", [])):
-        path = f"{where}.policyFiles[{index}]"
-        for statement in _read_policy_file(path, project_root / item["file"], found):
-            resources = tuple(sub(f"{path}.Resource", r) for r in statement.resources)
-            statement = PolicyStatement(
-                statement.actions,
-                resources,
-                statement.effect,
-                statement.conditions,
-                statement.sid,
-                item.get("justification"),
+        path = f"policyFiles[{index}]"
+        for number, statement in enumerate(_read_policy_file(f"{where}.{path}", project_root / item["file"], found)):
+            statements.append(
+                {
+                    "actions": list(statement.actions),
+                    "resources": [sub(f"{where}.{path}.Resource", r) for r in statement.resources],
+                    "effect": statement.effect.value,
+                    "conditions": {op: dict(keys) for op, keys in statement.conditions.items()},
+                    **({"sid": statement.sid} if statement.sid else {}),
+                    **({"justification": item["justification"]} if item.get("justification") else {}),
+                }
             )
-            found += check_statement(path, statement)
-            statements.append(statement)
+            origins.append(f"{path}.Statement[{number}]")
     if addon:
         try:
-            statements += addon_statements(
+            for statement in addon_statements(
                 addon["name"],
                 addon,
                 partition=variables["partition"],
@@ -462,87 +588,26 @@ def _service(
                 account=variables["account"],
                 cluster=variables["cluster"],
                 field=f"{where}.addon",
-            )
+            ):
+                statements.append(
+                    {
+                        "actions": list(statement.actions),
+                        "resources": list(statement.resources),
+                        "effect": statement.effect.value,
+                        "conditions": {op: dict(keys) for op, keys in statement.conditions.items()},
+                        **({"sid": statement.sid} if statement.sid else {}),
+                        **({"justification": statement.justification} if statement.justification else {}),
+                    }
+                )
+                origins.append("addon")
         except IrsaConfigError as error:
             found.extend(error.problems)
-    managed = tuple(sub(f"{where}.managedPolicyArns", arn) for arn in raw.get("managedPolicyArns", []))
-    for arn in managed:
-        policy_name = arn.rsplit("/", 1)[-1]
-        if ":iam::aws:policy/" in arn and (policy_name in BROAD_MANAGED_POLICIES or policy_name.endswith("FullAccess")):
-            found.append(
-                Problem(
-                    f"{where}.managedPolicyArns",
-                    arn,
-                    "grants a whole service or account (an AWS managed full-access policy); least privilege "
-                    "cannot be proven for it",
-                    "IAM User Guide, 'Security best practices in IAM' (grant least privilege)",
-                    "write statements scoped to the resources the service uses",
-                )
-            )
-        if not MANAGED_POLICY_ARN.match(arn):
-            found.append(
-                Problem(
-                    f"{where}.managedPolicyArns",
-                    arn,
-                    "is not an IAM policy ARN",
-                    limits.IAM_CREATE_ROLE,
-                    "give arn:${partition}:iam::aws:policy/<name>",
-                )
-            )
-    boundary = raw.get("permissionsBoundary")
-    if boundary is not None:
-        boundary = sub(f"{where}.permissionsBoundary", boundary)
-    existing = raw.get("existingRoleArn")
-    if existing is not None:
-        existing = sub(f"{where}.existingRoleArn", existing)
-    trusted = tuple(
-        (
-            sub(f"{where}.trustedClusters[{i}].oidcProviderArn", c["oidcProviderArn"]),
-            sub(f"{where}.trustedClusters[{i}].oidcIssuer", c["oidcIssuer"]),
-        )
-        for i, c in enumerate(raw.get("trustedClusters", []))
-    )
-    token_expiration = raw.get("tokenExpiration")
-    if token_expiration is not None:
-        found += limits.check_token_expiration(f"{where}.tokenExpiration", token_expiration)
-    if not statements and not managed and existing is None and not addon:
-        found.append(
-            Problem(
-                where,
-                name,
-                "grants no permissions",
-                "this package's catalog format",
-                "add statements, policyFiles, addon or managedPolicyArns",
-            )
-        )
+    if statements:
+        args["statements"] = statements
     problems += found
     if found:
         return None
-    return ServiceSettings(
-        name=name,
-        namespace=namespace,
-        service_account=service_account,
-        role_name=role_name,
-        statements=tuple(statements),
-        managed_policy_arns=managed,
-        audience=audience,
-        role_path=role_path,
-        tags=tags,
-        permissions_boundary=boundary,
-        max_session_duration=duration,
-        create_service_account=raw.get("createServiceAccount", True) and bool(service_account),
-        service_accounts=several,
-        subject_pattern=pattern,
-        identity=raw.get("identity", "irsa"),
-        existing_role_arn=existing,
-        trusted_clusters=trusted,
-        account=raw.get("account"),
-        labels=dict(raw.get("labels", {})),
-        annotations=dict(raw.get("annotations", {})),
-        sts_regional_endpoints=raw.get("stsRegionalEndpoints", False),
-        token_expiration=token_expiration,
-        automount_token=raw.get("automountServiceAccountToken", False),
-    )
+    return ServiceSettings(name=name, args=args, statement_fields=tuple(origins), account=raw.get("account"))
 
 
 def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> list[PolicyStatement]:
@@ -566,62 +631,28 @@ def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> l
         return []
 
 
-def _check_partition(field_path: str, value: str, partition: str) -> list[Problem]:
-    if value.startswith("arn:"):
-        parts = value.split(":")
-        if len(parts) > 1 and parts[1] != partition:
-            return [
-                Problem(
-                    field_path,
-                    value,
-                    f"names partition {parts[1]!r}, but the stack's region is in {partition!r}",
-                    "AWS General Reference, 'Amazon Resource Names (ARNs)'",
-                    "write arn:${partition}:... and let the stack fill it in",
-                )
-            ]
-    return []
-
-
-def _check_permissions(service: ServiceSettings, max_managed: int, problems: list[Problem]) -> None:
-    where = f"eks-irsa:services.{service.name}"
-    try:
-        layout_permissions(
-            f"{where}.statements",
-            service.statements,
-            len(service.managed_policy_arns),
-            max_managed,
-            attached_field=f"{where}.managedPolicyArns",
-        )
-    except IrsaConfigError as error:
-        problems.extend(error.problems)
-
-
-def _pattern_overlaps(services: list[ServiceSettings], named: Mapping[tuple[str, str], str]) -> list[Problem]:
+def _pattern_overlaps(plans: Mapping[str, RolePlan], named: Mapping[tuple[str, str], str]) -> list[Problem]:
     """A subject pattern must not cover a service account another service (or the VPC CNI) uses."""
     problems = []
-    for service in services:
-        if service.subject_pattern is None:
-            continue
-        for (namespace, sa), owner in sorted(named.items()):
-            if (
-                namespace == service.namespace
-                and owner != service.name
-                and fnmatch.fnmatchcase(sa, service.subject_pattern)
-            ):
-                problems.append(
-                    Problem(
-                        f"eks-irsa:services.{service.name}.subjectPattern",
-                        service.subject_pattern,
-                        f"also matches {namespace}/{sa}, the service account of {owner}, which would then assume "
-                        "this role",
-                        "IAM User Guide, 'Condition operators' (StringLike)",
-                        "narrow the pattern, or move one of the two to another namespace",
+    for plan in plans.values():
+        for pattern in (s.service_account for s in plan.subjects if s.pattern):
+            for (namespace, sa), owner in sorted(named.items()):
+                if namespace == plan.namespace and owner != plan.name and wildcard_match(pattern, sa):
+                    problems.append(
+                        Problem(
+                            f"eks-irsa:services.{plan.name}.subjectPattern",
+                            pattern,
+                            f"also matches {namespace}/{sa}, the service account of {owner}, which would then "
+                            "assume this role",
+                            "IAM User Guide, 'Condition operators' (StringLike)",
+                            "narrow the pattern, or move one of the two to another namespace",
+                        )
                     )
-                )
     return problems
 
 
-def _uniqueness(services: list[ServiceSettings], cluster_name: str) -> list[Problem]:
+def _uniqueness(services: list[ServiceSettings], plans: Mapping[str, RolePlan], cluster_name: str) -> list[Problem]:
+    """Logical names, ServiceAccounts and role names are unique across the stack (and apart from the VPC CNI's)."""
     problems: list[Problem] = []
     by_subject: dict[tuple[str, str], str] = {("kube-system", "aws-node"): "the cluster's vpc-cni add-on"}
     by_role: dict[str, str] = {derive_role_name(cluster_name, "kube-system", "aws-node").lower(): "vpc-cni"}
@@ -637,8 +668,11 @@ def _uniqueness(services: list[ServiceSettings], cluster_name: str) -> list[Prob
                     "rename the service",
                 )
             )
-        for sa in service.service_accounts or filter(None, [service.service_account]):
-            subject = (service.namespace, sa)
+        plan = plans.get(service.name)
+        if plan is None:
+            continue
+        for sa in plan.service_accounts:
+            subject = (plan.namespace, sa)
             if subject in by_subject:
                 problems.append(
                     Problem(
@@ -650,16 +684,16 @@ def _uniqueness(services: list[ServiceSettings], cluster_name: str) -> list[Prob
                     )
                 )
             by_subject.setdefault(subject, service.name)
-        key = service.role_name.lower()
+        key = (plan.role_name or "").lower()
         if key in by_role:
             problems.append(
                 Problem(
                     f"{where}.roleName",
-                    service.role_name,
+                    plan.role_name,
                     f"clashes with the role of {by_role[key]} (IAM role names are case-insensitive)",
                     limits.IAM_CREATE_ROLE,
                     "choose another roleName",
                 )
             )
         by_role.setdefault(key, service.name)
-    return problems + _pattern_overlaps(services, by_subject)
+    return problems + _pattern_overlaps(plans, by_subject)

@@ -1008,7 +1008,7 @@ def verify(stack: str, build_dir: Path, project_root: Path = ROOT) -> Result:
         RuntimeError: moto's ARNs differ from the plan's, or the stack has no IRSA role.
     """
     with tempfile.TemporaryDirectory(prefix="irsa-verify-plan-") as scratch:
-        run, files = write_plan(stack, Path(scratch), project_root)
+        run, files, _ = write_plan(stack, Path(scratch), project_root)
     services = services_from_plan(run, files)
     if not services:
         raise RuntimeError(f"stack {stack} has no IRSA role to verify")

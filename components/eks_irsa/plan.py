@@ -1,0 +1,727 @@
+"""``RolePlan`` and ``plan_role``: the one owner of every per-role rule, run once per role.
+
+Pure: no Pulumi import. ``IrsaRole`` calls :func:`plan_role` before its first child is registered
+and registers from the :class:`RolePlan` it returns; ``eks-irsa plan`` writes the plan's
+``service.json`` from the same value; ``explain`` and ``verify`` read that file. Nothing re-derives
+a plan from registrations or child names.
+
+Inputs that a caller may hold as Pulumi Outputs (the cluster name, OIDC provider ARNs and issuers,
+the cluster ARN) are checked here when they are plain strings. When they are Outputs their checks
+run once they resolve (:func:`render_trust`, :func:`check_cluster_name`), and fail with the same
+:class:`~eks_irsa.errors.IrsaConfigError` as every other rule.
+
+Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArgs`
+(``additional_clusters[0].oidc_provider_arn``); the catalog translates them to its own keys.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+from .errors import IrsaConfigError, Problem
+from .iam import limits
+from .iam.arn import ARN_DOCS, parse_arn
+from .iam.names import derive_role_name
+from .iam.policy import (
+    Effect,
+    PermissionsLayout,
+    PolicyStatement,
+    canonical_json,
+    check_statement,
+    layout_permissions,
+    render_permissions_policy,
+)
+from .iam.trust import (
+    DEFAULT_AUDIENCE,
+    IRSA_DOCS,
+    Subject,
+    TrustedProvider,
+    check_audience,
+    check_provider_arn,
+    check_trust_policy,
+    normalize_issuer,
+    render_pod_identity_trust_policy,
+    render_trust_policy,
+)
+
+TAG_PREFIX = "eks-irsa/"
+"""Tag keys the component writes itself (cluster, namespace, service account); callers may not."""
+
+WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
+POD_IDENTITY_DOCS = "EKS User Guide, 'EKS Pod Identity'"
+OURS = "this package (eks_irsa.plan)"
+
+BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
+"""AWS managed policies refused, with every ``*FullAccess`` one: they grant whole services or accounts."""
+
+
+class IdentityType(StrEnum):
+    """How pods get the role: IRSA (OIDC web identity, the default) or EKS Pod Identity."""
+
+    IRSA = "irsa"
+    """The role trusts the cluster's IAM OIDC provider; the ServiceAccount carries ``eks.amazonaws.com/role-arn``."""
+    POD_IDENTITY = "pod-identity"
+    """The role trusts ``pods.eks.amazonaws.com``; an EKS Pod Identity association binds it to the ServiceAccount."""
+
+
+@dataclass(frozen=True)
+class ServiceAccountPlan:
+    """The ServiceAccount(s) a role gets and the settings of the tokens projected into its pods.
+
+    Attributes:
+        names: the ServiceAccounts to create, sorted; empty when none is created.
+        labels: Kubernetes labels, sorted by key.
+        annotations: the user's annotations, sorted by key, before the component adds its own.
+        sts_regional_endpoints: annotate ``eks.amazonaws.com/sts-regional-endpoints: "true"``.
+        token_expiration: projected token lifetime in seconds, or ``None`` for the webhook's default.
+        automount_token: mount the Kubernetes API token into pods.
+    """
+
+    names: tuple[str, ...]
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+    sts_regional_endpoints: bool
+    token_expiration: int | None
+    automount_token: bool
+
+
+@dataclass(frozen=True)
+class RolePlan:
+    """Everything one role will be, derived once from its arguments.
+
+    Attributes:
+        name: the component's logical name.
+        identity: :class:`IdentityType`.
+        namespace: the ServiceAccounts' namespace.
+        service_accounts: every literal ServiceAccount name the trust admits, sorted.
+        subjects: the ``sub`` values the trust admits (literal names and at most one pattern).
+        audience: the ``aud`` the trust pins (IRSA).
+        role_name: the IAM role name, or ``None`` while the cluster name is an unresolved Output
+            (then :func:`role_name_for` derives it when it resolves).
+        role_path: the IAM path.
+        role_account_id: the role's account when known from the inputs, else ``None``.
+        partition: the partition of the role's ARNs when known from the inputs, else ``None``.
+        existing_role_arn: the role used instead of creating one, or ``None``.
+        tags: the role's tags, the component's ``eks-irsa/`` keys last (cluster tag absent while the
+            cluster name is an Output).
+        max_session_duration: seconds.
+        permissions_boundary: a policy ARN, or ``None``.
+        statements: the inline statements as given, in order.
+        layout: where the statements go (one inline policy, or split customer managed policies).
+        managed_policy_arns: the policy ARNs to attach, sorted, de-duplicated.
+        trust_policy: the canonical trust policy JSON when every input it needs is plain, else ``None``
+            (the component renders it with :func:`render_trust` when the Outputs resolve).
+        service_account: :class:`ServiceAccountPlan`.
+        create_service_account: whether the component creates the ServiceAccount(s).
+        warnings: lint warnings and notices, one line each; the component logs them.
+    """
+
+    name: str
+    identity: IdentityType
+    namespace: str
+    service_accounts: tuple[str, ...]
+    subjects: tuple[Subject, ...]
+    audience: str
+    role_name: str | None
+    role_path: str
+    role_account_id: str | None
+    partition: str | None
+    existing_role_arn: str | None
+    tags: Mapping[str, str]
+    max_session_duration: int
+    permissions_boundary: str | None
+    statements: tuple[PolicyStatement, ...]
+    layout: PermissionsLayout
+    managed_policy_arns: tuple[str, ...]
+    trust_policy: str | None
+    service_account: ServiceAccountPlan
+    create_service_account: bool
+    warnings: tuple[str, ...]
+
+    def summary(self) -> dict[str, Any]:
+        """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
+        return {
+            "name": self.name,
+            "identity": self.identity.value,
+            "namespace": self.namespace,
+            "serviceAccount": self.service_accounts[0] if self.service_accounts else None,
+            "serviceAccounts": list(self.service_accounts),
+            "subjects": sorted(s.value for s in self.subjects),
+            "audience": self.audience if self.identity == IdentityType.IRSA else None,
+            "roleName": self.role_name or (self.existing_role_arn or "").rsplit("/", 1)[-1] or None,
+            "rolePath": self.role_path,
+            "roleManagedHere": self.existing_role_arn is None,
+            "existingRoleArn": self.existing_role_arn,
+            "maxSessionDuration": self.max_session_duration,
+            "permissionsBoundary": self.permissions_boundary,
+            "managedPolicyArns": list(self.managed_policy_arns),
+            "tags": dict(self.tags),
+            "serviceAccountCreated": self.create_service_account and bool(self.service_account.names),
+            "stsRegionalEndpoints": self.service_account.sts_regional_endpoints,
+            "tokenExpiration": self.service_account.token_expiration,
+            "automountServiceAccountToken": self.service_account.automount_token,
+            "warnings": list(self.warnings),
+        }
+
+
+def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
+    """Check one role's arguments against every IAM, STS and Kubernetes rule and derive its plan.
+
+    Args:
+        name: the component's logical name; the default service account name.
+        args: an ``IrsaRoleArgs`` mapping (snake_case keys, plain values or Outputs where documented).
+
+    Returns:
+        The :class:`RolePlan`.
+
+    Raises:
+        IrsaConfigError: every broken rule at once, fields named as in ``IrsaRoleArgs``.
+    """
+    problems = _shape(args)
+    if problems:
+        raise IrsaConfigError(problems)
+    identity = IdentityType(args.get("identity", IdentityType.IRSA))
+    namespace = args["namespace"]
+    several = tuple(sorted(set(args.get("service_accounts", ()))))
+    pattern = args.get("subject_pattern")
+    single = args.get("service_account")
+    if single is not None and several:
+        problems.append(
+            Problem("service_accounts", list(several), "is given together with service_account", OURS, "give one")
+        )
+    names = several or (() if pattern is not None and single is None else (single or name,))
+    problems += limits.check_namespace("namespace", namespace)
+    for index, sa in enumerate(names):
+        where = f"service_accounts[{index}]" if several else "service_account"
+        problems += limits.check_service_account_name(where, sa)
+    subjects = tuple(Subject(namespace, sa) for sa in names)
+    if pattern is not None:
+        problems += _check_pattern(namespace, pattern)
+        subjects += (Subject(namespace, pattern, pattern=True),)
+
+    audience = args.get("audience", DEFAULT_AUDIENCE)
+    problems += check_audience("audience", audience)
+    client_ids = tuple(args.get("provider_client_ids", (DEFAULT_AUDIENCE,)))
+    if identity == IdentityType.IRSA and audience not in client_ids:
+        problems.append(
+            Problem(
+                "audience",
+                audience,
+                f"is not a client ID of the OIDC provider ({', '.join(client_ids)}); STS would refuse the token",
+                IRSA_DOCS,
+                "add the audience to the provider's client IDs (provider_client_ids), or keep sts.amazonaws.com",
+            )
+        )
+
+    cluster_name = args["cluster_name"]
+    if isinstance(cluster_name, str):
+        problems += limits.check_cluster_name("cluster_name", cluster_name)
+    existing = args.get("existing_role_arn")
+    role_name = args.get("role_name")
+    if role_name is None and isinstance(cluster_name, str):
+        role_name = derive_role_name(cluster_name, namespace, (names or (name,))[0])
+    if existing is None and role_name is not None:
+        problems += limits.check_role_name("role_name", role_name)
+    role_path = args.get("role_path", "/")
+    problems += limits.check_role_path("role_path", role_path)
+    duration = args.get("max_session_duration", limits.SESSION_DURATION_MIN)
+    problems += limits.check_max_session_duration("max_session_duration", duration)
+    user_tags = dict(sorted(args.get("tags", {}).items()))
+    reserved = sorted(k for k in user_tags if k.startswith(TAG_PREFIX))
+    if reserved:
+        problems.append(
+            Problem("tags", reserved, f"use the component's own prefix {TAG_PREFIX!r}", OURS, "rename the tags")
+        )
+    tags = {**user_tags, **_own_tags(cluster_name, namespace, names, pattern)}
+    problems += limits.check_tags("tags", tags)
+
+    sa_plan, found = _service_account_plan(args, identity, names)
+    problems += found
+    create_sa = bool(args.get("create_service_account", True)) and bool(names)
+
+    statements = tuple(statement_from_args(s) for s in args.get("statements", ()))
+    for index, statement in enumerate(statements):
+        problems += check_statement(f"statements[{index}]", statement)
+    managed = tuple(sorted(set(args.get("managed_policy_arns", ()))))
+    boundary = args.get("permissions_boundary")
+
+    account, partition, found = _identity_checks(args, identity, pattern)
+    problems += found
+    problems += _check_arns(statements, managed, boundary, existing, partition, account)
+    if existing is not None:
+        if statements or managed:
+            problems.append(
+                Problem(
+                    "existing_role_arn",
+                    existing,
+                    "is not managed here, so it cannot be given permissions",
+                    OURS,
+                    "grant permissions where that role is defined, or let this component create it",
+                )
+            )
+    elif not statements and not managed:
+        problems.append(
+            Problem("statements", "(no permissions)", "grants nothing", OURS, "give statements or managed_policy_arns")
+        )
+    warnings: list[str] = []
+    if statements and not problems:
+        found, warnings = lint(name, statements)
+        problems += found
+    layout = PermissionsLayout(None, ())
+    if not problems and existing is None:
+        try:
+            layout = layout_permissions(
+                "statements",
+                statements,
+                len(managed),
+                args.get("max_managed_policies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT),
+                attached_field="managed_policy_arns",
+            )
+        except IrsaConfigError as error:
+            problems += error.problems
+    trust = None
+    if not problems and existing is None:
+        try:
+            trust = _static_trust(args, identity, subjects, audience, account)
+        except IrsaConfigError as error:
+            problems += error.problems
+    if problems:
+        raise IrsaConfigError(problems)
+    return RolePlan(
+        name=name,
+        identity=identity,
+        namespace=namespace,
+        service_accounts=names,
+        subjects=subjects,
+        audience=audience,
+        role_name=role_name if existing is None else existing.rsplit("/", 1)[-1],
+        role_path=role_path,
+        role_account_id=account,
+        partition=partition,
+        existing_role_arn=existing,
+        tags=tags,
+        max_session_duration=duration,
+        permissions_boundary=boundary,
+        statements=statements,
+        layout=layout,
+        managed_policy_arns=managed,
+        trust_policy=trust,
+        service_account=sa_plan,
+        create_service_account=create_sa,
+        warnings=tuple(warnings),
+    )
+
+
+def statement_from_args(statement: Mapping[str, Any]) -> PolicyStatement:
+    """A ``PermissionStatement`` dict (``actions``, ``resources``, optional ``effect``, ``conditions``,
+    ``sid``, ``justification``) as a :class:`~eks_irsa.iam.policy.PolicyStatement`."""
+    conditions = {
+        op: {key: value if isinstance(value, str) else tuple(value) for key, value in keys.items()}
+        for op, keys in (statement.get("conditions") or {}).items()
+    }
+    return PolicyStatement(
+        actions=tuple(statement.get("actions", ())),
+        resources=tuple(statement.get("resources", ())),
+        effect=Effect(statement.get("effect", Effect.ALLOW)),
+        conditions=conditions,
+        sid=statement.get("sid"),
+        justification=statement.get("justification"),
+    )
+
+
+def lint(name: str, statements: Sequence[PolicyStatement]) -> tuple[list[Problem], list[str]]:
+    """The permissions lint (parliament + current IAM data, the ``lint`` extra): errors as Problems, warnings as lines.
+
+    Without the extra, no error and one warning saying the lint did not run.
+    """
+    try:
+        from .iam.lint import Severity, lint_statements
+    except ImportError as error:
+        return [], [f"permissions lint skipped: {error.name} is not installed (pip install 'eks-irsa[lint]')"]
+    problems, warnings = [], []
+    for finding in lint_statements(name, statements):
+        if finding.severity is Severity.ERROR:
+            index = finding.statement.index
+            problems.append(
+                Problem(
+                    "statements" if index is None else f"statements[{index}]",
+                    list(finding.statement.actions) or finding.code,
+                    f"fails the permissions lint: {finding.code}: {finding.message}",
+                    "eks_irsa.iam.lint (parliament and current IAM data)",
+                    "fix the action or resource the message names",
+                )
+            )
+        else:
+            warnings.append(str(finding))
+    return problems, warnings
+
+
+def role_name_for(plan: RolePlan, cluster_name: str) -> str:
+    """The role name once an Output cluster name resolves (checked like a plain one).
+
+    Raises:
+        IrsaConfigError: the resolved cluster name breaks the EKS cluster name rule.
+    """
+    problems = limits.check_cluster_name("cluster_name", cluster_name)
+    if problems:
+        raise IrsaConfigError(problems)
+    return plan.role_name or derive_role_name(cluster_name, plan.namespace, (*plan.service_accounts, plan.name)[0])
+
+
+def cluster_tags(plan: RolePlan, cluster_name: str) -> dict[str, str]:
+    """The plan's tags with the ``eks-irsa/cluster`` tag of a resolved cluster name."""
+    return {**plan.tags, f"{TAG_PREFIX}cluster": cluster_name}
+
+
+def render_trust(
+    subjects: Sequence[Subject],
+    audience: str,
+    role_account_id: str | None,
+    providers: Sequence[tuple[str, str]],
+    trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT,
+) -> str:
+    """The canonical IRSA trust policy once provider ARNs and issuers are known.
+
+    Args:
+        subjects, audience, role_account_id: the plan's (:class:`RolePlan`).
+        providers: ``(provider ARN, issuer)`` pairs, the cluster's first, then ``additional_clusters``.
+        trust_policy_max_size: the account's trust policy quota, characters (IAM quotas; default 2,048).
+
+    Raises:
+        IrsaConfigError: a provider ARN or issuer is malformed, in another account than the role's, or
+            the document passes the quota.
+    """
+    problems: list[Problem] = []
+    for index, (arn, issuer) in enumerate(providers):
+        where = "oidc" if index == 0 else f"additional_clusters[{index - 1}].oidc"
+        problems += _check_provider(where, arn, issuer, role_account_id)
+    if problems:
+        raise IrsaConfigError(problems)
+    document = render_trust_policy(
+        providers[0][0],
+        providers[0][1],
+        subjects,
+        audience,
+        additional_providers=[TrustedProvider(a, i) for a, i in providers[1:]],
+        role_account=role_account_id,
+    )
+    problems = check_trust_policy("trust_policy", document, trust_policy_max_size)
+    if problems:
+        raise IrsaConfigError(problems)
+    return canonical_json(document)
+
+
+def permissions_documents(plan: RolePlan) -> dict[str, dict[str, object]]:
+    """The permissions documents by file name: ``permissions-policy.json`` or ``managed-policy-<n>.json``."""
+    files: dict[str, dict[str, object]] = {}
+    if plan.layout.inline is not None:
+        files["permissions-policy.json"] = plan.layout.inline
+    for index, document in enumerate(plan.layout.managed, start=1):
+        files[f"managed-policy-{index}.json"] = document
+    if not files and plan.statements:
+        files["permissions-policy.json"] = render_permissions_policy(plan.statements)
+    return files
+
+
+# --- private helpers -------------------------------------------------------------------------------------
+
+
+_LISTS = ("service_accounts", "provider_client_ids", "managed_policy_arns", "statements", "additional_clusters")
+
+
+def _shape(args: Mapping[str, Any]) -> list[Problem]:
+    """What must hold before any other rule can be read: required keys, lists that are lists, a known identity."""
+    problems = [
+        Problem(key, "(missing)", "is required", OURS, f"give {key}")
+        for key in ("cluster_name", "namespace")
+        if args.get(key) is None
+    ]
+    for key in _LISTS:
+        value = args.get(key, ())
+        if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+            problems.append(
+                Problem(
+                    key,
+                    value,
+                    "is not a list (a string would be read letter by letter)",
+                    OURS,
+                    "wrap it in a list",
+                )
+            )
+    identity = args.get("identity", IdentityType.IRSA)
+    if identity not in {t.value for t in IdentityType}:
+        problems.append(
+            Problem(
+                "identity",
+                identity,
+                "is not an identity type",
+                OURS,
+                f"use one of {', '.join(t.value for t in IdentityType)}",
+            )
+        )
+    if not isinstance(args.get("namespace"), str | type(None)):
+        problems.append(Problem("namespace", args.get("namespace"), "is not a string", OURS, "give the name"))
+    return problems
+
+
+def _check_pattern(namespace: str, pattern: object) -> list[Problem]:
+    """The pattern rule is :meth:`Subject.check`'s; its findings are named ``subject_pattern`` here."""
+    found = Subject(namespace, pattern, pattern=True).check("subject")  # type: ignore[arg-type]
+    return [replace(p, field="subject_pattern") for p in found if not p.field.endswith(".namespace")]
+
+
+def _own_tags(cluster_name: object, namespace: str, names: Sequence[str], pattern: str | None) -> dict[str, str]:
+    spelled = pattern.replace("*", "_ANY_").replace("?", "_ONE_") if pattern else None
+    tags = {
+        f"{TAG_PREFIX}namespace": namespace,
+        f"{TAG_PREFIX}service-account": " ".join([*names, *filter(None, [spelled])])[: limits.TAG_VALUE_MAX],
+    }
+    if isinstance(cluster_name, str):
+        tags = {f"{TAG_PREFIX}cluster": cluster_name, **tags}
+    return tags
+
+
+def _service_account_plan(
+    args: Mapping[str, Any], identity: IdentityType, names: tuple[str, ...]
+) -> tuple[ServiceAccountPlan, list[Problem]]:
+    options = args.get("service_account_options") or {}
+    problems: list[Problem] = []
+    where = "service_account_options"
+    annotations = dict(sorted((options.get("annotations") or {}).items()))
+    ours = sorted(k for k in annotations if k.startswith("eks.amazonaws.com/"))
+    if ours:
+        problems.append(
+            Problem(
+                f"{where}.annotations",
+                ours,
+                "are set by this component from its typed inputs",
+                WEBHOOK_DOCS,
+                "use audience, service_account_options.sts_regional_endpoints or "
+                "service_account_options.token_expiration",
+            )
+        )
+    labels = dict(sorted((options.get("labels") or {}).items()))
+    expiration = options.get("token_expiration")
+    if expiration is not None:
+        problems += limits.check_token_expiration(f"{where}.token_expiration", expiration)
+    regional = bool(options.get("sts_regional_endpoints", False))
+    if identity == IdentityType.POD_IDENTITY and (regional or expiration is not None):
+        problems.append(
+            Problem(
+                where,
+                "sts_regional_endpoints/token_expiration",
+                "are IRSA webhook settings; Pod Identity ignores them",
+                WEBHOOK_DOCS,
+                "drop them, or use identity irsa",
+            )
+        )
+    plan = ServiceAccountPlan(
+        names=names if args.get("create_service_account", True) else (),
+        labels=labels,
+        annotations=annotations,
+        sts_regional_endpoints=regional,
+        token_expiration=expiration,
+        automount_token=bool(options.get("automount_token", False)),
+    )
+    return plan, problems
+
+
+def _identity_checks(
+    args: Mapping[str, Any], identity: IdentityType, pattern: str | None
+) -> tuple[str | None, str | None, list[Problem]]:
+    """The role's account and partition as far as plain inputs tell, and the identity mode's own rules."""
+    problems: list[Problem] = []
+    account = args.get("role_account_id")
+    partition = None
+    if identity == IdentityType.POD_IDENTITY:
+        cluster_arn = args.get("cluster_arn")
+        parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None
+        if cluster_arn is None:
+            problems.append(
+                Problem(
+                    "cluster_arn",
+                    None,
+                    "is required with Pod Identity (the trust policy's aws:SourceArn)",
+                    POD_IDENTITY_DOCS,
+                    "give arn:<partition>:eks:<region>:<account>:cluster/<name>",
+                )
+            )
+        elif isinstance(cluster_arn, str) and (parsed is None or parsed.service != "eks"):
+            problems.append(
+                Problem("cluster_arn", cluster_arn, "is not an EKS cluster ARN", ARN_DOCS, "give the cluster's ARN")
+            )
+        if parsed is not None:
+            partition = parsed.partition
+            if account and account != parsed.account:
+                problems.append(
+                    Problem(
+                        "role_account_id",
+                        account,
+                        f"differs from the cluster's account {parsed.account}; a Pod Identity association names "
+                        "a role of the cluster's account",
+                        POD_IDENTITY_DOCS,
+                        "use identity irsa for a role in another account",
+                    )
+                )
+            account = account or parsed.account
+        if pattern is not None or args.get("additional_clusters"):
+            problems.append(
+                Problem(
+                    "identity",
+                    identity.value,
+                    "binds one named ServiceAccount per association; patterns and extra clusters' OIDC trust "
+                    "do not apply",
+                    POD_IDENTITY_DOCS,
+                    "name the service accounts, or use identity irsa",
+                )
+            )
+        if args.get("audience", DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE:
+            problems.append(
+                Problem("audience", args["audience"], "does not apply to Pod Identity", POD_IDENTITY_DOCS, "leave out")
+            )
+        return account, partition, problems
+    pairs = [("oidc", args.get("oidc_provider_arn"), args.get("oidc_issuer"))] + [
+        (f"additional_clusters[{i}].oidc", c.get("oidc_provider_arn"), c.get("oidc_issuer"))
+        for i, c in enumerate(args.get("additional_clusters", ()))
+    ]
+    for where, arn, issuer in pairs:
+        if arn is None or issuer is None:
+            if args.get("existing_role_arn") is None:
+                problems.append(
+                    Problem(
+                        f"{where}_provider_arn" if arn is None else f"{where}_issuer",
+                        None,
+                        "is required with IRSA",
+                        IRSA_DOCS,
+                        "pass the cluster's oidc_provider_arn and oidc_issuer (EksCluster outputs)",
+                    )
+                )
+            continue
+        problems += _check_provider(where, arn, issuer, account)
+        parsed = parse_arn(arn) if isinstance(arn, str) else None
+        if parsed is not None and not check_provider_arn("", arn):
+            partition = partition or parsed.partition
+            account = account or parsed.account
+    return account, partition, problems
+
+
+def _check_provider(where: str, arn: object, issuer: object, account: str | None) -> list[Problem]:
+    """A plain provider ARN's shape and account, a plain issuer's shape; Outputs pass until they resolve."""
+    problems: list[Problem] = []
+    if isinstance(arn, str):
+        found = check_provider_arn(f"{where}_provider_arn", arn)
+        problems += found
+        parsed = parse_arn(arn)
+        if not found and parsed is not None and account and parsed.account != account:
+            problems.append(
+                Problem(
+                    f"{where}_provider_arn",
+                    arn,
+                    f"is in account {parsed.account}, the role in {account}; IAM OIDC providers are per account",
+                    IRSA_DOCS,
+                    "create the cluster's OIDC provider in the role's account (AccountOidcProvider)",
+                )
+            )
+    if isinstance(issuer, str):
+        try:
+            normalize_issuer(issuer, f"{where}_issuer")
+        except IrsaConfigError as error:
+            problems += error.problems
+    return problems
+
+
+def _check_arns(
+    statements: Sequence[PolicyStatement],
+    managed: Sequence[str],
+    boundary: str | None,
+    existing: str | None,
+    partition: str | None,
+    account: str | None,
+) -> list[Problem]:
+    """Every ARN the role names: its partition against the role's; IAM ARNs' shape, reach and account."""
+    iam_arns = [("managed_policy_arns", "policy", arn) for arn in managed]
+    iam_arns += [("permissions_boundary", "policy", boundary)] if boundary is not None else []
+    iam_arns += [("existing_role_arn", "role", existing)] if existing is not None else []
+    named = [(f"statements[{i}].resources", r) for i, s in enumerate(statements) for r in s.resources]
+    named += [(where, arn) for where, _, arn in iam_arns]
+    problems: list[Problem] = []
+    for where, value in named:
+        parsed = parse_arn(value)
+        if partition and parsed is not None and parsed.partition != partition:
+            problems.append(
+                Problem(
+                    where,
+                    value,
+                    f"names partition {parsed.partition!r}, but the role's is {partition!r}",
+                    ARN_DOCS,
+                    "write the role's partition (in a catalog: arn:${partition}:...)",
+                )
+            )
+    for where, kind, value in iam_arns:
+        problems += _check_iam_arn(where, kind, value, account)
+    return problems
+
+
+def _check_iam_arn(where: str, kind: str, value: str, account: str | None) -> list[Problem]:
+    """An IAM policy or role ARN: its shape; no AWS full-access policy; a customer policy of the role's account."""
+    parsed = parse_arn(value)
+    if parsed is None or parsed.service != "iam" or parsed.resource_type != kind or not parsed.resource_id:
+        return [
+            Problem(
+                where,
+                value,
+                f"is not an IAM {kind} ARN",
+                "IAM User Guide, 'IAM identifiers'",
+                f"give arn:<partition>:iam::<account>:{kind}/<name>",
+            )
+        ]
+    if kind == "policy" and parsed.account == "aws":
+        policy = parsed.resource_id.rsplit("/", 1)[-1]
+        if policy in BROAD_MANAGED_POLICIES or policy.endswith("FullAccess"):
+            return [
+                Problem(
+                    where,
+                    value,
+                    "grants a whole service or account (an AWS managed full-access policy); least privilege "
+                    "cannot be proven for it",
+                    "IAM User Guide, 'Security best practices in IAM' (grant least privilege)",
+                    "write statements scoped to the resources the service uses",
+                )
+            ]
+    elif kind == "policy" and account and parsed.account != account:
+        return [
+            Problem(
+                where,
+                value,
+                f"is a customer managed policy of account {parsed.account}; a role in {account} can only attach "
+                "its own account's or AWS managed policies",
+                "IAM User Guide, 'Managed policies and inline policies'",
+                "create the policy in the role's account",
+            )
+        ]
+    return []
+
+
+def _static_trust(
+    args: Mapping[str, Any],
+    identity: IdentityType,
+    subjects: Sequence[Subject],
+    audience: str,
+    account: str | None,
+) -> str | None:
+    """The trust policy when every input it needs is plain; ``None`` when one is an Output."""
+    if identity == IdentityType.POD_IDENTITY:
+        cluster_arn = args.get("cluster_arn")
+        if not isinstance(cluster_arn, str) or account is None:
+            return None
+        return canonical_json(render_pod_identity_trust_policy(account, [cluster_arn]))
+    values = [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
+    for cluster in args.get("additional_clusters", ()):
+        values += [cluster.get("oidc_provider_arn"), cluster.get("oidc_issuer")]
+    if not all(isinstance(v, str) for v in values):
+        return None
+    pairs = [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+    return render_trust(
+        subjects, audience, account, pairs, args.get("trust_policy_max_size", limits.TRUST_POLICY_MAX_DEFAULT)
+    )
