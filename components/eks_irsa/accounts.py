@@ -32,6 +32,7 @@ class AccountOidcProvider(pulumi.ComponentResource):
     """
 
     provider_arn: pulumi.Output[str]
+    """The IAM OIDC provider's ARN in the other account."""
 
     def __init__(self, name: str, args: AccountOidcProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:AccountOidcProvider", name, None, opts)

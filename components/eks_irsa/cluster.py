@@ -86,10 +86,15 @@ class EksCluster(pulumi.ComponentResource):
     """
 
     cluster_name: pulumi.Output[str]
+    """The EKS cluster's name; resolves once the cluster exists, so dependents wait for it."""
     oidc_provider_arn: pulumi.Output[str]
+    """The cluster's IAM OIDC provider ARN, for ``IrsaRoleArgs.oidc_provider_arn``."""
     oidc_issuer: pulumi.Output[str]
+    """The cluster's OIDC issuer, host/path without ``https://``."""
     kubeconfig: pulumi.Output[str]
+    """A kubeconfig for the cluster (secret); it runs ``aws eks get-token``."""
     node_role_arn: pulumi.Output[str]
+    """The node role's ARN (only the worker node and ECR pull policies)."""
 
     def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         args = _with_defaults(args)

@@ -47,9 +47,13 @@ class ExistingCluster(pulumi.ComponentResource):
     """
 
     cluster_name: pulumi.Output[str]
+    """The cluster's name."""
     oidc_provider_arn: pulumi.Output[str]
+    """The cluster's IAM OIDC provider ARN in its account."""
     oidc_issuer: pulumi.Output[str]
+    """The cluster's OIDC issuer, host/path without ``https://``."""
     kubeconfig: pulumi.Output[str]
+    """A kubeconfig for the cluster (secret)."""
 
     def __init__(self, name: str, args: ExistingClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:ExistingCluster", name, None, opts)

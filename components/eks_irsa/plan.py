@@ -241,8 +241,8 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     create_sa = bool(args.get("create_service_account", True)) and bool(names)
 
     statements = tuple(statement_from_args(s) for s in args.get("statements", ()))
-    for index, statement in enumerate(statements):
-        problems += check_statement(f"statements[{index}]", statement)
+    grammar = [p for i, s in enumerate(statements) for p in check_statement(f"statements[{i}]", s)]
+    problems += grammar
     managed = tuple(sorted(set(args.get("managed_policy_arns", ()))))
     boundary = args.get("permissions_boundary")
 
@@ -265,7 +265,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
             Problem("statements", "(no permissions)", "grants nothing", OURS, "give statements or managed_policy_arns")
         )
     warnings: list[str] = []
-    if statements and not problems:
+    if statements and not grammar:
         found, warnings = lint(name, statements)
         problems += found
     layout = PermissionsLayout(None, ())
