@@ -1,7 +1,6 @@
 """``EksCluster``: an EKS cluster with its IAM OIDC provider, hardened managed node groups, and a
 Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
 
-import json
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import NotRequired, TypedDict
@@ -97,8 +96,12 @@ class EksCluster(pulumi.ComponentResource):
     """The node role's ARN (only the worker node and ECR pull policies)."""
 
     def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        problems = check_cluster_args(args)
+        if problems:
+            raise IrsaConfigError(
+                [Problem(f"EksCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
+            )
         args = _with_defaults(args)
-        _validate(args)
         super().__init__("eks-irsa:index:EksCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         p = args.partition
@@ -301,11 +304,29 @@ def _with_defaults(args: EksClusterArgs) -> SimpleNamespace:
     return merged
 
 
-def _validate(args: SimpleNamespace) -> None:
-    problems = limits.check_cluster_name("cluster_name", args.cluster_name)
-    if args.endpoint_public_access:
-        problems += limits.check_public_access_cidrs("public_access_cidrs", list(args.public_access_cidrs))
-    for group in args.node_groups:
+def check_cluster_args(args: EksClusterArgs) -> list[Problem]:
+    """Every rule on :class:`EksClusterArgs`, fields named as in it (``node_groups.general.imds_hop_limit``).
+
+    The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all and a
+    public one narrow (EKS User Guide, 'Cluster API server endpoint'), IMDS hop limit 1 unless opted in,
+    and ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig).
+    """
+    a = _with_defaults(args)
+    problems = limits.check_cluster_name("cluster_name", a.cluster_name)
+    problems += limits.check_tags("tags", a.tags)
+    if not a.endpoint_public_access and not a.endpoint_private_access:
+        problems.append(
+            Problem(
+                "endpoint_private_access",
+                False,
+                "turns off both private and public access",
+                "EKS User Guide, 'Cluster API server endpoint'",
+                "keep endpoint_private_access on",
+            )
+        )
+    if a.endpoint_public_access:
+        problems += limits.check_public_access_cidrs("public_access_cidrs", list(a.public_access_cidrs))
+    for group in a.node_groups:
         where = f"node_groups.{group.name}"
         if group.imds_hop_limit > 1 and not group.allow_pod_imds_access:
             problems.append(
@@ -314,18 +335,17 @@ def _validate(args: SimpleNamespace) -> None:
                     group.imds_hop_limit,
                     "lets pods reach the instance metadata service and borrow the node role",
                     IMDS_DOCS,
-                    "keep 1, or set allow_pod_imds_access=True to opt in knowingly",
+                    "keep 1, or set allow_pod_imds_access to opt in knowingly",
                 )
             )
         if not group.min_size <= group.desired_size <= group.max_size:
             problems.append(
                 Problem(
                     where,
-                    json.dumps([group.min_size, group.desired_size, group.max_size]),
+                    {"min_size": group.min_size, "desired_size": group.desired_size, "max_size": group.max_size},
                     "breaks min_size <= desired_size <= max_size",
                     "EKS API Reference, NodegroupScalingConfig",
                     "order the sizes",
                 )
             )
-    if problems:
-        raise IrsaConfigError(problems)
+    return problems

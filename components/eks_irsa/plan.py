@@ -333,12 +333,28 @@ def statement_from_args(statement: Mapping[str, Any]) -> PolicyStatement:
 def lint(name: str, statements: Sequence[PolicyStatement]) -> tuple[list[Problem], list[str]]:
     """The permissions lint (parliament + current IAM data, the ``lint`` extra): errors as Problems, warnings as lines.
 
-    Without the extra, no error and one warning saying the lint did not run.
+    Without the extra, no error and one warning saying the lint did not run. Results are cached by
+    the statements' content, so a program that checks a catalog before registering lints each role once.
     """
+    key = (
+        name,
+        *((canonical_json(s.to_json()), bool(s.justification and s.justification.strip())) for s in statements),
+    )
+    if key not in _LINTED:
+        _LINTED[key] = _lint(name, statements)
+    problems, warnings = _LINTED[key]
+    return list(problems), list(warnings)
+
+
+_LINTED: dict[tuple[object, ...], tuple[tuple[Problem, ...], tuple[str, ...]]] = {}
+"""Lint results by service name and statement content: the lint is pure, and the slowest rule."""
+
+
+def _lint(name: str, statements: Sequence[PolicyStatement]) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
     try:
         from .iam.lint import Severity, lint_statements
     except ImportError as error:
-        return [], [f"permissions lint skipped: {error.name} is not installed (pip install 'eks-irsa[lint]')"]
+        return (), (f"permissions lint skipped: {error.name} is not installed (pip install 'eks-irsa[lint]')",)
     problems, warnings = [], []
     for finding in lint_statements(name, statements):
         if finding.severity is Severity.ERROR:
@@ -354,7 +370,7 @@ def lint(name: str, statements: Sequence[PolicyStatement]) -> tuple[list[Problem
             )
         else:
             warnings.append(str(finding))
-    return problems, warnings
+    return tuple(problems), tuple(warnings)
 
 
 def role_name_for(plan: RolePlan, cluster_name: str) -> str:

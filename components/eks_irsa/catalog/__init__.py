@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 
 from ..addons import ADDONS, addon_statements
+from ..cluster import check_cluster_args
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
 from ..iam.arn import wildcard_match
@@ -353,65 +354,75 @@ def _service_of(field_path: str) -> str | None:
     return match.group(1) if match else None
 
 
+CLUSTER_KEYS: Mapping[str, str] = {
+    "cluster_name": "name",
+    "endpoint_private_access": "endpoint.privateAccess",
+    "endpoint_public_access": "endpoint.publicAccess",
+    "public_access_cidrs": "endpoint.publicAccessCidrs",
+    "node_groups": "nodeGroups",
+    "tags": "tags",
+    "imds_hop_limit": "imdsHopLimit",
+    "allow_pod_imds_access": "allowPodImdsAccess",
+    "min_size": "minSize",
+    "desired_size": "desiredSize",
+    "max_size": "maxSize",
+}
+"""``EksClusterArgs`` (and ``NodeGroupArgs``) field -> ``eks-irsa:cluster`` key, for problems of
+:func:`eks_irsa.cluster.check_cluster_args`."""
+
+
+def _cluster_key(text: str) -> str:
+    for arg in sorted(CLUSTER_KEYS, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){arg}(?![\w-])", CLUSTER_KEYS[arg], text)
+    return text
+
+
 def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings:
-    problems += limits.check_cluster_name("eks-irsa:cluster.name", raw["name"])
-    problems += limits.check_tags("eks-irsa:cluster.tags", raw.get("tags", {}))
+    """Map ``eks-irsa:cluster`` onto ``EksClusterArgs``; its rules are ``check_cluster_args``'s."""
     endpoint = raw.get("endpoint", {})
     public = endpoint.get("publicAccess", False)
     private = endpoint.get("privateAccess", True)
     cidrs = tuple(endpoint.get("publicAccessCidrs", ()))
-    if not public and not private:
-        problems.append(
-            Problem(
-                "eks-irsa:cluster.endpoint",
-                endpoint,
-                "turns off both private and public access",
-                "EKS User Guide, 'Cluster API server endpoint'",
-                "keep privateAccess: true",
-            )
-        )
-    if public:
-        problems += limits.check_public_access_cidrs("eks-irsa:cluster.endpoint.publicAccessCidrs", list(cidrs))
     node_groups = []
     for ng_name in sorted(raw["nodeGroups"]):
         ng = raw["nodeGroups"][ng_name]
-        where = f"eks-irsa:cluster.nodeGroups.{ng_name}"
-        hop = ng.get("imdsHopLimit", 1)
-        if hop > 1 and not ng.get("allowPodImdsAccess", False):
-            problems.append(
-                Problem(
-                    f"{where}.imdsHopLimit",
-                    hop,
-                    "lets pods reach the instance metadata service and borrow the node role",
-                    "EKS Best Practices Guide, 'Restrict access to the instance profile'",
-                    "keep 1, or set allowPodImdsAccess: true to opt in knowingly",
-                )
-            )
-        sizes = (ng.get("minSize", 1), ng.get("desiredSize", 2), ng.get("maxSize", 3))
-        if not sizes[0] <= sizes[1] <= sizes[2]:
-            problems.append(
-                Problem(
-                    where,
-                    dict(zip(("minSize", "desiredSize", "maxSize"), sizes, strict=True)),
-                    "breaks minSize <= desiredSize <= maxSize",
-                    "EKS API Reference, NodegroupScalingConfig",
-                    "order the sizes",
-                )
-            )
-        node_groups.append(
-            NodeGroupArgs(
-                name=ng_name,
-                instance_types=tuple(ng["instanceTypes"]),
-                ami_type=ng.get("amiType", "AL2023_x86_64_STANDARD"),
-                min_size=sizes[0],
-                desired_size=sizes[1],
-                max_size=sizes[2],
-                disk_size=ng.get("diskSize", 20),
-                labels=dict(ng.get("labels", {})),
-                imds_hop_limit=hop,
-                allow_pod_imds_access=ng.get("allowPodImdsAccess", False),
-            )
+        group: dict[str, Any] = {"name": ng_name, "instance_types": list(ng["instanceTypes"])}
+        for arg, key in {
+            "ami_type": "amiType",
+            "min_size": "minSize",
+            "desired_size": "desiredSize",
+            "max_size": "maxSize",
+            "disk_size": "diskSize",
+            "labels": "labels",
+            "imds_hop_limit": "imdsHopLimit",
+            "allow_pod_imds_access": "allowPodImdsAccess",
+        }.items():
+            if key in ng:
+                group[arg] = ng[key]
+        node_groups.append(NodeGroupArgs(**group))
+    found = check_cluster_args(
+        {
+            "cluster_name": raw["name"],
+            "partition": "aws",
+            "vpc_id": raw["vpcId"],
+            "private_subnet_ids": list(raw["privateSubnetIds"]),
+            "endpoint_private_access": private,
+            "endpoint_public_access": public,
+            "public_access_cidrs": list(cidrs),
+            "node_groups": node_groups,
+            "tags": dict(raw.get("tags", {})),
+        }
+    )
+    problems += [
+        Problem(
+            f"eks-irsa:cluster.{_cluster_key(p.field)}",
+            {_cluster_key(k): v for k, v in p.value.items()} if isinstance(p.value, dict) else p.value,
+            _cluster_key(p.rule),
+            p.source,
+            _cluster_key(p.fix),
         )
+        for p in found
+    ]
     return ClusterSettings(
         name=raw["name"],
         vpc_id=raw["vpcId"],
