@@ -182,3 +182,14 @@ def test_a_platform_stack_without_a_catalog_renders_only_the_cluster(dev_config)
     run = run_program(ROOT / "__main__.py", dev_config, "dev")
     irsa_roles = [r.name for r in run.registrations if r.type == "eks-irsa:index:IrsaRole"]
     assert irsa_roles == [f"{dev_config['eks-irsa:cluster']['name']}-vpc-cni"]
+
+
+def test_a_service_indented_out_of_its_key_is_an_error_not_dropped(dev_config):
+    from eks_irsa.catalog import decode_stack_config
+    from eks_irsa.testing import encode_config
+
+    dev_config["invoice-worker"] = {"namespace": "billing", "statements": []}
+    with pytest.raises(IrsaConfigError) as caught:
+        load_catalog(decode_stack_config(encode_config(dev_config)), ROOT)
+    problem = next(p for p in caught.value.problems if p.field == "eks-irsa:invoice-worker")
+    assert "under eks-irsa:services" in problem.fix

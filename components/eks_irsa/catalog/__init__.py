@@ -154,13 +154,16 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
     problems = []
     known = set(_validator().schema["properties"])
     for key in sorted(k for k in config if k.startswith(f"{PROJECT}:") and k not in known):
+        looks_like_service = isinstance(config[key], Mapping) and "namespace" in config[key]
         problems.append(
             Problem(
                 key,
                 "(key)",
                 "is not a config key of this project",
                 SCHEMA_SOURCE,
-                f"fix the spelling; known keys: {', '.join(sorted(k for k in known if k.startswith(PROJECT)))}",
+                f"indent {key.split(':', 1)[1]} under eks-irsa:services (it has a namespace, like a service)"
+                if looks_like_service
+                else f"fix the spelling; known keys: {', '.join(sorted(k for k in known if k.startswith(PROJECT)))}",
             )
         )
     for error in sorted(_validator().iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
@@ -215,10 +218,13 @@ def decode_stack_config(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The config a Pulumi program receives (every value a string; objects JSON-encoded), as the schema sees it.
 
     Keeps this project's keys and the two ``aws:`` keys it reads; decodes JSON values; ``aws:region``
-    stays a string. Values that are not JSON stay as given.
+    stays a string. Values that are not JSON stay as given. A key without a namespace gets the
+    project's, as the Pulumi CLI gives it (Pulumi docs, 'Configuration': keys default to the project
+    namespace), so a service indented out of ``eks-irsa:services`` is an unknown key, never dropped.
     """
     config: dict[str, Any] = {}
     for key, value in raw.items():
+        key = key if ":" in key else f"{PROJECT}:{key}"
         if key.startswith(f"{PROJECT}:") or key in ("aws:region", "aws:allowedAccountIds"):
             try:
                 config[key] = json.loads(value) if key != "aws:region" and isinstance(value, str) else value
