@@ -1,0 +1,100 @@
+"""The platform-cluster example's real ``__main__.py`` under the mock monitor: the cluster and its four exports.
+
+What mocks cannot prove: that AWS creates the cluster with these subnets, that pulumi-eks's own
+children (its IAM OIDC provider, security groups) exist as documented (a remote component's children
+are made by its provider, which does not run here), or that the exported kubeconfig reaches the API
+server. The issuer and provider ARN are the mocks' labelled placeholders.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from pathlib import Path
+
+import pulumi
+import pytest
+import yaml
+
+import eks_irsa
+from eks_irsa.testing import OfflineRun, config_from_stack_file, run_program
+
+EXAMPLE = Path(__file__).resolve().parents[1]
+REPO = EXAMPLE.parents[1]
+PROJECT = yaml.safe_load((EXAMPLE / "Pulumi.yaml").read_text())["name"]
+CONTRACT = {"clusterName", "oidcProviderArn", "oidcIssuer", "kubeconfig"}
+"""What an app team reads through its StackReference (examples/app-team)."""
+
+
+def _run(config: dict, monkeypatch: pytest.MonkeyPatch) -> tuple[OfflineRun, dict]:
+    """Run the example's program as the CLI would (stack ``prod``), returning the record and the resolved exports."""
+    exported: dict = {}
+    export = pulumi.export
+
+    def recording_export(name: str, value: object) -> None:
+        exported[name] = value
+        export(name, value)
+
+    monkeypatch.setattr(pulumi, "export", recording_export)
+    resolved: dict = {}
+
+    def program():
+        runpy.run_path(str(EXAMPLE / "__main__.py"), run_name="__main__")
+
+        async def settle() -> None:
+            resolved.update(await pulumi.Output.all(**exported).future())
+
+        return settle()
+
+    return run_program(program, config, "prod", project=PROJECT), resolved
+
+
+@pytest.fixture
+def prod(monkeypatch: pytest.MonkeyPatch) -> tuple[dict, OfflineRun, dict]:
+    config = config_from_stack_file(EXAMPLE / "Pulumi.prod.yaml")
+    return (config, *_run(config, monkeypatch))
+
+
+def _of(run: OfflineRun, type_: str) -> list:
+    return [r for r in run.registrations if r.type == type_]
+
+
+def test_registers_one_protected_cluster_and_no_workload_role(prod):
+    config, run, _ = prod
+    name = config[f"{PROJECT}:clusterName"]
+    [component] = _of(run, "eks-irsa:index:EksCluster")
+    assert (component.name, component.protect) == (name, True)
+    [cluster] = _of(run, "eks:index:Cluster")
+    assert cluster.inputs["name"] == name
+    assert cluster.inputs["privateSubnetIds"] == config[f"{PROJECT}:privateSubnetIds"]
+    # The only IrsaRole is the cluster's own VPC CNI role, and it creates no ServiceAccount.
+    assert [r.name for r in _of(run, "eks-irsa:index:IrsaRole")] == [f"{name}-vpc-cni"]
+    assert _of(run, "kubernetes:core/v1:ServiceAccount") == []
+    [group] = _of(run, "aws:eks/nodeGroup:NodeGroup")
+    assert group.inputs["scalingConfig"] == {"minSize": 2, "desiredSize": 3, "maxSize": 6}
+    assert run.invokes == ()
+
+
+def test_exports_exactly_what_an_app_team_reads(prod):
+    config, run, exported = prod
+    [cluster] = _of(run, "eks:index:Cluster")
+    assert set(exported) == CONTRACT
+    assert exported["clusterName"] == config[f"{PROJECT}:clusterName"]
+    assert exported["oidcIssuer"] == cluster.outputs["oidcIssuer"]
+    assert exported["oidcProviderArn"] == cluster.outputs["oidcProviderArn"]
+    assert exported["oidcProviderArn"].startswith("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.")
+    assert json.loads(exported["kubeconfig"])["kind"] == "Config"
+
+
+def test_a_missing_required_key_stops_the_program_and_names_the_key(monkeypatch):
+    config = config_from_stack_file(EXAMPLE / "Pulumi.prod.yaml")
+    del config[f"{PROJECT}:vpcId"]
+    with pytest.raises(pulumi.ConfigMissingError, match="vpcId"):
+        _run(config, monkeypatch)
+
+
+def test_requirements_pin_this_release_and_the_repositorys_pulumi_versions():
+    wanted = [line for line in (EXAMPLE / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
+    pins = {line for line in (REPO / "requirements.txt").read_text().splitlines() if line.startswith("pulumi")}
+    assert wanted[0].endswith(f"/eks-irsa@v{eks_irsa.__version__}")
+    assert set(wanted[1:]) == pins
