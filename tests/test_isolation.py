@@ -11,7 +11,7 @@ from eks_irsa.cli.plan import write_plan
 from eks_irsa.cluster import EksCluster, EksClusterArgs, NodeGroupArgs
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.testing import EksIrsaMocks, run_program
-from tests.conftest import ROOT
+from tests.conftest import ROOT, STACK_FILES
 
 ACCESS_KEY_ID = re.compile(r"\b(AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b")
 """IAM unique-id prefixes of access keys and principals (IAM User Guide, 'IAM identifiers')."""
@@ -65,8 +65,8 @@ def test_the_credential_patterns_catch_what_they_should(text, found):
 def test_no_static_credential_in_the_repository_or_rendered_manifests(tmp_path):
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     texts = {name: (ROOT / name).read_text(errors="ignore") for name in tracked if (ROOT / name).is_file()}
-    for stack in ("dev", "prod"):
-        write_plan(stack, tmp_path)
+    for stack_file in STACK_FILES:
+        write_plan(stack_file.name.split(".")[1], tmp_path)
     texts.update({str(p): p.read_text() for p in tmp_path.rglob("*") if p.is_file()})
     assert len(texts) > 10
     hits = [

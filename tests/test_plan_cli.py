@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -21,12 +22,25 @@ def project(tmp_path, monkeypatch):
     return tmp_path
 
 
+def table_rows(out: str) -> list[str]:
+    """The first column of the plan's table: the lines between its dashed rule and the blank line after it."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("----")) + 1
+    end = lines.index("", start)
+    return [line.split()[0] for line in lines[start:end]]
+
+
 def test_a_valid_stack_prints_one_row_per_role_and_exits_0(project, capsys):
     assert plan.main(["--stack", "dev", "--build-dir", str(project / "build")]) == 0
     out = capsys.readouterr().out
-    assert "Stack dev: 34 resources, 0 invokes." in out
+    written = json.loads((project / "build" / "dev" / "plan.json").read_text())
+    assert f"Stack dev: {len(written['resources'])} resources, 0 invokes." in out
     assert "Nothing was deployed" in out
-    assert (project / "build" / "dev" / "plan.json").is_file()
+    roles = sorted(r["name"] for r in written["resources"] if r["type"] == "eks-irsa:index:IrsaRole")
+    assert table_rows(out) == roles
+    assert sorted(p.name for p in (project / "build" / "dev" / "services").iterdir()) == roles
+    catalog = yaml.safe_load((project / "stacks" / "Pulumi.dev.yaml").read_text())["config"]["eks-irsa:services"]
+    assert set(catalog) < set(roles)  # plus the cluster's own vpc-cni role
 
 
 def test_an_invalid_catalog_exits_1_and_writes_nothing(project, capsys):

@@ -2,7 +2,9 @@
 
 What mocks cannot prove: that pulumi-eks creates the OIDC provider it is asked for (its children run
 in its own provider, absent here), that EKS accepts the versions and subnets, or that a deploy
-succeeds. What is asserted is everything the program registers.
+succeeds. What is asserted is everything the program registers, as properties of each stack's own
+catalog (counts and names read from the stack file, never the sample's numbers), so a fork that adds
+services keeps these tests green; ``tests/test_user_catalog.py`` proves that with services added.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ from tests.conftest import ROOT, STACK_FILES
 
 PROGRAM = ROOT / "__main__.py"
 PROVIDER_PREFIX = "arn:aws:iam::111122223333:oidc-provider"
+ROLE = "aws:iam/role:Role"
+SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
+ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+ROLE_ARN_KEY = "eks.amazonaws.com/role-arn"
+DEFAULT_AUDIENCE = "sts.amazonaws.com"
+"""The ``audience`` default of the README's catalog table (and the audience the EKS webhook requests)."""
 
 
 def _stack(path) -> str:
@@ -37,64 +45,193 @@ def _of(run, type_):
     return [r for r in run.registrations if r.type == type_]
 
 
-def _expected_service_accounts(name: str, entry: dict) -> list[str]:
-    if not entry.get("createServiceAccount", True):
-        return []
+def _children(run, parent: str, type_: str):
+    return [r for r in run.registrations if r.parent == parent and r.type == type_]
+
+
+# Properties of any catalog, read from the stack's own config: a fork that adds services keeps them.
+# tests/test_user_catalog.py runs check_catalog over a copy of the dev stack with services added.
+
+
+def _creates_service_accounts(entry: dict) -> bool:
+    pattern_only = "subjectPattern" in entry and "serviceAccount" not in entry
+    return bool(entry.get("createServiceAccount", True)) and not pattern_only
+
+
+def _named_service_accounts(name: str, entry: dict) -> list[str] | None:
+    """The ServiceAccount names the catalog spells out; ``None`` when an add-on picks its usual one."""
     if "serviceAccounts" in entry:
         return sorted(entry["serviceAccounts"])
-    if "subjectPattern" in entry and "serviceAccount" not in entry:
-        return []
-    return [entry.get("serviceAccount", name)]
+    if "serviceAccount" in entry:
+        return [entry["serviceAccount"]]
+    return None if "addon" in entry else [name]
 
 
-def test_one_role_and_the_named_service_accounts_per_service(stack_run):
-    _, config, run = stack_run
+def _fill(text: str, run) -> str:
+    """A catalog value with the stack variables filled in as the mocks answer them."""
+    for key, value in (("partition", run.mocks.partition), ("account", run.mocks.account_id)):
+        text = text.replace("${" + key + "}", value)
+    return text
+
+
+def check_roles(config: dict, run) -> None:
+    """One IrsaRole component per service, with one IAM role unless the catalog brings its own."""
     services = config["eks-irsa:services"]
-    roles = {r.parent for r in _of(run, "aws:iam/role:Role") if r.parent in services}
-    assert roles == {name for name, entry in services.items() if "existingRoleArn" not in entry}
+    components = {r.name for r in _of(run, "eks-irsa:index:IrsaRole") if r.parent is None}
+    assert components == set(services)
     for name, entry in services.items():
-        made = sorted(
-            r.inputs["metadata"]["name"] for r in _of(run, "kubernetes:core/v1:ServiceAccount") if r.parent == name
-        )
-        assert made == _expected_service_accounts(name, entry), name
+        assert len(_children(run, name, ROLE)) == (0 if "existingRoleArn" in entry else 1), name
+    made_for_services = [r for r in _of(run, ROLE) if r.parent in services]
+    assert len(made_for_services) == sum("existingRoleArn" not in e for e in services.values())
+
+
+def check_service_accounts(config: dict, run) -> None:
+    """One ServiceAccount per named account of a service, none when role-only or a pattern."""
+    for name, entry in config["eks-irsa:services"].items():
+        made = _children(run, name, SERVICE_ACCOUNT)
+        if not _creates_service_accounts(entry):
+            assert made == [], name
+            continue
+        names = sorted(sa.inputs["metadata"]["name"] for sa in made)
+        expected = _named_service_accounts(name, entry)
+        assert names == expected if expected is not None else len(names) == 1, name
+        assert {sa.inputs["metadata"]["namespace"] for sa in made} == {entry["namespace"]}, name
+
+
+def _claims(statement: dict) -> tuple[str, dict[tuple[str, str], list[str]]]:
+    """The issuer of a web-identity statement (exactly one) and ``{(claim, operator): sorted values}``."""
+    out, issuers = {}, set()
+    for operator, keys in statement["Condition"].items():
+        for key, value in keys.items():
+            issuer, claim = key.rsplit(":", 1)
+            issuers.add(issuer)
+            out[(claim, operator)] = sorted([value] if isinstance(value, str) else value)
+    (issuer,) = issuers
+    return issuer, out
+
+
+def _subject(namespace: str, account: str) -> str:
+    return f"system:serviceaccount:{namespace}:{account}"
+
+
+def check_trust_and_annotations(config: dict, run) -> None:
+    """Each IRSA role trusts exactly its ServiceAccounts for the audience; each annotation is its role's ARN."""
+    clusters = _of(run, "eks:index:Cluster")
+    for name, entry in config["eks-irsa:services"].items():
+        accounts = _children(run, name, SERVICE_ACCOUNT)
+        annotations = [sa.inputs["metadata"].get("annotations") or {} for sa in accounts]
+        if "existingRoleArn" in entry:
+            assert [a[ROLE_ARN_KEY] for a in annotations] == [_fill(entry["existingRoleArn"], run)] * len(accounts)
+            continue
+        (role,) = _children(run, name, ROLE)
+        statements = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
+        if entry.get("identity") == "pod-identity":
+            associations = _children(run, name, ASSOCIATION)
+            assert [s["Principal"] for s in statements] == [{"Service": "pods.eks.amazonaws.com"}], name
+            assert all(ROLE_ARN_KEY not in a for a in annotations), name
+            assert {(a.inputs["namespace"], a.inputs["serviceAccount"]) for a in associations} == {
+                (sa.inputs["metadata"]["namespace"], sa.inputs["metadata"]["name"]) for sa in accounts
+            }, name
+            assert {a.inputs["roleArn"] for a in associations} == {role.outputs["arn"]}, name
+            continue
+        assert [a[ROLE_ARN_KEY] for a in annotations] == [role.outputs["arn"]] * len(accounts), name
+        expected: dict[tuple[str, str], list[str] | None] = {
+            ("aud", "StringEquals"): [entry.get("audience", DEFAULT_AUDIENCE)]
+        }
+        if accounts:
+            created = [_subject(sa.inputs["metadata"]["namespace"], sa.inputs["metadata"]["name"]) for sa in accounts]
+            expected[("sub", "StringEquals")] = sorted(created)
+        elif "serviceAccount" in entry or "subjectPattern" not in entry:  # role only: the account someone else makes
+            named = _named_service_accounts(name, entry)
+            expected[("sub", "StringEquals")] = [_subject(entry["namespace"], n) for n in named] if named else None
+        if "subjectPattern" in entry:
+            expected[("sub", "StringLike")] = [_subject(entry["namespace"], entry["subjectPattern"])]
+        assert len(statements) == 1 + len(entry.get("trustedClusters", [])), name
+        issuers = set()
+        for statement in statements:
+            assert statement["Action"] == "sts:AssumeRoleWithWebIdentity", name
+            assert statement["Principal"]["Federated"].split(":")[5].startswith("oidc-provider/"), name
+            issuer, claims = _claims(statement)
+            issuers.add(issuer)
+            assert set(claims) == set(expected), name
+            for key, values in expected.items():
+                if values is None:  # an add-on's usual account, made elsewhere: one account of the namespace
+                    assert len(claims[key]) == 1, name
+                    assert claims[key][0].startswith(_subject(entry["namespace"], "")), name
+                else:
+                    assert claims[key] == values, (name, key)
+        assert len(issuers) == len(statements), name
+        if clusters:
+            assert clusters[0].outputs["oidcIssuer"] in issuers, name
+
+
+def check_parents_and_providers(run) -> None:
+    """Every resource sits under a component (namespaces, shared by services, are the program's own);
+    Kubernetes resources name a Kubernetes provider explicitly."""
+    components = {r.name for r in run.registrations if not r.custom}
+    k8s_providers = {r.name for r in _of(run, "pulumi:providers:kubernetes")}
+    for r in run.registrations:
+        if r.custom and r.type != "kubernetes:core/v1:Namespace":
+            assert r.parent in components, (r.type, r.name)
+        if r.type.startswith("kubernetes:"):
+            assert r.provider in k8s_providers, (r.type, r.name)
+
+
+def _closure(run, start: str) -> set[str]:
+    edges = {r.name: {*r.dependencies, *filter(None, [r.parent])} for r in run.registrations}
+    seen, todo = set(), [start]
+    while todo:
+        for dep in edges.get(todo.pop(), ()):
+            if dep not in seen:
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+def check_no_role_waits_for_node_groups(run) -> None:
+    """No role (and so no trust) depends, even through a parent, on a node group or the Kubernetes provider."""
+    blockers = {
+        r.name for r in run.registrations if r.type in ("aws:eks/nodeGroup:NodeGroup", "pulumi:providers:kubernetes")
+    }
+    for role in _of(run, ROLE):
+        assert not (_closure(run, role.name) & blockers), role.name
+
+
+def check_catalog(config: dict, run) -> None:
+    """Every property above, for any catalog: what a fork's CI can rely on after adding services."""
+    check_roles(config, run)
+    check_service_accounts(config, run)
+    check_trust_and_annotations(config, run)
+    check_parents_and_providers(run)
+    check_no_role_waits_for_node_groups(run)
     assert run.invokes == ()
+
+
+def test_one_role_per_service_of_the_catalog(stack_run):
+    _, config, run = stack_run
+    check_roles(config, run)
+
+
+def test_one_service_account_per_named_account_none_when_role_only(stack_run):
+    _, config, run = stack_run
+    check_service_accounts(config, run)
 
 
 def test_each_role_trusts_exactly_its_own_service_accounts_and_the_annotation_is_its_arn(stack_run):
     _, config, run = stack_run
-    cluster = _of(run, "eks:index:Cluster")[0]
-    issuer = cluster.outputs["oidcIssuer"]
-    roles = {r.parent: r for r in _of(run, "aws:iam/role:Role")}
-    associations = {
-        (a.inputs["namespace"], a.inputs["serviceAccount"]): a
-        for a in _of(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation")
-    }
-    checked = 0
-    for sa in _of(run, "kubernetes:core/v1:ServiceAccount"):
-        entry = config["eks-irsa:services"][sa.parent]
-        meta = sa.inputs["metadata"]
-        assert meta["namespace"] == entry["namespace"]
-        assert sa.provider == f"{cluster.name}-k8s"
-        annotations = meta.get("annotations") or {}
-        if "existingRoleArn" in entry:
-            assert annotations["eks.amazonaws.com/role-arn"].endswith(entry["existingRoleArn"].rsplit(":", 1)[1])
-            continue
-        role = roles[sa.parent]
-        if entry.get("identity") == "pod-identity":
-            assert "eks.amazonaws.com/role-arn" not in annotations
-            assert associations[(meta["namespace"], meta["name"])].inputs["roleArn"] == role.outputs["arn"]
-            continue
-        statement = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
-        own = next(s for s in statement if f"{issuer}:aud" in s["Condition"]["StringEquals"])
-        subs = own["Condition"]["StringEquals"][f"{issuer}:sub"]
-        expected = [
-            f"system:serviceaccount:{meta['namespace']}:{n}" for n in _expected_service_accounts(sa.parent, entry)
-        ]
-        assert (subs if isinstance(subs, list) else [subs]) == expected
-        assert own["Condition"]["StringEquals"][f"{issuer}:aud"] == "sts.amazonaws.com"
-        assert annotations["eks.amazonaws.com/role-arn"] == role.outputs["arn"]
-        checked += 1
-    assert checked >= 1
+    check_trust_and_annotations(config, run)
+    assert _of(run, SERVICE_ACCOUNT)  # every shipped stack has IRSA service accounts to check
+
+
+def test_children_are_parented_and_kubernetes_resources_name_their_provider(stack_run):
+    _, _, run = stack_run
+    check_parents_and_providers(run)
+
+
+def test_no_role_waits_for_node_groups_or_the_kubernetes_provider(stack_run):
+    _, _, run = stack_run
+    check_no_role_waits_for_node_groups(run)
+    assert run.invokes == ()
 
 
 def test_cluster_requests_oidc_api_auth_and_no_default_node_group(stack_run):
@@ -140,26 +277,6 @@ def test_node_role_carries_only_the_node_policies_and_cni_has_its_own_role(stack
     assert "system:serviceaccount:kube-system:aws-node" in sub.values()
 
 
-def _closure(run, start: str) -> set[str]:
-    edges = {r.name: {*r.dependencies, *filter(None, [r.parent])} for r in run.registrations}
-    seen, todo = set(), [start]
-    while todo:
-        for dep in edges.get(todo.pop(), ()):
-            if dep not in seen:
-                seen.add(dep)
-                todo.append(dep)
-    return seen
-
-
-def test_no_role_waits_for_node_groups_or_the_kubernetes_provider(stack_run):
-    _, _, run = stack_run
-    blockers = {
-        r.name for r in run.registrations if r.type in ("aws:eks/nodeGroup:NodeGroup", "pulumi:providers:kubernetes")
-    }
-    for role in _of(run, "aws:iam/role:Role"):
-        assert not (_closure(run, role.name) & blockers), role.name
-
-
 def test_service_account_manifests_are_valid_kubernetes(stack_run, tmp_path):
     _, config, run = stack_run
     for texts in service_files(run, load_catalog(decode_stack_config(encode_config(config)), ROOT)).values():
@@ -199,19 +316,40 @@ def test_china_region_renders_aws_cn_arns_everywhere():
     assert ".amazonaws.com.cn/id/" in _of(run, "eks:index:Cluster")[0].outputs["oidcIssuer"]
 
 
-def test_staging_puts_the_cross_account_role_and_its_oidc_provider_in_the_data_account():
-    run = run_program(PROGRAM, config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml"), "staging")
-    provider = next(r for r in run.registrations if r.type == "aws:iam/openIdConnectProvider:OpenIdConnectProvider")
-    assert provider.provider == "account-data-aws"
-    assert provider.inputs["url"].startswith("https://oidc.eks.us-east-2.amazonaws.com/id/")
-    assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
-    role = next(r for r in run.registrations if r.name == "warehouse-loader-role")
-    assert role.provider == "account-data-aws"
-    federated = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"]["Federated"]
-    assert federated == provider.outputs["arn"]
-    assert federated.split(":")[4] == role.outputs["arn"].split(":")[4] == "222233334444"
-    addons = sorted(a.inputs["addonName"] for a in run.registrations if a.type == "aws:eks/addon:Addon")
-    assert addons == ["eks-pod-identity-agent", "vpc-cni"]
+def test_a_service_of_another_account_gets_its_role_and_oidc_provider_in_that_account(stack_run):
+    _, config, run = stack_run
+    accounts = config.get("eks-irsa:accounts", {})
+    oidc_providers = {r.provider: r for r in _of(run, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")}
+    cluster = _of(run, "eks:index:Cluster")[0]
+    elsewhere = {name: e for name, e in config["eks-irsa:services"].items() if "account" in e}
+    for name, entry in elsewhere.items():
+        (role,) = _children(run, name, ROLE)
+        assert role.provider is not None, name
+        provider = oidc_providers[role.provider]
+        assert provider.inputs["url"] == f"https://{cluster.outputs['oidcIssuer']}"
+        assert provider.inputs["clientIdLists"] == [entry.get("audience", DEFAULT_AUDIENCE)]
+        federated = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Principal"]["Federated"]
+        assert federated == provider.outputs["arn"]
+        account_id = accounts[entry["account"]]["accountId"]
+        assert federated.split(":")[4] == role.outputs["arn"].split(":")[4] == account_id
+    # Only roles of another account get an account-level OIDC provider; the cluster's own comes with pulumi-eks.
+    assert len(oidc_providers) == len({e["account"] for e in elsewhere.values()})
+
+
+def test_the_pod_identity_agent_is_installed_exactly_when_a_service_uses_pod_identity(stack_run):
+    _, config, run = stack_run
+    addons = [a.inputs["addonName"] for a in _of(run, "aws:eks/addon:Addon")]
+    wanted = any(e.get("identity") == "pod-identity" for e in config["eks-irsa:services"].values())
+    assert addons.count("eks-pod-identity-agent") == int(wanted)
+    assert addons.count("vpc-cni") == 1
+
+
+def test_the_staging_stack_exercises_the_identity_features():
+    """The sample staging catalog is where the features above are in use; this pins that they are, not how many."""
+    services = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:services"].values()
+    for feature in ("account", "subjectPattern", "serviceAccounts", "existingRoleArn", "trustedClusters", "addon"):
+        assert any(feature in e for e in services), feature
+    assert any(e.get("identity") == "pod-identity" for e in services)
 
 
 @pytest.mark.parametrize("stack_file", STACK_FILES, ids=_stack)
@@ -243,9 +381,9 @@ def test_bring_your_own_cluster_costs_at_most_two_invokes_per_stack(existing, in
     assert not _of(run, "eks:index:Cluster") and not _of(run, "aws:eks/nodeGroup:NodeGroup")
     issuer = run.mocks.issuer("acme-dev")
     provider_arn = f"arn:aws:iam::111122223333:oidc-provider/{issuer}"
-    roles = [r for r in _of(run, "aws:iam/role:Role")]
-    assert len(roles) == len(config["eks-irsa:services"])
-    for role in roles:
+    check_roles(config, run)
+    check_trust_and_annotations(config, run)
+    for role in _of(run, ROLE):
         statement = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
         assert statement["Principal"]["Federated"] == provider_arn
         assert f"{issuer}:sub" in statement["Condition"]["StringEquals"]
