@@ -24,6 +24,7 @@ import yaml
 from ..catalog import decode_stack_config, load_settings
 from ..errors import IrsaConfigError
 from ..iam.lint import Finding, Severity, lint_statements
+from ..iam.trust import Subject
 from ..irsa import ROLE_ARN_ANNOTATION
 from ..testing import (
     PLACEHOLDER,
@@ -137,10 +138,8 @@ def _summary(
                     issuers.append(issuer)
                 elif claim == "aud":
                     audiences.update(values)
-    subjects.update(f"system:serviceaccount:{a.inputs['namespace']}:{a.inputs['serviceAccount']}" for a in associations)
-    subjects.update(
-        f"system:serviceaccount:{a.inputs['metadata']['namespace']}:{a.inputs['metadata']['name']}" for a in accounts
-    )
+    subjects.update(Subject(a.inputs["namespace"], a.inputs["serviceAccount"]).value for a in associations)
+    subjects.update(Subject(a.inputs["metadata"]["namespace"], a.inputs["metadata"]["name"]).value for a in accounts)
     annotation = next((a.inputs["metadata"].get("annotations", {}).get(ROLE_ARN_ANNOTATION) for a in accounts), None)
     role_arn = role.outputs["arn"] if role else annotation
     first = sorted(subjects)[0].split(":") if subjects else ["", "", "", ""]

@@ -46,7 +46,7 @@ from enum import StrEnum
 from ..errors import IrsaConfigError, Problem
 from .arn import parse_iam_arn, wildcard_match
 from .policy import Effect
-from .trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, normalize_issuer
+from .trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, Subject, normalize_issuer
 
 EVALUATION_DOCS = "IAM User Guide, 'Policy evaluation logic'"
 GRAMMAR_DOCS = "IAM User Guide, 'IAM JSON policy elements reference'"
@@ -99,7 +99,6 @@ _KNOWN_UNSUPPORTED = frozenset(
     }
 )
 _ACTION_SHAPE = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$")
-_SA_SUBJECT = re.compile(r"^system:serviceaccount:([^:]*):([^:]*)$")
 _WEB_IDENTITY_CLAIMS = ("sub", "aud", "amr")
 
 
@@ -809,25 +808,24 @@ def _subject_reason(base: str, expected: tuple[str, ...], present: tuple[str, ..
         return f"the token has no sub; the role expects {wants}"
     actual = present[0]
     head = f"sub is {', '.join(present)}; the role expects {wants}"
-    got = _SA_SUBJECT.match(actual)
+    got = Subject.from_value(actual)
     if not got:
         return f"{head} (the token's sub is not a Kubernetes service account)"
-    ns, sa = got.groups()
     same_ns, same_sa = [], []
     for value in expected:
-        want = _SA_SUBJECT.match(value)
+        want = Subject.from_value(value)
         if not want:
             continue
-        ns_ok = _compare(base, ns, want.group(1))
-        sa_ok = _compare(base, sa, want.group(2))
+        ns_ok = _compare(base, got.namespace, want.namespace)
+        sa_ok = _compare(base, got.service_account, want.service_account)
         if ns_ok and not sa_ok:
-            same_ns.append(want.group(2))
+            same_ns.append(want.service_account)
         elif sa_ok and not ns_ok:
-            same_sa.append(want.group(1))
+            same_sa.append(want.namespace)
     if same_ns:
-        return f"{head} (wrong service account: {sa} instead of {' or '.join(dict.fromkeys(same_ns))})"
+        return f"{head} (wrong service account: {got.service_account} instead of {' or '.join(dict.fromkeys(same_ns))})"
     if same_sa:
-        return f"{head} (wrong namespace: {ns} instead of {' or '.join(dict.fromkeys(same_sa))})"
+        return f"{head} (wrong namespace: {got.namespace} instead of {' or '.join(dict.fromkeys(same_sa))})"
     return f"{head} (both the namespace and the service account differ)"
 
 

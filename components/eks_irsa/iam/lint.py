@@ -343,7 +343,7 @@ def _definitions() -> _Definitions:
                 if name and name in templates:
                     template = templates[name]
                     rtype = _ResourceType(
-                        name, row["resource_type"].endswith("*"), re.sub(r"\$\{.*?\}", "*", template), template
+                        name, row["resource_type"].endswith("*"), _VARIABLE.sub("*", template), template
                     )
                     if rtype not in found:
                         found.append(rtype)

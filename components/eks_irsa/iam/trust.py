@@ -43,6 +43,18 @@ class Subject:
         """``system:serviceaccount:<namespace>:<service account>``, the ``sub`` Kubernetes puts in the token."""
         return f"system:serviceaccount:{self.namespace}:{self.service_account}"
 
+    @classmethod
+    def from_value(cls, value: str) -> Subject | None:
+        """The subject a ``sub`` of :attr:`value`'s shape names (parts taken as written), else ``None``.
+
+        Source: Kubernetes docs, 'Managing Service Accounts' (the token's ``sub`` is
+        ``system:serviceaccount:<namespace>:<name>``).
+        """
+        parts = value.split(":")
+        if len(parts) != 4 or parts[:2] != ["system", "serviceaccount"]:
+            return None
+        return cls(parts[2], parts[3])
+
     def check(self, field: str) -> list[Problem]:
         """Kubernetes name rules on both parts; a pattern needs a literal part besides its wildcards."""
         problems = limits.check_namespace(f"{field}.namespace", self.namespace)
@@ -406,7 +418,7 @@ def _wildcard_too_wide(claim: str, value: str) -> bool:
     """``aud`` with any wildcard, or a ``sub`` whose namespace holds one or whose name starts with one."""
     if claim == "aud":
         return "*" in value or "?" in value
-    parts = value.split(":")
-    if len(parts) != 4 or parts[:2] != ["system", "serviceaccount"]:
+    subject = Subject.from_value(value)
+    if subject is None:
         return "*" in value or "?" in value
-    return any(ch in parts[2] for ch in "*?") or parts[3][:1] in ("*", "?")
+    return any(ch in subject.namespace for ch in "*?") or subject.service_account[:1] in ("*", "?")
