@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..iam.policy import PolicyStatement
+from ..iam.policy import PolicyStatement, element_values
 from .scopes import AddonContext
 
 NO_RESOURCE = (
@@ -46,9 +46,7 @@ def unscoped(actions: Sequence[str], conditions=None, *, sid: str | None = None,
 def strings(params: Mapping[str, object], name: str) -> list[str]:
     """Parameter ``name`` as a list of strings (a single string becomes one item; absent, none)."""
     value = params.get(name)
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]  # type: ignore[union-attr]
+    return [] if value is None else list(element_values(value))  # type: ignore[arg-type]
 
 
 def ec2_arn(ctx: AddonContext, resource: str, *, shared: bool = False) -> str:

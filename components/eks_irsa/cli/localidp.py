@@ -528,15 +528,13 @@ class WebIdentityVerifier:
             claims, provider = self._verify(token, role.account if role else "")
         except _Reject as reject:
             return StsDecision(False, reject.check, reject.code, reject.reason, reject.claims, provider)
-        aud = claims["aud"]
-        amr = claims.get("amr", ())
         try:
             request = WebIdentityRequest(
                 provider_arn=provider.arn,
                 issuer=claims["iss"],
                 sub=claims.get("sub"),
-                aud=(aud,) if isinstance(aud, str) else tuple(aud),
-                amr=(amr,) if isinstance(amr, str) else tuple(amr),
+                aud=claims["aud"],
+                amr=claims.get("amr", ()),
                 action=WEB_IDENTITY_ACTION,
             )
             trust = evaluate_web_identity(trust_policy, request)

@@ -24,6 +24,7 @@ import yaml
 from ..catalog import decode_stack_config, load_settings
 from ..errors import IrsaConfigError
 from ..iam.lint import Finding, Severity, lint_statements
+from ..iam.policy import element_values
 from ..iam.trust import Subject
 from ..irsa import ROLE_ARN_ANNOTATION
 from ..testing import (
@@ -132,7 +133,7 @@ def _summary(
         for keys in statement.get("Condition", {}).values():
             for key, value in keys.items():
                 issuer, claim = key.rsplit(":", 1)
-                values = [value] if isinstance(value, str) else value
+                values = element_values(value)
                 if claim == "sub":
                     subjects.update(values)
                     issuers.append(issuer)

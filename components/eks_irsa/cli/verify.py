@@ -72,6 +72,7 @@ import botocore.exceptions
 
 from ..errors import IrsaConfigError
 from ..iam.arn import Arn, parse_arn, wildcard_match
+from ..iam.policy import element_values
 from ..iam.trust import Subject
 from ..testing import OfflineRun
 from .emulator import (
@@ -255,12 +256,6 @@ def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [raw] if isinstance(raw, Mapping) else list(raw)
 
 
-def _strings(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
 def _plan_resources(services: Sequence[ServicePlan]) -> tuple[list[tuple[str, str]], list[str], bool, list[str]]:
     """``(bucket, key prefix)`` pairs, tables, whether index ARNs are granted, secret names, from Allow statements."""
     buckets: list[tuple[str, str]] = []
@@ -273,7 +268,7 @@ def _plan_resources(services: Sequence[ServicePlan]) -> tuple[list[tuple[str, st
             for statement in _statements(json.loads(text)):
                 if statement.get("Effect") != "Allow":
                     continue
-                for arn in _strings(statement.get("Resource")):
+                for arn in element_values(statement.get("Resource", ())):
                     fields = parse_arn(arn)
                     if fields is None:
                         continue
@@ -443,14 +438,18 @@ def _applying(
         for index, statement in enumerate(_statements(document)):
             if "NotAction" in statement:
                 action_hit = not any(
-                    wildcard_match(p, action, ignore_case=True) for p in _strings(statement["NotAction"])
+                    wildcard_match(p, action, ignore_case=True) for p in element_values(statement["NotAction"])
                 )
             else:
-                action_hit = any(wildcard_match(p, action, ignore_case=True) for p in _strings(statement.get("Action")))
+                action_hit = any(
+                    wildcard_match(p, action, ignore_case=True) for p in element_values(statement.get("Action", ()))
+                )
             if "NotResource" in statement:
-                patterns = [] if any(wildcard_match(p, resource) for p in _strings(statement["NotResource"])) else ["*"]
+                patterns = (
+                    [] if any(wildcard_match(p, resource) for p in element_values(statement["NotResource"])) else ["*"]
+                )
             else:
-                patterns = [p for p in _strings(statement.get("Resource")) if wildcard_match(p, resource)]
+                patterns = [p for p in element_values(statement.get("Resource", ())) if wildcard_match(p, resource)]
             if action_hit and patterns:
                 where = f"{label} statement {index}" + (f" ({statement['Sid']})" if statement.get("Sid") else "")
                 yield where, statement, patterns

@@ -45,7 +45,7 @@ from enum import StrEnum
 
 from ..errors import IrsaConfigError, Problem
 from .arn import parse_iam_arn, wildcard_match
-from .policy import Effect
+from .policy import Effect, element_values
 from .trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, Subject, normalize_issuer
 
 EVALUATION_DOCS = "IAM User Guide, 'Policy evaluation logic'"
@@ -169,7 +169,7 @@ class WebIdentityRequest:
         object.__setattr__(self, "issuer", normalize_issuer(self.issuer, "request.issuer"))
         for name in ("aud", "amr"):
             value = getattr(self, name)
-            object.__setattr__(self, name, (value,) if isinstance(value, str) else tuple(value))
+            object.__setattr__(self, name, element_values(value))
 
     def key(self, claim: str) -> str:
         """The context key IAM gives a web identity claim, e.g. ``oidc.eks.../id/ABC:sub``."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..errors import IrsaConfigError, Problem
 from . import limits
 from .arn import parse_arn, parse_iam_arn
-from .policy import POLICY_VERSION, canonical_json
+from .policy import POLICY_VERSION, canonical_json, element_values
 
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
 """The audience the EKS pod identity webhook requests for projected tokens (EKS User Guide,
@@ -366,7 +366,7 @@ def check_trust_policy(
                                 "use StringEquals (or StringLike by opt-in)",
                             )
                         )
-                values = [value] if isinstance(value, str) else list(value)
+                values = element_values(value)
                 if "://" in key:
                     problems.append(
                         Problem(
