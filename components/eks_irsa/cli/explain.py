@@ -34,6 +34,7 @@ import jwt
 from ..errors import IrsaConfigError
 from ..iam.arn import parse_iam_arn
 from ..iam.evaluate import Cause, Decision, Finding, WebIdentityRequest, evaluate_web_identity
+from ..iam.policy import statement_list
 from ..iam.trust import check_provider_arn, normalize_issuer
 
 EXIT_ALLOWED = 0
@@ -220,10 +221,8 @@ def derive_provider_arn(
 
 
 def _federated_arns(policy: Mapping[str, object]) -> list[str]:
-    statements = policy.get("Statement")
-    items = statements if isinstance(statements, list) else [statements]
     out: list[str] = []
-    for statement in items:
+    for statement in statement_list(policy):
         principal = statement.get("Principal") if isinstance(statement, dict) else None
         value = principal.get("Federated") if isinstance(principal, dict) else None
         out += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]

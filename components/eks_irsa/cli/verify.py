@@ -72,7 +72,7 @@ import botocore.exceptions
 
 from ..errors import IrsaConfigError
 from ..iam.arn import Arn, parse_arn, wildcard_match
-from ..iam.policy import element_values
+from ..iam.policy import element_values, statement_list
 from ..iam.trust import Subject
 from ..testing import OfflineRun
 from .emulator import (
@@ -251,11 +251,6 @@ class Environment:
     notes: list[str] = field(default_factory=list)
 
 
-def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    raw = document.get("Statement", [])
-    return [raw] if isinstance(raw, Mapping) else list(raw)
-
-
 def _plan_resources(services: Sequence[ServicePlan]) -> tuple[list[tuple[str, str]], list[str], bool, list[str]]:
     """``(bucket, key prefix)`` pairs, tables, whether index ARNs are granted, secret names, from Allow statements."""
     buckets: list[tuple[str, str]] = []
@@ -265,7 +260,7 @@ def _plan_resources(services: Sequence[ServicePlan]) -> tuple[list[tuple[str, st
     for service in services:
         texts = [service.inline_policy or ""] + [text for _, text in service.managed_documents]
         for text in filter(None, texts):
-            for statement in _statements(json.loads(text)):
+            for statement in statement_list(json.loads(text)):
                 if statement.get("Effect") != "Allow":
                     continue
                 for arn in element_values(statement.get("Resource", ())):
@@ -435,7 +430,7 @@ def _applying(
 ) -> Iterator[tuple[str, Mapping[str, Any], list[str]]]:
     """``(where, statement, matching Resource patterns)`` of each statement covering ``action`` on ``resource``."""
     for label, document in documents:
-        for index, statement in enumerate(_statements(document)):
+        for index, statement in enumerate(statement_list(document)):
             if "NotAction" in statement:
                 action_hit = not any(
                     wildcard_match(p, action, ignore_case=True) for p in element_values(statement["NotAction"])

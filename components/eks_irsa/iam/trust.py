@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..errors import IrsaConfigError, Problem
 from . import limits
 from .arn import parse_arn, parse_iam_arn
-from .policy import POLICY_VERSION, canonical_json, element_values
+from .policy import POLICY_VERSION, canonical_json, element_values, statement_list
 
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
 """The audience the EKS pod identity webhook requests for projected tokens (EKS User Guide,
@@ -347,8 +347,7 @@ def check_trust_policy(
                 "trust fewer subjects or clusters, or raise the account's quota and set trustPolicyMaxSize",
             )
         )
-    statements = document.get("Statement", [])
-    for index, statement in enumerate(statements if isinstance(statements, list) else [statements]):
+    for index, statement in enumerate(statement_list(document)):
         where = f"{field}.Statement[{index}]"
         keys_seen: set[str] = set()
         for operator, keys in (statement.get("Condition") or {}).items():
