@@ -86,7 +86,7 @@ CLOUDWATCH_AGENT_SERVER_POLICY_ACTIONS = {
 }
 
 KEPT_STAR = {"shield:DescribeProtection", "arc-zonal-shift:GetManagedResource"}
-"""Actions with a required resource type that keep the published Resource '*' (see components/addons.py)."""
+"""Actions with a required resource type that keep the published Resource '*' (see components/eks_irsa/addons/)."""
 
 
 def params_for(name: str, ctx: Mapping[str, str]) -> dict[str, object]:

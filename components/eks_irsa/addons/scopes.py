@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
+from ..iam.arn import ACCOUNT_ID, Arn, parse_arn, parse_iam_arn
 from ..iam.partition import partition_for_region
 
 SAR = "Service Authorization Reference, 'Actions, resources, and condition keys for AWS services'"
@@ -58,7 +59,7 @@ def check_context(context: AddonContext) -> list[Problem]:
                     f"use {expected!r}",
                 )
             )
-    if not isinstance(context.account, str) or not _ACCOUNT.match(context.account):
+    if not isinstance(context.account, str) or not ACCOUNT_ID.match(context.account):
         problems.append(
             Problem(
                 "account",
@@ -75,24 +76,16 @@ def check_context(context: AddonContext) -> list[Problem]:
 # ---------------------------------------------------------------------------------------------
 # Value checks, each with the rule's source.
 
-_ACCOUNT = re.compile(r"^\d{12}$")
 _HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _IP_ADDRESS = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
 _BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
 _SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
-_SECRET_ARN = re.compile(
-    r"^arn:(?P<partition>[a-z-]+):secretsmanager:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):secret:"
-    r"(?P<name>[A-Za-z0-9/_+=.@-]+?)(?P<suffix>-\?{6}|\*)?$"
-)
+_SECRET_ANY_SUFFIX = "-??????"
+_REGION_FIELD = re.compile(r"^[a-z0-9-]+$")
 _PARAMETER_PATH = re.compile(r"^(/[A-Za-z0-9_.-]+)+/?$")
-_KMS_KEY_ARN = re.compile(
-    r"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):key/[A-Za-z0-9-]+$"
-)
-_ROLE_ARN = re.compile(
-    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>\d{12}):role/(?P<path>(?:[!-~]+/)*)(?P<name>[^/]+)$"
-)
+_KMS_KEY_ID = re.compile(r"^[A-Za-z0-9-]+$")
 _QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$")
 _LOG_GROUP = re.compile(r"^[A-Za-z0-9._/#-]+\*?$")
 
@@ -178,11 +171,21 @@ def _check_arn_home(where: str, value: str, partition: str, context: AddonContex
     return []
 
 
+def _regional_arn(value: str, service: str) -> Arn | None:
+    """``value`` parsed when it is an ARN of ``service`` with a region and a 12-digit account."""
+    fields = parse_arn(value)
+    if fields is None or fields.service != service or not _REGION_FIELD.match(fields.region):
+        return None
+    return fields if ACCOUNT_ID.match(fields.account) else None
+
+
 def check_secret_arn(where: str, value: str, context: AddonContext) -> list[Problem]:
     """A Secrets Manager secret ARN in the stack's partition: a full ARN, or one ending in ``-??????``
     (any random suffix) or ``*`` after a literal name."""
-    match = _SECRET_ARN.match(value)
-    if not match:
+    fields = _regional_arn(value, "secretsmanager")
+    name = fields.resource.removeprefix("secret:") if fields and fields.resource.startswith("secret:") else ""
+    literal = name.removesuffix(_SECRET_ANY_SUFFIX) if name.endswith(_SECRET_ANY_SUFFIX) else name.removesuffix("*")
+    if fields is None or not _SECRET_NAME.match(literal):
         return [
             Problem(
                 where,
@@ -193,7 +196,7 @@ def check_secret_arn(where: str, value: str, context: AddonContext) -> list[Prob
                 "copy the ARN from 'aws secretsmanager describe-secret', or use secretNamePrefixes",
             )
         ]
-    return _check_arn_home(where, value, match["partition"], context, SECRETS_MANAGER)
+    return _check_arn_home(where, value, fields.partition, context, SECRETS_MANAGER)
 
 
 def check_secret_name_prefix(where: str, value: str, context: AddonContext) -> list[Problem]:
@@ -232,8 +235,8 @@ def check_parameter_path(where: str, value: str, context: AddonContext) -> list[
 
 def check_kms_key_arn(where: str, value: str, context: AddonContext) -> list[Problem]:
     """A KMS key ARN (not an alias: aliases do not scope key use in identity policies)."""
-    match = _KMS_KEY_ARN.match(value)
-    if not match:
+    fields = _regional_arn(value, "kms")
+    if fields is None or not fields.resource.startswith("key/") or not _KMS_KEY_ID.match(fields.resource_id):
         return [
             Problem(
                 where,
@@ -243,14 +246,20 @@ def check_kms_key_arn(where: str, value: str, context: AddonContext) -> list[Pro
                 "give the key ARN, not an alias; 'aws kms describe-key --key-id alias/...' prints it",
             )
         ]
-    return _check_arn_home(where, value, match["partition"], context, KMS_KEYS)
+    return _check_arn_home(where, value, fields.partition, context, KMS_KEYS)
 
 
 def check_node_role_arn(where: str, value: str, context: AddonContext) -> list[Problem]:
     """The ARN of an IAM role in the stack's partition and account (EC2 instance profiles take only
     roles of their own account)."""
-    match = _ROLE_ARN.match(value)
-    if not match or limits.check_role_name(where, match["name"]) or "*" in value:
+    fields = parse_iam_arn(value, "role")
+    path, _, name = fields.resource_id.rpartition("/") if fields else ("", "", "")
+    if (
+        fields is None
+        or limits.check_role_name(where, name)
+        or limits.check_role_path(where, f"/{path}/" if path else "/")
+        or "*" in value
+    ):
         return [
             Problem(
                 where,
@@ -260,13 +269,13 @@ def check_node_role_arn(where: str, value: str, context: AddonContext) -> list[P
                 "copy the node role's ARN, e.g. arn:aws:iam::111122223333:role/KarpenterNodeRole-<cluster>",
             )
         ]
-    problems = _check_arn_home(where, value, match["partition"], context, IAM_ARNS)
-    if not problems and match["account"] != context.account:
+    problems = _check_arn_home(where, value, fields.partition, context, IAM_ARNS)
+    if not problems and fields.account != context.account:
         problems.append(
             Problem(
                 where,
                 value,
-                f"is in account {match['account']}, not the cluster's {context.account}",
+                f"is in account {fields.account}, not the cluster's {context.account}",
                 "IAM User Guide, 'Using instance profiles' (an instance profile holds a role of its own account)",
                 "create the node role in the cluster's account",
             )

@@ -20,6 +20,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from ..iam.arn import wildcard_pattern
+
 BOOTSTRAP_CALLS = 3
 ADMIN_USER = "irsa-verify-admin"
 _ADMIN_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
@@ -40,12 +42,9 @@ _BOOTSTRAP = Credentials("EXAMPLEIRSAVERIFYBOOT", "bootstrap-secret-not-checked-
 
 
 def _iam_wildcard_match(pattern: str, value: str) -> re.Match[str] | None:
-    """IAM's wildcards in ``Action`` and ``Resource``: ``*`` any run, ``?`` one character, the rest literal.
-
-    Source: IAM User Guide, 'IAM JSON policy elements: Resource' (wildcards in ARNs).
-    """
-    expression = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.fullmatch(expression, value, re.DOTALL)
+    """IAM's wildcards in ``Action`` and ``Resource`` (:func:`eks_irsa.iam.arn.wildcard_pattern`), as the
+    match-or-``None`` that moto's ``IAMPolicyStatement._match`` returns."""
+    return wildcard_pattern(pattern).fullmatch(value)
 
 
 def _dynamodb_resource(handler: Any) -> str:

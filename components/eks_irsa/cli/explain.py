@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -33,7 +32,9 @@ from typing import TextIO
 import jwt
 
 from ..errors import IrsaConfigError
+from ..iam.arn import parse_iam_arn
 from ..iam.evaluate import Cause, Decision, Finding, WebIdentityRequest, evaluate_web_identity
+from ..iam.policy import statement_list
 from ..iam.trust import check_provider_arn, normalize_issuer
 
 EXIT_ALLOWED = 0
@@ -46,9 +47,6 @@ CLOCK_SKEW_SECONDS = 300
 
 SERVICE_KEYS = ("roleArn", "roleName", "namespace", "serviceAccount", "audience", "oidcProviderArn", "oidcIssuer")
 """Keys ``make plan`` writes to ``build/<stack>/services/<service>/service.json``."""
-
-_ROLE_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):role/.+$")
-_PROVIDER_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider/(.+)$")
 
 USUAL_CAUSES: Mapping[Cause, str] = {
     Cause.ISSUER_MISMATCH: (
@@ -210,21 +208,21 @@ def derive_provider_arn(
     """
     sources: list[tuple[str | None, str]] = [(role_arn, "the role's account"), (provider_hint, "the stack's provider")]
     federated = _federated_arns(policy)
-    same = [a for a in federated if (m := _PROVIDER_ARN.match(a)) and m.group(3) == issuer_host]
+    same = [a for a in federated if (p := parse_iam_arn(a, "oidc-provider")) and p.resource_id == issuer_host]
     sources += [(a, "the policy's Federated principal") for a in same + federated]
     for arn, how in sources:
-        match = (_ROLE_ARN.match(arn) or _PROVIDER_ARN.match(arn)) if arn else None
-        if match:
-            partition, account = match.group(1), match.group(2)
-            return f"arn:{partition}:iam::{account}:oidc-provider/{issuer_host}", f"the token's iss and {how}"
+        fields = parse_iam_arn(arn, "role") or parse_iam_arn(arn, "oidc-provider")
+        if fields:
+            return (
+                f"arn:{fields.partition}:iam::{fields.account}:oidc-provider/{issuer_host}",
+                f"the token's iss and {how}",
+            )
     raise BadInput("cannot tell which account's IAM OIDC provider the token maps to; pass --provider-arn")
 
 
 def _federated_arns(policy: Mapping[str, object]) -> list[str]:
-    statements = policy.get("Statement")
-    items = statements if isinstance(statements, list) else [statements]
     out: list[str] = []
-    for statement in items:
+    for statement in statement_list(policy):
         principal = statement.get("Principal") if isinstance(statement, dict) else None
         value = principal.get("Federated") if isinstance(principal, dict) else None
         out += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]

@@ -46,6 +46,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from ..errors import IrsaConfigError
+from ..iam.arn import parse_arn
 from ..iam.evaluate import Decision, WebIdentityRequest, evaluate_web_identity
 from ..iam.trust import DEFAULT_AUDIENCE, WEB_IDENTITY_ACTION, Subject
 
@@ -405,8 +406,9 @@ class OidcProvider:
 
     @property
     def account(self) -> str:
-        """The 12-digit account of the ARN."""
-        return self.arn.split(":")[4]
+        """The 12-digit account of the ARN (empty when ``arn`` is not an ARN)."""
+        fields = parse_arn(self.arn)
+        return fields.account if fields else ""
 
     @property
     def issuer(self) -> str:
@@ -522,18 +524,17 @@ class WebIdentityVerifier:
         """
         provider: OidcProvider | None = None
         try:
-            claims, provider = self._verify(token, role_arn.split(":")[4] if role_arn.count(":") >= 5 else "")
+            role = parse_arn(role_arn)
+            claims, provider = self._verify(token, role.account if role else "")
         except _Reject as reject:
             return StsDecision(False, reject.check, reject.code, reject.reason, reject.claims, provider)
-        aud = claims["aud"]
-        amr = claims.get("amr", ())
         try:
             request = WebIdentityRequest(
                 provider_arn=provider.arn,
                 issuer=claims["iss"],
                 sub=claims.get("sub"),
-                aud=(aud,) if isinstance(aud, str) else tuple(aud),
-                amr=(amr,) if isinstance(amr, str) else tuple(amr),
+                aud=claims["aud"],
+                amr=claims.get("amr", ()),
                 action=WEB_IDENTITY_ACTION,
             )
             trust = evaluate_web_identity(trust_policy, request)

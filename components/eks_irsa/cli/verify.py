@@ -57,7 +57,6 @@ see the ``emulator`` cells):
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
 import re
 import sys
@@ -72,6 +71,8 @@ from typing import Any
 import botocore.exceptions
 
 from ..errors import IrsaConfigError
+from ..iam.arn import Arn, parse_arn, wildcard_match
+from ..iam.policy import element_values, statement_list
 from ..iam.trust import Subject
 from ..testing import OfflineRun
 from .emulator import (
@@ -173,7 +174,8 @@ def unverifiable(summary: Mapping[str, object], account: str) -> str | None:
         return "trusted by several OIDC providers"
     if any("*" in s or "?" in s for s in summary["subjects"]):
         return "a service account pattern"
-    if str(summary["roleArn"]).split(":")[4] != account:
+    role = parse_arn(summary["roleArn"])
+    if role is None or role.account != account:
         return "a role in another account than the stack's"
     return None
 
@@ -249,17 +251,6 @@ class Environment:
     notes: list[str] = field(default_factory=list)
 
 
-def _statements(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    raw = document.get("Statement", [])
-    return [raw] if isinstance(raw, Mapping) else list(raw)
-
-
-def _strings(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
 def _plan_resources(services: Sequence[ServicePlan]) -> tuple[list[tuple[str, str]], list[str], bool, list[str]]:
     """``(bucket, key prefix)`` pairs, tables, whether index ARNs are granted, secret names, from Allow statements."""
     buckets: list[tuple[str, str]] = []
@@ -269,14 +260,14 @@ def _plan_resources(services: Sequence[ServicePlan]) -> tuple[list[tuple[str, st
     for service in services:
         texts = [service.inline_policy or ""] + [text for _, text in service.managed_documents]
         for text in filter(None, texts):
-            for statement in _statements(json.loads(text)):
+            for statement in statement_list(json.loads(text)):
                 if statement.get("Effect") != "Allow":
                     continue
-                for arn in _strings(statement.get("Resource")):
-                    parts = arn.split(":", 5)
-                    if len(parts) < 6:
+                for arn in element_values(statement.get("Resource", ())):
+                    fields = parse_arn(arn)
+                    if fields is None:
                         continue
-                    kind, rest = parts[2], parts[5]
+                    kind, rest = fields.service, fields.resource
                     if kind == "s3" and "/" in rest:
                         bucket, key = rest.split("/", 1)
                         prefix = re.split(r"[*?]", key, maxsplit=1)[0]
@@ -362,9 +353,17 @@ def _create_role(emulator: MotoEmulator, service: ServicePlan, notes: list[str])
     return documents
 
 
+def _role_fields(services: Sequence[ServicePlan]) -> Arn:
+    """The fields of the first service's role ARN: the stack's partition and account (roles of a plan share them)."""
+    fields = parse_arn(services[0].role_arn)
+    if fields is None:
+        raise RuntimeError(f"the plan's role ARN {services[0].role_arn!r} is not an ARN")
+    return fields
+
+
 def _create_resources(emulator: MotoEmulator, services: Sequence[ServicePlan], env: Environment) -> list[Probe]:
     """The buckets, tables (with a GSI and one item) and secrets the policies name, plus decoys; the probes."""
-    account, region, partition = emulator.account_id, emulator.region, services[0].role_arn.split(":")[1]
+    account, region, partition = emulator.account_id, emulator.region, _role_fields(services).partition
     buckets, tables, indexes, secrets = _plan_resources(services)
     location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
     for bucket in dict.fromkeys(b for b, _ in buckets):
@@ -426,28 +425,26 @@ def _create_table(emulator: MotoEmulator, table_name: str) -> None:
 # --- expected access: the role's own documents, read with IAM's rules ----------------------------------------
 
 
-def _glob(pattern: str, value: str, ignore_case: bool) -> bool:
-    """``*`` and ``?`` as IAM reads them (fnmatch, with ``[`` made literal)."""
-    pattern = pattern.replace("[", "[[]")
-    if ignore_case:
-        return fnmatch.fnmatchcase(value.lower(), pattern.lower())
-    return fnmatch.fnmatchcase(value, pattern)
-
-
 def _applying(
     documents: Sequence[tuple[str, Mapping[str, Any]]], action: str, resource: str
 ) -> Iterator[tuple[str, Mapping[str, Any], list[str]]]:
     """``(where, statement, matching Resource patterns)`` of each statement covering ``action`` on ``resource``."""
     for label, document in documents:
-        for index, statement in enumerate(_statements(document)):
+        for index, statement in enumerate(statement_list(document)):
             if "NotAction" in statement:
-                action_hit = not any(_glob(p, action, True) for p in _strings(statement["NotAction"]))
+                action_hit = not any(
+                    wildcard_match(p, action, ignore_case=True) for p in element_values(statement["NotAction"])
+                )
             else:
-                action_hit = any(_glob(p, action, True) for p in _strings(statement.get("Action")))
+                action_hit = any(
+                    wildcard_match(p, action, ignore_case=True) for p in element_values(statement.get("Action", ()))
+                )
             if "NotResource" in statement:
-                patterns = [] if any(_glob(p, resource, False) for p in _strings(statement["NotResource"])) else ["*"]
+                patterns = (
+                    [] if any(wildcard_match(p, resource) for p in element_values(statement["NotResource"])) else ["*"]
+                )
             else:
-                patterns = [p for p in _strings(statement.get("Resource")) if _glob(p, resource, False)]
+                patterns = [p for p in element_values(statement.get("Resource", ())) if wildcard_match(p, resource)]
             if action_hit and patterns:
                 where = f"{label} statement {index}" + (f" ({statement['Sid']})" if statement.get("Sid") else "")
                 yield where, statement, patterns
@@ -1015,7 +1012,7 @@ def verify(stack: str, build_dir: Path, project_root: Path = ROOT) -> Result:
     issuers = sorted({s.issuer for s in services})
     if len(issuers) != 1:
         raise RuntimeError(f"stack {stack} trusts {len(issuers)} issuers; verify handles one cluster: {issuers}")
-    account = services[0].role_arn.split(":")[4]
+    account = _role_fields(services).account
     with (
         LocalIssuer(issuers[0]) as issuer,
         MotoEmulator(account, str(run.mocks.region or "us-west-2")) as emulator,

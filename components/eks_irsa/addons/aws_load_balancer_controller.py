@@ -1,0 +1,199 @@
+"""AWS Load Balancer Controller: its scoped permission set (``_build``) beside its spec (``SPEC``,
+whose ``source`` names the published policy followed and ``tighter`` where ours is narrower)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..iam.policy import PolicyStatement
+from .scopes import AddonContext
+from .spec import AddonSpec
+from .statements import ec2_arn, statement, unscoped
+
+
+def _build(params: Mapping[str, object], ctx: AddonContext) -> list[PolicyStatement]:
+    def elb(*kinds: str) -> list[str]:
+        patterns = {
+            "loadbalancer": ("loadbalancer/app/*/*", "loadbalancer/net/*/*"),
+            "targetgroup": ("targetgroup/*/*",),
+            "listener": ("listener/app/*/*/*", "listener/net/*/*/*"),
+            "listener-rule": ("listener-rule/app/*/*/*", "listener-rule/net/*/*/*"),
+        }
+        return [ctx.arn("elasticloadbalancing", p) for kind in kinds for p in patterns[kind]]
+
+    security_groups = [ec2_arn(ctx, "security-group/*"), ec2_arn(ctx, "security-group-rule/*")]
+    cluster_tag = "elbv2.k8s.aws/cluster"
+    tagged = {"Null": {f"aws:ResourceTag/{cluster_tag}": "false"}}
+    webacls = [
+        ctx.arn("wafv2", "regional/webacl/*/*"),
+        ctx.arn("waf-regional", "webacl/*"),
+    ]
+    return [
+        statement(
+            ["iam:CreateServiceLinkedRole"],
+            [
+                ctx.arn(
+                    "iam",
+                    "role/aws-service-role/elasticloadbalancing.amazonaws.com*/AWSServiceRoleForElasticLoadBalancing",
+                    region="",
+                )
+            ],
+            {"StringEquals": {"iam:AWSServiceName": "elasticloadbalancing.amazonaws.com"}},
+        ),
+        unscoped(
+            [
+                "ec2:DescribeAccountAttributes",
+                "ec2:DescribeAddresses",
+                "ec2:DescribeAvailabilityZones",
+                "ec2:DescribeInternetGateways",
+                "ec2:DescribeVpcs",
+                "ec2:DescribeVpcPeeringConnections",
+                "ec2:DescribeSubnets",
+                "ec2:DescribeSecurityGroups",
+                "ec2:DescribeInstances",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:DescribeTags",
+                "ec2:DescribeCoipPools",
+                "ec2:DescribeIpamPools",
+                "ec2:DescribeRouteTables",
+                "elasticloadbalancing:DescribeLoadBalancers",
+                "elasticloadbalancing:DescribeLoadBalancerAttributes",
+                "elasticloadbalancing:DescribeListeners",
+                "elasticloadbalancing:DescribeListenerCertificates",
+                "elasticloadbalancing:DescribeSSLPolicies",
+                "elasticloadbalancing:DescribeRules",
+                "elasticloadbalancing:DescribeTargetGroups",
+                "elasticloadbalancing:DescribeTargetGroupAttributes",
+                "elasticloadbalancing:DescribeTargetHealth",
+                "elasticloadbalancing:DescribeTags",
+                "elasticloadbalancing:DescribeTrustStores",
+                "elasticloadbalancing:DescribeListenerAttributes",
+                "elasticloadbalancing:DescribeCapacityReservation",
+                "acm:ListCertificates",
+                "iam:ListServerCertificates",
+                "shield:GetSubscriptionState",
+                "shield:CreateProtection",
+                "elasticloadbalancing:SetWebAcl",
+            ]
+        ),
+        unscoped(
+            ["shield:DescribeProtection"],
+            why="The controller calls DescribeProtection with the load balancer's ARN (ResourceArn), not a "
+            "protection id, so no protection ARN is known to scope to; kept as published.",
+        ),
+        statement(["ec2:GetCoipPoolUsage"], [ec2_arn(ctx, "coip-pool/*", shared=True)]),
+        statement(["ec2:GetSecurityGroupsForVpc"], [ec2_arn(ctx, "vpc/*", shared=True)]),
+        statement(["cognito-idp:DescribeUserPoolClient"], [ctx.arn("cognito-idp", "userpool/*")]),
+        statement(["acm:DescribeCertificate"], [ctx.arn("acm", "certificate/*")]),
+        statement(["iam:GetServerCertificate"], [ctx.arn("iam", "server-certificate/*", region="")]),
+        statement(["shield:DeleteProtection"], [ctx.arn("shield", "protection/*", region="")]),
+        statement(
+            [
+                "waf-regional:GetWebACL",
+                "waf-regional:GetWebACLForResource",
+                "waf-regional:AssociateWebACL",
+                "waf-regional:DisassociateWebACL",
+                "wafv2:GetWebACL",
+                "wafv2:GetWebACLForResource",
+                "wafv2:AssociateWebACL",
+                "wafv2:DisassociateWebACL",
+            ],
+            [*webacls, ctx.arn("elasticloadbalancing", "loadbalancer/app/*/*")],
+        ),
+        statement(["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], security_groups),
+        statement(["ec2:CreateSecurityGroup"], [ec2_arn(ctx, "security-group/*"), ec2_arn(ctx, "vpc/*", shared=True)]),
+        statement(
+            ["ec2:CreateTags"],
+            [ec2_arn(ctx, "security-group/*")],
+            {
+                "StringEquals": {"ec2:CreateAction": "CreateSecurityGroup"},
+                "Null": {f"aws:RequestTag/{cluster_tag}": "false"},
+            },
+        ),
+        statement(
+            ["ec2:CreateTags", "ec2:DeleteTags"],
+            [ec2_arn(ctx, "security-group/*")],
+            {"Null": {f"aws:RequestTag/{cluster_tag}": "true", f"aws:ResourceTag/{cluster_tag}": "false"}},
+        ),
+        statement(
+            ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
+            security_groups,
+            tagged,
+        ),
+        statement(
+            ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+            elb("loadbalancer", "targetgroup"),
+            {"Null": {f"aws:RequestTag/{cluster_tag}": "false"}},
+        ),
+        statement(
+            [
+                "elasticloadbalancing:CreateListener",
+                "elasticloadbalancing:DeleteListener",
+                "elasticloadbalancing:CreateRule",
+                "elasticloadbalancing:DeleteRule",
+            ],
+            elb("loadbalancer", "listener", "listener-rule"),
+        ),
+        statement(
+            ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+            elb("targetgroup", "loadbalancer"),
+            {"Null": {f"aws:RequestTag/{cluster_tag}": "true", f"aws:ResourceTag/{cluster_tag}": "false"}},
+        ),
+        statement(
+            ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"], elb("listener", "listener-rule")
+        ),
+        statement(
+            [
+                "elasticloadbalancing:ModifyLoadBalancerAttributes",
+                "elasticloadbalancing:SetIpAddressType",
+                "elasticloadbalancing:SetSecurityGroups",
+                "elasticloadbalancing:SetSubnets",
+                "elasticloadbalancing:DeleteLoadBalancer",
+                "elasticloadbalancing:ModifyTargetGroup",
+                "elasticloadbalancing:ModifyTargetGroupAttributes",
+                "elasticloadbalancing:DeleteTargetGroup",
+                "elasticloadbalancing:ModifyListenerAttributes",
+                "elasticloadbalancing:ModifyCapacityReservation",
+                "elasticloadbalancing:ModifyIpPools",
+            ],
+            elb("loadbalancer", "targetgroup", "listener"),
+            tagged,
+        ),
+        statement(
+            ["elasticloadbalancing:AddTags"],
+            elb("targetgroup", "loadbalancer"),
+            {
+                "StringEquals": {"elasticloadbalancing:CreateAction": ("CreateTargetGroup", "CreateLoadBalancer")},
+                "Null": {f"aws:RequestTag/{cluster_tag}": "false"},
+            },
+        ),
+        statement(
+            ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"], elb("targetgroup")
+        ),
+        statement(
+            [
+                "elasticloadbalancing:ModifyListener",
+                "elasticloadbalancing:AddListenerCertificates",
+                "elasticloadbalancing:RemoveListenerCertificates",
+                "elasticloadbalancing:ModifyRule",
+                "elasticloadbalancing:SetRulePriorities",
+            ],
+            elb("listener", "listener-rule"),
+        ),
+    ]
+
+
+SPEC = AddonSpec(
+    name="aws-load-balancer-controller",
+    title="AWS Load Balancer Controller",
+    namespace="kube-system",
+    service_account="aws-load-balancer-controller",
+    source="kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json "
+    "@2f6ce5cfc51a28257cf2710873c437257d1ef605",
+    tighter="every '*' on an action with resource-level permissions becomes the load balancer, target group, "
+    "listener, rule, security group, WAF ACL, certificate or service-linked role ARNs of the cluster's "
+    "region and account; every published ARN's '*' region and account are pinned",
+    parameters=(),
+    build=_build,
+)
+"""The spec :data:`eks_irsa.addons.ADDONS` lists under ``aws-load-balancer-controller``."""
