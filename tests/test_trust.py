@@ -8,7 +8,7 @@ import pytest
 
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.policy import canonical_json
-from eks_irsa.iam.trust import Subject, check_trust_policy, normalize_issuer, render_trust_policy
+from eks_irsa.iam.trust import Subject, check_provider_arn, check_trust_policy, normalize_issuer, render_trust_policy
 
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 PROVIDER = f"arn:aws:iam::111122223333:oidc-provider/{ISSUER}"
@@ -172,3 +172,42 @@ def test_a_narrow_subject_pattern_passes():
         "StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
     }
     assert check_trust_policy("trust", _statement(condition)) == []
+
+
+@pytest.mark.parametrize(
+    ("arn", "accepted"),
+    [
+        (PROVIDER, True),
+        (f"arn:aws-cn:iam::111122223333:oidc-provider/{ISSUER}", True),
+        (f"arn:aws-us-gov:iam::111122223333:oidc-provider/{ISSUER}", True),
+        (f"arn:aws:iam:us-west-2:111122223333:oidc-provider/{ISSUER}", False),  # IAM ARNs carry no region
+        (f"arn:aws:iam::11112222333:oidc-provider/{ISSUER}", False),  # 11 digits
+        (f"arn:aws:iam::1111222233334:oidc-provider/{ISSUER}", False),  # 13 digits
+        ("arn:aws:iam::111122223333:oidc-provider/", False),  # no issuer
+        (f"arn:aws:iam::111122223333:role/{ISSUER}", False),
+        (f"arn:aws:sts::111122223333:oidc-provider/{ISSUER}", False),
+        (f"arn:foo:iam::111122223333:oidc-provider/{ISSUER}", False),  # not a partition
+        (f"arn:AWS:iam::111122223333:oidc-provider/{ISSUER}", False),
+        (None, False),
+    ],
+)
+def test_provider_arn_shape(arn, accepted):
+    problems = check_provider_arn("oidc_provider_arn", arn)
+    assert [(p.field, p.rule) for p in problems] == (
+        [] if accepted else [("oidc_provider_arn", "is not an IAM OIDC provider ARN")]
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "subject"),
+    [
+        ("system:serviceaccount:orders:orders-api", Subject("orders", "orders-api")),
+        ("system:serviceaccount:orders:orders-*", Subject("orders", "orders-*")),
+        ("system:serviceaccount::", Subject("", "")),
+        ("system:serviceaccount:orders", None),
+        ("system:serviceaccount:orders:api:extra", None),
+        ("system:node:orders:api", None),
+    ],
+)
+def test_subject_from_sub_value(value, subject):
+    assert Subject.from_value(value) == subject

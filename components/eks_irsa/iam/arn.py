@@ -72,7 +72,7 @@ def parse_iam_arn(value: object, resource_type: str) -> Arn | None:
     """The fields of an IAM ARN of ``resource_type`` (``role``, ``oidc-provider``, ...), else ``None``.
 
     Source: IAM User Guide, 'IAM identifiers' (IAM ARNs): service ``iam``, no region, a 12-digit
-    account, resource ``<resource_type>/<path and name>`` with a non-empty path and name.
+    account, resource ``<resource_type>/<id>`` with a non-empty id (path and name, or issuer).
     """
     arn = parse_arn(value)
     if (
