@@ -67,3 +67,15 @@ def test_lint_errors_make_the_catalog_invalid_exit_1(project, capsys):
     err = capsys.readouterr().err
     assert "eks-irsa:services.orders-api.statements[0]" in err and "dynamodb:GetItemz" in err
     assert not (project / "build" / "typo").exists()
+
+
+def test_a_yaml_syntax_error_is_one_line_with_file_line_and_column(project, capsys):
+    text = (project / "stacks" / "Pulumi.dev.yaml").read_text().replace("namespace: orders", "namespace: [orders", 1)
+    (project / "stacks" / "Pulumi.syntax.yaml").write_text(text)
+    assert plan.main(["--stack", "syntax", "--build-dir", str(project / "build")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    opened = next(i for i, row in enumerate(text.splitlines(), start=1) if "namespace: [orders" in row)
+    # The unclosed flow sequence is found on the next line, where the next key starts.
+    assert err.startswith(f"error: stacks/Pulumi.syntax.yaml:{opened + 1}:")
+    assert err.endswith("; nothing was written.")

@@ -206,6 +206,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except IrsaConfigError as error:
         print(f"error: stack {args.stack} is invalid; nothing was written.\n{error}", file=sys.stderr)
         return 1
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        print(f"error: {stack_file.relative_to(ROOT)}{where}: {reason}; nothing was written.", file=sys.stderr)
+        return 1
     out = args.build_dir / args.stack
     warnings = [w for plan in settings.plans.values() for w in plan.warnings]
     if args.quiet:
