@@ -10,26 +10,46 @@ What mocks cannot prove: that AWS or Kubernetes accept the inputs, that pulumi-e
 (its OIDC provider, security groups) look as documented (a remote component's children are created
 by its provider, which does not run here), and anything about ordering on a real deploy beyond the
 dependencies recorded. An invoke (provider function call) other than the two lookups of a
-bring-your-own cluster raises: the package makes none per service. A ``StackReference`` answers
-placeholder exports whose cluster name is the referenced stack's last path segment.
+bring-your-own cluster raises: the package makes none per service.
+
+A ``StackReference`` answers the outputs the test gave for that stack (``stack_references``), else
+what this package's own program exports under these mocks for a cluster named after the referenced
+stack's last path segment (same issuer, account and partition), so a platform stack's offline plan
+and a tenant stack's cross-check. Like Pulumi, ``require_output`` of a name the stack does not
+export fails with ``KeyError``.
+
+With ``preview=True`` the run is a first ``pulumi preview``: every value only AWS or pulumi-eks
+computes (ARNs, ids, generated names, the issuer and its provider ARN, kubeconfig, ``latestVersion``,
+``associationArn``) is unknown, inputs the program gave stay known, and ``apply`` callbacks on
+unknown values do not run. A ``StackReference`` stays known, as it reads a stack already deployed.
+Registrations record an unknown value, at any depth, as :data:`UNKNOWN`. What preview mode cannot
+prove: which values a real provider marks unknown beyond these (a provider may know more, e.g. a
+name it derives from inputs), or that an update's preview (of a stack already deployed) behaves so.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import heapq
+import inspect
 import json
 import runpy
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import yaml
+from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.settings import SETTINGS, get_root_resource, set_root_resource
 from pulumi.runtime.sync_await import _sync_await
 
 from .errors import IrsaConfigError
@@ -38,6 +58,12 @@ from .iam.partition import partition_for_region
 
 PLACEHOLDER = "0PLACEHOLDER"
 """Prefix of every value only AWS can know (the issuer id), so nobody mistakes it for a real one."""
+
+UNKNOWN = "<unknown>"
+"""How a :class:`Registration` or an export records a value unknown in preview mode, at any depth."""
+
+DEFAULT_PROJECT = "eks-irsa"
+"""The project name of a program given as a function (no ``Pulumi.yaml`` to read it from)."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +77,9 @@ class Registration:
         provider: the explicit provider's logical name, or ``None`` for the default provider.
         protect: whether ``protect`` was set.
         dependencies: logical names of explicit and implicit dependencies, sorted.
-        inputs: the resolved inputs.
-        outputs: what the mocks answered (placeholders for values only AWS knows).
+        inputs: the resolved inputs; in preview mode a value not known yet is :data:`UNKNOWN`.
+        outputs: what the mocks answered (placeholders for values only AWS knows; in preview mode
+            the inputs alone, as the SDK resolves every other output as unknown).
         custom: ``True`` for a provider-managed resource, ``False`` for a component.
     """
 
@@ -80,6 +107,15 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         known_invokes: more function tokens to answer, with the answer. ``aws.eks.getCluster`` and
             ``aws.iam.getOpenIdConnectProvider`` are always answered (bring-your-own-cluster lookups);
             any other invoke raises.
+        stack_references: per referenced stack (``<org>/<project>/<stack>``), the outputs it exports,
+            camelCase names as the stack exported them (``{"clusterName": ..., "oidcIssuer": ...}``);
+            exactly those: ``{}`` is a stack that exports nothing. A stack not listed exports
+            ``clusterName``, ``oidcProviderArn``, ``oidcIssuer`` and ``kubeconfig`` as this program
+            would for a cluster named after the stack's last path segment. ``kubeconfig`` is a secret
+            output, as the program exports it.
+            Default: none listed.
+        preview: answer as a first ``pulumi preview`` (computed values unknown); ``run_program``
+            configures the SDK's dry run from it. Default: ``False`` (as ``pulumi up``).
     """
 
     def __init__(
@@ -87,9 +123,13 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         account_id: str = "123456789012",
         region: str = "us-west-2",
         known_invokes: Mapping[str, Callable[[Mapping[str, Any]], dict]] | None = None,
+        stack_references: Mapping[str, Mapping[str, Any]] | None = None,
+        preview: bool = False,
     ) -> None:
         self.account_id = account_id
         self.region = region
+        self.stack_references = {stack: dict(outputs) for stack, outputs in (stack_references or {}).items()}
+        self.preview = preview
         partition = partition_for_region(region)
         self.partition = partition.name
         self.dns_suffix = partition.dns_suffix
@@ -115,6 +155,19 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         """The account of the explicit AWS provider a resource uses (its ``allowedAccountIds``), else the default."""
         return self.provider_accounts.get((args.provider or "").rsplit("::", 1)[-1], self.account_id)
 
+    def stack_reference_outputs(self, stack: str) -> dict[str, Any]:
+        """What the referenced stack exports: the given outputs, else the cluster exports of this program."""
+        if stack in self.stack_references:
+            return dict(self.stack_references[stack])
+        cluster = stack.rsplit("/", 1)[-1]
+        issuer = self.issuer(cluster)
+        return {
+            "clusterName": cluster,
+            "oidcIssuer": issuer,
+            "oidcProviderArn": self.arn("iam", f"oidc-provider/{issuer}"),
+            "kubeconfig": _KUBECONFIG,
+        }
+
     def _get_cluster(self, args: Mapping[str, Any]) -> dict:
         """``aws.eks.getCluster``: the named cluster with a placeholder issuer, endpoint and CA."""
         return {
@@ -131,31 +184,30 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         return {"arn": self.arn("iam", f"oidc-provider/{host}"), "url": host, "clientIdLists": ["sts.amazonaws.com"]}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
-        """Record the inputs; answer the outputs only AWS or pulumi-eks would know, as placeholders."""
+        """Record the inputs; answer the outputs only AWS or pulumi-eks would know, as placeholders.
+
+        In preview mode the answer is the inputs alone and an empty id, which the SDK resolves as
+        unknown; a ``StackReference`` is answered as outside preview.
+        """
         with self._lock:
-            self.inputs[(args.typ, args.name)] = args.inputs
+            self.inputs[(args.typ, args.name)] = _mark_unknowns(args.inputs)
         inputs = dict(args.inputs)
+        if args.typ == "pulumi:pulumi:StackReference":
+            outputs = self.stack_reference_outputs(inputs["name"])
+            secret = sorted({"kubeconfig"} & outputs.keys())
+            return inputs["name"], {**inputs, "outputs": outputs, "secretOutputNames": secret}
+        if self.preview:
+            return "", inputs
         name = inputs.get("name") or f"{args.name}-{PLACEHOLDER.lower()}"
         if args.typ == "eks:index:Cluster":
             issuer = self.issuer(inputs.get("name", args.name))
-            kubeconfig = json.dumps({"apiVersion": "v1", "kind": "Config", "clusters": [], "placeholder": True})
             return f"{args.name}-id", {
                 **inputs,
                 "oidcIssuer": issuer,
                 "oidcProviderArn": self.arn("iam", f"oidc-provider/{issuer}"),
-                "kubeconfigJson": kubeconfig,
-                "kubeconfig": json.loads(kubeconfig),
+                "kubeconfigJson": _KUBECONFIG,
+                "kubeconfig": json.loads(_KUBECONFIG),
             }
-        if args.typ == "pulumi:pulumi:StackReference":
-            cluster = inputs["name"].rsplit("/", 1)[-1]
-            issuer = self.issuer(cluster)
-            outputs = {
-                "clusterName": cluster,
-                "oidcIssuer": issuer,
-                "oidcProviderArn": self.arn("iam", f"oidc-provider/{issuer}"),
-                "kubeconfig": json.dumps({"apiVersion": "v1", "kind": "Config", "placeholder": True}),
-            }
-            return inputs["name"], {**inputs, "outputs": outputs, "secretOutputNames": []}
         if args.typ == "aws:iam/role:Role":
             path = inputs.get("path", "/")
             arn = self.arn("iam", f"role{path}{name}", account=self.account_of(args))
@@ -221,11 +273,28 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     protect=bool(request.protect),
                     dependencies=tuple(sorted(filter(None, (_logical_name(u) for u in deps)))),
                     inputs=self.mocks.inputs.get((request.type, request.name), {}),
-                    outputs=self.resources[response.urn].state if response.urn in self.resources else {},
+                    outputs=_mark_unknowns(self.resources[response.urn].state)
+                    if response.urn in self.resources
+                    else {},
                     custom=bool(request.custom),
                 )
             )
         return response
+
+
+_KUBECONFIG = json.dumps({"apiVersion": "v1", "kind": "Config", "clusters": [], "placeholder": True})
+"""The placeholder kubeconfig of every mocked cluster, as pulumi-eks's ``kubeconfigJson`` (a JSON string)."""
+
+
+def _mark_unknowns(value: Any) -> Any:
+    """``value`` with every SDK ``Unknown`` (at any depth of dicts and lists) replaced by :data:`UNKNOWN`."""
+    if isinstance(value, Unknown):
+        return UNKNOWN
+    if isinstance(value, Mapping):
+        return {key: _mark_unknowns(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mark_unknowns(item) for item in value]
+    return value
 
 
 def _logical_name(urn: str) -> str | None:
@@ -243,6 +312,8 @@ class OfflineRun:
     registrations: tuple[Registration, ...]
     invokes: tuple[str, ...]
     mocks: EksIrsaMocks
+    exports: Mapping[str, Any] = field(default_factory=dict)
+    """The stack outputs (``pulumi.export``) by name, resolved; secrets unwrapped; unknown as :data:`UNKNOWN`."""
 
 
 class _StackFileLoader(yaml.SafeLoader):
@@ -293,29 +364,48 @@ def run_program(
     program: Path | Callable[[], object],
     config: Mapping[str, Any],
     stack: str,
-    project: str = "eks-irsa",
+    project: str | None = None,
     mocks: EksIrsaMocks | None = None,
+    preview: bool | None = None,
 ) -> OfflineRun:
     """Run a Pulumi program offline under :class:`EksIrsaMocks` and record what it registers.
 
-    ``program`` is a program file (``__main__.py``) or a function that registers resources (a unit test's).
+    Args:
+        program: a program file (``__main__.py``) or a function that registers resources (a unit test's).
+        config: the stack's config, fully qualified keys (``<project>:<key>``, ``aws:region``) as in a
+            ``Pulumi.<stack>.yaml``; values that are not strings are passed JSON-encoded, as the Pulumi
+            CLI passes them.
+        stack: the stack name (``pulumi.get_stack()``).
+        project: the project name, which ``pulumi.Config()`` prefixes to its keys. Default: the
+            ``name:`` of the ``Pulumi.yaml`` next to the program file or in the nearest folder above
+            it (where the Pulumi CLI would find it); :data:`DEFAULT_PROJECT` for a function, and with a
+            ``UserWarning`` for a program file with no ``Pulumi.yaml`` above it.
+        mocks: Default: one built from ``aws:allowedAccountIds[0]``, ``aws:region`` and ``preview``.
+        preview: run as a first ``pulumi preview`` (see the module docstring). Default: the mocks'
+            ``preview``, else ``False``.
 
-    Config values that are not strings are passed JSON-encoded, as the Pulumi CLI passes them.
-    ``mocks`` defaults to one built from ``aws:allowedAccountIds[0]`` and ``aws:region``.
+    Every run has its own event loop and root stack; pending tasks are cancelled and every loop the
+    run made is closed, also when the program fails.
 
     Raises:
+        IrsaConfigError: the program's ``Pulumi.yaml`` has no ``name``; ``preview`` given and
+            different from the given mocks' ``preview``.
         whatever the program raises (e.g. ``IrsaConfigError``), after the runtime settles.
     """
     if mocks is None:
         accounts = config.get("aws:allowedAccountIds") or ["123456789012"]
-        mocks = EksIrsaMocks(account_id=str(accounts[0]), region=str(config.get("aws:region", "us-west-2")))
-    monitor = RecordingMonitor(mocks)
-    # A fresh event loop per run, so runs in one process (tests, benchmarks) never share pending tasks.
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    pulumi.runtime.set_all_config(encode_config(config))
-    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=monitor)
+        region = str(config.get("aws:region", "us-west-2"))
+        mocks = EksIrsaMocks(account_id=str(accounts[0]), region=region, preview=bool(preview))
+    elif preview is not None and preview != mocks.preview:
+        raise IrsaConfigError.one(
+            "run_program.preview",
+            preview,
+            f"differs from the given mocks' preview={mocks.preview}",
+            "eks_irsa.testing.run_program",
+            "pass preview to EksIrsaMocks only, or the same value to both",
+        )
     if isinstance(program, Path):
+        project = project or _project_name(program)
         root = str(program.parent.resolve())
         if root not in sys.path:
             sys.path.insert(0, root)
@@ -324,13 +414,128 @@ def run_program(
         def program() -> object:
             return runpy.run_path(path, run_name="__main__")
 
+    monitor = RecordingMonitor(mocks)
+    # A fresh event loop per run, so runs in one process (tests, benchmarks) never share pending tasks;
+    # its worker threads get loops of their own (the SDK's monitor calls need one), closed at the end.
+    loop = asyncio.new_event_loop()
+    thread_loops: list[asyncio.AbstractEventLoop] = []
+
+    def own_loop() -> None:
+        thread_loops.append(asyncio.new_event_loop())
+        asyncio.set_event_loop(thread_loops[-1])
+
+    loop.set_default_executor(ThreadPoolExecutor(thread_name_prefix="eks-irsa-mocks", initializer=own_loop))
+    asyncio.set_event_loop(loop)
+    SETTINGS.outputs.clear()
+    set_root_resource(None)
+    pulumi.runtime.set_all_config(encode_config(config))
+    pulumi.runtime.set_mocks(
+        mocks, project=project or DEFAULT_PROJECT, stack=stack, preview=mocks.preview, monitor=monitor
+    )
+    failed = True
     try:
         _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
+        exports = _sync_await(rpc.serialize_properties(get_root_resource().outputs, {}))
+        failed = False
     finally:
-        loop.run_until_complete(loop.shutdown_default_executor())
-        loop.close()
-        asyncio.set_event_loop(None)
-    return OfflineRun(canonical_order(monitor.registrations), tuple(mocks.invokes), mocks)
+        _close_loops(loop, thread_loops, failed)
+    return OfflineRun(
+        canonical_order(monitor.registrations),
+        tuple(mocks.invokes),
+        mocks,
+        _mark_unknowns(_unwrap_secrets(rpc.deserialize_properties(exports, keep_unknowns=True))),
+    )
+
+
+def _project_name(program: Path) -> str:
+    """The ``name:`` of the ``Pulumi.yaml`` (or ``.yml``) in the program's folder or the nearest one above.
+
+    With none, a warning and :data:`DEFAULT_PROJECT` (copies of the program in a bare folder still run).
+    """
+    folder = program.resolve().parent
+    for candidate in (folder, *folder.parents):
+        for file in (candidate / "Pulumi.yaml", candidate / "Pulumi.yml"):
+            if file.is_file():
+                name = (yaml.safe_load(file.read_text()) or {}).get("name")
+                if not isinstance(name, str) or not name:
+                    raise IrsaConfigError.one(
+                        f"{file}: name", name, "is not a project name", "Pulumi.yaml reference", "set name:"
+                    )
+                return name
+    warnings.warn(
+        f"{program} has no Pulumi.yaml in its folder or any folder above (the Pulumi CLI would refuse to run it);"
+        f" running it as project {DEFAULT_PROJECT!r}: add a Pulumi.yaml with name: or pass project=",
+        UserWarning,
+        stacklevel=3,
+    )
+    return DEFAULT_PROJECT
+
+
+_ECHOES = frozenset({"Future exception was never retrieved", "Task exception was never retrieved"})
+"""What asyncio logs, when collected, of the futures a failed run left failed with its error."""
+
+
+def _drop_echoes(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """A failed run's exception handler: its error is raised once, not logged again by every future it failed."""
+    if context.get("message") not in _ECHOES:
+        loop.default_exception_handler(context)
+
+
+def _close_unstarted_sdk_coroutines() -> None:
+    """Close the SDK's coroutines that were made but never started, so none warns "was never awaited" later.
+
+    The SDK builds an ``Output`` from coroutines (value, known, secret) that one task awaits in turn; when
+    the first fails or the task is cancelled, the others never start, and Python warns whenever they are
+    collected, often during a later test. Once the run's loops are closed none of them can ever run.
+    """
+    sdk = str(Path(pulumi.__file__).parent)
+    for value in gc.get_objects():
+        if (
+            inspect.iscoroutine(value)
+            and inspect.getcoroutinestate(value) == inspect.CORO_CREATED
+            and value.cr_code.co_filename.startswith(sdk)
+        ):
+            value.close()
+
+
+def _close_loops(loop: asyncio.AbstractEventLoop, thread_loops: list[asyncio.AbstractEventLoop], failed: bool) -> None:
+    """Close a run's loop, then its worker threads' loops; forget its root stack and tracked outputs.
+
+    After a failed run, the futures it failed do not log its error again when collected, and the SDK
+    coroutines it never started are closed.
+    """
+    SETTINGS.outputs.clear()
+    _close_loop(loop, failed)
+    for thread_loop in thread_loops:  # complete only now: closing ``loop`` joined its worker threads
+        _close_loop(thread_loop, failed)
+    asyncio.set_event_loop(None)
+    set_root_resource(None)
+    if failed:
+        _close_unstarted_sdk_coroutines()
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop, failed: bool) -> None:
+    """Cancel and await the loop's pending tasks, finish its async generators and executor, and close it."""
+    if failed:
+        loop.set_exception_handler(_drop_echoes)
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+
+
+def _unwrap_secrets(value: Any) -> Any:
+    """``value`` with every secret wrapper the SDK's deserialiser leaves (at any depth) replaced by its value."""
+    value = rpc.unwrap_rpc_secret(value)
+    if isinstance(value, Mapping):
+        return {key: _unwrap_secrets(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unwrap_secrets(item) for item in value]
+    return value
 
 
 def canonical_order(registrations: list[Registration]) -> tuple[Registration, ...]:
