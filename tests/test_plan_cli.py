@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 
-import pytest
 import yaml
 
 from eks_irsa.cli import plan
-from tests.conftest import ROOT
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A copy of the program and the dev stack, so tests can add broken stacks without touching the repo."""
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "policies", tmp_path / "policies")
-    monkeypatch.setattr(plan, "ROOT", tmp_path)
-    return tmp_path
 
 
 def table_rows(out: str) -> list[str]:

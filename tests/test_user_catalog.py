@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
 import textwrap
 
 import pytest
@@ -48,16 +47,6 @@ SECOND_SERVICE = textwrap.indent(
 
 def _service_names(snippet: str) -> list[str]:
     return list(yaml.safe_load(textwrap.dedent(snippet)))
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    """A fork: the program, stacks and policies copied, with ``plan`` reading the copy."""
-    shutil.copy(ROOT / "__main__.py", tmp_path / "__main__.py")
-    shutil.copytree(ROOT / "stacks", tmp_path / "stacks")
-    shutil.copytree(ROOT / "policies", tmp_path / "policies")
-    monkeypatch.setattr(plan, "ROOT", tmp_path)
-    return tmp_path
 
 
 def add_services(project, *snippets: str) -> dict:

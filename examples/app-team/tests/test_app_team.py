@@ -14,7 +14,6 @@ registered, so its inputs are taken from what the mocks were asked.
 from __future__ import annotations
 
 import json
-import runpy
 from pathlib import Path
 
 import pulumi
@@ -30,27 +29,9 @@ PROJECT = yaml.safe_load((EXAMPLE / "Pulumi.yaml").read_text())["name"]
 SERVICES = ("invoices-api", "invoices-worker")
 
 
-def _run(config: dict, monkeypatch: pytest.MonkeyPatch) -> tuple[OfflineRun, dict]:
-    """Run the example's program (stack ``prod``), returning the record and the resolved exports."""
-    exported: dict = {}
-    export = pulumi.export
-
-    def recording_export(name: str, value: object) -> None:
-        exported[name] = value
-        export(name, value)
-
-    monkeypatch.setattr(pulumi, "export", recording_export)
-    resolved: dict = {}
-
-    def program():
-        runpy.run_path(str(EXAMPLE / "__main__.py"), run_name="__main__")
-
-        async def settle() -> None:
-            resolved.update(await pulumi.Output.all(**exported).future())
-
-        return settle()
-
-    return run_program(program, config, "prod", project=PROJECT), resolved
+def _run(config: dict) -> OfflineRun:
+    """Run the example's program (stack ``prod``) as the CLI would."""
+    return run_program(EXAMPLE / "__main__.py", config, "prod")
 
 
 def _config(**overrides: str) -> dict:
@@ -64,8 +45,8 @@ def _of(run: OfflineRun, type_: str) -> list:
 
 
 @pytest.mark.parametrize("platform_stack", ["acme/eks-platform/prod", "acme/eks-irsa/staging-blue"])
-def test_role_names_and_tags_follow_the_referenced_cluster(platform_stack, monkeypatch):
-    run, _ = _run(_config(platformStack=platform_stack), monkeypatch)
+def test_role_names_and_tags_follow_the_referenced_cluster(platform_stack):
+    run = _run(_config(platformStack=platform_stack))
     assert run.mocks.inputs[("pulumi:pulumi:StackReference", "platform")]["name"] == platform_stack
     cluster = platform_stack.rsplit("/", 1)[-1]  # what the mocks resolve clusterName to
     roles = {r.parent: r for r in _of(run, "aws:iam/role:Role")}
@@ -76,8 +57,8 @@ def test_role_names_and_tags_follow_the_referenced_cluster(platform_stack, monke
         assert role.inputs["tags"]["team"] == "payments"
 
 
-def test_each_trust_policy_pins_sub_and_aud_on_the_referenced_provider(monkeypatch):
-    run, _ = _run(_config(), monkeypatch)
+def test_each_trust_policy_pins_sub_and_aud_on_the_referenced_provider():
+    run = _run(_config())
     issuer = run.mocks.issuer("prod")
     provider_arn = run.mocks.arn("iam", f"oidc-provider/{issuer}")
     for role in _of(run, "aws:iam/role:Role"):
@@ -92,12 +73,13 @@ def test_each_trust_policy_pins_sub_and_aud_on_the_referenced_provider(monkeypat
         }
 
 
-def test_service_accounts_use_this_stacks_provider_built_from_the_referenced_kubeconfig(monkeypatch):
-    run, _ = _run(_config(), monkeypatch)
+def test_service_accounts_use_this_stacks_provider_built_from_the_referenced_kubeconfig():
+    run = _run(_config())
     [provider] = _of(run, "pulumi:providers:kubernetes")
     kubeconfig = provider.inputs["kubeconfig"]
     assert isinstance(kubeconfig, dict), "the kubeconfig should reach the provider as a secret"
-    assert json.loads(kubeconfig["value"]) == {"apiVersion": "v1", "kind": "Config", "placeholder": True}
+    platform = run.mocks.inputs[("pulumi:pulumi:StackReference", "platform")]["name"]
+    assert kubeconfig["value"] == run.mocks.stack_reference_outputs(platform)["kubeconfig"]
     roles = {r.parent: r for r in _of(run, "aws:iam/role:Role")}
     accounts = _of(run, "kubernetes:core/v1:ServiceAccount")
     assert sorted(sa.inputs["metadata"]["name"] for sa in accounts) == list(SERVICES)
@@ -107,8 +89,8 @@ def test_service_accounts_use_this_stacks_provider_built_from_the_referenced_kub
         assert sa.inputs["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": roles[sa.parent].outputs["arn"]}
 
 
-def test_creates_only_its_own_roles_and_service_accounts_and_calls_no_function(monkeypatch):
-    run, exported = _run(_config(), monkeypatch)
+def test_creates_only_its_own_roles_and_service_accounts_and_calls_no_function():
+    run = _run(_config())
     counts: dict[str, int] = {}
     for r in run.registrations:
         counts[r.type] = counts.get(r.type, 0) + 1
@@ -121,13 +103,13 @@ def test_creates_only_its_own_roles_and_service_accounts_and_calls_no_function(m
     }
     assert run.invokes == ()
     roles = {r.parent: r for r in _of(run, "aws:iam/role:Role")}
-    assert {name: entry["roleArn"] for name, entry in exported["services"].items()} == {
+    assert {name: entry["roleArn"] for name, entry in run.exports["services"].items()} == {
         name: role.outputs["arn"] for name, role in roles.items()
     }
 
 
-def test_permissions_are_the_configured_bucket_and_queue_only(monkeypatch):
-    run, _ = _run(_config(invoicesBucketArn="arn:aws:s3:::acme-test-invoices"), monkeypatch)
+def test_permissions_are_the_configured_bucket_and_queue_only():
+    run = _run(_config(invoicesBucketArn="arn:aws:s3:::acme-test-invoices"))
     policies = {r.parent: json.loads(r.inputs["policy"]) for r in _of(run, "aws:iam/rolePolicy:RolePolicy")}
     resources = {
         name: sorted({res for s in doc["Statement"] for res in _as_list(s["Resource"])})
@@ -140,11 +122,11 @@ def test_permissions_are_the_configured_bucket_and_queue_only(monkeypatch):
     }
 
 
-def test_without_platform_stack_the_program_stops_and_names_the_key(monkeypatch):
+def test_without_platform_stack_the_program_stops_and_names_the_key():
     config = _config()
     del config[f"{PROJECT}:platformStack"]
     with pytest.raises(pulumi.ConfigMissingError, match="platformStack"):
-        _run(config, monkeypatch)
+        _run(config)
 
 
 def test_requirements_pin_this_release_and_the_repositorys_pulumi_versions():

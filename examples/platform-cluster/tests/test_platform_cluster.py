@@ -9,7 +9,6 @@ server. The issuer and provider ARN are the mocks' labelled placeholders.
 from __future__ import annotations
 
 import json
-import runpy
 from pathlib import Path
 
 import pulumi
@@ -26,33 +25,15 @@ CONTRACT = {"clusterName", "oidcProviderArn", "oidcIssuer", "kubeconfig"}
 """What an app team reads through its StackReference (examples/app-team)."""
 
 
-def _run(config: dict, monkeypatch: pytest.MonkeyPatch) -> tuple[OfflineRun, dict]:
-    """Run the example's program as the CLI would (stack ``prod``), returning the record and the resolved exports."""
-    exported: dict = {}
-    export = pulumi.export
-
-    def recording_export(name: str, value: object) -> None:
-        exported[name] = value
-        export(name, value)
-
-    monkeypatch.setattr(pulumi, "export", recording_export)
-    resolved: dict = {}
-
-    def program():
-        runpy.run_path(str(EXAMPLE / "__main__.py"), run_name="__main__")
-
-        async def settle() -> None:
-            resolved.update(await pulumi.Output.all(**exported).future())
-
-        return settle()
-
-    return run_program(program, config, "prod", project=PROJECT), resolved
+def _run(config: dict) -> OfflineRun:
+    """Run the example's program (stack ``prod``) as the CLI would."""
+    return run_program(EXAMPLE / "__main__.py", config, "prod")
 
 
 @pytest.fixture
-def prod(monkeypatch: pytest.MonkeyPatch) -> tuple[dict, OfflineRun, dict]:
+def prod() -> tuple[dict, OfflineRun]:
     config = config_from_stack_file(EXAMPLE / "Pulumi.prod.yaml")
-    return (config, *_run(config, monkeypatch))
+    return config, _run(config)
 
 
 def _of(run: OfflineRun, type_: str) -> list:
@@ -60,7 +41,7 @@ def _of(run: OfflineRun, type_: str) -> list:
 
 
 def test_registers_one_protected_cluster_and_no_workload_role(prod):
-    config, run, _ = prod
+    config, run = prod
     name = config[f"{PROJECT}:clusterName"]
     [component] = _of(run, "eks-irsa:index:EksCluster")
     assert (component.name, component.protect) == (name, True)
@@ -76,7 +57,8 @@ def test_registers_one_protected_cluster_and_no_workload_role(prod):
 
 
 def test_exports_exactly_what_an_app_team_reads(prod):
-    config, run, exported = prod
+    config, run = prod
+    exported = run.exports
     [cluster] = _of(run, "eks:index:Cluster")
     assert set(exported) == CONTRACT
     assert exported["clusterName"] == config[f"{PROJECT}:clusterName"]
@@ -86,11 +68,11 @@ def test_exports_exactly_what_an_app_team_reads(prod):
     assert json.loads(exported["kubeconfig"])["kind"] == "Config"
 
 
-def test_a_missing_required_key_stops_the_program_and_names_the_key(monkeypatch):
+def test_a_missing_required_key_stops_the_program_and_names_the_key():
     config = config_from_stack_file(EXAMPLE / "Pulumi.prod.yaml")
     del config[f"{PROJECT}:vpcId"]
     with pytest.raises(pulumi.ConfigMissingError, match="vpcId"):
-        _run(config, monkeypatch)
+        _run(config)
 
 
 def test_requirements_pin_this_release_and_the_repositorys_pulumi_versions():
