@@ -15,11 +15,9 @@ import pulumi
 import pytest
 import yaml
 
-import eks_irsa
 from eks_irsa.testing import OfflineRun, config_from_stack_file, run_program
 
 EXAMPLE = Path(__file__).resolve().parents[1]
-REPO = EXAMPLE.parents[1]
 PROJECT = yaml.safe_load((EXAMPLE / "Pulumi.yaml").read_text())["name"]
 CONTRACT = {"clusterName", "oidcProviderArn", "oidcIssuer", "kubeconfig"}
 """What an app team reads through its StackReference (examples/app-team)."""
@@ -73,10 +71,3 @@ def test_a_missing_required_key_stops_the_program_and_names_the_key():
     del config[f"{PROJECT}:vpcId"]
     with pytest.raises(pulumi.ConfigMissingError, match="vpcId"):
         _run(config)
-
-
-def test_requirements_pin_this_release_and_the_repositorys_pulumi_versions():
-    wanted = [line for line in (EXAMPLE / "requirements.txt").read_text().splitlines() if line and line[0] != "#"]
-    pins = {line for line in (REPO / "requirements.txt").read_text().splitlines() if line.startswith("pulumi")}
-    assert wanted[0].endswith(f"/eks-irsa@v{eks_irsa.__version__}")
-    assert set(wanted[1:]) == pins

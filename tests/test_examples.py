@@ -1,0 +1,30 @@
+"""What every project under ``examples/`` shares: it installs this release, at the repository's Pulumi pins.
+
+Each example's own behaviour is tested beside it, in ``examples/<name>/tests/``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import eks_irsa
+from tests.conftest import ROOT
+
+EXAMPLES = sorted(path.parent for path in (ROOT / "examples").glob("*/Pulumi.yaml"))
+
+
+def _requirements(path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if line and not line.startswith("#")]
+
+
+def test_every_example_is_found():
+    assert {path.name for path in EXAMPLES} >= {"user-components", "app-team", "platform-cluster"}
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda path: path.name)
+def test_requirements_pin_this_release_and_the_repositorys_pulumi_versions(example):
+    wanted = _requirements(example / "requirements.txt")
+    pins = {line for line in _requirements(ROOT / "requirements.txt") if line.startswith("pulumi")}
+    assert wanted[0].startswith("eks-irsa[lint] @ git+")
+    assert wanted[0].endswith(f"/eks-irsa@v{eks_irsa.__version__}")
+    assert set(wanted[1:]) == pins
