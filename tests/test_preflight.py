@@ -313,6 +313,26 @@ def test_a_ready_account_json_is_byte_identical(aws, project: Path, dev_config: 
     assert capsys.readouterr().out == first
 
 
+def test_the_stack_profile_is_the_identity_checked(
+    aws, project: Path, dev_config: dict, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    iam = boto3.client("iam", region_name=REGION)
+    iam.create_user(UserName="alice")
+    key = iam.create_access_key(UserName="alice")["AccessKey"]
+    credentials = project / "credentials"
+    credentials.write_text(
+        f"[team]\naws_access_key_id = {key['AccessKeyId']}\naws_secret_access_key = {key['SecretAccessKey']}\n"
+    )
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    cluster, _ = _seed_ready()
+    _write_stack(project, dev_config, "team", cluster, profile="team")
+    code, document = _run(capsys, "--stack", "team")
+    assert code == 0, document
+    assert document["caller"] == f"arn:aws:iam::{ACCOUNT}:user/alice"
+
+
 def test_a_broken_account_names_each_problem(aws, project: Path, dev_config: dict, capsys) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
     vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
