@@ -20,7 +20,7 @@ import yaml
 from moto import mock_aws
 
 from eks_irsa import preflight as rules
-from eks_irsa.catalog import ClusterSettings
+from eks_irsa.catalog import ClusterSettings, ExistingClusterSettings, StackSettings
 from eks_irsa.cli import main as eks_irsa
 from eks_irsa.cli import preflight as preflight_cli
 from eks_irsa.preflight import Finding, Severity, SubnetFacts
@@ -210,6 +210,29 @@ def test_a_version_past_standard_support_names_the_versions_to_choose() -> None:
     [finding] = rules.version_findings("1.33", datetime.date(2026, 12, 2))
     assert "2026-07-29" in finding.message
     assert finding.fix == "choose one in standard support: 1.35"
+
+
+@pytest.mark.parametrize(
+    ("stack_reference", "expected"), [(None, Severity.ERROR), ("acme/platform/prod", Severity.WARNING)]
+)
+def test_an_existing_cluster_missing_from_the_account(stack_reference: str | None, expected: Severity) -> None:
+    settings = StackSettings(
+        region=REGION,
+        partition="aws",
+        account_id=ACCOUNT,
+        allowed_account_ids=(ACCOUNT,),
+        cluster=ExistingClusterSettings(name="shared", stack_reference=stack_reference),
+        services=(),
+    )
+    facts = rules.AccountFacts(
+        caller_arn=f"arn:aws:iam::{ACCOUNT}:user/alice",
+        caller_account=ACCOUNT,
+        oidc_provider_arns=(),
+        cluster_looked_up=True,
+    )
+    findings = rules.preflight_findings(settings, facts, datetime.date(2026, 12, 2))
+    assert [(f.severity, f.check) for f in findings if f.check == "cluster"] == [(expected, "cluster")]
+    assert [f.check for f in findings if f.severity == Severity.OK] == ["identity", "oidc-quota"]
 
 
 # --- the command against moto -------------------------------------------------------------------------------

@@ -686,14 +686,27 @@ def _existing_cluster_findings(
     settings: StackSettings, cluster: ExistingClusterSettings, facts: AccountFacts, today: datetime.date
 ) -> list[Finding]:
     subject = "eks-irsa:existingCluster.name"
-    if facts.cluster is None:
+    if facts.cluster is None and cluster.stack_reference is None:
         return [
             Finding(
                 Severity.ERROR,
                 "cluster",
                 subject,
-                f"EKS has no cluster {cluster.name} in {settings.region} for this account",
+                f"EKS has no cluster {cluster.name} in {settings.region} for this account: the lookup by name "
+                "(aws.eks.getCluster) fails",
                 "fix the name or the region, or deploy the stack that creates the cluster first",
+                "EKS API DescribeCluster",
+            )
+        ]
+    if facts.cluster is None:
+        return [
+            Finding(
+                Severity.WARNING,
+                "cluster",
+                subject,
+                f"EKS has no cluster {cluster.name} in {settings.region} for this account; the stack reads it from "
+                f"{cluster.stack_reference}, so this is right only if that stack's cluster lives in another account",
+                f"deploy {cluster.stack_reference} first, or check the account of these credentials",
                 "EKS API DescribeCluster",
             )
         ]
