@@ -356,6 +356,51 @@ def test_the_stack_profile_is_the_identity_checked(
     assert document["caller"] == f"arn:aws:iam::{ACCOUNT}:user/alice"
 
 
+DATA = "222233334444"
+
+
+@pytest.mark.parametrize(
+    ("providers", "role_account", "expected"),
+    [
+        (3, DATA, {("identity", "ok"), ("oidc-quota", "ok")}),
+        (100, DATA, {("identity", "ok"), ("oidc-quota", "error")}),
+        (0, "333344445555", {("identity", "error")}),
+    ],
+)
+def test_another_account_is_assumed_and_its_oidc_quota_counted(
+    aws, project: Path, dev_config: dict, capsys, providers: int, role_account: str, expected: set
+) -> None:
+    cluster, aws_keys = _seed_ready()
+    role_arn = f"arn:aws:iam::{role_account}:role/pulumi-deployer"
+    sts = boto3.client("sts", region_name=REGION)
+    c = sts.assume_role(RoleArn=role_arn, RoleSessionName="seed")["Credentials"]
+    data_iam = boto3.client(
+        "iam",
+        region_name=REGION,
+        aws_access_key_id=c["AccessKeyId"],
+        aws_secret_access_key=c["SecretAccessKey"],
+        aws_session_token=c["SessionToken"],
+    )
+    for n in range(providers):
+        data_iam.create_open_id_connect_provider(
+            Url=f"https://oidc.example.com/d{n:03}", ClientIDList=["sts.amazonaws.com"]
+        )
+    dev_config["eks-irsa:accounts"] = {"data": {"accountId": DATA, "assumeRoleArn": role_arn}}
+    dev_config["eks-irsa:services"]["log-shipper"]["account"] = "data"
+    _write_stack(project, dev_config, "data", cluster, **aws_keys)
+
+    code, document = _run(capsys, "--stack", "data")
+
+    mine = {
+        (f["check"], f["severity"]) for f in document["findings"] if f["subject"].startswith("eks-irsa:accounts.data")
+    }
+    assert mine == expected
+    assert code == (0 if providers < 100 and role_account == DATA else 1)
+    if providers:
+        quota = next(f for f in document["findings"] if f["subject"] == "eks-irsa:accounts.data")
+        assert quota["message"].startswith(f"{providers} IAM OIDC providers now, 1 created by this stack")
+
+
 def test_a_broken_account_names_each_problem(aws, project: Path, dev_config: dict, capsys) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
     vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]

@@ -148,6 +148,19 @@ class ClusterFacts:
 
 
 @dataclass(frozen=True)
+class OtherAccountFacts:
+    """What an ``eks-irsa:accounts`` entry answered through its ``assumeRoleArn``.
+
+    Attributes:
+        account: the account the assumed role's credentials are for (``sts:GetCallerIdentity``).
+        oidc_provider_arns: ``iam:ListOpenIDConnectProviders`` there.
+    """
+
+    account: str
+    oidc_provider_arns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AccountFacts:
     """What the AWS APIs answered for one stack; ``None`` where the call was not made or failed.
 
@@ -160,6 +173,8 @@ class AccountFacts:
         oidc_provider_arns: ``iam:ListOpenIDConnectProviders``.
         cluster: the cluster of the stack's name, or ``None`` when EKS has none.
         cluster_looked_up: whether ``eks:DescribeCluster`` answered (found or not found).
+        other_accounts: by ``eks-irsa:accounts`` key, the accounts where this stack creates an OIDC provider
+            and roles, as their ``assumeRoleArn`` answered (a role that cannot be assumed is an api finding).
         api_findings: calls that failed (access denied, no credentials), as errors naming the permission.
     """
 
@@ -171,6 +186,7 @@ class AccountFacts:
     oidc_provider_arns: tuple[str, ...] | None = None
     cluster: ClusterFacts | None = None
     cluster_looked_up: bool = False
+    other_accounts: Mapping[str, OtherAccountFacts] = field(default_factory=dict)
     api_findings: tuple[Finding, ...] = ()
 
 
@@ -517,16 +533,18 @@ def endpoint_findings(
 # --- OIDC provider quota --------------------------------------------------------------------------------------
 
 
-def oidc_quota_findings(existing: int, created: int, quota: int = OIDC_PROVIDER_QUOTA) -> list[Finding]:
-    """The account's IAM OIDC providers after the deploy, ``existing + created``, against the quota.
+def oidc_quota_findings(
+    existing: int, created: int, quota: int = OIDC_PROVIDER_QUOTA, subject: str = "iam:ListOpenIDConnectProviders"
+) -> list[Finding]:
+    """An account's IAM OIDC providers after the deploy, ``existing + created``, against the quota.
 
     Args:
         existing: providers in the account now (``iam:ListOpenIDConnectProviders``).
-        created: providers this deploy creates (1 for a new cluster of this stack, else 0).
+        created: providers this deploy creates there (1 for a cluster whose provider is not there yet, else 0).
         quota: :data:`OIDC_PROVIDER_QUOTA` (:data:`IAM_QUOTAS_DOCS`).
+        subject: the account the findings name (the stack's own, or an ``eks-irsa:accounts`` key).
     """
     total = existing + created
-    subject = "iam:ListOpenIDConnectProviders"
     counted = f"{existing} IAM OIDC providers now, {created} created by this stack: {total} of {quota}"
     if total > quota:
         return [
@@ -679,7 +697,39 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
             arn = _issuer_provider_arn(settings.partition, facts.caller_account, facts.cluster.issuer)
             created = 0 if arn in facts.oidc_provider_arns else 1
         findings += oidc_quota_findings(len(facts.oidc_provider_arns), created)
+    for key, other in sorted(facts.other_accounts.items()):
+        findings += other_account_findings(settings, key, other, facts.cluster)
     return sorted_findings(findings)
+
+
+def other_account_findings(
+    settings: StackSettings, key: str, other: OtherAccountFacts, cluster: ClusterFacts | None
+) -> list[Finding]:
+    """An ``eks-irsa:accounts`` entry: its ``assumeRoleArn`` lands in its ``accountId``, and its IAM OIDC
+    providers leave room for the one this stack creates there (unless the cluster exists and its
+    provider is already there)."""
+    account = settings.accounts[key]
+    subject = f"eks-irsa:accounts.{key}"
+    if other.account != account.account_id:
+        return [
+            Finding(
+                Severity.ERROR,
+                "identity",
+                f"{subject}.assumeRoleArn",
+                f"{account.assume_role_arn} gives credentials for account {other.account}, not {account.account_id}: "
+                "Pulumi's provider for that account refuses them (allowedAccountIds)",
+                f"give a role of account {account.account_id}, or fix {subject}.accountId",
+                PULUMI_ALLOWED_ACCOUNTS,
+            )
+        ]
+    created = 1
+    if cluster is not None:
+        arn = _issuer_provider_arn(settings.partition, account.account_id, cluster.issuer)
+        created = 0 if arn in other.oidc_provider_arns else 1
+    return [
+        Finding(Severity.OK, "identity", f"{subject}.assumeRoleArn", f"assumed {account.assume_role_arn}"),
+        *oidc_quota_findings(len(other.oidc_provider_arns), created, subject=subject),
+    ]
 
 
 def _existing_cluster_findings(

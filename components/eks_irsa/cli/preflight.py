@@ -4,11 +4,11 @@
 
 Runs with your AWS credentials (the stack's ``aws:profile`` and ``aws:assumeRoles`` as Pulumi's AWS
 provider uses them, unless ``--profile`` is given) and calls only read APIs: ``sts:GetCallerIdentity``
-(and ``sts:AssumeRole`` for ``aws:assumeRoles``), ``iam:GetRole`` (the caller role's path),
-``iam:ListOpenIDConnectProviders``, ``ec2:DescribeVpcs``, ``ec2:DescribeSubnets``,
-``eks:DescribeCluster``. The rules are :mod:`eks_irsa.preflight`'s: the caller against
-``aws:allowedAccountIds`` and the cluster admins, the VPC and subnets, the endpoint, the OIDC provider
-quota, the Kubernetes version's standard support.
+(and ``sts:AssumeRole`` for ``aws:assumeRoles`` and each ``eks-irsa:accounts`` role a service uses),
+``iam:GetRole`` (the caller role's path), ``iam:ListOpenIDConnectProviders``, ``ec2:DescribeVpcs``,
+``ec2:DescribeSubnets``, ``eks:DescribeCluster``. The rules are :mod:`eks_irsa.preflight`'s: the caller
+against ``aws:allowedAccountIds`` and the cluster admins, the other accounts' roles, the VPC and subnets,
+the endpoint, the OIDC provider quota (per account), the Kubernetes version's standard support.
 
 Needs only botocore (a dependency of the package), so no extra. Exit 0 ready (warnings allowed), 1 not
 ready (an error finding, including an API call that failed), 2 bad input (no stack file, a stack file
@@ -57,13 +57,18 @@ def session_clients(region: str, profile: str | None, assume_roles: Sequence[Map
         answer = sts.assume_role(
             RoleArn=role["roleArn"], RoleSessionName=role.get("sessionName", SESSION_NAME), **extra
         )
-        c = answer["Credentials"]
-        credentials = {
-            "aws_access_key_id": c["AccessKeyId"],
-            "aws_secret_access_key": c["SecretAccessKey"],
-            "aws_session_token": c["SessionToken"],
-        }
+        credentials = _credentials(answer)
     return lambda service: session.create_client(service, region_name=region, **credentials)
+
+
+def _credentials(assume_role_answer: Mapping[str, Any]) -> dict[str, str]:
+    """``sts:AssumeRole``'s credentials as botocore client arguments."""
+    c = assume_role_answer["Credentials"]
+    return {
+        "aws_access_key_id": c["AccessKeyId"],
+        "aws_secret_access_key": c["SecretAccessKey"],
+        "aws_session_token": c["SessionToken"],
+    }
 
 
 def _api_error(action: str, error: Exception) -> rules.Finding:
@@ -137,7 +142,31 @@ def gather(client: ClientFactory, settings: StackSettings) -> rules.AccountFacts
         failed.append(_api_error("eks:DescribeCluster", error))
     if isinstance(settings.cluster, ClusterSettings):
         facts.update(_network(client("ec2"), settings.cluster, failed))
+    facts["other_accounts"] = _other_accounts(client, settings, failed)
     return rules.AccountFacts(**facts, api_findings=tuple(failed))
+
+
+def _other_accounts(
+    client: ClientFactory, settings: StackSettings, failed: list[rules.Finding]
+) -> dict[str, rules.OtherAccountFacts]:
+    """Each ``eks-irsa:accounts`` entry a service uses (the program makes an OIDC provider only there),
+    through its ``assumeRoleArn``, as Pulumi's provider for that account will."""
+    out = {}
+    for key in sorted({s.account for s in settings.services if s.account}):
+        role_arn = settings.accounts[key].assume_role_arn
+        try:
+            credentials = _credentials(client("sts").assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME))
+            session = botocore.session.Session()
+            sts = session.create_client("sts", region_name=settings.region, **credentials)
+            iam = session.create_client("iam", region_name=settings.region, **credentials)
+            providers = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+            out[key] = rules.OtherAccountFacts(
+                account=sts.get_caller_identity()["Account"],
+                oidc_provider_arns=tuple(sorted(p["Arn"] for p in providers)),
+            )
+        except _API_ERRORS as error:
+            failed.append(_api_error(f"sts:AssumeRole {role_arn} (eks-irsa:accounts.{key})", error))
+    return out
 
 
 def _network(ec2: Any, cluster: ClusterSettings, failed: list[rules.Finding]) -> dict[str, Any]:
