@@ -459,6 +459,34 @@ def test_the_readable_list_puts_errors_first_and_ends_with_the_verdict(
     assert lines[-1] == "NOT READY: 1 errors, 1 warnings, 4 ok."
 
 
+def test_a_cluster_of_the_stack_name_that_exists_is_a_later_deploy(
+    aws, project: Path, dev_config: dict, capsys
+) -> None:
+    cluster, aws_keys = _seed_ready()
+    found = boto3.client("eks", region_name=REGION).create_cluster(
+        name=dev_config["eks-irsa:cluster"]["name"],
+        version="1.34",
+        roleArn=_role("eks-cluster"),
+        resourcesVpcConfig={"subnetIds": cluster["privateSubnetIds"]},
+    )["cluster"]
+    boto3.client("iam", region_name=REGION).create_open_id_connect_provider(
+        Url=found["identity"]["oidc"]["issuer"], ClientIDList=["sts.amazonaws.com"]
+    )
+    deployer = aws_keys["assumeRoles"][0]["roleArn"]
+    _write_stack(project, dev_config, "later", {**cluster, "admins": [deployer]}, **aws_keys)
+
+    code, document = _run(capsys, "--stack", "later")
+
+    assert code == 0, document
+    by_subject = {(f["check"], f["subject"]): f for f in document["findings"]}
+    assert by_subject[("cluster", "eks-irsa:cluster.name")]["severity"] == "warning"
+    assert by_subject[("identity", "eks-irsa:cluster.admins")]["severity"] == "ok"  # its entry exists already
+    version = [f for f in document["findings"] if f["check"] == "kubernetes-version"]
+    assert [(f["severity"], "runs 1.34" in f["message"]) for f in version] == [("warning", True), ("ok", False)]
+    quota = by_subject[("oidc-quota", "iam:ListOpenIDConnectProviders")]
+    assert quota["message"].startswith("4 IAM OIDC providers now, 0 created by this stack")
+
+
 def test_an_existing_cluster_needs_its_oidc_provider(aws, project: Path, dev_config: dict, capsys) -> None:
     cluster, _ = _seed_ready()
     eks = boto3.client("eks", region_name=REGION)

@@ -678,6 +678,20 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
             endpoint_ingress(cluster),
         )
         findings += version_findings(cluster.kubernetes_version, today)
+        if exists:
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "cluster",
+                    "eks-irsa:cluster.name",
+                    f"EKS already has a cluster {cluster.name} in {settings.region}: right for a later pulumi up of "
+                    "this stack; a first one fails with ResourceInUseException (cluster names are unique per "
+                    "account and region), and the checks above treat the cluster as this stack's",
+                    "if this stack did not create it, choose another eks-irsa:cluster.name or use "
+                    "eks-irsa:existingCluster",
+                    "EKS API CreateCluster",
+                )
+            )
         if exists and facts.cluster.version != cluster.kubernetes_version:
             findings.append(
                 Finding(
