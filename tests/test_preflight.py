@@ -386,7 +386,8 @@ def test_another_account_is_assumed_and_its_oidc_quota_counted(
             Url=f"https://oidc.example.com/d{n:03}", ClientIDList=["sts.amazonaws.com"]
         )
     dev_config["eks-irsa:accounts"] = {"data": {"accountId": DATA, "assumeRoleArn": role_arn}}
-    dev_config["eks-irsa:services"]["log-shipper"]["account"] = "data"
+    first_service = min(dev_config["eks-irsa:services"])
+    dev_config["eks-irsa:services"][first_service]["account"] = "data"
     _write_stack(project, dev_config, "data", cluster, **aws_keys)
 
     code, document = _run(capsys, "--stack", "data")
