@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= dev
 
-.PHONY: plan test lint format explain verify bench clean
+.PHONY: plan test lint format explain verify preflight bench clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -37,6 +37,10 @@ explain: $(VENV)/.installed
 
 verify: $(VENV)/.installed
 	$(BIN)/eks-irsa verify --stack $(STACK)
+
+# Read-only checks of the AWS account with your credentials: exit 0 ready, 1 not ready, 2 bad stack file.
+preflight: $(VENV)/.installed
+	$(BIN)/eks-irsa preflight --stack $(STACK)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tools.bench

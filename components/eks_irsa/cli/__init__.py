@@ -4,6 +4,7 @@
     eks-irsa explain ...             why STS would refuse a token for a role
     eks-irsa lint FILE...            lint IAM policy documents
     eks-irsa verify --stack dev      IRSA end to end on 127.0.0.1 (needs the ``verify`` extra)
+    eks-irsa preflight --stack dev   is the AWS account ready for pulumi up (your credentials, read-only)
 
 Each verb's own ``--help`` lists its options. The verbs import their dependencies only when run,
 so ``eks-irsa plan`` works without the proof extras.
@@ -20,6 +21,7 @@ VERBS = {
     "explain": "why STS would refuse a token for a role",
     "lint": "lint IAM policy documents",
     "verify": "IRSA end to end against a local OIDC issuer and moto",
+    "preflight": "is the AWS account ready for pulumi up (read-only, your credentials)",
 }
 """Verb -> one-line help; each verb is the module ``eks_irsa.cli.<verb>`` with a ``main(argv) -> int``."""
 
@@ -30,7 +32,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args or args[0] not in VERBS:
         print("usage: eks-irsa {" + ",".join(VERBS) + "} [options]\n", file=sys.stderr)
         for verb, text in VERBS.items():
-            print(f"  {verb:<8} {text}", file=sys.stderr)
+            print(f"  {verb:<9} {text}", file=sys.stderr)
         return 0 if args[:1] in (["-h"], ["--help"]) else 2
     try:
         module = importlib.import_module(f"{__name__}.{args[0]}")

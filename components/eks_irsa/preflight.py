@@ -1,0 +1,796 @@
+"""Preflight rules: is an AWS account ready for a stack's first (or next) ``pulumi up``? Pure functions.
+
+Each check takes what the AWS APIs answered (gathered by ``eks-irsa preflight``,
+:mod:`eks_irsa.cli.preflight`) and the stack's validated settings, and returns :class:`Finding` s,
+each naming what to fix and the rule's source. Nothing here calls AWS, so tests call every rule with
+plain values. :func:`preflight_findings` runs them all over one :class:`AccountFacts`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import ipaddress
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from .catalog import ClusterSettings, ExistingClusterSettings, StackSettings
+from .iam.arn import parse_arn
+
+PULUMI_ALLOWED_ACCOUNTS = "Pulumi AWS provider configuration, 'allowedAccountIds'"
+ACCESS_ENTRY_DOCS = (
+    "pulumi-eks Cluster (bootstrapClusterCreatorAdminPermissions); EKS API CreateAccessEntry "
+    "(ResourceInUseException: one access entry per IAM principal)"
+)
+SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
+"""The path IAM Identity Center gives the roles of its permission sets (named ``AWSReservedSSO_*``)."""
+SSO_ROLE_PREFIX = "AWSReservedSSO_"
+
+EKS_NETWORK_DOCS = "EKS User Guide, 'View Amazon EKS networking requirements for VPC and subnets'"
+EKS_MIN_SUBNET_IPS = 6
+"""Free addresses each cluster subnet must have for the control plane's network interfaces (EKS
+networking requirements: at least 6, 16 recommended)."""
+EKS_RECOMMENDED_SUBNET_IPS = 16
+EKS_MIN_AZS = 2
+"""Distinct availability zones the cluster's subnets must span (EKS networking requirements)."""
+
+LBC_SUBNET_DOCS = "AWS Load Balancer Controller docs, 'Subnet Auto Discovery'"
+INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb"
+"""Tag (value ``1`` or empty) by which the load balancer controller finds subnets for internal load balancers."""
+ELB_TAG = "kubernetes.io/role/elb"
+"""Tag (value ``1`` or empty) by which the load balancer controller finds subnets for internet-facing ones."""
+ROLE_TAG_VALUES = ("1", "")
+
+EKS_ENDPOINT_DOCS = "EKS User Guide, 'Control network access to cluster API server endpoint'"
+
+IAM_QUOTAS_DOCS = "IAM User Guide, 'IAM and AWS STS quotas' (OpenId Connect providers in an AWS account: 100)"
+OIDC_PROVIDER_QUOTA = 100
+"""IAM OIDC providers per AWS account (IAM and AWS STS quotas)."""
+OIDC_QUOTA_WARNING = 90
+"""From this many providers after the deploy on, a warning: the next clusters will not fit."""
+
+EKS_VERSIONS_DOCS = "EKS User Guide, 'Understand the Kubernetes version lifecycle on EKS' (release calendar)"
+
+
+@dataclass(frozen=True)
+class SupportWindow:
+    """One Kubernetes minor version's support on EKS.
+
+    Attributes:
+        standard_end: the end of standard support (from that day on, extended support at extra cost).
+        extended_end: the end of extended support (EKS then upgrades the cluster and refuses new ones).
+    """
+
+    standard_end: datetime.date
+    extended_end: datetime.date
+
+
+EKS_SUPPORT: Mapping[str, SupportWindow] = {
+    "1.28": SupportWindow(datetime.date(2024, 11, 26), datetime.date(2025, 11, 26)),
+    "1.29": SupportWindow(datetime.date(2025, 3, 23), datetime.date(2026, 3, 23)),
+    "1.30": SupportWindow(datetime.date(2025, 7, 23), datetime.date(2026, 7, 23)),
+    "1.31": SupportWindow(datetime.date(2025, 11, 26), datetime.date(2026, 11, 26)),
+    "1.32": SupportWindow(datetime.date(2026, 3, 23), datetime.date(2027, 3, 23)),
+    "1.33": SupportWindow(datetime.date(2026, 7, 29), datetime.date(2027, 7, 29)),
+    "1.34": SupportWindow(datetime.date(2026, 12, 2), datetime.date(2027, 12, 2)),
+    "1.35": SupportWindow(datetime.date(2027, 3, 27), datetime.date(2028, 3, 27)),
+}
+"""The EKS Kubernetes release calendar as published (EKS User Guide, 'Understand the Kubernetes version
+lifecycle on EKS'), read for this table in 2026; newer versions are unknown to it and get a warning."""
+SUPPORT_WARNING_DAYS = 90
+"""Days before the end of standard support from which the version check warns."""
+
+
+class Severity(StrEnum):
+    """How a finding weighs: any ``error`` means not ready (exit 1)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    OK = "ok"
+
+
+SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.OK)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One result of one check.
+
+    Attributes:
+        severity: error (not ready), warning (ready, but read it) or ok.
+        check: ``identity``, ``network``, ``endpoint``, ``oidc-quota``, ``kubernetes-version`` or ``aws-api``.
+        subject: what was checked: a config key, an ARN, a subnet id.
+        message: what was found.
+        fix: what to change; empty for ``ok``.
+        source: the rule's source.
+    """
+
+    severity: Severity
+    check: str
+    subject: str
+    message: str
+    fix: str = ""
+    source: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        """The finding as JSON data."""
+        return {k: str(v) for k, v in dataclasses.asdict(self).items()}
+
+
+def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then ok; within a severity by check and subject (deterministic)."""
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.check, f.subject, f.message))
+
+
+@dataclass(frozen=True)
+class SubnetFacts:
+    """A subnet as EC2 ``DescribeSubnets`` answers: id, VPC, zone, free addresses, tags."""
+
+    subnet_id: str
+    vpc_id: str
+    availability_zone: str
+    available_ips: int
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClusterFacts:
+    """An EKS cluster as ``DescribeCluster`` answers (``None`` in :class:`AccountFacts` when there is none)."""
+
+    version: str
+    endpoint_private_access: bool
+    endpoint_public_access: bool
+    public_access_cidrs: tuple[str, ...]
+    issuer: str
+    """``https://oidc.eks.<region>.amazonaws.com/id/<id>``, as EKS gives it."""
+
+
+@dataclass(frozen=True)
+class OtherAccountFacts:
+    """What an ``eks-irsa:accounts`` entry answered through its ``assumeRoleArn``.
+
+    Attributes:
+        account: the account the assumed role's credentials are for (``sts:GetCallerIdentity``).
+        oidc_provider_arns: ``iam:ListOpenIDConnectProviders`` there.
+    """
+
+    account: str
+    oidc_provider_arns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """What the AWS APIs answered for one stack; ``None`` where the call was not made or failed.
+
+    Attributes:
+        caller_arn: ``sts:GetCallerIdentity`` Arn (an assumed-role session for roles).
+        caller_account: its Account.
+        caller_role_path: the caller role's path from ``iam:GetRole``, or ``None`` when unknown.
+        vpc_exists: whether ``ec2:DescribeVpcs`` found the stack's VPC.
+        subnets: ``ec2:DescribeSubnets`` answers by subnet id (missing ids are absent).
+        oidc_provider_arns: ``iam:ListOpenIDConnectProviders``.
+        cluster: the cluster of the stack's name, or ``None`` when EKS has none.
+        cluster_looked_up: whether ``eks:DescribeCluster`` answered (found or not found).
+        other_accounts: by ``eks-irsa:accounts`` key, the accounts where this stack creates an OIDC provider
+            and roles, as their ``assumeRoleArn`` answered (a role that cannot be assumed is an api finding).
+        api_findings: calls that failed (access denied, no credentials), as errors naming the permission.
+    """
+
+    caller_arn: str | None = None
+    caller_account: str | None = None
+    caller_role_path: str | None = None
+    vpc_exists: bool | None = None
+    subnets: Mapping[str, SubnetFacts] | None = None
+    oidc_provider_arns: tuple[str, ...] | None = None
+    cluster: ClusterFacts | None = None
+    cluster_looked_up: bool = False
+    other_accounts: Mapping[str, OtherAccountFacts] = field(default_factory=dict)
+    api_findings: tuple[Finding, ...] = ()
+
+
+# --- identity -----------------------------------------------------------------------------------------------
+
+
+def principal_arn(caller_arn: str, role_path: str | None = None) -> str:
+    """The IAM principal behind a caller ARN, as an access entry names it.
+
+    An STS session ``arn:<p>:sts::<acct>:assumed-role/<name>/<session>`` maps to its role,
+    ``arn:<p>:iam::<acct>:role<path><name>``; the session ARN does not carry the path, so it is
+    ``role_path`` (from ``iam:GetRole``) when known, else ``/aws-reserved/sso.amazonaws.com/`` for IAM
+    Identity Center roles (``AWSReservedSSO_*``; IAM Identity Center User Guide, 'IAM roles created by IAM
+    Identity Center') and ``/`` for the rest. Any
+    other ARN (an IAM user, the root user) is returned unchanged.
+    """
+    arn = parse_arn(caller_arn)
+    if arn is None or arn.service != "sts" or arn.resource_type != "assumed-role":
+        return caller_arn
+    name = arn.resource_id.split("/", 1)[0]
+    path = role_path or (SSO_ROLE_PATH if name.startswith(SSO_ROLE_PREFIX) else "/")
+    return f"arn:{arn.partition}:iam::{arn.account}:role{path}{name}"
+
+
+def _identity_key(value: str) -> tuple[str, str, str, str] | None:
+    """(partition, account, type, lower-case name): the principal, paths aside (IAM User Guide, 'IAM identifiers':
+    role and user names are unique in an account ignoring case)."""
+    arn = parse_arn(principal_arn(value))
+    if arn is None or arn.service != "iam" or arn.resource_type not in ("role", "user"):
+        return None
+    return arn.partition, arn.account, arn.resource_type, arn.resource_id.rsplit("/", 1)[-1].lower()
+
+
+def identity_findings(
+    caller_arn: str,
+    caller_account: str,
+    allowed_account_ids: Sequence[str],
+    admins: Sequence[str] | None,
+    cluster_exists: bool,
+    role_path: str | None = None,
+) -> list[Finding]:
+    """The identity running ``pulumi up`` against the stack's account and cluster admins.
+
+    Args:
+        caller_arn, caller_account: ``sts:GetCallerIdentity``'s answer.
+        allowed_account_ids: ``aws:allowedAccountIds``.
+        admins: ``eks-irsa:cluster.admins``; ``None`` for a cluster made elsewhere (no access entries here).
+        cluster_exists: EKS already has the cluster (a later ``pulumi up``: its access entries exist).
+        role_path: the caller role's IAM path, when ``iam:GetRole`` answered.
+
+    Rules: Pulumi's AWS provider refuses an account outside ``allowedAccountIds``
+    (:data:`PULUMI_ALLOWED_ACCOUNTS`). pulumi-eks makes the creator a cluster admin through its own
+    access entry, and EKS allows one access entry per principal, so the creator also listed in
+    ``admins`` fails the first deploy with 409 ResourceInUseException (:data:`ACCESS_ENTRY_DOCS`).
+    """
+    principal = principal_arn(caller_arn, role_path)
+    findings = []
+    if caller_account in allowed_account_ids:
+        findings.append(
+            Finding(Severity.OK, "identity", "aws:allowedAccountIds", f"account {caller_account} is allowed")
+        )
+    else:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "identity",
+                "aws:allowedAccountIds",
+                f"the credentials are for account {caller_account} ({caller_arn}); the stack allows only "
+                f"{', '.join(allowed_account_ids)}, so Pulumi's AWS provider refuses to run",
+                "use credentials (profile, SSO login) for the stack's account, or fix aws:allowedAccountIds",
+                PULUMI_ALLOWED_ACCOUNTS,
+            )
+        )
+    if admins is None:
+        return findings
+    key = _identity_key(principal)
+    listed = [a for a in admins if key is not None and _identity_key(a) == key]
+    if listed and not cluster_exists:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "identity",
+                "eks-irsa:cluster.admins",
+                f"{listed[0]} is the identity running pulumi up ({caller_arn}); pulumi-eks already makes it a "
+                "cluster admin with its own access entry, so a second entry for it fails with 409 "
+                "ResourceInUseException",
+                f"remove {listed[0]} from eks-irsa:cluster.admins (it stays admin as the creator), or run "
+                "pulumi up as another identity",
+                ACCESS_ENTRY_DOCS,
+            )
+        )
+    elif listed:
+        findings.append(
+            Finding(
+                Severity.OK,
+                "identity",
+                "eks-irsa:cluster.admins",
+                f"{principal} is in admins and the cluster exists: its access entry is already there",
+            )
+        )
+    elif cluster_exists:
+        findings.append(
+            Finding(
+                Severity.WARNING,
+                "identity",
+                "eks-irsa:cluster.admins",
+                f"{principal} is not in admins: unless it created the cluster, it has no access entry and the "
+                "Kubernetes provider is refused (namespaces and ServiceAccounts fail)",
+                f"add {principal} to eks-irsa:cluster.admins, from a run by an identity that has access",
+                ACCESS_ENTRY_DOCS,
+            )
+        )
+    else:
+        findings.append(
+            Finding(
+                Severity.OK,
+                "identity",
+                "eks-irsa:cluster.admins",
+                f"{principal} creates the cluster and becomes its admin; admins get their own entries "
+                "(list every other identity that runs pulumi up later, e.g. CI)",
+            )
+        )
+    return findings
+
+
+# --- network ------------------------------------------------------------------------------------------------
+
+
+def network_findings(
+    cluster: ClusterSettings, vpc_exists: bool, subnets: Mapping[str, SubnetFacts], region: str
+) -> list[Finding]:
+    """The stack's VPC and subnets: they exist, belong to the VPC, span two availability zones, have free
+    addresses (:data:`EKS_NETWORK_DOCS`), and carry the load balancer role tags (:data:`LBC_SUBNET_DOCS`).
+
+    Args:
+        cluster: the stack's ``eks-irsa:cluster`` settings.
+        vpc_exists: ``ec2:DescribeVpcs`` found ``cluster.vpc_id``.
+        subnets: ``ec2:DescribeSubnets`` answers by id; a configured id missing here does not exist.
+        region: the stack's region, for the messages.
+    """
+    findings = []
+    if not vpc_exists:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "network",
+                "eks-irsa:cluster.vpcId",
+                f"VPC {cluster.vpc_id} does not exist in {region} for this account",
+                "give the id of an existing VPC of the stack's account and region",
+                EKS_NETWORK_DOCS,
+            )
+        )
+    groups = (
+        ("privateSubnetIds", cluster.private_subnet_ids, INTERNAL_ELB_TAG, "internal"),
+        ("publicSubnetIds", cluster.public_subnet_ids, ELB_TAG, "internet-facing"),
+    )
+    for key, ids, tag, scheme in groups:
+        for subnet_id in ids:
+            where = f"eks-irsa:cluster.{key}: {subnet_id}"
+            subnet = subnets.get(subnet_id)
+            if subnet is None:
+                findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "network",
+                        where,
+                        f"subnet {subnet_id} does not exist in {region} for this account",
+                        "give the id of an existing subnet of the stack's VPC",
+                        EKS_NETWORK_DOCS,
+                    )
+                )
+                continue
+            if subnet.vpc_id != cluster.vpc_id:
+                findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "network",
+                        where,
+                        f"subnet {subnet_id} is in {subnet.vpc_id}, not in the stack's VPC {cluster.vpc_id}",
+                        f"use subnets of {cluster.vpc_id}, or fix eks-irsa:cluster.vpcId",
+                        EKS_NETWORK_DOCS,
+                    )
+                )
+            if key == "privateSubnetIds" and subnet.available_ips < EKS_MIN_SUBNET_IPS:
+                findings.append(
+                    Finding(
+                        Severity.ERROR,
+                        "network",
+                        where,
+                        f"has {subnet.available_ips} free IP addresses; EKS needs at least {EKS_MIN_SUBNET_IPS} "
+                        "for the control plane's network interfaces",
+                        f"free addresses in {subnet_id} or use a larger subnet (at least "
+                        f"{EKS_RECOMMENDED_SUBNET_IPS} free recommended)",
+                        EKS_NETWORK_DOCS,
+                    )
+                )
+            if subnet.tags.get(tag) not in ROLE_TAG_VALUES:
+                findings.append(
+                    Finding(
+                        Severity.WARNING,
+                        "network",
+                        where,
+                        f"has no tag {tag}=1: the load balancer controller cannot discover it for {scheme} "
+                        "load balancers (Services of type LoadBalancer and Ingresses fail until it has)",
+                        f"tag {subnet_id} with {tag}=1 (or name subnets in each Service/Ingress annotation)",
+                        LBC_SUBNET_DOCS,
+                    )
+                )
+    zones = sorted(
+        {
+            subnets[s].availability_zone
+            for s in cluster.private_subnet_ids
+            if s in subnets and subnets[s].vpc_id == cluster.vpc_id
+        }
+    )
+    if len(zones) < EKS_MIN_AZS:
+        findings.append(
+            Finding(
+                Severity.ERROR,
+                "network",
+                "eks-irsa:cluster.privateSubnetIds",
+                f"the existing subnets of the VPC span {len(zones)} availability zone(s) "
+                f"({', '.join(zones) or 'none'}); EKS needs subnets in at least {EKS_MIN_AZS}",
+                f"add a subnet of {cluster.vpc_id} in another availability zone",
+                EKS_NETWORK_DOCS,
+            )
+        )
+    if not findings or all(f.severity == Severity.WARNING for f in findings):
+        findings.append(
+            Finding(
+                Severity.OK,
+                "network",
+                "eks-irsa:cluster.vpcId",
+                f"VPC {cluster.vpc_id} and its {len(cluster.private_subnet_ids)} private subnets exist, in "
+                f"{len(zones)} availability zones ({', '.join(zones)})",
+            )
+        )
+    return findings
+
+
+# --- endpoint -----------------------------------------------------------------------------------------------
+
+
+INGRESS_FIELD_MARKS = ("ingress", "security_group", "private_access_cidrs")
+"""A :class:`ClusterSettings` field whose name holds one of these configures a way into a private endpoint
+(a runner CIDR or security group admitted on 443); read by name, so fields added later count too."""
+
+
+def endpoint_ingress(cluster: ClusterSettings) -> dict[str, Any]:
+    """The cluster settings that admit a runner to a private endpoint, by field name, non-empty only."""
+    return {
+        f.name: getattr(cluster, f.name)
+        for f in dataclasses.fields(cluster)
+        if any(mark in f.name for mark in INGRESS_FIELD_MARKS) and getattr(cluster, f.name)
+    }
+
+
+def endpoint_findings(
+    private_access: bool,
+    public_access: bool,
+    public_access_cidrs: Sequence[str],
+    ingress: Mapping[str, Any] | None,
+    subject: str = "eks-irsa:cluster.endpoint",
+) -> list[Finding]:
+    """Whether the machine running ``pulumi up`` can reach the API endpoint (the Kubernetes provider runs there).
+
+    Args:
+        private_access, public_access, public_access_cidrs: the endpoint settings.
+        ingress: the settings that admit a runner to the private endpoint (:func:`endpoint_ingress`);
+            ``None`` when unknown (a cluster made elsewhere).
+        subject: the config key the findings name.
+
+    This machine's public IP and its route into the VPC cannot be known offline: a public endpoint
+    limited to CIDRs, and a private one with ingress, are warnings to check by hand
+    (:data:`EKS_ENDPOINT_DOCS`).
+    """
+    if not public_access and not private_access:
+        return [
+            Finding(
+                Severity.ERROR,
+                "endpoint",
+                subject,
+                "both public and private endpoint access are off: nothing can reach the API",
+                "turn on privateAccess, publicAccess or both",
+                EKS_ENDPOINT_DOCS,
+            )
+        ]
+    if public_access:
+        open_to_all = not public_access_cidrs or any(
+            ipaddress.ip_network(c, strict=False).prefixlen == 0 for c in public_access_cidrs
+        )
+        if open_to_all:
+            return [Finding(Severity.OK, "endpoint", subject, "the public endpoint is open to every address")]
+        return [
+            Finding(
+                Severity.WARNING,
+                "endpoint",
+                f"{subject}.publicAccessCidrs",
+                f"the public endpoint admits only {', '.join(public_access_cidrs)}: this machine's egress IP "
+                "must be inside (preflight cannot see it)",
+                "compare with `curl https://checkip.amazonaws.com`; add your egress CIDR to publicAccessCidrs",
+                EKS_ENDPOINT_DOCS,
+            )
+        ]
+    if ingress is None:
+        return [
+            Finding(
+                Severity.WARNING,
+                "endpoint",
+                subject,
+                "the endpoint is private only: pulumi up must run inside the VPC or on a network routed to it",
+                "run from a VPN, bastion or runner in the VPC that the cluster security group admits on 443",
+                EKS_ENDPOINT_DOCS,
+            )
+        ]
+    if not ingress:
+        return [
+            Finding(
+                Severity.ERROR,
+                "endpoint",
+                subject,
+                "the endpoint is private only and no runner CIDR or security group is admitted: the cluster "
+                "security group admits only itself, so the Kubernetes provider times out after the cluster "
+                "and roles exist",
+                "configure 443 ingress for the runner (its VPN, bastion or CI CIDRs or security group), or turn "
+                "on publicAccess with publicAccessCidrs of your egress IP",
+                EKS_ENDPOINT_DOCS,
+            )
+        ]
+    way_in = ", ".join(f"{k}={v}" for k, v in sorted(ingress.items()))
+    return [
+        Finding(
+            Severity.WARNING,
+            "endpoint",
+            subject,
+            f"the endpoint is private only, reached through {way_in}: this machine must be on that network "
+            "(preflight cannot see it)",
+            "run pulumi up from the VPN, bastion or runner those settings admit",
+            EKS_ENDPOINT_DOCS,
+        )
+    ]
+
+
+# --- OIDC provider quota --------------------------------------------------------------------------------------
+
+
+def oidc_quota_findings(
+    existing: int, created: int, quota: int = OIDC_PROVIDER_QUOTA, subject: str = "iam:ListOpenIDConnectProviders"
+) -> list[Finding]:
+    """An account's IAM OIDC providers after the deploy, ``existing + created``, against the quota.
+
+    Args:
+        existing: providers in the account now (``iam:ListOpenIDConnectProviders``).
+        created: providers this deploy creates there (1 for a cluster whose provider is not there yet, else 0).
+        quota: :data:`OIDC_PROVIDER_QUOTA` (:data:`IAM_QUOTAS_DOCS`).
+        subject: the account the findings name (the stack's own, or an ``eks-irsa:accounts`` key).
+    """
+    total = existing + created
+    counted = f"{existing} IAM OIDC providers now, {created} created by this stack: {total} of {quota}"
+    if total > quota:
+        return [
+            Finding(
+                Severity.ERROR,
+                "oidc-quota",
+                subject,
+                f"{counted}; creating the cluster's provider fails (LimitExceeded)",
+                "delete the providers of clusters that no longer exist (aws iam list-open-id-connect-providers)",
+                IAM_QUOTAS_DOCS,
+            )
+        ]
+    if total >= OIDC_QUOTA_WARNING:
+        return [
+            Finding(
+                Severity.WARNING,
+                "oidc-quota",
+                subject,
+                f"{counted}; the next clusters will not fit",
+                "delete the providers of clusters that no longer exist",
+                IAM_QUOTAS_DOCS,
+            )
+        ]
+    return [Finding(Severity.OK, "oidc-quota", subject, counted)]
+
+
+# --- Kubernetes version ---------------------------------------------------------------------------------------
+
+
+def version_findings(
+    version: str, today: datetime.date, subject: str = "eks-irsa:cluster.kubernetesVersion"
+) -> list[Finding]:
+    """The Kubernetes version against EKS standard support on ``today`` (:data:`EKS_SUPPORT`).
+
+    Standard support ends on the calendar's date: from that day a cluster runs in extended support (billed
+    per cluster hour) or, with the upgrade policy ``STANDARD``, is upgraded by EKS; after extended support
+    EKS upgrades it regardless (:data:`EKS_VERSIONS_DOCS`).
+    """
+    window = EKS_SUPPORT.get(version)
+    supported = [v for v, w in EKS_SUPPORT.items() if w.standard_end > today]
+    choose = f"choose one in standard support: {', '.join(supported)}" if supported else "choose a newer version"
+    if window is None:
+        return [
+            Finding(
+                Severity.WARNING,
+                "kubernetes-version",
+                subject,
+                f"Kubernetes {version} is not in this package's EKS support table (it knows {', '.join(EKS_SUPPORT)})",
+                "check the EKS release calendar that the version is available and in standard support",
+                EKS_VERSIONS_DOCS,
+            )
+        ]
+    if today >= window.extended_end:
+        return [
+            Finding(
+                Severity.ERROR,
+                "kubernetes-version",
+                subject,
+                f"Kubernetes {version} left extended support on {window.extended_end}: EKS no longer runs it",
+                choose,
+                EKS_VERSIONS_DOCS,
+            )
+        ]
+    if today >= window.standard_end:
+        return [
+            Finding(
+                Severity.ERROR,
+                "kubernetes-version",
+                subject,
+                f"Kubernetes {version} left EKS standard support on {window.standard_end}: the cluster runs in "
+                "extended support (extra cost per cluster hour) or is upgraded by EKS",
+                choose,
+                EKS_VERSIONS_DOCS,
+            )
+        ]
+    days = (window.standard_end - today).days
+    if days <= SUPPORT_WARNING_DAYS:
+        return [
+            Finding(
+                Severity.WARNING,
+                "kubernetes-version",
+                subject,
+                f"Kubernetes {version} leaves EKS standard support on {window.standard_end}, in {days} days",
+                f"plan the upgrade; {choose}",
+                EKS_VERSIONS_DOCS,
+            )
+        ]
+    return [
+        Finding(
+            Severity.OK,
+            "kubernetes-version",
+            subject,
+            f"Kubernetes {version} is in EKS standard support until {window.standard_end}",
+        )
+    ]
+
+
+# --- all checks ---------------------------------------------------------------------------------------------
+
+
+def _issuer_provider_arn(partition: str, account: str, issuer: str) -> str:
+    return f"arn:{partition}:iam::{account}:oidc-provider/{issuer.removeprefix('https://')}"
+
+
+def preflight_findings(settings: StackSettings, facts: AccountFacts, today: datetime.date) -> list[Finding]:
+    """Every check over one stack and what its account answered, sorted by :func:`sorted_findings`.
+
+    A check whose API answers are missing (the call failed: see ``facts.api_findings``) is skipped; the
+    failed call is an error itself, so the result is never "ready" on partial answers.
+    """
+    cluster = settings.cluster
+    findings = list(facts.api_findings)
+    new_cluster = isinstance(cluster, ClusterSettings)
+    exists = facts.cluster is not None
+    if facts.caller_arn is not None and facts.caller_account is not None:
+        findings += identity_findings(
+            facts.caller_arn,
+            facts.caller_account,
+            settings.allowed_account_ids,
+            cluster.admins if isinstance(cluster, ClusterSettings) else None,
+            exists,
+            facts.caller_role_path,
+        )
+    if isinstance(cluster, ClusterSettings):
+        if facts.vpc_exists is not None and facts.subnets is not None:
+            findings += network_findings(cluster, facts.vpc_exists, facts.subnets, settings.region)
+        findings += endpoint_findings(
+            cluster.endpoint_private_access,
+            cluster.endpoint_public_access,
+            cluster.public_access_cidrs,
+            endpoint_ingress(cluster),
+        )
+        findings += version_findings(cluster.kubernetes_version, today)
+        if exists:
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "cluster",
+                    "eks-irsa:cluster.name",
+                    f"EKS already has a cluster {cluster.name} in {settings.region}: right for a later pulumi up of "
+                    "this stack; a first one fails with ResourceInUseException (cluster names are unique per "
+                    "account and region), and the checks above treat the cluster as this stack's",
+                    "if this stack did not create it, choose another eks-irsa:cluster.name or use "
+                    "eks-irsa:existingCluster",
+                    "EKS API CreateCluster",
+                )
+            )
+        if exists and facts.cluster.version != cluster.kubernetes_version:
+            findings.append(
+                Finding(
+                    Severity.WARNING,
+                    "kubernetes-version",
+                    "eks-irsa:cluster.kubernetesVersion",
+                    f"the cluster runs {facts.cluster.version}; pulumi up upgrades it to {cluster.kubernetes_version}",
+                    "upgrade one minor version at a time, node groups after the control plane",
+                    EKS_VERSIONS_DOCS,
+                )
+            )
+    elif facts.cluster_looked_up:
+        findings += _existing_cluster_findings(settings, cluster, facts, today)
+    if facts.oidc_provider_arns is not None:
+        created = 1 if new_cluster and not exists else 0
+        if new_cluster and exists and facts.caller_account:
+            arn = _issuer_provider_arn(settings.partition, facts.caller_account, facts.cluster.issuer)
+            created = 0 if arn in facts.oidc_provider_arns else 1
+        findings += oidc_quota_findings(len(facts.oidc_provider_arns), created)
+    for key, other in sorted(facts.other_accounts.items()):
+        findings += other_account_findings(settings, key, other, facts.cluster)
+    return sorted_findings(findings)
+
+
+def other_account_findings(
+    settings: StackSettings, key: str, other: OtherAccountFacts, cluster: ClusterFacts | None
+) -> list[Finding]:
+    """An ``eks-irsa:accounts`` entry: its ``assumeRoleArn`` lands in its ``accountId``, and its IAM OIDC
+    providers leave room for the one this stack creates there (unless the cluster exists and its
+    provider is already there)."""
+    account = settings.accounts[key]
+    subject = f"eks-irsa:accounts.{key}"
+    if other.account != account.account_id:
+        return [
+            Finding(
+                Severity.ERROR,
+                "identity",
+                f"{subject}.assumeRoleArn",
+                f"{account.assume_role_arn} gives credentials for account {other.account}, not {account.account_id}: "
+                "Pulumi's provider for that account refuses them (allowedAccountIds)",
+                f"give a role of account {account.account_id}, or fix {subject}.accountId",
+                PULUMI_ALLOWED_ACCOUNTS,
+            )
+        ]
+    created = 1
+    if cluster is not None:
+        arn = _issuer_provider_arn(settings.partition, account.account_id, cluster.issuer)
+        created = 0 if arn in other.oidc_provider_arns else 1
+    return [
+        Finding(Severity.OK, "identity", f"{subject}.assumeRoleArn", f"assumed {account.assume_role_arn}"),
+        *oidc_quota_findings(len(other.oidc_provider_arns), created, subject=subject),
+    ]
+
+
+def _existing_cluster_findings(
+    settings: StackSettings, cluster: ExistingClusterSettings, facts: AccountFacts, today: datetime.date
+) -> list[Finding]:
+    subject = "eks-irsa:existingCluster.name"
+    if facts.cluster is None and cluster.stack_reference is None:
+        return [
+            Finding(
+                Severity.ERROR,
+                "cluster",
+                subject,
+                f"EKS has no cluster {cluster.name} in {settings.region} for this account: the lookup by name "
+                "(aws.eks.getCluster) fails",
+                "fix the name or the region, or deploy the stack that creates the cluster first",
+                "EKS API DescribeCluster",
+            )
+        ]
+    if facts.cluster is None:
+        return [
+            Finding(
+                Severity.WARNING,
+                "cluster",
+                subject,
+                f"EKS has no cluster {cluster.name} in {settings.region} for this account; the stack reads it from "
+                f"{cluster.stack_reference}, so this is right only if that stack's cluster lives in another account",
+                f"deploy {cluster.stack_reference} first, or check the account of these credentials",
+                "EKS API DescribeCluster",
+            )
+        ]
+    found = facts.cluster
+    findings = endpoint_findings(
+        found.endpoint_private_access, found.endpoint_public_access, found.public_access_cidrs, None, subject
+    )
+    findings += version_findings(found.version, today, subject)
+    if cluster.stack_reference is None and facts.oidc_provider_arns is not None and facts.caller_account:
+        arn = _issuer_provider_arn(settings.partition, facts.caller_account, found.issuer)
+        if arn not in facts.oidc_provider_arns:
+            findings.append(
+                Finding(
+                    Severity.ERROR,
+                    "cluster",
+                    subject,
+                    f"the account has no IAM OIDC provider for the cluster's issuer {found.issuer}: the lookup "
+                    "by name (aws.iam.getOpenIdConnectProvider) fails and IRSA cannot work",
+                    f"create it: eksctl utils associate-iam-oidc-provider --cluster {cluster.name} --approve",
+                    "EKS User Guide, 'Create an IAM OIDC provider for your cluster'",
+                )
+            )
+    return findings

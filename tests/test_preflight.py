@@ -1,0 +1,547 @@
+"""``eks-irsa preflight``: the rules as pure functions, and the command against moto accounts.
+
+moto (in-process ``mock_aws``) answers STS, IAM, EC2 and EKS as AWS would for what it holds; it
+cannot show this machine's egress IP or route to a private endpoint, AWS's real quota values, or
+the EKS release calendar (our table). Its ``GetCallerIdentity`` answers the assumed-role session of
+credentials it issued, which is how the identity cases run here.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+from moto import mock_aws
+
+from eks_irsa import preflight as rules
+from eks_irsa.catalog import ClusterSettings, ExistingClusterSettings, StackSettings
+from eks_irsa.cli import main as eks_irsa
+from eks_irsa.cli import preflight as preflight_cli
+from eks_irsa.preflight import Finding, Severity, SubnetFacts
+
+ACCOUNT = "123456789012"  # moto's default account
+REGION = "us-west-2"
+TODAY = "2026-12-02"
+SSO_PATH = "/aws-reserved/sso.amazonaws.com/"
+SSO_ROLE = "AWSReservedSSO_PlatformAdmin_0123456789abcdef"
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
+
+
+# --- pure rules -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("caller", "path", "expected"),
+    [
+        (
+            f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ci-run-42",
+            None,
+            f"arn:aws:iam::{ACCOUNT}:role/deployer",
+        ),
+        (
+            f"arn:aws:sts::{ACCOUNT}:assumed-role/{SSO_ROLE}/alice@example.com",
+            None,
+            f"arn:aws:iam::{ACCOUNT}:role{SSO_PATH}{SSO_ROLE}",
+        ),
+        (
+            f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ci-run-42",
+            "/ci/",
+            f"arn:aws:iam::{ACCOUNT}:role/ci/deployer",
+        ),
+        (f"arn:aws:iam::{ACCOUNT}:user/alice", None, f"arn:aws:iam::{ACCOUNT}:user/alice"),
+        (
+            "arn:aws-cn:sts::123456789012:assumed-role/deployer/s",
+            None,
+            "arn:aws-cn:iam::123456789012:role/deployer",
+        ),
+    ],
+)
+def test_principal_arn_maps_a_session_to_its_role(caller: str, path: str | None, expected: str) -> None:
+    assert rules.principal_arn(caller, path) == expected
+
+
+def _severities(findings: list[Finding], check: str) -> list[str]:
+    return [f.severity.value for f in findings if f.check == check]
+
+
+def test_identity_refuses_the_creator_listed_in_admins_only_before_the_cluster_exists() -> None:
+    caller = f"arn:aws:sts::{ACCOUNT}:assumed-role/{SSO_ROLE}/alice"
+    admins = [f"arn:aws:iam::{ACCOUNT}:role{SSO_PATH}{SSO_ROLE}"]
+    first = rules.identity_findings(caller, ACCOUNT, [ACCOUNT], admins, cluster_exists=False)
+    assert [(f.severity, f.subject) for f in first] == [
+        (Severity.OK, "aws:allowedAccountIds"),
+        (Severity.ERROR, "eks-irsa:cluster.admins"),
+    ]
+    assert "409 ResourceInUseException" in first[1].message
+    assert f"remove {admins[0]}" in first[1].fix
+    later = rules.identity_findings(caller, ACCOUNT, [ACCOUNT], admins, cluster_exists=True)
+    assert _severities(later, "identity") == ["ok", "ok"]
+
+
+def test_identity_matches_role_names_ignoring_case_and_path() -> None:
+    caller = f"arn:aws:sts::{ACCOUNT}:assumed-role/Deployer/run"
+    findings = rules.identity_findings(caller, ACCOUNT, [ACCOUNT], [f"arn:aws:iam::{ACCOUNT}:role/ci/deployer"], False)
+    assert _severities(findings, "identity") == ["ok", "error"]
+    other_account = rules.identity_findings(
+        caller, ACCOUNT, [ACCOUNT], ["arn:aws:iam::111122223333:role/Deployer"], False
+    )
+    assert _severities(other_account, "identity") == ["ok", "ok"]
+
+
+def test_identity_wrong_account_and_a_non_admin_on_an_existing_cluster() -> None:
+    caller = "arn:aws:sts::999999999999:assumed-role/ci/run"
+    findings = rules.identity_findings(caller, "999999999999", [ACCOUNT], [], cluster_exists=True)
+    assert [f.severity for f in findings] == [Severity.ERROR, Severity.WARNING]
+    assert "999999999999" in findings[0].message and ACCOUNT in findings[0].message
+    assert "arn:aws:iam::999999999999:role/ci" in findings[1].fix
+
+
+def _cluster(**changes: object) -> ClusterSettings:
+    base = ClusterSettings(
+        name="c",
+        vpc_id="vpc-0a1b2c3d",
+        private_subnet_ids=("subnet-0000000a", "subnet-0000000b"),
+        node_groups=(),
+        public_subnet_ids=("subnet-0000000c",),
+    )
+    return ClusterSettings(**{**base.__dict__, **changes})
+
+
+def _subnet(subnet_id: str, zone: str, ips: int = 250, tags: dict[str, str] | None = None) -> SubnetFacts:
+    return SubnetFacts(subnet_id, "vpc-0a1b2c3d", zone, ips, tags or {})
+
+
+def test_network_needs_two_zones_free_addresses_and_role_tags() -> None:
+    internal = {rules.INTERNAL_ELB_TAG: "1"}
+    good = {
+        "subnet-0000000a": _subnet("subnet-0000000a", "us-west-2a", tags=internal),
+        "subnet-0000000b": _subnet("subnet-0000000b", "us-west-2b", tags={rules.INTERNAL_ELB_TAG: ""}),
+        "subnet-0000000c": _subnet("subnet-0000000c", "us-west-2a", tags={rules.ELB_TAG: "1"}),
+    }
+    assert [f.severity for f in rules.network_findings(_cluster(), True, good, REGION)] == [Severity.OK]
+    bad = {
+        **good,
+        "subnet-0000000b": _subnet("subnet-0000000b", "us-west-2a", ips=5, tags=internal),
+        "subnet-0000000c": _subnet("subnet-0000000c", "us-west-2a", tags={rules.ELB_TAG: "0"}),
+    }
+    findings = rules.network_findings(_cluster(), True, bad, REGION)
+    assert sorted((f.severity.value, f.subject) for f in findings) == [
+        ("error", "eks-irsa:cluster.privateSubnetIds"),
+        ("error", "eks-irsa:cluster.privateSubnetIds: subnet-0000000b"),
+        ("warning", "eks-irsa:cluster.publicSubnetIds: subnet-0000000c"),
+    ]
+    six = {**good, "subnet-0000000b": _subnet("subnet-0000000b", "us-west-2b", ips=6, tags=internal)}
+    assert [f.severity for f in rules.network_findings(_cluster(), True, six, REGION)] == [Severity.OK]
+
+
+@dataclass(frozen=True)
+class _ClusterWithIngress(ClusterSettings):
+    """The shape another change may give the settings: a runner CIDR admitted to the private endpoint."""
+
+    endpoint_ingress_cidrs: tuple[str, ...] = ()
+
+
+@pytest.mark.parametrize(
+    ("private", "public", "cidrs", "ingress", "expected"),
+    [
+        (True, False, (), {}, Severity.ERROR),
+        (True, False, (), None, Severity.WARNING),
+        (True, False, (), {"endpoint_ingress_cidrs": ("10.8.0.0/16",)}, Severity.WARNING),
+        (False, False, (), {}, Severity.ERROR),
+        (True, True, ("203.0.113.0/24",), {}, Severity.WARNING),
+        (False, True, ("0.0.0.0/0",), {}, Severity.OK),
+        (False, True, (), {}, Severity.OK),
+    ],
+)
+def test_endpoint_gives_the_runner_a_way_in(
+    private: bool, public: bool, cidrs: tuple[str, ...], ingress: dict | None, expected: Severity
+) -> None:
+    [finding] = rules.endpoint_findings(private, public, cidrs, ingress)
+    assert finding.severity == expected
+
+
+def test_endpoint_ingress_reads_settings_added_later_by_name() -> None:
+    assert rules.endpoint_ingress(_cluster()) == {}
+    cluster = _ClusterWithIngress(**_cluster().__dict__, endpoint_ingress_cidrs=("10.8.0.0/16",))
+    assert rules.endpoint_ingress(cluster) == {"endpoint_ingress_cidrs": ("10.8.0.0/16",)}
+
+
+@pytest.mark.parametrize(
+    ("existing", "created", "expected"),
+    [(0, 1, "ok"), (88, 1, "ok"), (89, 1, "warning"), (99, 1, "warning"), (100, 0, "warning"), (100, 1, "error")],
+)
+def test_oidc_provider_quota_of_100(existing: int, created: int, expected: str) -> None:
+    [finding] = rules.oidc_quota_findings(existing, created)
+    assert finding.severity.value == expected
+
+
+@pytest.mark.parametrize(
+    ("version", "today", "expected"),
+    [
+        ("1.33", "2026-12-02", "error"),  # left standard support on 2026-07-29
+        ("1.33", "2026-07-28", "warning"),
+        ("1.34", "2026-12-02", "error"),  # its last day is 2026-12-01
+        ("1.34", "2026-12-01", "warning"),
+        ("1.35", "2026-12-02", "ok"),  # until 2027-03-27
+        ("1.35", "2026-12-28", "warning"),  # 89 days left
+        ("1.29", "2026-12-02", "error"),  # past extended support (2026-03-23)
+        ("1.40", "2026-12-02", "warning"),  # not in the table
+    ],
+)
+def test_kubernetes_version_in_standard_support(version: str, today: str, expected: str) -> None:
+    [finding] = rules.version_findings(version, datetime.date.fromisoformat(today))
+    assert finding.severity.value == expected
+
+
+def test_a_version_past_standard_support_names_the_versions_to_choose() -> None:
+    [finding] = rules.version_findings("1.33", datetime.date(2026, 12, 2))
+    assert "2026-07-29" in finding.message
+    assert finding.fix == "choose one in standard support: 1.35"
+
+
+@pytest.mark.parametrize(
+    ("stack_reference", "expected"), [(None, Severity.ERROR), ("acme/platform/prod", Severity.WARNING)]
+)
+def test_an_existing_cluster_missing_from_the_account(stack_reference: str | None, expected: Severity) -> None:
+    settings = StackSettings(
+        region=REGION,
+        partition="aws",
+        account_id=ACCOUNT,
+        allowed_account_ids=(ACCOUNT,),
+        cluster=ExistingClusterSettings(name="shared", stack_reference=stack_reference),
+        services=(),
+    )
+    facts = rules.AccountFacts(
+        caller_arn=f"arn:aws:iam::{ACCOUNT}:user/alice",
+        caller_account=ACCOUNT,
+        oidc_provider_arns=(),
+        cluster_looked_up=True,
+    )
+    findings = rules.preflight_findings(settings, facts, datetime.date(2026, 12, 2))
+    assert [(f.severity, f.check) for f in findings if f.check == "cluster"] == [(expected, "cluster")]
+    assert [f.check for f in findings if f.severity == Severity.OK] == ["identity", "oidc-quota"]
+
+
+# --- the command against moto -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch):
+    """moto in process, with credentials it accepts and nothing read from this machine's AWS config."""
+    for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    with mock_aws():
+        yield
+
+
+def _role(name: str, path: str = "/") -> str:
+    iam = boto3.client("iam", region_name=REGION)
+    return iam.create_role(RoleName=name, Path=path, AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+
+
+def _subnet_in(ec2, vpc: str, cidr: str, zone: str, tags: dict[str, str]) -> str:
+    spec = [{"ResourceType": "subnet", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}] if tags else []
+    return ec2.create_subnet(VpcId=vpc, CidrBlock=cidr, AvailabilityZone=zone, TagSpecifications=spec)["Subnet"][
+        "SubnetId"
+    ]
+
+
+def _write_stack(project: Path, dev_config: dict, name: str, cluster: dict, **aws_keys: object) -> None:
+    """Write ``stacks/Pulumi.<name>.yaml``: dev's config in moto's account, with ``cluster`` keys and ``aws:`` keys."""
+    config = copy.deepcopy(dev_config)
+    config["aws:allowedAccountIds"] = [ACCOUNT]
+    config["eks-irsa:cluster"].update(cluster)
+    config.update({f"aws:{k}": v for k, v in aws_keys.items()})
+    (project / "stacks" / f"Pulumi.{name}.yaml").write_text(yaml.safe_dump({"config": config}))
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = preflight_cli.main([*argv, "--json", "--today", TODAY])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def _seed_ready() -> tuple[dict, dict]:
+    """A ready account: the VPC, private subnets in three zones and public ones, tagged; three other
+    OIDC providers; a deployer role (path ``/ci/``) the stack assumes. Returns the cluster keys and ``aws:`` keys."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    private = [
+        _subnet_in(ec2, vpc, f"10.20.{i}.0/24", f"{REGION}{z}", {rules.INTERNAL_ELB_TAG: "1"})
+        for i, z in enumerate("abc")
+    ]
+    public = [
+        _subnet_in(ec2, vpc, f"10.20.{10 + i}.0/24", f"{REGION}{z}", {rules.ELB_TAG: "1"}) for i, z in enumerate("ab")
+    ]
+    iam = boto3.client("iam", region_name=REGION)
+    for n in range(3):
+        iam.create_open_id_connect_provider(
+            Url=f"https://oidc.example.com/other-{n}", ClientIDList=["sts.amazonaws.com"]
+        )
+    deployer = _role("platform-deployer", "/ci/")
+    cluster = {
+        "vpcId": vpc,
+        "privateSubnetIds": private,
+        "publicSubnetIds": public,
+        "kubernetesVersion": "1.35",
+        "admins": [f"arn:aws:iam::{ACCOUNT}:role/platform-admin"],
+    }
+    return cluster, {"assumeRoles": [{"roleArn": deployer, "sessionName": "ci-run-7"}]}
+
+
+def test_a_ready_account_passes(aws, project: Path, dev_config: dict, capsys: pytest.CaptureFixture[str]) -> None:
+    cluster, aws_keys = _seed_ready()
+    _write_stack(project, dev_config, "ready", cluster, **aws_keys)
+    code, document = _run(capsys, "--stack", "ready")
+    assert code == 0, document
+    assert document["ready"] is True
+    assert document["caller"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/platform-deployer/ci-run-7"
+    assert document["counts"]["error"] == 0
+    by_check = {(f["check"], f["severity"]) for f in document["findings"]}
+    assert by_check == {
+        ("identity", "ok"),
+        ("network", "ok"),
+        ("endpoint", "warning"),  # dev admits 203.0.113.0/24 only: this machine's IP cannot be seen
+        ("oidc-quota", "ok"),
+        ("kubernetes-version", "ok"),
+    }
+    quota = next(f for f in document["findings"] if f["check"] == "oidc-quota")
+    assert quota["message"].startswith("3 IAM OIDC providers now, 1 created by this stack: 4 of 100")
+
+
+def test_a_ready_account_json_is_byte_identical(aws, project: Path, dev_config: dict, capsys) -> None:
+    cluster, aws_keys = _seed_ready()
+    _write_stack(project, dev_config, "ready", cluster, **aws_keys)
+    preflight_cli.main(["--stack", "ready", "--json", "--today", TODAY])
+    first = capsys.readouterr().out
+    preflight_cli.main(["--stack", "ready", "--json", "--today", TODAY])
+    assert capsys.readouterr().out == first
+
+
+def test_the_stack_profile_is_the_identity_checked(
+    aws, project: Path, dev_config: dict, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    iam = boto3.client("iam", region_name=REGION)
+    iam.create_user(UserName="alice")
+    key = iam.create_access_key(UserName="alice")["AccessKey"]
+    credentials = project / "credentials"
+    credentials.write_text(
+        f"[team]\naws_access_key_id = {key['AccessKeyId']}\naws_secret_access_key = {key['SecretAccessKey']}\n"
+    )
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    cluster, _ = _seed_ready()
+    _write_stack(project, dev_config, "team", cluster, profile="team")
+    code, document = _run(capsys, "--stack", "team")
+    assert code == 0, document
+    assert document["caller"] == f"arn:aws:iam::{ACCOUNT}:user/alice"
+
+
+DATA = "222233334444"
+
+
+@pytest.mark.parametrize(
+    ("providers", "role_account", "expected"),
+    [
+        (3, DATA, {("identity", "ok"), ("oidc-quota", "ok")}),
+        (100, DATA, {("identity", "ok"), ("oidc-quota", "error")}),
+        (0, "333344445555", {("identity", "error")}),
+    ],
+)
+def test_another_account_is_assumed_and_its_oidc_quota_counted(
+    aws, project: Path, dev_config: dict, capsys, providers: int, role_account: str, expected: set
+) -> None:
+    cluster, aws_keys = _seed_ready()
+    role_arn = f"arn:aws:iam::{role_account}:role/pulumi-deployer"
+    sts = boto3.client("sts", region_name=REGION)
+    c = sts.assume_role(RoleArn=role_arn, RoleSessionName="seed")["Credentials"]
+    data_iam = boto3.client(
+        "iam",
+        region_name=REGION,
+        aws_access_key_id=c["AccessKeyId"],
+        aws_secret_access_key=c["SecretAccessKey"],
+        aws_session_token=c["SessionToken"],
+    )
+    for n in range(providers):
+        data_iam.create_open_id_connect_provider(
+            Url=f"https://oidc.example.com/d{n:03}", ClientIDList=["sts.amazonaws.com"]
+        )
+    dev_config["eks-irsa:accounts"] = {"data": {"accountId": DATA, "assumeRoleArn": role_arn}}
+    first_service = min(dev_config["eks-irsa:services"])
+    dev_config["eks-irsa:services"][first_service]["account"] = "data"
+    _write_stack(project, dev_config, "data", cluster, **aws_keys)
+
+    code, document = _run(capsys, "--stack", "data")
+
+    mine = {
+        (f["check"], f["severity"]) for f in document["findings"] if f["subject"].startswith("eks-irsa:accounts.data")
+    }
+    assert mine == expected
+    assert code == (0 if providers < 100 and role_account == DATA else 1)
+    if providers:
+        quota = next(f for f in document["findings"] if f["subject"] == "eks-irsa:accounts.data")
+        assert quota["message"].startswith(f"{providers} IAM OIDC providers now, 1 created by this stack")
+
+
+def test_a_broken_account_names_each_problem(aws, project: Path, dev_config: dict, capsys) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    other_vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
+    same_zone = [_subnet_in(ec2, vpc, f"10.30.{i}.0/24", f"{REGION}a", {}) for i in range(2)]
+    elsewhere = _subnet_in(ec2, other_vpc, "10.40.1.0/24", f"{REGION}b", {rules.INTERNAL_ELB_TAG: "1"})
+    missing = "subnet-0123456789abcdef0"
+    iam = boto3.client("iam", region_name=REGION)
+    for n in range(100):
+        iam.create_open_id_connect_provider(Url=f"https://oidc.example.com/c{n:03}", ClientIDList=["sts.amazonaws.com"])
+    sso = _role(SSO_ROLE, SSO_PATH)
+    cluster = {
+        "vpcId": vpc,
+        "privateSubnetIds": [*same_zone, elsewhere, missing],
+        "publicSubnetIds": [],
+        "endpoint": {"privateAccess": True, "publicAccess": False},
+        "admins": [sso],
+        "kubernetesVersion": "1.33",
+    }
+    roles = [{"roleArn": sso, "sessionName": "alice"}]
+    _write_stack(project, dev_config, "broken", cluster, assumeRoles=roles, allowedAccountIds=["111122223333"])
+
+    code, document = _run(capsys, "--stack", "broken")
+
+    assert code == 1
+    assert document["ready"] is False
+    errors = {(f["check"], f["subject"]) for f in document["findings"] if f["severity"] == "error"}
+    assert errors == {
+        ("identity", "aws:allowedAccountIds"),
+        ("identity", "eks-irsa:cluster.admins"),
+        ("network", f"eks-irsa:cluster.privateSubnetIds: {elsewhere}"),
+        ("network", f"eks-irsa:cluster.privateSubnetIds: {missing}"),
+        ("network", "eks-irsa:cluster.privateSubnetIds"),
+        ("endpoint", "eks-irsa:cluster.endpoint"),
+        ("oidc-quota", "iam:ListOpenIDConnectProviders"),
+        ("kubernetes-version", "eks-irsa:cluster.kubernetesVersion"),
+    }
+    warnings = {f["subject"] for f in document["findings"] if f["severity"] == "warning"}
+    assert warnings == {f"eks-irsa:cluster.privateSubnetIds: {s}" for s in same_zone}
+    admins = next(f for f in document["findings"] if f["subject"] == "eks-irsa:cluster.admins")
+    assert sso == f"arn:aws:iam::{ACCOUNT}:role{SSO_PATH}{SSO_ROLE}"
+    assert admins["fix"].startswith(f"remove {sso} from eks-irsa:cluster.admins")
+    zones = next(f for f in document["findings"] if f["subject"] == "eks-irsa:cluster.privateSubnetIds")
+    assert "1 availability zone(s) (us-west-2a)" in zones["message"]
+
+
+def test_the_readable_list_puts_errors_first_and_ends_with_the_verdict(
+    aws, project: Path, dev_config: dict, capsys
+) -> None:
+    cluster, aws_keys = _seed_ready()
+    _write_stack(project, dev_config, "old", {**cluster, "kubernetesVersion": "1.33"}, **aws_keys)
+    assert eks_irsa(["preflight", "--stack", "old", "--today", TODAY]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2].startswith("ERROR    kubernetes-version")
+    assert any(line.strip().startswith("fix: choose one in standard support: 1.35") for line in lines)
+    assert lines[-1] == "NOT READY: 1 errors, 1 warnings, 4 ok."
+
+
+def test_a_cluster_of_the_stack_name_that_exists_is_a_later_deploy(
+    aws, project: Path, dev_config: dict, capsys
+) -> None:
+    cluster, aws_keys = _seed_ready()
+    found = boto3.client("eks", region_name=REGION).create_cluster(
+        name=dev_config["eks-irsa:cluster"]["name"],
+        version="1.34",
+        roleArn=_role("eks-cluster"),
+        resourcesVpcConfig={"subnetIds": cluster["privateSubnetIds"]},
+    )["cluster"]
+    boto3.client("iam", region_name=REGION).create_open_id_connect_provider(
+        Url=found["identity"]["oidc"]["issuer"], ClientIDList=["sts.amazonaws.com"]
+    )
+    deployer = aws_keys["assumeRoles"][0]["roleArn"]
+    _write_stack(project, dev_config, "later", {**cluster, "admins": [deployer]}, **aws_keys)
+
+    code, document = _run(capsys, "--stack", "later")
+
+    assert code == 0, document
+    by_subject = {(f["check"], f["subject"]): f for f in document["findings"]}
+    assert by_subject[("cluster", "eks-irsa:cluster.name")]["severity"] == "warning"
+    assert by_subject[("identity", "eks-irsa:cluster.admins")]["severity"] == "ok"  # its entry exists already
+    version = [f for f in document["findings"] if f["check"] == "kubernetes-version"]
+    assert [(f["severity"], "runs 1.34" in f["message"]) for f in version] == [("warning", True), ("ok", False)]
+    quota = by_subject[("oidc-quota", "iam:ListOpenIDConnectProviders")]
+    assert quota["message"].startswith("4 IAM OIDC providers now, 0 created by this stack")
+
+
+def test_an_existing_cluster_needs_its_oidc_provider(aws, project: Path, dev_config: dict, capsys) -> None:
+    cluster, _ = _seed_ready()
+    eks = boto3.client("eks", region_name=REGION)
+    found = eks.create_cluster(
+        name="shared",
+        version="1.35",
+        roleArn=_role("eks-cluster"),
+        resourcesVpcConfig={"subnetIds": cluster["privateSubnetIds"], "endpointPublicAccess": True},
+    )["cluster"]
+    config = copy.deepcopy(dev_config)
+    del config["eks-irsa:cluster"]
+    config.update({"aws:allowedAccountIds": [ACCOUNT], "eks-irsa:existingCluster": {"name": "shared"}})
+    (project / "stacks" / "Pulumi.shared.yaml").write_text(yaml.safe_dump({"config": config}))
+
+    code, document = _run(capsys, "--stack", "shared")
+    assert code == 1
+    [error] = [f for f in document["findings"] if f["severity"] == "error"]
+    assert (error["check"], error["subject"]) == ("cluster", "eks-irsa:existingCluster.name")
+    assert found["identity"]["oidc"]["issuer"] in error["message"]
+
+    boto3.client("iam", region_name=REGION).create_open_id_connect_provider(
+        Url=found["identity"]["oidc"]["issuer"], ClientIDList=["sts.amazonaws.com"]
+    )
+    code, document = _run(capsys, "--stack", "shared")
+    assert code == 0, document
+    quota = next(f for f in document["findings"] if f["check"] == "oidc-quota")
+    assert "0 created by this stack" in quota["message"]
+
+
+def test_no_credentials_is_not_ready_and_says_how_to_log_in(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ROLE_ARN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    code, document = _run(capsys, "--stack", "dev")
+    assert code == 1
+    [finding] = [f for f in document["findings"] if f["check"] == "aws-api"]
+    assert (finding["severity"], finding["subject"]) == ("error", "sts:GetCallerIdentity")
+    assert "aws sso login" in finding["fix"]
+    # the checks that need no AWS answer still run; none that needs one pretends to
+    assert {f["check"] for f in document["findings"]} == {"aws-api", "endpoint", "kubernetes-version"}
+
+
+def test_bad_input_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert preflight_cli.main(["--stack", "nope"]) == 2
+    assert "no stack file" in capsys.readouterr().err
+    (project / "stacks" / "Pulumi.typo.yaml").write_text(
+        (project / "stacks" / "Pulumi.dev.yaml").read_text().replace("vpcId:", "vpcID:")
+    )
+    assert preflight_cli.main(["--stack", "typo"]) == 2
+    assert "vpcID" in capsys.readouterr().err
+    (project / "stacks" / "Pulumi.broken.yaml").write_text("config:\n  aws:region: [us-west-2\n")
+    assert preflight_cli.main(["--stack", "broken"]) == 2
+    assert "does not parse" in capsys.readouterr().err
