@@ -46,6 +46,7 @@ from typing import Any
 
 import pulumi
 import yaml
+from google.protobuf import json_format
 from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
@@ -81,6 +82,14 @@ class Registration:
         outputs: what the mocks answered (placeholders for values only AWS knows; in preview mode
             the inputs alone, as the SDK resolves every other output as unknown).
         custom: ``True`` for a provider-managed resource, ``False`` for a component.
+        ignore_changes: the ``ignore_changes`` property paths, as the engine receives them (camelCase,
+            e.g. ``scalingConfig.desiredSize``), sorted.
+        retain_on_delete: whether ``retain_on_delete`` was set (deleting leaves the cloud resource).
+        delete_before_replace: whether ``delete_before_replace`` was set.
+        replace_on_changes: the ``replace_on_changes`` property paths, sorted.
+        aliases: the explicit ``aliases``, each an old URN or an alias spec as canonical JSON, sorted.
+
+    The lifecycle options are read from the SDK's ``RegisterResourceRequest``, what the engine would act on.
     """
 
     type: str
@@ -92,6 +101,11 @@ class Registration:
     inputs: Mapping[str, Any]
     outputs: Mapping[str, Any]
     custom: bool
+    ignore_changes: tuple[str, ...] = ()
+    retain_on_delete: bool = False
+    delete_before_replace: bool = False
+    replace_on_changes: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 class UnexpectedInvokeError(RuntimeError):
@@ -277,6 +291,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     if response.urn in self.resources
                     else {},
                     custom=bool(request.custom),
+                    ignore_changes=tuple(sorted(request.ignoreChanges)),
+                    retain_on_delete=bool(request.retainOnDelete),
+                    delete_before_replace=bool(request.deleteBeforeReplace),
+                    replace_on_changes=tuple(sorted(request.replaceOnChanges)),
+                    aliases=tuple(sorted([*request.aliasURNs, *(_alias(a) for a in request.aliases)])),
                 )
             )
         return response
@@ -284,6 +303,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
 _KUBECONFIG = json.dumps({"apiVersion": "v1", "kind": "Config", "clusters": [], "placeholder": True})
 """The placeholder kubeconfig of every mocked cluster, as pulumi-eks's ``kubeconfigJson`` (a JSON string)."""
+
+
+def _alias(alias: Any) -> str:
+    """One alias of a ``RegisterResourceRequest``: its URN, or its spec (name, type, parent, ...) as canonical JSON."""
+    if alias.WhichOneof("alias") == "urn":
+        return alias.urn
+    return json.dumps(json_format.MessageToDict(alias.spec), sort_keys=True, separators=(",", ":"))
 
 
 def _mark_unknowns(value: Any) -> Any:
