@@ -384,3 +384,20 @@ def test_eks_cluster_install_addon_skips_helm_addons():
     [efs] = [a for a in _of(run, ADDON) if a.inputs["addonName"] == "aws-efs-csi-driver"]
     assert efs.name == "c-efs-addon" and efs.parent == "c"
     assert efs.inputs["serviceAccountRoleArn"] == "arn:aws:iam::111122223333:role/efs"
+
+
+def test_docs_addons_gives_each_addon_s_installation_and_chart_values():
+    docs = (ROOT / "docs" / "addons.md").read_text()
+    for name, spec in ADDONS.items():
+        row = next(
+            line
+            for line in docs.splitlines()
+            if line.startswith(f"| `{name}` | ") and ("| Helm chart" in line or "| EKS add-on" in line)
+        )
+        if isinstance(spec.installed_by, EksAddon):
+            assert f"EKS add-on `{spec.installed_by.name}`" in row
+            assert spec.installed_by.version_rule.value in row
+        else:
+            assert f"Helm chart `{spec.installed_by.chart}`" in row
+            assert all(f"`{key}={value}`" in row for key, value in spec.installed_by.values)
+        assert row.endswith(f"| {str(spec.kubernetes_api).lower()} |")

@@ -250,10 +250,10 @@ class EksCluster(pulumi.ComponentResource):
 
         Returns:
             The ``aws.eks.Addon``; ``None`` for an add-on installed with a Helm chart (``docs/addons.md`` gives
-            the chart values).
+            the chart values) and for ``vpc-cni``, which the cluster installs itself.
         """
         installed_by = ADDONS[addon].installed_by
-        if not isinstance(installed_by, EksAddon):
+        if not isinstance(installed_by, EksAddon) or installed_by.name == "vpc-cni":
             return None
         return self._addon(
             f"{self._name}-{service}-addon",
