@@ -3,7 +3,8 @@
 ``EksIrsaMocks`` answers every registration with labelled placeholders built from the stack's
 account, partition and region: the OIDC issuer id is ``0PLACEHOLDER...``, ARNs carry the configured
 account. ``RecordingMonitor`` keeps every registration (type, logical name, parent, provider,
-protect, dependencies, resolved inputs) in registration order. ``run_program`` runs a Pulumi program
+protect and the other lifecycle options, dependencies, resolved inputs) in registration order.
+``run_program`` runs a Pulumi program
 file offline under both and returns that record.
 
 What mocks cannot prove: that AWS or Kubernetes accept the inputs, that pulumi-eks's own children

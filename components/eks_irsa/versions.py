@@ -26,7 +26,8 @@ RELEASE_CALENDAR = (
 UPGRADE_POLICY_DOCS = "EKS API Reference, UpgradePolicyRequest supportType; EKS User Guide, 'EKS extended support'"
 ADDON_VERSION_DOCS = (
     "EKS User Guide, 'Manage kube-proxy in Amazon EKS clusters' and 'Manage CoreDNS for DNS in Amazon EKS "
-    "clusters', version tables (docs.amazonaws.cn copy as stored 2026-12-02); versions: aws eks "
+    "clusters', version tables (the docs.amazonaws.cn zh_cn pages managing-kube-proxy.md and managing-coredns.md, "
+    "read 2026-12-02); check against: aws eks "
     "describe-addon-versions --kubernetes-version <1.N> --addon-name <name>"
 )
 
