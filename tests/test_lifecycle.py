@@ -11,6 +11,7 @@ resource options on the SDK's ``RegisterResourceRequest``.
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 
 import pulumi
@@ -174,12 +175,31 @@ def test_every_addon_we_install_is_preserved_and_held_or_pinned(stack_run):
         assert ("addonVersion" in addon.inputs) is pinned
 
 
-def test_the_default_kubernetes_version_is_in_standard_support_and_policy_is_explicit():
-    from eks_irsa.versions import DEFAULT_KUBERNETES_VERSION
+END_OF_STANDARD_SUPPORT = {
+    "1.32": datetime.date(2026, 3, 23),
+    "1.33": datetime.date(2026, 7, 29),
+    "1.34": datetime.date(2026, 12, 2),
+    "1.35": datetime.date(2027, 3, 27),
+}
+"""EKS release calendar (EKS User Guide, 'Understand the Kubernetes version lifecycle on EKS')."""
+RELEASE_DATE = datetime.date(2026, 12, 2)
 
-    # EKS release calendar: 1.35 standard support ends 2027-03-27, after this release (2026-12-02).
-    assert DEFAULT_KUBERNETES_VERSION == "1.35"
-    assert SupportType("EXTENDED") is SupportType.EXTENDED
+
+def test_a_stack_without_a_version_gets_one_in_standard_support_and_an_explicit_policy(dev_config):
+    del dev_config["eks-irsa:cluster"]["kubernetesVersion"]
+    run = _run(dev_config)
+    [cluster] = _of(run, "eks:index:Cluster")
+    assert END_OF_STANDARD_SUPPORT[cluster.inputs["version"]] > RELEASE_DATE
+    assert cluster.inputs["upgradePolicy"] == {"supportType": SupportType.EXTENDED.value}
+    assert {g.inputs["version"] for g in _of(run, NODE_GROUP)} == {cluster.inputs["version"]}
+
+
+@pytest.mark.parametrize("path", STACK_FILES, ids=_stack)
+def test_every_shipped_stack_runs_a_version_in_standard_support(path):
+    from eks_irsa.testing import config_from_stack_file
+
+    version = config_from_stack_file(path)["eks-irsa:cluster"]["kubernetesVersion"]
+    assert END_OF_STANDARD_SUPPORT[version] > RELEASE_DATE
 
 
 def test_an_unpinned_kubernetes_version_needs_explicit_addon_versions():

@@ -137,8 +137,9 @@ class StackSettings:
         account_id: the first of ``aws:allowedAccountIds``: the account roles and ARNs live in.
         partition: derived once from ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``, ...).
         create_namespaces: ``eks-irsa:createNamespaces``; default ``True`` for a cluster this stack makes,
-            ``False`` for an existing cluster (its namespaces usually exist, and pulumi-kubernetes 4.x fails
-            with AlreadyExists on a Namespace it did not create).
+            ``False`` for an existing cluster: its namespaces usually exist, and pulumi-kubernetes (4.34, whose
+            provider option ``upsertExistingObjects`` defaults to false; pulumi/pulumi-kubernetes#4278) fails
+            with AlreadyExists on creating an object that exists.
     """
 
     region: str
