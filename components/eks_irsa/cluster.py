@@ -106,11 +106,13 @@ class EksCluster(pulumi.ComponentResource):
     ``aws.eks.NodeGroup``, then ``<name>-coredns-addon`` after the node groups (CoreDNS needs nodes to become
     active). :meth:`install_addon` adds a catalog's EKS add-ons, also after the node groups.
 
-    Node groups (since 0.x, see CHANGELOG): the EKS name is generated from the prefix ``<group>-``, the
+    Node groups: the EKS name is generated from the prefix ``<group>-`` (so a replacement, e.g. of the
+    instance types, AMI type, subnets or node role, creates the new group before deleting the old one), the
     Kubernetes version is the cluster's, and ``desired_size`` is ignored after creation. A stack deployed
-    with the fixed names of earlier versions sees each node group replaced once on its next ``pulumi up``:
-    the new group (generated name) is created and becomes active first, then the old one is drained and
-    deleted; pods move to the new nodes, honouring PodDisruptionBudgets.
+    with eks-irsa 0.3 or earlier (fixed names ``<group>``) sees each node group replaced once on its next
+    ``pulumi up``: the new group is created and becomes active first, then the old one is drained and
+    deleted; pods move to the new nodes, honouring PodDisruptionBudgets. Its kube-proxy add-on moves to the
+    pinned version, which EKS refuses if the running one is newer: name that one in ``addon_versions``.
 
     Pass ``protect=True`` in ``opts`` (the prod stack does) to protect the cluster, and with it the
     OIDC provider it creates, against deletion.
@@ -146,7 +148,7 @@ class EksCluster(pulumi.ComponentResource):
         self._name = name
         child = pulumi.ResourceOptions(parent=self)
         p = args.partition
-        tags = dict(sorted(args.tags.items()))
+        tags = self._tags
         cluster = eks.Cluster(
             name,
             name=args.cluster_name,
