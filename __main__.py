@@ -16,14 +16,19 @@ from eks_irsa import (
     ExistingCluster,
     IdentityType,
     IrsaRole,
+    SupportType,
     load_catalog,
     role_args,
     stack_config,
 )
-from eks_irsa.catalog import ExistingClusterSettings, StackSettings
+from eks_irsa.catalog import ClusterSettings, ExistingClusterSettings, StackSettings
 
 SYSTEM_NAMESPACES = frozenset({"default", "kube-node-lease", "kube-public", "kube-system"})
 """Namespaces every cluster has; never created here."""
+
+NAMESPACE_OPTIONS = {"retain_on_delete": True}
+"""A Namespace we create outlives its last service: removing the service (or the stack) removes it from
+the stack only, never the namespace and the workloads in it (Pulumi docs, 'Resource options: retainOnDelete')."""
 
 
 def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
@@ -48,6 +53,8 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
             "private_subnet_ids": list(c.private_subnet_ids),
             "public_subnet_ids": list(c.public_subnet_ids),
             "kubernetes_version": c.kubernetes_version,
+            "upgrade_support_type": SupportType(c.upgrade_policy),
+            "addon_versions": dict(c.addon_versions),
             "endpoint_private_access": c.endpoint_private_access,
             "endpoint_public_access": c.endpoint_public_access,
             "public_access_cidrs": list(c.public_access_cidrs),
@@ -85,7 +92,7 @@ def main(settings: StackSettings) -> None:
             namespaces[namespace] = k8s.core.v1.Namespace(
                 f"namespace-{namespace}",
                 metadata=k8s.meta.v1.ObjectMetaArgs(name=namespace),
-                opts=pulumi.ResourceOptions(provider=cluster.kubernetes_provider),
+                opts=pulumi.ResourceOptions(provider=cluster.kubernetes_provider, **NAMESPACE_OPTIONS),
             )
     exported = {}
     for service in settings.services:
@@ -105,6 +112,9 @@ def main(settings: StackSettings) -> None:
             ),
             opts=pulumi.ResourceOptions(providers=providers, depends_on=[namespace] if namespace else None),
         )
+        if isinstance(cluster, EksCluster) and service.addon:
+            irsa = service.identity == IdentityType.IRSA
+            cluster.install_addon(service.name, service.addon, role.role_arn if irsa else None)
         exported[service.name] = {
             "roleArn": role.role_arn,
             "roleName": role.role_name,
@@ -113,6 +123,9 @@ def main(settings: StackSettings) -> None:
             "roleArnHash": role.role_arn_hash,
         }
     pulumi.export("clusterName", cluster.cluster_name)
+    pulumi.export("region", settings.region)
+    if isinstance(c, ClusterSettings):
+        pulumi.export("vpcId", c.vpc_id)
     pulumi.export("oidcProviderArn", cluster.oidc_provider_arn)
     pulumi.export("oidcIssuer", cluster.oidc_issuer)
     pulumi.export("kubeconfig", cluster.kubeconfig)

@@ -16,6 +16,8 @@ import pytest
 import yaml
 from kubernetes_validate import validate as validate_manifest
 
+from eks_irsa.addons import ADDONS
+from eks_irsa.addons.spec import EksAddon
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.cli.plan import plan_document, service_files, write_plan
 from eks_irsa.testing import config_from_stack_file, encode_config, run_program
@@ -55,7 +57,8 @@ def _children(run, parent: str, type_: str):
 
 def _creates_service_accounts(entry: dict) -> bool:
     pattern_only = "subjectPattern" in entry and "serviceAccount" not in entry
-    return bool(entry.get("createServiceAccount", True)) and not pattern_only
+    eks_addon = "addon" in entry and isinstance(ADDONS[entry["addon"]["name"]].installed_by, EksAddon)
+    return bool(entry.get("createServiceAccount", not eks_addon)) and not pattern_only
 
 
 def _named_service_accounts(name: str, entry: dict) -> list[str] | None:

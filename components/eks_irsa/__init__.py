@@ -11,14 +11,16 @@ from .cluster import EksCluster, EksClusterArgs
 from .errors import IrsaConfigError, Problem
 from .existing import ExistingCluster, ExistingClusterArgs
 from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TrustedCluster
-from .nodegroup import NodeGroupArgs
+from .nodegroup import AmiType, NodeGroupArgs
 from .plan import IdentityType, RolePlan, plan_role
+from .versions import SupportType
 
 __version__ = "0.3.0"
 
 __all__ = [
     "AccountOidcProvider",
     "AccountOidcProviderArgs",
+    "AmiType",
     "EksCluster",
     "EksClusterArgs",
     "ExistingCluster",
@@ -32,6 +34,7 @@ __all__ = [
     "Problem",
     "RolePlan",
     "ServiceAccountOptions",
+    "SupportType",
     "TrustedCluster",
     "__version__",
     "load_catalog",

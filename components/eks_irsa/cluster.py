@@ -3,19 +3,38 @@ Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
 
 from collections.abc import Mapping
 from types import SimpleNamespace
-from typing import NotRequired, TypedDict
+from typing import NotRequired, TypedDict, cast
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
+from .addons import ADDONS
+from .addons.spec import EksAddon
 from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.names import short_hash
 from .iam.policy import canonical_json
 from .irsa import IrsaRole, IrsaRoleArgs
-from .nodegroup import NODE_GROUP_DEFAULTS, NodeGroupArgs
+from .nodegroup import (
+    NODE_GROUP_DEFAULTS,
+    AmiType,
+    NodeGroupArgs,
+    check_ami_type,
+    check_node_group_name,
+    data_volume_device,
+)
+from .versions import (
+    CORE_ADDONS,
+    DEFAULT_KUBERNETES_VERSION,
+    DEFAULT_SUPPORT_TYPE,
+    UPGRADE_POLICY_DOCS,
+    SupportType,
+    VersionRule,
+    addon_version,
+    check_addon_versions,
+)
 
 IMDS_DOCS = "EKS Best Practices Guide, 'Restrict access to the instance profile assigned to the worker node'"
 
@@ -46,7 +65,17 @@ class EksClusterArgs(TypedDict):
     public_subnet_ids: NotRequired[list[str]]
     """Subnets for public load balancers. Default: none."""
     kubernetes_version: NotRequired[str]
-    """``1.N``. Default: ``1.33``."""
+    """``1.N``, for the control plane and, following it, every node group and pinned add-on. Default:
+    :data:`~eks_irsa.versions.DEFAULT_KUBERNETES_VERSION` (``1.35``, in EKS standard support until 2027-03-27)."""
+    upgrade_support_type: NotRequired[SupportType]
+    """The cluster's upgrade policy (:class:`~eks_irsa.versions.SupportType`): ``EXTENDED`` keeps the version
+    when standard support ends (at extended support's charge), ``STANDARD`` lets EKS upgrade the control plane
+    by itself then. Default: ``EXTENDED``, set explicitly so the version moves only when the stack says so."""
+    addon_versions: NotRequired[dict[str, str]]
+    """EKS add-on versions by EKS add-on name (``kube-proxy``, ``coredns``, ``vpc-cni``,
+    ``eks-pod-identity-agent``, ``aws-ebs-csi-driver``, ...), winning over each add-on's version rule
+    (:mod:`eks_irsa.versions`). Default: none (kube-proxy and CoreDNS pinned per Kubernetes version, the others
+    EKS's default at creation, then held)."""
     endpoint_private_access: NotRequired[bool]
     """Default: ``True``."""
     endpoint_public_access: NotRequired[bool]
@@ -68,11 +97,22 @@ class EksCluster(pulumi.ComponentResource):
     """An EKS cluster ready for IRSA.
 
     Children: ``<name>`` (``eks:index:Cluster`` with ``create_oidc_provider=True``, authentication
-    mode ``API``, no default node group, the VPC CNI left to the add-on below), ``<name>-k8s``
-    (Kubernetes provider from the cluster's kubeconfig), ``<name>-vpc-cni`` (an ``IrsaRole`` for
-    ``kube-system/aws-node`` with ``AmazonEKS_CNI_Policy``, role only), ``<name>-vpc-cni-addon``,
-    ``<name>-node-role`` with only :data:`NODE_POLICIES`, and per node group a launch template
-    (IMDSv2 required, hop limit 1) and an ``aws.eks.NodeGroup``.
+    mode ``API``, no default node group, the VPC CNI left to the add-on below, the upgrade policy set,
+    its kube-proxy add-on pinned, its CoreDNS add-on off), ``<name>-k8s`` (Kubernetes provider from the
+    cluster's kubeconfig), ``<name>-vpc-cni`` (an ``IrsaRole`` for ``kube-system/aws-node`` with
+    ``AmazonEKS_CNI_Policy``, role only), ``<name>-vpc-cni-addon`` (``preserve=True``: removing the
+    resource never strips aws-node from the nodes), ``<name>-node-role`` with only :data:`NODE_POLICIES`,
+    per node group a launch template (IMDSv2 required, hop limit 1, the disk on the AMI's data volume) and an
+    ``aws.eks.NodeGroup``, then ``<name>-coredns-addon`` after the node groups (CoreDNS needs nodes to become
+    active). :meth:`install_addon` adds a catalog's EKS add-ons, also after the node groups.
+
+    Node groups: the EKS name is generated from the prefix ``<group>-`` (so a replacement, e.g. of the
+    instance types, AMI type, subnets or node role, creates the new group before deleting the old one), the
+    Kubernetes version is the cluster's, and ``desired_size`` is ignored after creation. A stack deployed
+    with eks-irsa 0.3 or earlier (fixed names ``<group>``) sees each node group replaced once on its next
+    ``pulumi up``: the new group is created and becomes active first, then the old one is drained and
+    deleted; pods move to the new nodes, honouring PodDisruptionBudgets. Its kube-proxy add-on moves to the
+    pinned version, which EKS refuses if the running one is newer: name that one in ``addon_versions``.
 
     Pass ``protect=True`` in ``opts`` (the prod stack does) to protect the cluster, and with it the
     OIDC provider it creates, against deletion.
@@ -81,7 +121,7 @@ class EksCluster(pulumi.ComponentResource):
     ``kubeconfig`` (secret), ``node_role_arn``; attribute ``kubernetes_provider``.
 
     Raises:
-        IrsaConfigError: a node group raises the hop limit without the opt-in, or sizes are out of order.
+        IrsaConfigError: see :func:`check_cluster_args`; raised before anything is registered.
     """
 
     cluster_name: pulumi.Output[str]
@@ -102,10 +142,13 @@ class EksCluster(pulumi.ComponentResource):
                 [Problem(f"EksCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
             )
         args = _with_defaults(args)
+        self._args = args
+        self._tags = dict(sorted(args.tags.items()))
         super().__init__("eks-irsa:index:EksCluster", name, None, opts)
+        self._name = name
         child = pulumi.ResourceOptions(parent=self)
         p = args.partition
-        tags = dict(sorted(args.tags.items()))
+        tags = self._tags
         cluster = eks.Cluster(
             name,
             name=args.cluster_name,
@@ -116,6 +159,11 @@ class EksCluster(pulumi.ComponentResource):
             endpoint_private_access=args.endpoint_private_access,
             endpoint_public_access=args.endpoint_public_access,
             public_access_cidrs=list(args.public_access_cidrs) or None,
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=args.upgrade_support_type),
+            kube_proxy_addon_options=eks.KubeProxyAddonOptionsArgs(
+                version=self._addon_version("kube-proxy", CORE_ADDONS["kube-proxy"])
+            ),
+            coredns_addon_options=eks.CoreDnsAddonOptionsArgs(enabled=False),
             authentication_mode=eks.AuthenticationMode.API,
             access_entries={
                 f"admin-{short_hash(arn)}": eks.AccessEntryArgs(
@@ -144,29 +192,16 @@ class EksCluster(pulumi.ComponentResource):
             f"{name}-k8s", kubeconfig=cluster.kubeconfig_json, enable_server_side_apply=True, opts=child
         )
 
-        cni = IrsaRole(
+        cni_role = IrsaRole(
             f"{name}-vpc-cni",
             vpc_cni_role_args(args.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
             opts=child,
         )
-        cni_addon = aws.eks.Addon(
-            f"{name}-vpc-cni-addon",
-            cluster_name=self.cluster_name,
-            addon_name="vpc-cni",
-            service_account_role_arn=cni.role_arn,
-            resolve_conflicts_on_create="OVERWRITE",
-            resolve_conflicts_on_update="OVERWRITE",
-            tags=tags,
-            opts=child,
-        )
-
+        cni = cast(EksAddon, ADDONS["vpc-cni"].installed_by)
+        cni_addon = self._addon(f"{name}-vpc-cni-addon", cni.name, cni.version_rule, cni_role.role_arn, [])
         if args.pod_identity_agent:
-            aws.eks.Addon(
-                f"{name}-pod-identity-agent",
-                cluster_name=self.cluster_name,
-                addon_name="eks-pod-identity-agent",
-                tags=tags,
-                opts=child,
+            self._addon(
+                f"{name}-pod-identity-agent", "eks-pod-identity-agent", CORE_ADDONS["eks-pod-identity-agent"], None, []
             )
         node_role = aws.iam.Role(
             f"{name}-node-role",
@@ -192,8 +227,11 @@ class EksCluster(pulumi.ComponentResource):
             for policy in NODE_POLICIES
         ]
         self.node_role_arn = node_role.arn
-        for group in args.node_groups:
+        self._node_groups = [
             self._node_group(name, group, args, node_role, [cni_addon, *attachments], tags)
+            for group in args.node_groups
+        ]
+        self._addon(f"{name}-coredns-addon", "coredns", CORE_ADDONS["coredns"], None, self._node_groups)
 
         self.register_outputs(
             {
@@ -203,6 +241,55 @@ class EksCluster(pulumi.ComponentResource):
                 "kubeconfig": self.kubeconfig,
                 "node_role_arn": self.node_role_arn,
             }
+        )
+
+    def install_addon(
+        self, service: str, addon: str, service_account_role_arn: pulumi.Input[str] | None = None
+    ) -> aws.eks.Addon | None:
+        """Install catalog add-on ``addon`` (a key of :data:`eks_irsa.addons.ADDONS`) for ``service``, if it is an
+        EKS managed add-on: ``<cluster>-<service>-addon``, after the node groups, with the IRSA role in
+        ``service_account_role_arn`` (``None`` with Pod Identity: the service's association binds the role).
+
+        Returns:
+            The ``aws.eks.Addon``; ``None`` for an add-on installed with a Helm chart (``docs/addons.md`` gives
+            the chart values) and for ``vpc-cni``, which the cluster installs itself.
+        """
+        installed_by = ADDONS[addon].installed_by
+        if not isinstance(installed_by, EksAddon) or installed_by.name == "vpc-cni":
+            return None
+        return self._addon(
+            f"{self._name}-{service}-addon",
+            installed_by.name,
+            installed_by.version_rule,
+            service_account_role_arn,
+            self._node_groups,
+        )
+
+    def _addon_version(self, addon: str, rule: VersionRule) -> str | None:
+        return addon_version(addon, rule, self._args.kubernetes_version, self._args.addon_versions)
+
+    def _addon(
+        self,
+        name: str,
+        addon: str,
+        rule: VersionRule,
+        role_arn: pulumi.Input[str] | None,
+        depends_on: list[pulumi.Resource],
+    ) -> aws.eks.Addon:
+        """One EKS add-on: its version by ``rule``, ``preserve=True`` (deleting the resource leaves the add-on's
+        workloads running: EKS DeleteAddon ``preserve``), conflicts overwritten (the self-managed copy EKS
+        bootstraps is adopted)."""
+        return aws.eks.Addon(
+            name,
+            cluster_name=self.cluster_name,
+            addon_name=addon,
+            addon_version=self._addon_version(addon, rule),
+            service_account_role_arn=role_arn,
+            preserve=True,
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="OVERWRITE",
+            tags=self._tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on or None),
         )
 
     @property
@@ -219,7 +306,7 @@ class EksCluster(pulumi.ComponentResource):
         node_role: aws.iam.Role,
         depends_on: list[pulumi.Resource],
         tags: Mapping[str, str],
-    ) -> None:
+    ) -> aws.eks.NodeGroup:
         child = pulumi.ResourceOptions(parent=self)
         template = aws.ec2.LaunchTemplate(
             f"{name}-{group.name}-lt",
@@ -232,7 +319,7 @@ class EksCluster(pulumi.ComponentResource):
             ),
             block_device_mappings=[
                 aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
-                    device_name="/dev/xvda",
+                    device_name=data_volume_device(AmiType(group.ami_type)),
                     ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
                         volume_size=group.disk_size, volume_type="gp3", encrypted="true"
                     ),
@@ -241,10 +328,11 @@ class EksCluster(pulumi.ComponentResource):
             tags=tags,
             opts=child,
         )
-        aws.eks.NodeGroup(
+        return aws.eks.NodeGroup(
             f"{name}-{group.name}",
             cluster_name=self.cluster_name,
-            node_group_name=group.name,
+            node_group_name_prefix=f"{group.name}-",
+            version=args.kubernetes_version,
             node_role_arn=node_role.arn,
             subnet_ids=list(args.private_subnet_ids),
             instance_types=list(group.instance_types),
@@ -257,7 +345,7 @@ class EksCluster(pulumi.ComponentResource):
                 id=template.id, version=template.latest_version.apply(str)
             ),
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on, ignore_changes=[DESIRED_SIZE_PROPERTY]),
         )
 
 
@@ -283,9 +371,15 @@ def vpc_cni_role_args(
     }
 
 
+DESIRED_SIZE_PROPERTY = "scalingConfig.desiredSize"
+"""The node group property ignored after creation: cluster-autoscaler or Karpenter own the count (pulumi-aws
+``eks.NodeGroup`` docs: 'ignore changes to desired size')."""
+
 CLUSTER_DEFAULTS = {
     "public_subnet_ids": [],
-    "kubernetes_version": "1.33",
+    "kubernetes_version": DEFAULT_KUBERNETES_VERSION,
+    "upgrade_support_type": DEFAULT_SUPPORT_TYPE,
+    "addon_versions": {},
     "endpoint_private_access": True,
     "endpoint_public_access": False,
     "public_access_cidrs": [],
@@ -295,6 +389,17 @@ CLUSTER_DEFAULTS = {
     "pod_identity_agent": False,
 }
 """The defaults the field docstrings of :class:`EksClusterArgs` give, applied in one place."""
+
+
+INSTALLABLE_ADDONS = {
+    **CORE_ADDONS,
+    **{
+        s.installed_by.name: s.installed_by.version_rule
+        for s in ADDONS.values()
+        if isinstance(s.installed_by, EksAddon)
+    },
+}
+"""Every EKS add-on this component may install, by EKS name, with its version rule."""
 
 
 def _with_defaults(args: EksClusterArgs) -> SimpleNamespace:
@@ -309,7 +414,10 @@ def check_cluster_args(args: EksClusterArgs) -> list[Problem]:
 
     The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all and a
     public one narrow (EKS User Guide, 'Cluster API server endpoint'), IMDS hop limit 1 unless opted in,
-    and ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig).
+    ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig), node group names that fit a
+    generated EKS name, AMI types of the closed set that exist for the Kubernetes version
+    (:func:`~eks_irsa.nodegroup.check_ami_type`), the upgrade policy, and add-on versions
+    (:func:`~eks_irsa.versions.check_addon_versions`).
     """
     a = _with_defaults(args)
     problems = limits.check_cluster_name("cluster_name", a.cluster_name)
@@ -326,8 +434,21 @@ def check_cluster_args(args: EksClusterArgs) -> list[Problem]:
         )
     if a.endpoint_public_access:
         problems += limits.check_public_access_cidrs("public_access_cidrs", list(a.public_access_cidrs))
+    if a.upgrade_support_type not in {t.value for t in SupportType}:
+        problems.append(
+            Problem(
+                "upgrade_support_type",
+                a.upgrade_support_type,
+                "is not an EKS upgrade policy support type",
+                UPGRADE_POLICY_DOCS,
+                f"use one of {', '.join(t.value for t in SupportType)}",
+            )
+        )
+    problems += check_addon_versions("addon_versions", a.kubernetes_version, dict(a.addon_versions), INSTALLABLE_ADDONS)
     for group in a.node_groups:
         where = f"node_groups.{group.name}"
+        problems += check_node_group_name(f"{where}.name", group.name)
+        problems += check_ami_type(f"{where}.ami_type", group.ami_type, a.kubernetes_version)
         if group.imds_hop_limit > 1 and not group.allow_pod_imds_access:
             problems.append(
                 Problem(

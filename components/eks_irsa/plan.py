@@ -52,6 +52,15 @@ WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
 POD_IDENTITY_DOCS = "EKS User Guide, 'EKS Pod Identity'"
 OURS = "this package (eks_irsa.plan)"
 
+ROLE_ONLY_CHART_VALUES = {
+    "labels": "serviceAccount.labels",
+    "annotations": "serviceAccount.annotations",
+    "sts_regional_endpoints": 'serviceAccount.annotations "eks.amazonaws.com/sts-regional-endpoints": "true"',
+    "token_expiration": 'serviceAccount.annotations "eks.amazonaws.com/token-expiration": "<seconds>"',
+}
+"""Where a chart that creates its own ServiceAccount takes the settings a role-only service cannot apply (the
+``serviceAccount.*`` values most charts share, e.g. eks-charts' aws-load-balancer-controller)."""
+
 BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
 """AWS managed policies refused, with every ``*FullAccess`` one: they grant whole services or accounts."""
 
@@ -532,6 +541,27 @@ def _service_account_plan(
                 "drop them, or use identity irsa",
             )
         )
+    created = bool(args.get("create_service_account", True)) and bool(names)
+    if not created:
+        given = {
+            "labels": bool(labels),
+            "annotations": bool(annotations),
+            "sts_regional_endpoints": regional,
+            "token_expiration": expiration is not None,
+        }
+        problems += [
+            Problem(
+                f"{where}.{option}",
+                options[option],
+                "has nowhere to go: this role creates no ServiceAccount (create_service_account is false, or only "
+                "a subject pattern is given), so the setting would be dropped",
+                WEBHOOK_DOCS if option.startswith(("sts_", "token_")) else OURS,
+                f"set it where the ServiceAccount is made, e.g. the Helm chart's {ROLE_ONLY_CHART_VALUES[option]}, "
+                "and remove it here",
+            )
+            for option, set_here in given.items()
+            if set_here
+        ]
     plan = ServiceAccountPlan(
         names=names if args.get("create_service_account", True) else (),
         labels=labels,

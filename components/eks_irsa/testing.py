@@ -3,7 +3,8 @@
 ``EksIrsaMocks`` answers every registration with labelled placeholders built from the stack's
 account, partition and region: the OIDC issuer id is ``0PLACEHOLDER...``, ARNs carry the configured
 account. ``RecordingMonitor`` keeps every registration (type, logical name, parent, provider,
-protect, dependencies, resolved inputs) in registration order. ``run_program`` runs a Pulumi program
+protect and the other lifecycle options, dependencies, resolved inputs) in registration order.
+``run_program`` runs a Pulumi program
 file offline under both and returns that record.
 
 What mocks cannot prove: that AWS or Kubernetes accept the inputs, that pulumi-eks's own children
@@ -46,6 +47,7 @@ from typing import Any
 
 import pulumi
 import yaml
+from google.protobuf import json_format
 from pulumi.output import Unknown
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
@@ -81,6 +83,14 @@ class Registration:
         outputs: what the mocks answered (placeholders for values only AWS knows; in preview mode
             the inputs alone, as the SDK resolves every other output as unknown).
         custom: ``True`` for a provider-managed resource, ``False`` for a component.
+        ignore_changes: the ``ignore_changes`` property paths, as the engine receives them (camelCase,
+            e.g. ``scalingConfig.desiredSize``), sorted.
+        retain_on_delete: whether ``retain_on_delete`` was set (deleting leaves the cloud resource).
+        delete_before_replace: whether ``delete_before_replace`` was set.
+        replace_on_changes: the ``replace_on_changes`` property paths, sorted.
+        aliases: the explicit ``aliases``, each an old URN or an alias spec as canonical JSON, sorted.
+
+    The lifecycle options are read from the SDK's ``RegisterResourceRequest``, what the engine would act on.
     """
 
     type: str
@@ -92,6 +102,11 @@ class Registration:
     inputs: Mapping[str, Any]
     outputs: Mapping[str, Any]
     custom: bool
+    ignore_changes: tuple[str, ...] = ()
+    retain_on_delete: bool = False
+    delete_before_replace: bool = False
+    replace_on_changes: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
 
 
 class UnexpectedInvokeError(RuntimeError):
@@ -277,6 +292,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     if response.urn in self.resources
                     else {},
                     custom=bool(request.custom),
+                    ignore_changes=tuple(sorted(request.ignoreChanges)),
+                    retain_on_delete=bool(request.retainOnDelete),
+                    delete_before_replace=bool(request.deleteBeforeReplace),
+                    replace_on_changes=tuple(sorted(request.replaceOnChanges)),
+                    aliases=tuple(sorted([*request.aliasURNs, *(_alias(a) for a in request.aliases)])),
                 )
             )
         return response
@@ -284,6 +304,13 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
 _KUBECONFIG = json.dumps({"apiVersion": "v1", "kind": "Config", "clusters": [], "placeholder": True})
 """The placeholder kubeconfig of every mocked cluster, as pulumi-eks's ``kubeconfigJson`` (a JSON string)."""
+
+
+def _alias(alias: Any) -> str:
+    """One alias of a ``RegisterResourceRequest``: its URN, or its spec (name, type, parent, ...) as canonical JSON."""
+    if alias.WhichOneof("alias") == "urn":
+        return alias.urn
+    return json.dumps(json_format.MessageToDict(alias.spec), sort_keys=True, separators=(",", ":"))
 
 
 def _mark_unknowns(value: Any) -> Any:

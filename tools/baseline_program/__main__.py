@@ -8,7 +8,8 @@ time ratio compares like with like:
 
 - ``pulumi_eks.Cluster`` (``create_oidc_provider=True``, authentication mode API, no default node group),
   a Kubernetes provider from its kubeconfig, the VPC CNI's role + ``AmazonEKS_CNI_Policy`` attachment
-  and add-on, a node role with two attachments, per node group a launch template and a node group;
+  and add-on, a node role with two attachments, per node group a launch template and a node group, the
+  CoreDNS add-on after the node groups;
 - one Namespace per non-system namespace that gets a ServiceAccount;
 - per service: ``aws.iam.Role`` (trust policy JSON built inline in one ``apply``), one
   ``aws.iam.RolePolicy`` when it has statements, one ``aws.iam.RolePolicyAttachment`` per managed ARN,
@@ -155,6 +156,7 @@ node_attachments = [
     )
     for policy in ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 ]
+node_groups = []
 for group_name, group in cluster_config["nodeGroups"].items():
     template = aws.ec2.LaunchTemplate(
         f"{cluster_name}-{group_name}-lt",
@@ -171,10 +173,11 @@ for group_name, group in cluster_config["nodeGroups"].items():
         ],
         tags=tags,
     )
-    aws.eks.NodeGroup(
+    node_group = aws.eks.NodeGroup(
         f"{cluster_name}-{group_name}",
         cluster_name=cluster_ready_name,
-        node_group_name=group_name,
+        node_group_name_prefix=f"{group_name}-",
+        version=cluster_config.get("kubernetesVersion", "1.35"),
         node_role_arn=node_role.arn,
         subnet_ids=cluster_config["privateSubnetIds"],
         instance_types=group["instanceTypes"],
@@ -183,8 +186,21 @@ for group_name, group in cluster_config["nodeGroups"].items():
         ),
         launch_template=aws.eks.NodeGroupLaunchTemplateArgs(id=template.id, version=template.latest_version.apply(str)),
         tags=tags,
-        opts=pulumi.ResourceOptions(depends_on=[cni_addon, *node_attachments]),
+        opts=pulumi.ResourceOptions(
+            depends_on=[cni_addon, *node_attachments], ignore_changes=["scalingConfig.desiredSize"]
+        ),
     )
+    node_groups.append(node_group)
+aws.eks.Addon(
+    f"{cluster_name}-coredns-addon",
+    cluster_name=cluster_ready_name,
+    addon_name="coredns",
+    preserve=True,
+    resolve_conflicts_on_create="OVERWRITE",
+    resolve_conflicts_on_update="OVERWRITE",
+    tags=tags,
+    opts=pulumi.ResourceOptions(depends_on=node_groups),
+)
 
 namespaces = {}
 if create_namespaces:

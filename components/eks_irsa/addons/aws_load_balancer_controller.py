@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
 from .scopes import AddonContext
-from .spec import AddonSpec
+from .spec import AddonSpec, HelmChart
 from .statements import ec2_arn, statement, unscoped
 
 
@@ -195,5 +195,15 @@ SPEC = AddonSpec(
     "region and account; every published ARN's '*' region and account are pinned",
     parameters=(),
     build=_build,
+    installed_by=HelmChart(
+        "eks/aws-load-balancer-controller",
+        (
+            ("clusterName", "<cluster>"),
+            ("serviceAccount.create", "false"),
+            ("serviceAccount.name", "aws-load-balancer-controller"),
+            ("region", "<region>"),
+            ("vpcId", "<vpc-id>"),
+        ),
+    ),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``aws-load-balancer-controller``."""

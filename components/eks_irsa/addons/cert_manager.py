@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from ..iam.policy import PolicyStatement
 from .route53 import HOSTED_ZONES, zone_arns
 from .scopes import AddonContext
-from .spec import AddonSpec
+from .spec import AddonSpec, HelmChart
 from .statements import statement, unscoped
 
 
@@ -35,5 +35,8 @@ SPEC = AddonSpec(
     tighter="TXT record changes only on the named hosted zones instead of arn:aws:route53:::hostedzone/*",
     parameters=(HOSTED_ZONES,),
     build=_build,
+    installed_by=HelmChart(
+        "jetstack/cert-manager", (("serviceAccount.create", "false"), ("serviceAccount.name", "cert-manager"))
+    ),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``cert-manager``."""

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
+from ..versions import VersionRule
 from .scopes import AddonContext, check_log_group
-from .spec import AddonParameter, AddonSpec, ParamType
+from .spec import AddonParameter, AddonSpec, EksAddon, ParamType
 from .statements import statement, strings, unscoped
 
 CONTAINER_INSIGHTS_LOG_GROUPS = ("/aws/containerinsights/{cluster}/*", "/aws/application-signals/data")
@@ -72,5 +73,6 @@ SPEC = AddonSpec(
         ),
     ),
     build=_build,
+    installed_by=EksAddon("amazon-cloudwatch-observability", VersionRule.HELD_FROM_CREATION),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``cloudwatch-observability``."""

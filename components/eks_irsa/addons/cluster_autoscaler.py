@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
 from .scopes import AddonContext
-from .spec import AddonSpec
+from .spec import AddonSpec, HelmChart
 from .statements import statement, unscoped
 
 
@@ -51,5 +51,14 @@ SPEC = AddonSpec(
     "enabled=true (instead of '*'); eks:DescribeNodegroup only on the cluster's node groups",
     parameters=(),
     build=_build,
+    installed_by=HelmChart(
+        "autoscaler/cluster-autoscaler",
+        (
+            ("autoDiscovery.clusterName", "<cluster>"),
+            ("awsRegion", "<region>"),
+            ("rbac.serviceAccount.create", "false"),
+            ("rbac.serviceAccount.name", "cluster-autoscaler"),
+        ),
+    ),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``cluster-autoscaler``."""

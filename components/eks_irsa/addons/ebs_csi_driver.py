@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
+from ..versions import VersionRule
 from .scopes import AddonContext
-from .spec import AddonSpec
+from .spec import AddonSpec, EksAddon
 from .statements import ec2_arn, ec2_global_arn, statement, unscoped
 
 
@@ -70,5 +71,6 @@ SPEC = AddonSpec(
     "snapshots, whose ARNs have none) instead of arn:aws:ec2:*:*:...",
     parameters=(),
     build=_build,
+    installed_by=EksAddon("aws-ebs-csi-driver", VersionRule.HELD_FROM_CREATION),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``ebs-csi-driver``."""

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
+from ..versions import VersionRule
 from .scopes import AddonContext
-from .spec import AddonSpec
+from .spec import AddonSpec, EksAddon
 from .statements import statement, unscoped
 
 
@@ -62,5 +63,6 @@ SPEC = AddonSpec(
     "instead of '*' (conditions kept)",
     parameters=(),
     build=_build,
+    installed_by=EksAddon("aws-efs-csi-driver", VersionRule.HELD_FROM_CREATION),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``efs-csi-driver``."""

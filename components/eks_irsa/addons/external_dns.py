@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from ..iam.policy import PolicyStatement
 from .route53 import HOSTED_ZONES, zone_arns
 from .scopes import AddonContext
-from .spec import AddonSpec
+from .spec import AddonSpec, HelmChart
 from .statements import statement, unscoped
 
 
@@ -33,5 +33,9 @@ SPEC = AddonSpec(
     "arn:aws:route53:::hostedzone/*",
     parameters=(HOSTED_ZONES,),
     build=_build,
+    installed_by=HelmChart(
+        "external-dns/external-dns",
+        (("provider.name", "aws"), ("serviceAccount.create", "false"), ("serviceAccount.name", "external-dns")),
+    ),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``external-dns``."""

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from ..iam.partition import partition_for_region
 from ..iam.policy import PolicyStatement
 from .scopes import AddonContext, check_kms_key_arn, check_parameter_path, check_secret_arn, check_secret_name_prefix
-from .spec import AddonParameter, AddonSpec, ParamType
+from .spec import AddonParameter, AddonSpec, HelmChart, ParamType
 from .statements import NO_RESOURCE, statement, strings, unscoped
 
 
@@ -115,5 +115,9 @@ SPEC = AddonSpec(
     ),
     one_of=("secretArns", "secretNamePrefixes", "parameterPaths"),
     build=_build,
+    installed_by=HelmChart(
+        "external-secrets/external-secrets",
+        (("serviceAccount.create", "false"), ("serviceAccount.name", "external-secrets")),
+    ),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``external-secrets``."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
 from .scopes import AddonContext, check_node_role_arn, check_queue_name
-from .spec import AddonParameter, AddonSpec, ParamType
+from .spec import AddonParameter, AddonSpec, HelmChart, ParamType
 from .statements import ec2_arn, ec2_global_arn, statement, unscoped
 
 
@@ -206,5 +206,13 @@ SPEC = AddonSpec(
         ),
     ),
     build=_build,
+    installed_by=HelmChart(
+        "oci://public.ecr.aws/karpenter/karpenter",
+        (
+            ("serviceAccount.create", "false"),
+            ("serviceAccount.name", "karpenter"),
+            ("settings.clusterName", "<cluster>"),
+        ),
+    ),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``karpenter``."""

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from ..errors import IrsaConfigError, Problem
 from ..iam.policy import PolicyStatement
+from ..versions import VersionRule
 from .scopes import AddonContext, check_context
 
 CATALOG = "this package's add-on catalog (eks_irsa.addons)"
@@ -51,6 +52,35 @@ class AddonParameter:
     check: ItemCheck | None = None
 
 
+@dataclass(frozen=True)
+class EksAddon:
+    """The add-on is an EKS managed add-on: the program installs it (``aws.eks.Addon``, after the node groups)
+    and hands it the service's role (EKS User Guide, 'Amazon EKS add-ons'; 'AWS add-ons' lists the names).
+
+    Attributes:
+        name: the EKS add-on name for ``CreateAddon``, e.g. ``aws-ebs-csi-driver``.
+        version_rule: :class:`~eks_irsa.versions.VersionRule`; a stack's ``addon_versions`` pins any add-on.
+    """
+
+    name: str
+    version_rule: VersionRule
+
+
+@dataclass(frozen=True)
+class HelmChart:
+    """The add-on is installed with a Helm chart, outside this package; these values bind the ServiceAccount
+    this package creates (the chart must not create its own).
+
+    Attributes:
+        chart: repository and chart, e.g. ``eks/aws-load-balancer-controller`` (https://aws.github.io/eks-charts).
+        values: the chart values, dotted keys, e.g. ``{"serviceAccount.create": "false"}``; ``<cluster>``,
+            ``<region>`` and ``<vpc-id>`` are the stack's (exports ``clusterName``, ``region``, ``vpcId``).
+    """
+
+    chart: str
+    values: tuple[tuple[str, str], ...]
+
+
 Builder = Callable[[Mapping[str, object], AddonContext], list[PolicyStatement]]
 """Turns validated parameters and the context into the add-on's statements (each add-on module's ``_build``)."""
 
@@ -70,6 +100,11 @@ class AddonSpec:
         parameters: the scoping inputs, see :class:`AddonParameter`.
         one_of: parameter names of which at least one must be given (external-secrets). Default: none.
         build: ``(validated params, context) -> statements``; use :meth:`statements`, which validates.
+        installed_by: :class:`EksAddon` (the program installs it) or :class:`HelmChart` (the user does,
+            with the values given).
+        kubernetes_api: the add-on is a controller that talks to the Kubernetes API, so its ServiceAccount
+            mounts the API token (``automountServiceAccountToken: true``) unless the catalog says otherwise;
+            plain workloads keep ``false``. Default: ``True``: every add-on here is such a controller.
     """
 
     name: str
@@ -80,7 +115,9 @@ class AddonSpec:
     tighter: str
     parameters: tuple[AddonParameter, ...]
     build: Builder = field(repr=False)
+    installed_by: EksAddon | HelmChart
     one_of: tuple[str, ...] = ()
+    kubernetes_api: bool = True
 
     def parameter(self, name: str) -> AddonParameter | None:
         """The parameter called ``name``, or ``None``."""

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
 from .scopes import AddonContext, check_bucket_name, check_region
-from .spec import AddonParameter, AddonSpec, ParamType
+from .spec import AddonParameter, AddonSpec, HelmChart, ParamType
 from .statements import statement, strings, unscoped
 
 
@@ -56,5 +56,8 @@ SPEC = AddonSpec(
         ),
     ),
     build=_build,
+    installed_by=HelmChart(
+        "vmware-tanzu/velero", (("serviceAccount.server.create", "false"), ("serviceAccount.server.name", "velero"))
+    ),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``velero``."""

@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
+from ..versions import VersionRule
 from .scopes import AddonContext
-from .spec import AddonSpec
+from .spec import AddonSpec, EksAddon
 from .statements import ec2_arn, statement, unscoped
 
 VPC_CNI_ACTIONS = (
@@ -57,5 +58,6 @@ SPEC = AddonSpec(
     "the region and account",
     parameters=(),
     build=_build,
+    installed_by=EksAddon("vpc-cni", VersionRule.HELD_FROM_CREATION),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``vpc-cni``."""

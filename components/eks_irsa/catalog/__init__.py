@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 
 from ..addons import ADDONS, addon_statements
+from ..addons.spec import EksAddon
 from ..cluster import check_cluster_args
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
@@ -30,6 +31,7 @@ from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
 from ..nodegroup import NodeGroupArgs
 from ..plan import IdentityType, RolePlan, plan_role
+from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 SCHEMA_SOURCE = "eks_irsa/catalog/schema.json"
@@ -44,7 +46,9 @@ class ClusterSettings:
     vpc_id: str
     private_subnet_ids: tuple[str, ...]
     node_groups: tuple[NodeGroupArgs, ...]
-    kubernetes_version: str = "1.33"
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+    upgrade_policy: str = DEFAULT_SUPPORT_TYPE.value
+    addon_versions: Mapping[str, str] = field(default_factory=dict)
     public_subnet_ids: tuple[str, ...] = ()
     endpoint_private_access: bool = True
     endpoint_public_access: bool = False
@@ -97,12 +101,14 @@ class ServiceSettings:
         statement_fields: the catalog path of each ``args["statements"][i]`` (a ``statements`` entry, a
             ``policyFiles`` statement or the ``addon``), so problems name what the user wrote.
         account: the ``eks-irsa:accounts`` key the role lives in, or ``None`` for the stack's account.
+        addon: the ``addon.name`` (a key of :data:`eks_irsa.addons.ADDONS`), or ``None``.
     """
 
     name: str
     args: Mapping[str, Any]
     statement_fields: tuple[str, ...]
     account: str | None = None
+    addon: str | None = None
 
     @property
     def identity(self) -> IdentityType:
@@ -130,6 +136,10 @@ class StackSettings:
     Attributes:
         account_id: the first of ``aws:allowedAccountIds``: the account roles and ARNs live in.
         partition: derived once from ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``, ...).
+        create_namespaces: ``eks-irsa:createNamespaces``; default ``True`` for a cluster this stack makes,
+            ``False`` for an existing cluster: its namespaces usually exist, and pulumi-kubernetes (4.34, whose
+            provider option ``upsertExistingObjects`` defaults to false; pulumi/pulumi-kubernetes#4278) fails
+            with AlreadyExists on creating an object that exists.
     """
 
     region: str
@@ -280,7 +290,7 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
         cluster=cluster,
         services=(),
         accounts=other_accounts,
-        create_namespaces=config.get("eks-irsa:createNamespaces", True),
+        create_namespaces=config.get("eks-irsa:createNamespaces", "eks-irsa:existingCluster" not in config),
         trust_policy_max_size=config.get("eks-irsa:trustPolicyMaxSize", limits.TRUST_POLICY_MAX_DEFAULT),
         max_managed_policies=config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT),
     )
@@ -372,6 +382,11 @@ CLUSTER_KEYS: Mapping[str, str] = {
     "min_size": "minSize",
     "desired_size": "desiredSize",
     "max_size": "maxSize",
+    "ami_type": "amiType",
+    "disk_size": "diskSize",
+    "kubernetes_version": "kubernetesVersion",
+    "upgrade_support_type": "upgradePolicy",
+    "addon_versions": "addonVersions",
 }
 """``EksClusterArgs`` (and ``NodeGroupArgs``) field -> ``eks-irsa:cluster`` key, for problems of
 :func:`eks_irsa.cluster.check_cluster_args`."""
@@ -410,6 +425,9 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
         {
             "cluster_name": raw["name"],
             "partition": "aws",
+            "kubernetes_version": raw.get("kubernetesVersion", DEFAULT_KUBERNETES_VERSION),
+            "upgrade_support_type": raw.get("upgradePolicy", DEFAULT_SUPPORT_TYPE.value),
+            "addon_versions": dict(raw.get("addonVersions", {})),
             "vpc_id": raw["vpcId"],
             "private_subnet_ids": list(raw["privateSubnetIds"]),
             "endpoint_private_access": private,
@@ -434,7 +452,9 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
         vpc_id=raw["vpcId"],
         private_subnet_ids=tuple(raw["privateSubnetIds"]),
         node_groups=tuple(node_groups),
-        kubernetes_version=raw.get("kubernetesVersion", "1.33"),
+        kubernetes_version=raw.get("kubernetesVersion", DEFAULT_KUBERNETES_VERSION),
+        upgrade_policy=raw.get("upgradePolicy", DEFAULT_SUPPORT_TYPE.value),
+        addon_versions=dict(raw.get("addonVersions", {})),
         public_subnet_ids=tuple(raw.get("publicSubnetIds", ())),
         endpoint_private_access=private,
         endpoint_public_access=public,
@@ -560,6 +580,21 @@ def _service(
     spec = ADDONS.get(addon["name"]) if addon else None
     if spec and "serviceAccount" not in raw and "serviceAccounts" not in raw and "subjectPattern" not in raw:
         args["service_account"] = spec.service_account
+    if spec and isinstance(spec.installed_by, EksAddon):
+        if raw.get("createServiceAccount"):
+            found.append(
+                Problem(
+                    f"{where}.createServiceAccount",
+                    True,
+                    f"would create the ServiceAccount that the EKS add-on {spec.installed_by.name} creates and "
+                    "overwrites",
+                    "EKS User Guide, 'Amazon EKS add-ons'",
+                    "leave createServiceAccount out (false for an EKS add-on)",
+                )
+            )
+        args["create_service_account"] = False
+    if spec and FIELDS["automount_token"] not in raw and args.get("create_service_account", True):
+        args.setdefault("service_account_options", {})["automount_token"] = spec.kubernetes_api
     statements: list[dict[str, Any]] = []
     origins: list[str] = []
     for index, item in enumerate(raw.get("statements", [])):
@@ -624,7 +659,13 @@ def _service(
     problems += found
     if found:
         return None
-    return ServiceSettings(name=name, args=args, statement_fields=tuple(origins), account=raw.get("account"))
+    return ServiceSettings(
+        name=name,
+        args=args,
+        statement_fields=tuple(origins),
+        account=raw.get("account"),
+        addon=spec.name if spec else None,
+    )
 
 
 def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> list[PolicyStatement]:

@@ -54,7 +54,10 @@ def plain(value: Any) -> Any:
 def plan_document(run: OfflineRun, stack: str, project: str = "eks-irsa") -> dict[str, Any]:
     """The plan record: ``{"stack", "project", "placeholders", "resources": [...]}``.
 
-    Each resource is ``{type, name, parent, provider, protect, dependsOn, inputs}``; names are logical names.
+    Each resource is ``{type, name, parent, provider, protect, dependsOn, inputs}`` plus every option that
+    changes its lifecycle (``ignoreChanges``, ``retainOnDelete``, ``deleteBeforeReplace``,
+    ``replaceOnChanges``, ``aliases``, with ``protect``), so a reviewer sees what a later ``pulumi up`` or
+    ``pulumi destroy`` leaves alone; names are logical names.
     """
     return {
         "stack": stack,
@@ -72,6 +75,11 @@ def plan_document(run: OfflineRun, stack: str, project: str = "eks-irsa") -> dic
                 "provider": r.provider,
                 "protect": r.protect,
                 "dependsOn": list(r.dependencies),
+                "ignoreChanges": list(r.ignore_changes),
+                "retainOnDelete": r.retain_on_delete,
+                "deleteBeforeReplace": r.delete_before_replace,
+                "replaceOnChanges": list(r.replace_on_changes),
+                "aliases": list(r.aliases),
                 "inputs": plain(r.inputs),
             }
             for r in run.registrations
