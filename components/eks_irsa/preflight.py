@@ -18,6 +18,7 @@ from typing import Any
 
 from .catalog import ClusterSettings, ExistingClusterSettings, StackSettings
 from .iam.arn import parse_arn
+from .versions import EKS_SUPPORT, RELEASE_CALENDAR
 
 PULUMI_ALLOWED_ACCOUNTS = "Pulumi AWS provider configuration, 'allowedAccountIds'"
 ACCESS_ENTRY_DOCS = (
@@ -51,34 +52,7 @@ OIDC_PROVIDER_QUOTA = 100
 OIDC_QUOTA_WARNING = 90
 """From this many providers after the deploy on, a warning: the next clusters will not fit."""
 
-EKS_VERSIONS_DOCS = "EKS User Guide, 'Understand the Kubernetes version lifecycle on EKS' (release calendar)"
 
-
-@dataclass(frozen=True)
-class SupportWindow:
-    """One Kubernetes minor version's support on EKS.
-
-    Attributes:
-        standard_end: the end of standard support (from that day on, extended support at extra cost).
-        extended_end: the end of extended support (EKS then upgrades the cluster and refuses new ones).
-    """
-
-    standard_end: datetime.date
-    extended_end: datetime.date
-
-
-EKS_SUPPORT: Mapping[str, SupportWindow] = {
-    "1.28": SupportWindow(datetime.date(2024, 11, 26), datetime.date(2025, 11, 26)),
-    "1.29": SupportWindow(datetime.date(2025, 3, 23), datetime.date(2026, 3, 23)),
-    "1.30": SupportWindow(datetime.date(2025, 7, 23), datetime.date(2026, 7, 23)),
-    "1.31": SupportWindow(datetime.date(2025, 11, 26), datetime.date(2026, 11, 26)),
-    "1.32": SupportWindow(datetime.date(2026, 3, 23), datetime.date(2027, 3, 23)),
-    "1.33": SupportWindow(datetime.date(2026, 7, 29), datetime.date(2027, 7, 29)),
-    "1.34": SupportWindow(datetime.date(2026, 12, 2), datetime.date(2027, 12, 2)),
-    "1.35": SupportWindow(datetime.date(2027, 3, 27), datetime.date(2028, 3, 27)),
-}
-"""The EKS Kubernetes release calendar as published (EKS User Guide, 'Understand the Kubernetes version
-lifecycle on EKS'), read for this table in 2026; newer versions are unknown to it and get a warning."""
 SUPPORT_WARNING_DAYS = 90
 """Days before the end of standard support from which the version check warns."""
 
@@ -581,7 +555,7 @@ def version_findings(
 
     Standard support ends on the calendar's date: from that day a cluster runs in extended support (billed
     per cluster hour) or, with the upgrade policy ``STANDARD``, is upgraded by EKS; after extended support
-    EKS upgrades it regardless (:data:`EKS_VERSIONS_DOCS`).
+    EKS upgrades it regardless (:data:`RELEASE_CALENDAR`).
     """
     window = EKS_SUPPORT.get(version)
     supported = [v for v, w in EKS_SUPPORT.items() if w.standard_end > today]
@@ -594,7 +568,7 @@ def version_findings(
                 subject,
                 f"Kubernetes {version} is not in this package's EKS support table (it knows {', '.join(EKS_SUPPORT)})",
                 "check the EKS release calendar that the version is available and in standard support",
-                EKS_VERSIONS_DOCS,
+                RELEASE_CALENDAR,
             )
         ]
     if today >= window.extended_end:
@@ -605,7 +579,7 @@ def version_findings(
                 subject,
                 f"Kubernetes {version} left extended support on {window.extended_end}: EKS no longer runs it",
                 choose,
-                EKS_VERSIONS_DOCS,
+                RELEASE_CALENDAR,
             )
         ]
     if today >= window.standard_end:
@@ -617,7 +591,7 @@ def version_findings(
                 f"Kubernetes {version} left EKS standard support on {window.standard_end}: the cluster runs in "
                 "extended support (extra cost per cluster hour) or is upgraded by EKS",
                 choose,
-                EKS_VERSIONS_DOCS,
+                RELEASE_CALENDAR,
             )
         ]
     days = (window.standard_end - today).days
@@ -629,7 +603,7 @@ def version_findings(
                 subject,
                 f"Kubernetes {version} leaves EKS standard support on {window.standard_end}, in {days} days",
                 f"plan the upgrade; {choose}",
-                EKS_VERSIONS_DOCS,
+                RELEASE_CALENDAR,
             )
         ]
     return [
@@ -700,7 +674,7 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
                     "eks-irsa:cluster.kubernetesVersion",
                     f"the cluster runs {facts.cluster.version}; pulumi up upgrades it to {cluster.kubernetes_version}",
                     "upgrade one minor version at a time, node groups after the control plane",
-                    EKS_VERSIONS_DOCS,
+                    RELEASE_CALENDAR,
                 )
             )
     elif facts.cluster_looked_up:

@@ -14,15 +14,15 @@ Two rules, one per add-on (each add-on's :class:`~eks_irsa.addons.spec.EksAddon`
 A version in ``addon_versions`` wins over either rule.
 """
 
+import datetime
 from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 
 from .errors import Problem
 
-RELEASE_CALENDAR = (
-    "EKS User Guide, 'Understand the Kubernetes version lifecycle on EKS' (release calendar: 1.33 standard "
-    "support ended 2026-07-29, 1.34's ends 2026-12-02, 1.35's ends 2027-03-27)"
-)
+RELEASE_CALENDAR = "EKS User Guide, 'Understand the Kubernetes version lifecycle on EKS' (release calendar)"
+"""The source of :data:`EKS_SUPPORT` and of every version-support rule."""
 UPGRADE_POLICY_DOCS = "EKS API Reference, UpgradePolicyRequest supportType; EKS User Guide, 'EKS extended support'"
 ADDON_VERSION_DOCS = (
     "EKS User Guide, 'Manage kube-proxy in Amazon EKS clusters' and 'Manage CoreDNS for DNS in Amazon EKS "
@@ -31,8 +31,35 @@ ADDON_VERSION_DOCS = (
     "describe-addon-versions --kubernetes-version <1.N> --addon-name <name>"
 )
 
+
+@dataclass(frozen=True)
+class SupportWindow:
+    """One Kubernetes minor version's support on EKS.
+
+    Attributes:
+        standard_end: the end of standard support (from that day on, extended support at extra cost).
+        extended_end: the end of extended support (EKS then upgrades the cluster and refuses new ones).
+    """
+
+    standard_end: datetime.date
+    extended_end: datetime.date
+
+
+EKS_SUPPORT: Mapping[str, SupportWindow] = {
+    "1.28": SupportWindow(datetime.date(2024, 11, 26), datetime.date(2025, 11, 26)),
+    "1.29": SupportWindow(datetime.date(2025, 3, 23), datetime.date(2026, 3, 23)),
+    "1.30": SupportWindow(datetime.date(2025, 7, 23), datetime.date(2026, 7, 23)),
+    "1.31": SupportWindow(datetime.date(2025, 11, 26), datetime.date(2026, 11, 26)),
+    "1.32": SupportWindow(datetime.date(2026, 3, 23), datetime.date(2027, 3, 23)),
+    "1.33": SupportWindow(datetime.date(2026, 7, 29), datetime.date(2027, 7, 29)),
+    "1.34": SupportWindow(datetime.date(2026, 12, 2), datetime.date(2027, 12, 2)),
+    "1.35": SupportWindow(datetime.date(2027, 3, 27), datetime.date(2028, 3, 27)),
+}
+"""The EKS Kubernetes release calendar as published (EKS User Guide, 'Understand the Kubernetes version
+lifecycle on EKS'), read for this table in 2026; newer versions are unknown to it and get a warning."""
+
 DEFAULT_KUBERNETES_VERSION = "1.35"
-"""In EKS standard support until 2027-03-27 (:data:`RELEASE_CALENDAR`); 1.34's ends on 2026-12-02."""
+"""In EKS standard support until 2027-03-27 (:data:`EKS_SUPPORT`); 1.34's ended on 2026-12-02."""
 
 
 class SupportType(StrEnum):
