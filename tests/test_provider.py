@@ -16,20 +16,28 @@ displays the error as the provider server reports it.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, get_origin
 
+import grpc
 import jsonschema
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pytest
+import yaml
+from google.protobuf import empty_pb2
 from pulumi.errors import InputPropertiesError, InputPropertyError
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.server import ProviderServicer
 from pulumi.runtime import proto, rpc
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 from pulumi.runtime.sync_await import _sync_await
 
 import eks_irsa
@@ -542,3 +550,73 @@ def test_a_missing_required_input_is_refused_by_the_sdk_before_the_component_run
         "namespace",
         "Missing required input 'namespace' on 'IrsaRole'",
     )
+
+
+# --- the plugin as the engine starts it ----------------------------------------------------------------
+
+
+def _plugin_environment() -> dict[str, str]:
+    """The environment of a plugin process: this checkout's package first on the path (as provider/venv has it)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "components"), os.environ.get("PYTHONPATH", "")])}
+
+
+def test_the_plugin_folder_serves_the_schema_and_version_to_the_engine():
+    """``python provider <engine address>``, as the Python language host runs it: it prints a port and serves gRPC."""
+    plugin = subprocess.Popen(
+        [sys.executable, str(ROOT / "provider"), "127.0.0.1:1", "--logtostderr"],
+        cwd=ROOT,
+        env=_plugin_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        port = int(plugin.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            served = stub.GetSchema(provider_pb2.GetSchemaRequest(), timeout=60)
+            info = stub.GetPluginInfo(empty_pb2.Empty(), timeout=60)
+    finally:
+        plugin.terminate()
+        plugin.communicate(timeout=60)
+    assert json.loads(served.schema) == json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    assert info.version == eks_irsa.__version__
+
+
+def test_the_schema_command_writes_the_committed_file(tmp_path):
+    written = tmp_path / "schema.json"
+    subprocess.run(
+        [sys.executable, "-m", "eks_irsa.provider", "--schema", str(written)],
+        env=_plugin_environment(),
+        check=True,
+    )
+    assert written.read_bytes() == SCHEMA_FILE.read_bytes()
+
+
+def _pins(path: Path) -> list[str]:
+    lines = [line.split("#")[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return sorted(line for line in lines if "==" in line)
+
+
+def test_the_plugin_installs_this_checkout_with_the_programs_exact_versions():
+    plugin = (ROOT / "provider" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "../[lint]" in plugin  # pip runs in provider/, so this is the repository's package with its lint
+    assert _pins(ROOT / "provider" / "requirements.txt") == _pins(ROOT / "requirements.txt")
+    runtime = yaml.safe_load((ROOT / "provider" / "PulumiPlugin.yaml").read_text(encoding="utf-8"))["runtime"]
+    assert runtime == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
+
+
+def test_the_readme_yaml_program_uses_only_schema_inputs_and_gives_every_required_one():
+    """The YAML program is not run (no Pulumi CLI); its component properties are checked against the schema."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## From TypeScript, Go, C# or YAML")[1]
+    program = yaml.safe_load(re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)[0])
+    spec = schema()
+    ours = {name: r for name, r in program["resources"].items() if r["type"].startswith("eks-irsa:")}
+    assert ours
+    for name, resource in ours.items():
+        declared = spec["resources"][resource["type"]]
+        assert set(resource["properties"]) <= set(declared["inputProperties"]), name
+        assert set(declared["requiredInputs"]) <= set(resource["properties"]), name
+        for statement in resource["properties"].get("statements", []):
+            assert set(statement) <= set(spec["types"]["eks-irsa:index:PermissionStatement"]["properties"])
+    assert program["packages"]["eks-irsa"].endswith("/provider@v" + eks_irsa.__version__)
