@@ -191,7 +191,11 @@ def test_inputs_a_program_feeds_from_other_resources_accept_outputs_in_every_lan
 
 
 def _construct(
-    type_token: str, name: str, inputs: dict[str, Any], providers: tuple[pulumi.ProviderResource, ...] = ()
+    type_token: str,
+    name: str,
+    inputs: dict[str, Any],
+    providers: tuple[pulumi.ProviderResource, ...] = (),
+    depends_on: tuple[pulumi.Resource, ...] = (),
 ) -> dict[str, Any]:
     """Construct ``type_token`` through :class:`EksIrsaProvider` as the engine does; the outputs it returns."""
 
@@ -207,6 +211,7 @@ def _construct(
                 for key, resources in dependencies.items()
             },
             providers={p.package: f"{await p.urn.future()}::{await p.id.future() or rpc.UNKNOWN}" for p in providers},
+            dependencies=[await r.urn.future() for r in depends_on],
         )
         received = await ProviderServicer._construct_inputs(request.inputs, request.inputDependencies)
         return received, ProviderServicer._construct_options(request)
@@ -223,13 +228,18 @@ class Case:
     python: Callable[[dict], dict]
     engine: Callable[[dict], dict]
     outputs: tuple[str, ...]
-    with_kubernetes: bool = False
+    in_cluster: bool = False
+    """Given the cluster's Kubernetes provider (``providers``) and its Namespace (``depends_on``)."""
 
 
 def _setup() -> dict:
-    """Resources of the caller's program both calls share: a Kubernetes provider and an OIDC provider."""
+    """Resources of the caller's program both calls share: a Kubernetes provider, a Namespace, an OIDC provider."""
+    provider = k8s.Provider("cluster-k8s", kubeconfig="{}")
     return {
-        "k8s": k8s.Provider("cluster-k8s", kubeconfig="{}"),
+        "k8s": provider,
+        "namespace": k8s.core.v1.Namespace(
+            "orders-ns", metadata={"name": "orders"}, opts=pulumi.ResourceOptions(provider=provider)
+        ),
         "oidc": aws.iam.OpenIdConnectProvider(
             "cluster-oidc", url=f"https://{ISSUER}", client_id_lists=["sts.amazonaws.com"]
         ),
@@ -293,7 +303,7 @@ CASES = {
             },
         },
         IRSA_OUTPUTS,
-        with_kubernetes=True,
+        in_cluster=True,
     ),
     "pod-identity-role": Case(
         eks_irsa.IrsaRole,
@@ -411,7 +421,9 @@ def test_every_hosted_component_has_a_construct_case():
 def _direct(case: Case, name: str) -> Callable[[], None]:
     def program() -> None:
         setup = _setup()
-        opts = pulumi.ResourceOptions(providers={"kubernetes": setup["k8s"]}) if case.with_kubernetes else None
+        opts = None
+        if case.in_cluster:
+            opts = pulumi.ResourceOptions(providers={"kubernetes": setup["k8s"]}, depends_on=[setup["namespace"]])
         component = case.component(name, case.python(setup), opts=opts)
         for key in case.outputs:
             pulumi.export(key, getattr(component, _snake(key)))
@@ -422,9 +434,9 @@ def _direct(case: Case, name: str) -> Callable[[], None]:
 def _through_provider(case: Case, name: str) -> Callable[[], None]:
     def program() -> None:
         setup = _setup()
-        providers = (setup["k8s"],) if case.with_kubernetes else ()
+        given = ((setup["k8s"],), (setup["namespace"],)) if case.in_cluster else ((), ())
         token = f"eks-irsa:index:{case.component.__name__}"
-        for key, value in _construct(token, name, case.engine(setup), providers).items():
+        for key, value in _construct(token, name, case.engine(setup), *given).items():
             pulumi.export(key, value)
 
     return program
@@ -444,6 +456,9 @@ def test_a_component_through_the_provider_registers_what_a_python_caller_registe
     assert any(r.parent == case for r in direct.registrations)
     assert [(r.type, r.name) for r in hosted.registrations] == [(r.type, r.name) for r in direct.registrations]
     assert hosted.registrations == direct.registrations
+    accounts = [r for r in hosted.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
+    assert len(accounts) == (2 if CASES[case].in_cluster else 0)
+    assert all(r.provider == "cluster-k8s" and "orders-ns" in r.dependencies for r in accounts)
     assert sorted(hosted.exports) == sorted(CASES[case].outputs)
     assert hosted.exports == direct.exports
 
