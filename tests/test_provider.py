@@ -15,6 +15,7 @@ displays the error as the provider server reports it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -471,7 +472,7 @@ def test_an_integer_from_the_engine_reaches_the_component_as_an_int():
     async def received() -> dict:
         return await ProviderServicer._construct_inputs(await rpc.serialize_properties(inputs, {}), {})
 
-    engine = _sync_await(received())
+    engine = asyncio.run(received())
     definition = EksIrsaProvider()._component_defs["IrsaRole"]
     stock = ComponentProvider(list(COMPONENTS), "eks-irsa", None, eks_irsa.__version__)
     assert stock.map_inputs(engine, definition)["max_session_duration"] == 7200.0
