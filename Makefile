@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= dev
 
-.PHONY: plan test lint format explain verify preflight bench clean
+.PHONY: plan test lint format explain verify preflight bench schema clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -44,6 +44,10 @@ preflight: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tools.bench
+
+# The multi-language package's schema, as the SDK's component analyzer derives it from the Args.
+schema: $(VENV)/.installed
+	$(BIN)/python -m eks_irsa.provider --schema provider/schema.json
 
 clean:
 	rm -rf build

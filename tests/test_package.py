@@ -7,16 +7,14 @@ What these tests cannot prove: that `pulumi package add` generates working SDKs 
 from __future__ import annotations
 
 import importlib.metadata
-import json
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pytest
-from pulumi.provider.experimental.component import ComponentProvider
 
 import eks_irsa
-from eks_irsa import EksCluster, ExistingCluster, IrsaConfigError, IrsaRole, load_catalog
+from eks_irsa import EksCluster, ExistingCluster, IrsaConfigError, IrsaRole, load_catalog, provider
 from eks_irsa.testing import EksIrsaMocks, run_program
 from tests.conftest import ROOT
 
@@ -34,7 +32,8 @@ BAD_STATEMENTS = [
 
 
 def _schema() -> dict:
-    return json.loads(ComponentProvider(COMPONENTS, "eks-irsa", None, eks_irsa.__version__).schema)
+    """The schema the multi-language provider serves (``provider/``; see tests/test_provider.py)."""
+    return provider.schema()
 
 
 def test_public_names_import_and_the_version_matches_the_distribution():
@@ -45,6 +44,7 @@ def test_public_names_import_and_the_version_matches_the_distribution():
 def test_the_sdk_component_analyzer_builds_a_schema_for_every_component():
     schema = _schema()
     resources = schema["resources"]
+    assert set(provider.COMPONENTS) == set(COMPONENTS)
     assert sorted(resources) == sorted(f"eks-irsa:index:{c.__name__}" for c in COMPONENTS)
     irsa = resources["eks-irsa:index:IrsaRole"]
     assert irsa["isComponent"] is True

@@ -35,7 +35,9 @@ class Effect(StrEnum):
     """A statement's effect (IAM JSON policy elements reference: Effect)."""
 
     ALLOW = "Allow"
+    """The statement grants the actions on the resources."""
     DENY = "Deny"
+    """The statement refuses them, overriding any ``Allow`` (IAM policy evaluation logic)."""
 
 
 @dataclass(frozen=True)
