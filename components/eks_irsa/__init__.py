@@ -5,9 +5,10 @@
 Public names are listed in ``__all__``; everything else may change between minor versions.
 """
 
+from .access import KubeconfigCredentials
 from .accounts import AccountOidcProvider, AccountOidcProviderArgs
 from .catalog import load_catalog, role_args, stack_config
-from .cluster import EksCluster, EksClusterArgs
+from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, deployer_arn
 from .errors import IrsaConfigError, Problem
 from .existing import ExistingCluster, ExistingClusterArgs
 from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TrustedCluster
@@ -19,6 +20,7 @@ __version__ = "0.3.0"
 __all__ = [
     "AccountOidcProvider",
     "AccountOidcProviderArgs",
+    "ControlPlaneLog",
     "EksCluster",
     "EksClusterArgs",
     "ExistingCluster",
@@ -27,6 +29,7 @@ __all__ = [
     "IrsaConfigError",
     "IrsaRole",
     "IrsaRoleArgs",
+    "KubeconfigCredentials",
     "NodeGroupArgs",
     "PermissionStatement",
     "Problem",
@@ -34,6 +37,7 @@ __all__ = [
     "ServiceAccountOptions",
     "TrustedCluster",
     "__version__",
+    "deployer_arn",
     "load_catalog",
     "plan_role",
     "role_args",

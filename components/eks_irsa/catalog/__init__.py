@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 
 import jsonschema
 
+from ..access import KubeconfigCredentials, credentials_from_aws_config
 from ..addons import ADDONS, addon_statements
 from ..cluster import check_cluster_args
 from ..errors import IrsaConfigError, Problem
@@ -53,6 +54,12 @@ class ClusterSettings:
     protect: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
     oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
+    private_access_cidrs: tuple[str, ...] = ()
+    private_access_security_group_ids: tuple[str, ...] = ()
+    bootstrap_creator_admin: bool = True
+    deployer_arn: str | None = None
+    deletion_protection: bool = False
+    control_plane_logs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,8 @@ class StackSettings:
     Attributes:
         account_id: the first of ``aws:allowedAccountIds``: the account roles and ARNs live in.
         partition: derived once from ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``, ...).
+        kubeconfig_credentials: the identity of ``aws eks get-token``, from ``aws:profile`` and
+            ``aws:assumeRoles`` (see :func:`eks_irsa.access.credentials_from_aws_config`).
     """
 
     region: str
@@ -143,6 +152,11 @@ class StackSettings:
     create_namespaces: bool = True
     trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
     max_managed_policies: int = limits.MANAGED_POLICIES_PER_ROLE_DEFAULT
+    kubeconfig_credentials: KubeconfigCredentials = field(default_factory=dict)
+
+
+AWS_KEYS = ("aws:region", "aws:allowedAccountIds", "aws:profile", "aws:assumeRoles")
+"""The AWS provider's config keys the catalog reads."""
 
 
 @lru_cache(maxsize=1)
@@ -217,23 +231,27 @@ def stack_config() -> dict[str, Any]:
 def decode_stack_config(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The config a Pulumi program receives (every value a string; objects JSON-encoded), as the schema sees it.
 
-    Keeps this project's keys and the two ``aws:`` keys it reads; decodes JSON values; ``aws:region``
-    stays a string. Values that are not JSON stay as given. A key without a namespace gets the
-    project's, as the Pulumi CLI gives it (Pulumi docs, 'Configuration': keys default to the project
-    namespace), so a service indented out of ``eks-irsa:services`` is an unknown key, never dropped.
+    Keeps this project's keys and the ``aws:`` keys it reads (:data:`AWS_KEYS`); decodes JSON values;
+    ``aws:region`` and ``aws:profile`` stay strings. Values that are not JSON stay as given. A key
+    without a namespace gets the project's, as the Pulumi CLI gives it (Pulumi docs, 'Configuration':
+    keys default to the project namespace), so a service indented out of ``eks-irsa:services`` is an
+    unknown key, never dropped.
     """
     config: dict[str, Any] = {}
     for key, value in raw.items():
         key = key if ":" in key else f"{PROJECT}:{key}"
-        if key.startswith(f"{PROJECT}:") or key in ("aws:region", "aws:allowedAccountIds"):
+        if key.startswith(f"{PROJECT}:") or key in AWS_KEYS:
             try:
-                config[key] = json.loads(value) if key != "aws:region" and isinstance(value, str) else value
+                plain = key in ("aws:region", "aws:profile")
+                config[key] = json.loads(value) if not plain and isinstance(value, str) else value
             except ValueError:
                 config[key] = value
     return config
 
 
-def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings:
+def load_catalog(
+    config: Mapping[str, Any], project_root: Path, deployer: Callable[[], str] | None = None
+) -> StackSettings:
     """Validate a stack's raw config, plan every service's role, and return typed settings.
 
     The catalog's own rules run here (schema shape, unknown keys, ``${variables}``, policy files,
@@ -245,6 +263,10 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
         config: the ``config:`` map of a stack file, keys as written (``aws:region``,
             ``eks-irsa:services``, ...), values already parsed from YAML.
         project_root: the folder ``policyFiles`` paths are relative to.
+        deployer: returns the IAM principal running ``pulumi up`` (:func:`eks_irsa.deployer_arn`: one
+            ``aws.getCallerIdentity``). Called once, only for a stack that creates its cluster and has
+            admins or ``bootstrapCreatorAdmin: false``; its rule (``check_cluster_args``) then runs here,
+            in catalog words, and the settings carry the principal to ``EksCluster``. Default: not called.
 
     Raises:
         IrsaConfigError: every problem found, each naming the field, the value, the rule and its source.
@@ -266,7 +288,9 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
             tags=dict(raw_existing.get("tags", {})),
         )
     else:
-        cluster = _cluster(config["eks-irsa:cluster"], problems)
+        cluster = _cluster(config["eks-irsa:cluster"], problems, deployer)
+    credentials, found = credentials_from_aws_config(config.get("aws:profile"), config.get("aws:assumeRoles"))
+    problems += found
     variables = {"account": accounts[0], "cluster": cluster.name, "partition": partition, "region": region}
     accounts_config = config.get("eks-irsa:accounts", {})
     other_accounts = {
@@ -283,6 +307,7 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
         create_namespaces=config.get("eks-irsa:createNamespaces", True),
         trust_policy_max_size=config.get("eks-irsa:trustPolicyMaxSize", limits.TRUST_POLICY_MAX_DEFAULT),
         max_managed_policies=config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT),
+        kubeconfig_credentials=credentials,
     )
     services: list[ServiceSettings] = []
     plans: dict[str, RolePlan] = {}
@@ -365,6 +390,13 @@ CLUSTER_KEYS: Mapping[str, str] = {
     "endpoint_private_access": "endpoint.privateAccess",
     "endpoint_public_access": "endpoint.publicAccess",
     "public_access_cidrs": "endpoint.publicAccessCidrs",
+    "private_access_cidrs": "endpoint.privateAccessCidrs",
+    "private_access_security_group_ids": "endpoint.privateAccessSecurityGroupIds",
+    "admin_principal_arns": "admins",
+    "bootstrap_creator_admin": "bootstrapCreatorAdmin",
+    "oidc_client_ids": "oidcClientIds",
+    "deletion_protection": "deletionProtection",
+    "enabled_cluster_log_types": "controlPlaneLogs",
     "node_groups": "nodeGroups",
     "tags": "tags",
     "imds_hop_limit": "imdsHopLimit",
@@ -383,7 +415,9 @@ def _cluster_key(text: str) -> str:
     return text
 
 
-def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings:
+def _cluster(
+    raw: Mapping[str, Any], problems: list[Problem], deployer: Callable[[], str] | None = None
+) -> ClusterSettings:
     """Map ``eks-irsa:cluster`` onto ``EksClusterArgs``; its rules are ``check_cluster_args``'s."""
     endpoint = raw.get("endpoint", {})
     public = endpoint.get("publicAccess", False)
@@ -406,18 +440,49 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
             if key in ng:
                 group[arg] = ng[key]
         node_groups.append(NodeGroupArgs(**group))
+    admins = tuple(raw.get("admins", ()))
+    bootstrap = raw.get("bootstrapCreatorAdmin", True)
+    deployer_arn = deployer() if deployer is not None and (admins or not bootstrap) else None
+    settings = ClusterSettings(
+        name=raw["name"],
+        vpc_id=raw["vpcId"],
+        private_subnet_ids=tuple(raw["privateSubnetIds"]),
+        node_groups=tuple(node_groups),
+        kubernetes_version=raw.get("kubernetesVersion", "1.33"),
+        public_subnet_ids=tuple(raw.get("publicSubnetIds", ())),
+        endpoint_private_access=private,
+        endpoint_public_access=public,
+        public_access_cidrs=cidrs,
+        admins=admins,
+        protect=raw.get("protect", False),
+        tags=dict(raw.get("tags", {})),
+        oidc_client_ids=tuple(raw.get("oidcClientIds", (DEFAULT_AUDIENCE,))),
+        private_access_cidrs=tuple(endpoint.get("privateAccessCidrs", ())),
+        private_access_security_group_ids=tuple(endpoint.get("privateAccessSecurityGroupIds", ())),
+        bootstrap_creator_admin=bootstrap,
+        deployer_arn=deployer_arn,
+        deletion_protection=raw.get("deletionProtection", False),
+        control_plane_logs=tuple(raw.get("controlPlaneLogs", ())),
+    )
     found = check_cluster_args(
         {
-            "cluster_name": raw["name"],
+            "cluster_name": settings.name,
             "partition": "aws",
-            "vpc_id": raw["vpcId"],
-            "private_subnet_ids": list(raw["privateSubnetIds"]),
+            "vpc_id": settings.vpc_id,
+            "private_subnet_ids": list(settings.private_subnet_ids),
             "endpoint_private_access": private,
             "endpoint_public_access": public,
             "public_access_cidrs": list(cidrs),
+            "admin_principal_arns": list(admins),
             "node_groups": node_groups,
-            "tags": dict(raw.get("tags", {})),
-        }
+            "tags": dict(settings.tags),
+            "bootstrap_creator_admin": bootstrap,
+            "private_access_cidrs": list(settings.private_access_cidrs),
+            "private_access_security_group_ids": list(settings.private_access_security_group_ids),
+            "oidc_client_ids": list(settings.oidc_client_ids),
+            "enabled_cluster_log_types": list(settings.control_plane_logs),
+        },
+        deployer_arn,
     )
     problems += [
         Problem(
@@ -429,20 +494,7 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
         )
         for p in found
     ]
-    return ClusterSettings(
-        name=raw["name"],
-        vpc_id=raw["vpcId"],
-        private_subnet_ids=tuple(raw["privateSubnetIds"]),
-        node_groups=tuple(node_groups),
-        kubernetes_version=raw.get("kubernetesVersion", "1.33"),
-        public_subnet_ids=tuple(raw.get("publicSubnetIds", ())),
-        endpoint_private_access=private,
-        endpoint_public_access=public,
-        public_access_cidrs=cidrs,
-        admins=tuple(raw.get("admins", ())),
-        protect=raw.get("protect", False),
-        tags=dict(raw.get("tags", {})),
-    )
+    return settings
 
 
 FIELDS: Mapping[str, str] = {
