@@ -153,6 +153,16 @@ class EksCluster(pulumi.ComponentResource):
     pulumi-eks component turns ``accessConfig.bootstrapClusterCreatorAdminPermissions`` off on its
     ``aws:eks/cluster:Cluster`` (pulumi-eks 4.4.0 hard-codes it on and has no input for it).
 
+    Why the component makes the IAM OIDC provider rather than pulumi-eks (``create_oidc_provider=False``):
+    pulumi-eks registers its provider with ``sts.amazonaws.com`` only and no input for other client IDs
+    (nodejs/eks/cluster/cluster.ts), so ``oidc_client_ids`` would be dropped without a word; ours is
+    visible in the plan too. No thumbprint is given: pulumi-aws 7 makes ``thumbprint_lists`` optional and
+    IAM then fetches the issuer's CA thumbprint itself (IAM User Guide, 'Create an OpenID Connect (OIDC)
+    identity provider in IAM'). The alias keeps the provider of a stack deployed by eks-irsa 0.3.0 (same
+    URL and client IDs: at most an in-place update of its tags). Without it, Pulumi would create ours
+    before deleting pulumi-eks's, which IAM refuses (one provider per URL: EntityAlreadyExists), and any
+    replacement leaves every role's trust without its provider for a while.
+
     Pass ``protect=True`` in ``opts`` (the prod stack does) to protect the cluster, the OIDC provider and
     every other child against ``pulumi destroy``; ``deletion_protection`` protects the EKS cluster
     against every tool.
