@@ -231,6 +231,12 @@ def test_the_stack_s_profile_and_role_reach_pulumi_eks_and_the_kubernetes_provid
         "profileName": "acme-dev",
         "roleArn": "arn:aws:iam::111122223333:role/deployer",
     }
+    # pulumi-eks's own kubeconfig carries the role (as --role) but never the profile ...
+    assert _exec(cluster.outputs["kubeconfigJson"])["args"][-2:] == [
+        "--role",
+        "arn:aws:iam::111122223333:role/deployer",
+    ]
+    # ... so the Kubernetes provider's gets both, as get-token's own flags.
     exec_ = _exec(_of(run, K8S_PROVIDER)[0].inputs["kubeconfig"])
     assert exec_["command"] == "aws"
     assert exec_["args"][:2] == ["--region", "us-west-2"]

@@ -86,7 +86,9 @@ class EksClusterArgs(TypedDict):
     """CIDRs that may reach a public endpoint. Default: none."""
     admin_principal_arns: NotRequired[list[str]]
     """IAM principals given ``AmazonEKSClusterAdminPolicy`` through access entries (authentication mode
-    ``API``, no aws-auth ConfigMap). Default: none."""
+    ``API``, no aws-auth ConfigMap); a role ARN keeps its path (IAM Identity Center roles have one; EKS
+    User Guide, 'Create access entries'). Whether the identity running ``pulumi up`` belongs here: see
+    ``bootstrap_creator_admin``. Default: none."""
     node_groups: NotRequired[list[NodeGroupArgs]]
     """Managed node groups. Default: none."""
     tags: NotRequired[dict[str, str]]
