@@ -7,10 +7,11 @@ protect, dependencies, resolved inputs) in registration order. ``run_program`` r
 file offline under both and returns that record.
 
 What mocks cannot prove: that AWS or Kubernetes accept the inputs, that pulumi-eks's own children
-(its OIDC provider, security groups) look as documented (a remote component's children are created
-by its provider, which does not run here), and anything about ordering on a real deploy beyond the
-dependencies recorded. An invoke (provider function call) other than the two lookups of a
-bring-your-own cluster raises: the package makes none per service.
+(security groups, access entries) look as documented (a remote component's children are created
+by its provider, which does not run here; nor are resource transforms run), and anything about
+ordering on a real deploy beyond the dependencies recorded. An invoke (provider function call) other
+than the two lookups of a bring-your-own cluster and the one ``getCallerIdentity`` of a stack that
+makes its cluster raises: the package makes none per service.
 
 A ``StackReference`` answers the outputs the test gave for that stack (``stack_references``), else
 what this package's own program exports under these mocks for a cluster named after the referenced
