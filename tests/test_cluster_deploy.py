@@ -103,6 +103,14 @@ def test_the_creator_listed_as_admin_is_refused_before_anything_is_registered():
     assert "bootstrapCreatorAdmin" in problem.fix
 
 
+def test_an_sts_session_as_admin_is_refused_with_its_role_as_the_fix():
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["admins"] = [ADMIN_SESSION]
+    [problem] = _problems(config)
+    assert (problem.field, problem.value) == ("eks-irsa:cluster.admins[0]", ADMIN_SESSION)
+    assert ADMIN in problem.fix
+
+
 def test_without_the_bootstrap_the_deployer_must_be_an_admin():
     config = _stack("dev")
     config["eks-irsa:cluster"]["bootstrapCreatorAdmin"] = False

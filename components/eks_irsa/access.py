@@ -70,6 +70,27 @@ def same_principal(admin_arn: str, principal_arn: str) -> bool:
     )
 
 
+def check_admins(field: str, admin_arns: list[str]) -> list[Problem]:
+    """Each admin is an IAM role or user ARN: an access entry names an IAM principal, never an STS session
+    (EKS User Guide, 'Create access entries')."""
+    problems = []
+    for index, value in enumerate(admin_arns):
+        arn = parse_arn(value)
+        if arn is None or arn.service != "iam" or arn.resource_type not in ("role", "user") or not arn.resource_id:
+            problems.append(
+                Problem(
+                    f"{field}[{index}]",
+                    value,
+                    "is not an IAM role or user ARN, which an access entry needs",
+                    ACCESS_ENTRIES_DOCS,
+                    f"give {caller_principal_arn(value)} (the role of an assumed-role session)"
+                    if arn is not None and arn.resource_type == "assumed-role"
+                    else "give arn:<partition>:iam::<account>:role/<path/name> or ...:user/<name>",
+                )
+            )
+    return problems
+
+
 def check_deployer(
     admins_field: str, admin_arns: list[str], deployer_arn: str, bootstrap_field: str, bootstrap_creator_admin: bool
 ) -> list[Problem]:

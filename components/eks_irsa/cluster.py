@@ -14,6 +14,7 @@ import pulumi_kubernetes as k8s
 from .access import (
     KubeconfigCredentials,
     caller_principal_arn,
+    check_admins,
     check_deployer,
     check_endpoint_access,
     scoped_kubeconfig,
@@ -493,6 +494,7 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
         list(a.private_access_security_group_ids),
         a.endpoint_public_access,
     )
+    problems += check_admins("admin_principal_arns", list(a.admin_principal_arns))
     if deployer_arn is not None:
         problems += check_deployer(
             "admin_principal_arns",
