@@ -20,7 +20,7 @@ ENDPOINT_DOCS = "EKS User Guide, 'Cluster API server endpoint' (private access: 
 GET_TOKEN_DOCS = "AWS CLI Command Reference, 'aws eks get-token'"
 
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
-"""A security group id: ``sg-`` and 8 or 17 hex digits (EC2 API Reference, SecurityGroup.GroupId)."""
+"""A security group id: ``sg-`` and 8 to 17 hex digits (EC2 API Reference, SecurityGroup.GroupId)."""
 
 
 class KubeconfigCredentials(TypedDict):
@@ -61,13 +61,11 @@ def same_principal(admin_arn: str, principal_arn: str) -> bool:
     a, b = parse_arn(admin_arn), parse_arn(principal_arn)
     if a is None or b is None:
         return admin_arn == principal_arn
-    kind_a, kind_b = a.resource_type, b.resource_type
-    return (a.partition, a.account, kind_a, a.resource.rsplit("/", 1)[-1]) == (
-        b.partition,
-        b.account,
-        kind_b,
-        b.resource.rsplit("/", 1)[-1],
-    )
+
+    def key(arn):
+        return arn.partition, arn.account, arn.resource_type, arn.resource.rsplit("/", 1)[-1]
+
+    return key(a) == key(b)
 
 
 def check_admins(field: str, admin_arns: list[str]) -> list[Problem]:
