@@ -84,7 +84,8 @@ class EksClusterArgs(TypedDict):
     endpoint_public_access: NotRequired[bool]
     """Default: ``False``; when on, ``public_access_cidrs`` must be narrow (at most a /8 in all)."""
     public_access_cidrs: NotRequired[list[str]]
-    """CIDRs that may reach a public endpoint. Default: none."""
+    """CIDRs that may reach a public endpoint; refused without ``endpoint_public_access`` (pulumi-eks throws
+    at deploy time). Default: none."""
     admin_principal_arns: NotRequired[list[str]]
     """IAM principals given ``AmazonEKSClusterAdminPolicy`` through access entries (authentication mode
     ``API``, no aws-auth ConfigMap); a role ARN keeps its path (IAM Identity Center roles have one; EKS
