@@ -17,6 +17,7 @@ from eks_irsa import (
     IdentityType,
     IrsaRole,
     SupportType,
+    deployer_arn,
     load_catalog,
     role_args,
     stack_config,
@@ -42,6 +43,7 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
                 "partition": settings.partition,
                 "account_id": settings.account_id,
                 **({"stack_reference": c.stack_reference} if c.stack_reference else {}),
+                "kubeconfig_credentials": dict(settings.kubeconfig_credentials),
             },
         )
     return EksCluster(
@@ -62,6 +64,14 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
             "node_groups": list(c.node_groups),
             "tags": dict(c.tags),
             "pod_identity_agent": any(s.identity == IdentityType.POD_IDENTITY for s in settings.services),
+            "bootstrap_creator_admin": c.bootstrap_creator_admin,
+            **({"deployer_arn": c.deployer_arn} if c.deployer_arn else {}),
+            "private_access_cidrs": list(c.private_access_cidrs),
+            "private_access_security_group_ids": list(c.private_access_security_group_ids),
+            "kubeconfig_credentials": dict(settings.kubeconfig_credentials),
+            "oidc_client_ids": list(c.oidc_client_ids),
+            "deletion_protection": c.deletion_protection,
+            "enabled_cluster_log_types": list(c.control_plane_logs),
         },
         opts=pulumi.ResourceOptions(protect=c.protect),
     )
@@ -132,4 +142,4 @@ def main(settings: StackSettings) -> None:
     pulumi.export("services", exported)
 
 
-main(load_catalog(stack_config(), Path(__file__).parent))
+main(load_catalog(stack_config(), Path(__file__).parent, deployer=deployer_arn))

@@ -24,6 +24,7 @@ def _cluster(group: NodeGroupArgs) -> EksClusterArgs:
         partition="aws",
         vpc_id="vpc-01234567",
         private_subnet_ids=["subnet-0a", "subnet-0b"],
+        private_access_cidrs=["10.0.0.0/16"],
         node_groups=[group],
     )
 

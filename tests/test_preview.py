@@ -42,7 +42,7 @@ def test_preview_registers_what_a_deploy_registers(runs):
     assert sorted((r.type, r.name, r.parent) for r in preview.registrations) == sorted(
         (r.type, r.name, r.parent) for r in deploy.registrations
     )
-    assert preview.invokes == deploy.invokes == ()
+    assert preview.invokes == deploy.invokes == ("aws:index/getCallerIdentity:getCallerIdentity",)
 
 
 def test_every_role_arn_is_unknown_but_an_existing_one(runs):

@@ -122,6 +122,7 @@ ARGS = {
     "eks-irsa:index:AccountOidcProvider": eks_irsa.AccountOidcProviderArgs,
 }
 NESTED = {
+    "eks-irsa:index:KubeconfigCredentials": eks_irsa.KubeconfigCredentials,
     "eks-irsa:index:NodeGroupArgs": eks_irsa.NodeGroupArgs,
     "eks-irsa:index:PermissionStatement": eks_irsa.PermissionStatement,
     "eks-irsa:index:ServiceAccountOptions": eks_irsa.ServiceAccountOptions,
@@ -159,6 +160,7 @@ def test_closed_sets_are_enums():
         "eks-irsa:index:Effect": ["Allow", "Deny"],
         "eks-irsa:index:AmiType": [t.value for t in eks_irsa.AmiType],
         "eks-irsa:index:SupportType": ["EXTENDED", "STANDARD"],
+        "eks-irsa:index:ControlPlaneLog": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
     }
     assert "AL2023_x86_64_STANDARD" in enums["eks-irsa:index:AmiType"]
     cluster = schema()["resources"]["eks-irsa:index:EksCluster"]["inputProperties"]
@@ -342,6 +344,7 @@ CASES = {
             "partition": "aws",
             "vpc_id": "vpc-0a1b2c3d4e5f60718",
             "private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+            "private_access_cidrs": ["10.255.0.0/20"],
             "admin_principal_arns": [f"arn:aws:iam::{ACCOUNT}:role/platform-admin"],
             "node_groups": [
                 {
@@ -362,6 +365,7 @@ CASES = {
             "partition": "aws",
             "vpcId": "vpc-0a1b2c3d4e5f60718",
             "privateSubnetIds": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+            "privateAccessCidrs": ["10.255.0.0/20"],
             "adminPrincipalArns": [f"arn:aws:iam::{ACCOUNT}:role/platform-admin"],
             "nodeGroups": [
                 {

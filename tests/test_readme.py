@@ -32,4 +32,4 @@ def test_mock_monitor_example_runs_from_the_repository_root():
     finally:
         os.chdir(cwd)
     assert namespace["roles"]
-    assert namespace["run"].invokes == ()
+    assert namespace["run"].invokes == ("aws:index/getCallerIdentity:getCallerIdentity",)

@@ -59,6 +59,8 @@ SERVICE_ACCOUNT_TYPE = "kubernetes:core/v1:ServiceAccount"
 NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup"
 K8S_PROVIDER_TYPE = "pulumi:providers:kubernetes"
 FORBIDDEN_FOR_ROLES = (NODE_GROUP_TYPE, K8S_PROVIDER_TYPE)
+STACK_INVOKES = frozenset({"aws:index/getCallerIdentity:getCallerIdentity"})
+"""Invokes made once per stack, not per service: who runs ``pulumi up`` (``EksCluster``'s admin check)."""
 """A service's role must not wait for these: IAM roles can be created while nodes and the API server
 are still coming up (and a Kubernetes provider must never sit between the cluster and IAM)."""
 
@@ -177,7 +179,7 @@ def generate_catalog(n: int, seed: int = DEFAULT_SEED) -> dict[str, Any]:
             "kubernetesVersion": "1.33",
             "vpcId": "vpc-0a1b2c3d4e5f60718",
             "privateSubnetIds": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002", "subnet-0a1b2c3d4e5f60003"],
-            "endpoint": {"privateAccess": True, "publicAccess": False},
+            "endpoint": {"privateAccess": True, "publicAccess": False, "privateAccessCidrs": ["10.255.0.0/20"]},
             "admins": ["arn:aws:iam::111122223333:role/platform-admin"],
             "tags": {"team": "platform", "env": "bench"},
             "nodeGroups": {"general": {"instanceTypes": ["m6i.large"], "minSize": 1, "desiredSize": 2, "maxSize": 4}},
@@ -412,7 +414,7 @@ def analyze(
         "resources": sorted([r.type, r.name] for r in registrations if not is_own_component(r)),
         "invokes": len(invokes),
         "invoke_tokens": sorted(Counter(invokes).items()),
-        "invokes_per_service": len(invokes) / n,
+        "invokes_per_service": sum(1 for token in invokes if token not in STACK_INVOKES) / n,
         "resources_per_service": spread(sum(c.values()) for c in per_service.values()) if has_components else None,
         "resources_by_type": dict(sorted(by_type.items())),
         "managed_arns": sum(arns.values()),
@@ -579,7 +581,7 @@ def evaluate_targets(sizes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
     invokes = {s["n"]: s["analysis"]["invokes_per_service"] for s in sizes}
     targets.append(
         {
-            "target": "0 invokes per service",
+            "target": "0 invokes per service (the stack's one getCallerIdentity aside)",
             "value": {str(n): v for n, v in invokes.items()},
             "passed": all(v == 0 for v in invokes.values()),
         }

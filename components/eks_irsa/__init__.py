@@ -5,9 +5,10 @@
 Public names are listed in ``__all__``; everything else may change between minor versions.
 """
 
+from .access import KubeconfigCredentials
 from .accounts import AccountOidcProvider, AccountOidcProviderArgs
 from .catalog import load_catalog, role_args, stack_config
-from .cluster import EksCluster, EksClusterArgs
+from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, deployer_arn
 from .errors import IrsaConfigError, Problem
 from .existing import ExistingCluster, ExistingClusterArgs
 from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TrustedCluster
@@ -21,6 +22,7 @@ __all__ = [
     "AccountOidcProvider",
     "AccountOidcProviderArgs",
     "AmiType",
+    "ControlPlaneLog",
     "EksCluster",
     "EksClusterArgs",
     "ExistingCluster",
@@ -29,6 +31,7 @@ __all__ = [
     "IrsaConfigError",
     "IrsaRole",
     "IrsaRoleArgs",
+    "KubeconfigCredentials",
     "NodeGroupArgs",
     "PermissionStatement",
     "Problem",
@@ -37,6 +40,7 @@ __all__ = [
     "SupportType",
     "TrustedCluster",
     "__version__",
+    "deployer_arn",
     "load_catalog",
     "plan_role",
     "role_args",

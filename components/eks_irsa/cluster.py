@@ -2,6 +2,7 @@
 Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
 
 from collections.abc import Mapping
+from enum import StrEnum
 from types import SimpleNamespace
 from typing import NotRequired, TypedDict, cast
 
@@ -10,12 +11,21 @@ import pulumi_aws as aws
 import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
+from .access import (
+    KubeconfigCredentials,
+    caller_principal_arn,
+    check_admins,
+    check_deployer,
+    check_endpoint_access,
+    scoped_kubeconfig,
+)
 from .addons import ADDONS
 from .addons.spec import EksAddon
 from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.names import short_hash
 from .iam.policy import canonical_json
+from .iam.trust import DEFAULT_AUDIENCE
 from .irsa import IrsaRole, IrsaRoleArgs
 from .nodegroup import (
     NODE_GROUP_DEFAULTS,
@@ -49,6 +59,28 @@ CNI_POLICY = "AmazonEKS_CNI_Policy"
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 """The access policy for cluster administrators (EKS User Guide, 'Review access policy permissions')."""
 
+LOGGING_DOCS = "EKS User Guide, 'Send control plane logs to CloudWatch Logs'"
+OIDC_PROVIDER_DOCS = (
+    "IAM API Reference, CreateOpenIDConnectProvider (ClientIDList: 1 to 100 ids of 1 to 255 characters)"
+)
+OIDC_CLIENT_IDS_MAX = 100
+OIDC_CLIENT_ID_MAX = 255
+
+
+class ControlPlaneLog(StrEnum):
+    """An EKS control plane log type, sent to CloudWatch Logs (EKS API Reference, LogSetup.types)."""
+
+    API = "api"
+    """The Kubernetes API server's logs."""
+    AUDIT = "audit"
+    """Who did what on the Kubernetes API (Kubernetes audit logs)."""
+    AUTHENTICATOR = "authenticator"
+    """Which IAM principal each request was authenticated as (access entries, aws-auth)."""
+    CONTROLLER_MANAGER = "controllerManager"
+    """The controller manager's logs."""
+    SCHEDULER = "scheduler"
+    """The scheduler's logs."""
+
 
 class EksClusterArgs(TypedDict):
     """Inputs of :class:`EksCluster`."""
@@ -81,25 +113,70 @@ class EksClusterArgs(TypedDict):
     endpoint_public_access: NotRequired[bool]
     """Default: ``False``; when on, ``public_access_cidrs`` must be narrow (at most a /8 in all)."""
     public_access_cidrs: NotRequired[list[str]]
-    """CIDRs that may reach a public endpoint. Default: none."""
+    """CIDRs that may reach a public endpoint; refused without ``endpoint_public_access`` (pulumi-eks throws
+    at deploy time). Default: none."""
     admin_principal_arns: NotRequired[list[str]]
     """IAM principals given ``AmazonEKSClusterAdminPolicy`` through access entries (authentication mode
-    ``API``, no aws-auth ConfigMap). Default: none."""
+    ``API``, no aws-auth ConfigMap); a role ARN keeps its path (IAM Identity Center roles have one; EKS
+    User Guide, 'Create access entries'). Whether the identity running ``pulumi up`` belongs here: see
+    ``bootstrap_creator_admin``. Default: none."""
     node_groups: NotRequired[list[NodeGroupArgs]]
     """Managed node groups. Default: none."""
     tags: NotRequired[dict[str, str]]
     """AWS tags on the cluster and its children. Default: none."""
     pod_identity_agent: NotRequired[bool]
     """Install the ``eks-pod-identity-agent`` add-on, needed by EKS Pod Identity. Default: ``False``."""
+    bootstrap_creator_admin: NotRequired[bool]
+    """Let EKS give the identity that creates the cluster its own access entry with
+    ``AmazonEKSClusterAdminPolicy`` (``bootstrapClusterCreatorAdminPermissions``, EKS API Reference,
+    CreateAccessConfigRequest), outside Pulumi's state. That identity must then not be in
+    ``admin_principal_arns`` (an IAM principal has one access entry: 409), and only it and the listed
+    admins can run ``pulumi up``. ``False``: no implicit entry; ``admin_principal_arns`` is every admin,
+    and the identity running ``pulumi up`` must be one of them, so a CI role and people can take turns.
+    Fixed when the cluster is created (pulumi-eks ignores later changes): a cluster created with
+    ``True`` keeps its creator's entry. Default: ``True`` (EKS's and pulumi-eks's behaviour)."""
+    deployer_arn: NotRequired[str]
+    """The IAM principal running ``pulumi up`` (a role or user ARN; an STS assumed-role ARN is mapped to
+    its role), checked against ``admin_principal_arns`` and ``bootstrap_creator_admin``. Default: looked
+    up with ``aws.get_caller_identity`` (one provider call, with the default AWS provider), or not at all
+    when ``bootstrap_creator_admin`` is on and no admin is listed."""
+    private_access_cidrs: NotRequired[list[str]]
+    """IPv4 CIDRs (VPN clients, CI runners, a bastion's subnet) admitted to the API endpoint on 443,
+    one ingress rule each on the cluster security group. With ``endpoint_public_access`` off, this or
+    ``private_access_security_group_ids`` must be set: the Kubernetes provider runs where ``pulumi up``
+    runs (EKS User Guide, 'Cluster API server endpoint'). Default: none."""
+    private_access_security_group_ids: NotRequired[list[str]]
+    """Security groups (``sg-...``) whose members are admitted to the API endpoint on 443, one ingress
+    rule each on the cluster security group. Default: none."""
+    kubeconfig_credentials: NotRequired[KubeconfigCredentials]
+    """The identity the Kubernetes provider's ``aws eks get-token`` runs as; give the same profile or role
+    the stack's AWS provider uses (``aws:profile``, ``aws:assumeRoles``), or Kubernetes sees the ambient
+    identity instead. Passed to pulumi-eks's ``provider_credential_opts`` too. Default: the ambient
+    credentials."""
+    oidc_client_ids: NotRequired[list[str]]
+    """The IAM OIDC provider's client IDs (audiences), which must include ``sts.amazonaws.com`` (the VPC
+    CNI's role and every role without an ``audience`` use it); 1 to 100 ids of 1 to 255 characters (IAM
+    API Reference, CreateOpenIDConnectProvider). Default: ``["sts.amazonaws.com"]``."""
+    deletion_protection: NotRequired[bool]
+    """EKS deletion protection: ``DeleteCluster`` fails until it is turned off (EKS API Reference,
+    CreateCluster deletionProtection). Unlike ``protect``, it also stops the console, the CLI and other
+    tools. Default: ``False``."""
+    enabled_cluster_log_types: NotRequired[list[ControlPlaneLog]]
+    """Control plane logs sent to CloudWatch Logs, from :class:`ControlPlaneLog` (EKS User Guide, 'Send
+    control plane logs to CloudWatch Logs'; CloudWatch charges apply). Default: none."""
 
 
 class EksCluster(pulumi.ComponentResource):
     """An EKS cluster ready for IRSA.
 
-    Children: ``<name>`` (``eks:index:Cluster`` with ``create_oidc_provider=True``, authentication
-    mode ``API``, no default node group, the VPC CNI left to the add-on below, the upgrade policy set,
-    its kube-proxy add-on pinned, its CoreDNS add-on off), ``<name>-k8s`` (Kubernetes provider from the
-    cluster's kubeconfig), ``<name>-vpc-cni`` (an ``IrsaRole`` for ``kube-system/aws-node`` with
+    Children: ``<name>`` (``eks:index:Cluster``, authentication mode ``API``, no default node group, the
+    VPC CNI left to the add-on below, no OIDC provider of its own, the upgrade policy set, its kube-proxy
+    add-on pinned, its CoreDNS add-on off), ``<name>-oidc-provider`` (the IAM OIDC provider with
+    ``oidc_client_ids``; aliased to pulumi-eks's ``<name>-oidcProvider``, so a stack made by eks-irsa 0.3.0
+    keeps its provider, and every role's trust), one ``<name>-api-<hash>``
+    (``aws.vpc.SecurityGroupIngressRule``, 443) per private access CIDR or security group, ``<name>-k8s``
+    (Kubernetes provider from the cluster's kubeconfig, scoped to ``kubeconfig_credentials``, created
+    after those rules), ``<name>-vpc-cni`` (an ``IrsaRole`` for ``kube-system/aws-node`` with
     ``AmazonEKS_CNI_Policy``, role only), ``<name>-vpc-cni-addon`` (``preserve=True``: removing the
     resource never strips aws-node from the nodes), ``<name>-node-role`` with only :data:`NODE_POLICIES`,
     per node group a launch template (IMDSv2 required, hop limit 1, the disk on the AMI's data volume) and an
@@ -114,8 +191,25 @@ class EksCluster(pulumi.ComponentResource):
     deleted; pods move to the new nodes, honouring PodDisruptionBudgets. Its kube-proxy add-on moves to the
     pinned version, which EKS refuses if the running one is newer: name that one in ``addon_versions``.
 
-    Pass ``protect=True`` in ``opts`` (the prod stack does) to protect the cluster, and with it the
-    OIDC provider it creates, against deletion.
+    Who gets in: each of ``admin_principal_arns`` through an access entry with
+    ``AmazonEKSClusterAdminPolicy``, plus, with ``bootstrap_creator_admin``, the identity that created the
+    cluster through EKS's own entry. With ``bootstrap_creator_admin`` off, a transform on the
+    pulumi-eks component turns ``accessConfig.bootstrapClusterCreatorAdminPermissions`` off on its
+    ``aws:eks/cluster:Cluster`` (pulumi-eks 4.4.0 hard-codes it on and has no input for it).
+
+    Why the component makes the IAM OIDC provider rather than pulumi-eks (``create_oidc_provider=False``):
+    pulumi-eks registers its provider with ``sts.amazonaws.com`` only and no input for other client IDs
+    (nodejs/eks/cluster/cluster.ts), so ``oidc_client_ids`` would be dropped without a word; ours is
+    visible in the plan too. No thumbprint is given: pulumi-aws 7 makes ``thumbprint_lists`` optional and
+    IAM then fetches the issuer's CA thumbprint itself (IAM User Guide, 'Create an OpenID Connect (OIDC)
+    identity provider in IAM'). The alias keeps the provider of a stack deployed by eks-irsa 0.3.0 (same
+    URL and client IDs: at most an in-place update of its tags). Without it, Pulumi would create ours
+    before deleting pulumi-eks's, which IAM refuses (one provider per URL: EntityAlreadyExists), and any
+    replacement leaves every role's trust without its provider for a while.
+
+    Pass ``protect=True`` in ``opts`` (the prod stack does) to protect the cluster, the OIDC provider and
+    every other child against ``pulumi destroy``; ``deletion_protection`` protects the EKS cluster
+    against every tool.
 
     Outputs: ``cluster_name``, ``oidc_provider_arn``, ``oidc_issuer`` (host/path, no ``https://``),
     ``kubeconfig`` (secret), ``node_role_arn``; attribute ``kubernetes_provider``.
@@ -136,7 +230,10 @@ class EksCluster(pulumi.ComponentResource):
     """The node role's ARN (only the worker node and ECR pull policies)."""
 
     def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        problems = check_cluster_args(args)
+        deployer = args.get("deployer_arn")
+        if deployer is None and (not args.get("bootstrap_creator_admin", True) or args.get("admin_principal_arns")):
+            deployer = deployer_arn()
+        problems = check_cluster_args(args, deployer)
         if problems:
             raise IrsaConfigError(
                 [Problem(f"EksCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
@@ -149,6 +246,7 @@ class EksCluster(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         p = args.partition
         tags = self._tags
+        credentials = dict(args.kubeconfig_credentials)
         cluster = eks.Cluster(
             name,
             name=args.cluster_name,
@@ -177,19 +275,54 @@ class EksCluster(pulumi.ComponentResource):
                 )
                 for arn in sorted(set(args.admin_principal_arns))
             },
-            create_oidc_provider=True,
+            create_oidc_provider=False,
             skip_default_node_group=True,
             use_default_vpc_cni=True,
+            deletion_protection=args.deletion_protection,
+            enabled_cluster_log_types=[t.value for t in ControlPlaneLog if t in args.enabled_cluster_log_types] or None,
+            provider_credential_opts=eks.KubeconfigOptionsArgs(**credentials) if credentials else None,
             tags=tags,
-            opts=child,
+            opts=pulumi.ResourceOptions(
+                parent=self, transforms=None if args.bootstrap_creator_admin else [without_creator_admin]
+            ),
         )
-        self.oidc_provider_arn = cluster.oidc_provider_arn
+        oidc_provider = aws.iam.OpenIdConnectProvider(
+            f"{name}-oidc-provider",
+            url=cluster.oidc_provider_url,
+            client_id_lists=list(args.oidc_client_ids),
+            tags=tags,
+            opts=pulumi.ResourceOptions(
+                parent=self, aliases=[pulumi.Alias(name=f"{name}-oidcProvider", parent=cluster)]
+            ),
+        )
+        self.oidc_provider_arn = oidc_provider.arn
         self.oidc_issuer = cluster.oidc_issuer
         self.kubeconfig = pulumi.Output.secret(cluster.kubeconfig_json)
         # The name is ours, but reading it through an output makes dependents wait for the cluster.
-        self.cluster_name = cluster.oidc_provider_arn.apply(lambda _: args.cluster_name)
+        self.cluster_name = cluster.oidc_issuer.apply(lambda _: args.cluster_name)
+        sources = [(cidr, {"cidr_ipv4": cidr}) for cidr in sorted(set(args.private_access_cidrs))]
+        sources += [
+            (sg, {"referenced_security_group_id": sg}) for sg in sorted(set(args.private_access_security_group_ids))
+        ]
+        ways_in = [
+            aws.vpc.SecurityGroupIngressRule(
+                f"{name}-api-{short_hash(source)}",
+                security_group_id=cluster.cluster_security_group_id,
+                ip_protocol="tcp",
+                from_port=443,
+                to_port=443,
+                description=f"Kubernetes API of {args.cluster_name} from {source}",
+                tags=tags,
+                opts=child,
+                **peer,
+            )
+            for source, peer in sources
+        ]
         self._kubernetes_provider = k8s.Provider(
-            f"{name}-k8s", kubeconfig=cluster.kubeconfig_json, enable_server_side_apply=True, opts=child
+            f"{name}-k8s",
+            kubeconfig=cluster.kubeconfig_json.apply(lambda k: scoped_kubeconfig(k, credentials)),
+            enable_server_side_apply=True,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=ways_in),
         )
 
         cni_role = IrsaRole(
@@ -349,6 +482,12 @@ class EksCluster(pulumi.ComponentResource):
         )
 
 
+def deployer_arn() -> str:
+    """The IAM principal running ``pulumi up``: ``aws.get_caller_identity`` with the default AWS provider
+    (one provider call), an assumed-role session mapped to its role (:func:`eks_irsa.access.caller_principal_arn`)."""
+    return caller_principal_arn(aws.get_caller_identity().arn)
+
+
 def vpc_cni_role_args(
     cluster_name: str,
     partition: str,
@@ -387,6 +526,13 @@ CLUSTER_DEFAULTS = {
     "node_groups": [],
     "tags": {},
     "pod_identity_agent": False,
+    "bootstrap_creator_admin": True,
+    "private_access_cidrs": [],
+    "private_access_security_group_ids": [],
+    "kubeconfig_credentials": {},
+    "oidc_client_ids": [DEFAULT_AUDIENCE],
+    "deletion_protection": False,
+    "enabled_cluster_log_types": [],
 }
 """The defaults the field docstrings of :class:`EksClusterArgs` give, applied in one place."""
 
@@ -409,11 +555,14 @@ def _with_defaults(args: EksClusterArgs) -> SimpleNamespace:
     return merged
 
 
-def check_cluster_args(args: EksClusterArgs) -> list[Problem]:
+def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) -> list[Problem]:
     """Every rule on :class:`EksClusterArgs`, fields named as in it (``node_groups.general.imds_hop_limit``).
 
-    The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all and a
-    public one narrow (EKS User Guide, 'Cluster API server endpoint'), IMDS hop limit 1 unless opted in,
+    The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all, a
+    public one narrow, ``public_access_cidrs`` only with a public endpoint (pulumi-eks throws at deploy
+    otherwise), a private-only one with a way in (EKS User Guide, 'Cluster API server endpoint'), the
+    identity running pulumi against the admins when ``deployer_arn`` is given (:func:`eks_irsa.access.check_deployer`),
+    the OIDC client IDs and log types, IMDS hop limit 1 unless opted in,
     ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig), node group names that fit a
     generated EKS name, AMI types of the closed set that exist for the Kubernetes version
     (:func:`~eks_irsa.nodegroup.check_ami_type`), the upgrade policy, and add-on versions
@@ -434,6 +583,46 @@ def check_cluster_args(args: EksClusterArgs) -> list[Problem]:
         )
     if a.endpoint_public_access:
         problems += limits.check_public_access_cidrs("public_access_cidrs", list(a.public_access_cidrs))
+    elif a.public_access_cidrs:
+        problems.append(
+            Problem(
+                "public_access_cidrs",
+                list(a.public_access_cidrs),
+                "are set while endpoint_public_access is off; pulumi-eks refuses them at deploy time "
+                "('publicAccessCidrs can only be set when endpointPublicAccess is true')",
+                "EKS API Reference, VpcConfigRequest.publicAccessCidrs; pulumi-eks nodejs/eks/cluster/cluster.ts",
+                "remove public_access_cidrs, or turn endpoint_public_access on",
+            )
+        )
+    problems += check_endpoint_access(
+        "private_access_cidrs",
+        list(a.private_access_cidrs),
+        "private_access_security_group_ids",
+        list(a.private_access_security_group_ids),
+        a.endpoint_public_access,
+    )
+    problems += check_admins("admin_principal_arns", list(a.admin_principal_arns))
+    if deployer_arn is not None:
+        problems += check_deployer(
+            "admin_principal_arns",
+            list(a.admin_principal_arns),
+            deployer_arn,
+            "bootstrap_creator_admin",
+            a.bootstrap_creator_admin,
+        )
+    problems += _check_client_ids(list(a.oidc_client_ids))
+    known = {t.value for t in ControlPlaneLog}
+    for index, log_type in enumerate(a.enabled_cluster_log_types):
+        if log_type not in known:
+            problems.append(
+                Problem(
+                    f"enabled_cluster_log_types[{index}]",
+                    log_type,
+                    "is not an EKS control plane log type",
+                    LOGGING_DOCS,
+                    f"use some of: {', '.join(t.value for t in ControlPlaneLog)}",
+                )
+            )
     if a.upgrade_support_type not in {t.value for t in SupportType}:
         problems.append(
             Problem(
@@ -470,3 +659,57 @@ def check_cluster_args(args: EksClusterArgs) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _check_client_ids(client_ids: list[str]) -> list[Problem]:
+    """The IAM OIDC provider's client IDs: 1 to 100, each 1 to 255 characters, ``sts.amazonaws.com`` among them."""
+    problems = []
+    if not 1 <= len(client_ids) <= OIDC_CLIENT_IDS_MAX:
+        problems.append(
+            Problem(
+                "oidc_client_ids",
+                client_ids,
+                f"must hold 1 to {OIDC_CLIENT_IDS_MAX} ids",
+                OIDC_PROVIDER_DOCS,
+                "list the audiences",
+            )
+        )
+    for index, client_id in enumerate(client_ids):
+        if not isinstance(client_id, str) or not 1 <= len(client_id) <= OIDC_CLIENT_ID_MAX:
+            problems.append(
+                Problem(
+                    f"oidc_client_ids[{index}]",
+                    client_id,
+                    f"is not 1 to {OIDC_CLIENT_ID_MAX} characters",
+                    OIDC_PROVIDER_DOCS,
+                    "give the audience your tokens carry",
+                )
+            )
+    if DEFAULT_AUDIENCE not in client_ids:
+        problems.append(
+            Problem(
+                "oidc_client_ids",
+                client_ids,
+                f"lacks {DEFAULT_AUDIENCE}, the audience of the VPC CNI's role, of every role without an audience "
+                "and of the tokens the EKS pod identity webhook projects by default",
+                "EKS User Guide, 'Create an IAM OIDC provider for your cluster'",
+                f"keep {DEFAULT_AUDIENCE} and add your own audiences beside it",
+            )
+        )
+    return problems
+
+
+def without_creator_admin(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:
+    """A resource transform that turns ``accessConfig.bootstrapClusterCreatorAdminPermissions`` off on the
+    ``aws:eks/cluster:Cluster`` pulumi-eks creates (its inputs in the provider's camelCase names).
+
+    pulumi-eks 4.4.0 hard-codes it on and ignores later changes to it (nodejs/eks/cluster/cluster.ts), so
+    this decides only for a cluster not created yet. Transforms reach the children of a packaged
+    component (Pulumi docs, 'Resource option: transforms'); the mock monitor does not run them.
+    """
+    if args.type_ != "aws:eks/cluster:Cluster":
+        return None
+    access = pulumi.Output.from_input(args.props.get("accessConfig")).apply(
+        lambda config: {**(config or {}), "bootstrapClusterCreatorAdminPermissions": False}
+    )
+    return pulumi.ResourceTransformResult({**args.props, "accessConfig": access}, args.opts)

@@ -9,14 +9,15 @@ It gives ``IrsaRole`` what ``EksCluster`` gives (``cluster_name``, ``oidc_provid
   function calls per stack, never per service.
 """
 
-import json
 from typing import NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from .access import KubeconfigCredentials, exec_kubeconfig, scoped_kubeconfig
 from .errors import IrsaConfigError
+from .iam.arn import parse_arn
 from .iam.trust import IRSA_DOCS, normalize_issuer
 
 
@@ -32,14 +33,18 @@ class ExistingClusterArgs(TypedDict):
     stack_reference: NotRequired[str]
     """``<org>/<project>/<stack>`` of the stack that made the cluster with this package; when set,
     nothing is looked up. Default: none (look the cluster up by name)."""
+    kubeconfig_credentials: NotRequired[KubeconfigCredentials]
+    """The identity the Kubernetes provider's ``aws eks get-token`` runs as (the stack's ``aws:profile``
+    or ``aws:assumeRoles`` role); it replaces the identity flags of a referenced stack's kubeconfig.
+    Default: the ambient credentials (and, with ``stack_reference``, whatever that kubeconfig says)."""
 
 
 class ExistingCluster(pulumi.ComponentResource):
     """A cluster this stack does not manage, with the same attributes as ``EksCluster``.
 
     Children: ``<name>-stack`` (``pulumi.StackReference``) or nothing AWS-side for a lookup, and
-    ``<name>-k8s`` (Kubernetes provider; with a lookup its kubeconfig calls ``aws eks get-token``,
-    so the machine running ``pulumi up`` needs the AWS CLI).
+    ``<name>-k8s`` (Kubernetes provider; its kubeconfig calls ``aws eks get-token``, with a lookup
+    ``--region`` of the cluster's ARN, so the machine running ``pulumi up`` needs the AWS CLI).
 
     Raises:
         IrsaConfigError: the looked-up cluster has no OIDC issuer, or its issuer has no IAM OIDC
@@ -58,12 +63,15 @@ class ExistingCluster(pulumi.ComponentResource):
     def __init__(self, name: str, args: ExistingClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:ExistingCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
+        credentials = args.get("kubeconfig_credentials") or {}
         if args.get("stack_reference"):
             ref = pulumi.StackReference(f"{name}-stack", stack_name=args.get("stack_reference"), opts=child)
             self.cluster_name = ref.require_output("clusterName")
             self.oidc_provider_arn = ref.require_output("oidcProviderArn")
             self.oidc_issuer = ref.require_output("oidcIssuer").apply(normalize_issuer)
-            self.kubeconfig = pulumi.Output.secret(ref.require_output("kubeconfig"))
+            self.kubeconfig = pulumi.Output.secret(
+                ref.require_output("kubeconfig").apply(lambda k: scoped_kubeconfig(k, credentials))
+            )
         else:
             cluster = aws.eks.get_cluster_output(
                 name=args["cluster_name"], opts=pulumi.InvokeOutputOptions(parent=self)
@@ -76,8 +84,10 @@ class ExistingCluster(pulumi.ComponentResource):
             )
             self.oidc_provider_arn = provider.arn
             self.kubeconfig = pulumi.Output.secret(
-                pulumi.Output.all(cluster.endpoint, cluster.certificate_authorities).apply(
-                    lambda v: _kubeconfig(args["cluster_name"], v[0], _field(v[1][0], "data"))
+                pulumi.Output.all(cluster.endpoint, cluster.certificate_authorities, cluster.arn).apply(
+                    lambda v: exec_kubeconfig(
+                        args["cluster_name"], v[0], _field(v[1][0], "data"), parse_arn(v[2]).region, credentials
+                    )
                 )
             )
         self._kubernetes_provider = k8s.Provider(
@@ -109,31 +119,3 @@ def _issuer(cluster_name: str, identities: list) -> str:
 def _field(value: object, name: str) -> object:
     """A field of a nested invoke result, which the SDK hands over as an output type or as a dict."""
     return value.get(name) if isinstance(value, dict) else getattr(value, name, None)
-
-
-def _kubeconfig(cluster_name: str, endpoint: str, certificate_data: str) -> str:
-    """A kubeconfig that authenticates with ``aws eks get-token`` (EKS User Guide, 'Connect kubectl')."""
-    return json.dumps(
-        {
-            "apiVersion": "v1",
-            "kind": "Config",
-            "clusters": [
-                {"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": certificate_data}}
-            ],
-            "users": [
-                {
-                    "name": cluster_name,
-                    "user": {
-                        "exec": {
-                            "apiVersion": "client.authentication.k8s.io/v1beta1",
-                            "command": "aws",
-                            "args": ["eks", "get-token", "--cluster-name", cluster_name, "--output", "json"],
-                        }
-                    },
-                }
-            ],
-            "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
-            "current-context": cluster_name,
-        },
-        sort_keys=True,
-    )

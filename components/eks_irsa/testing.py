@@ -8,10 +8,11 @@ protect and the other lifecycle options, dependencies, resolved inputs) in regis
 file offline under both and returns that record.
 
 What mocks cannot prove: that AWS or Kubernetes accept the inputs, that pulumi-eks's own children
-(its OIDC provider, security groups) look as documented (a remote component's children are created
-by its provider, which does not run here), and anything about ordering on a real deploy beyond the
-dependencies recorded. An invoke (provider function call) other than the two lookups of a
-bring-your-own cluster raises: the package makes none per service.
+(security groups, access entries) look as documented (a remote component's children are created
+by its provider, which does not run here; nor are resource transforms run), and anything about
+ordering on a real deploy beyond the dependencies recorded. An invoke (provider function call) other
+than the two lookups of a bring-your-own cluster and the one ``getCallerIdentity`` of a stack that
+makes its cluster raises: the package makes none per service.
 
 A ``StackReference`` answers the outputs the test gave for that stack (``stack_references``), else
 what this package's own program exports under these mocks for a cluster named after the referenced
@@ -120,7 +121,8 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         account_id: 12 digits; the account of every ARN. Default: ``123456789012`` (AWS docs' example).
         region: drives the partition and the issuer's host. Default: ``us-west-2``.
         known_invokes: more function tokens to answer, with the answer. ``aws.eks.getCluster`` and
-            ``aws.iam.getOpenIdConnectProvider`` are always answered (bring-your-own-cluster lookups);
+            ``aws.iam.getOpenIdConnectProvider`` (bring-your-own-cluster lookups) and
+            ``aws.getCallerIdentity`` (who runs ``pulumi up``, see ``caller_arn``) are always answered;
             any other invoke raises.
         stack_references: per referenced stack (``<org>/<project>/<stack>``), the outputs it exports,
             camelCase names as the stack exported them (``{"clusterName": ..., "oidcIssuer": ...}``);
@@ -131,6 +133,18 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
             Default: none listed.
         preview: answer as a first ``pulumi preview`` (computed values unknown); ``run_program``
             configures the SDK's dry run from it. Default: ``False`` (as ``pulumi up``).
+        caller_arn: what ``aws.getCallerIdentity`` answers as ``arn``: the identity running ``pulumi up``,
+            e.g. ``arn:aws:sts::111122223333:assumed-role/platform-admin/ci``. Default: session
+            ``eks-irsa-mocks`` of the placeholder role ``0PLACEHOLDER-deployer`` in ``account_id``, which
+            no stack lists as an admin.
+
+    The pulumi-eks ``Cluster`` answers ``kubeconfigJson`` (and ``kubeconfig``) shaped as pulumi-eks 4.4.0
+    builds its 'without profile' kubeconfig: an ``aws`` exec plugin running ``--region <region> eks
+    get-token --cluster-name <name> --output json``, plus ``--role <arn>`` when
+    ``providerCredentialOpts.roleArn`` is given (never the profile: pulumi-eks keeps ``--profile`` for its
+    own provider; nodejs/eks/cluster/cluster.ts, ``generateKubeconfig``); ``oidcProviderArn`` only with
+    ``createOidcProvider``; ``oidcProviderUrl``; ``clusterSecurityGroupId``. ``transforms`` keeps, per
+    (type, name), the resource transforms a registration declared (the mock monitor does not run them).
     """
 
     def __init__(
@@ -140,6 +154,7 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         known_invokes: Mapping[str, Callable[[Mapping[str, Any]], dict]] | None = None,
         stack_references: Mapping[str, Mapping[str, Any]] | None = None,
         preview: bool = False,
+        caller_arn: str | None = None,
     ) -> None:
         self.account_id = account_id
         self.region = region
@@ -148,13 +163,18 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         partition = partition_for_region(region)
         self.partition = partition.name
         self.dns_suffix = partition.dns_suffix
+        self.caller_arn = (
+            caller_arn or f"arn:{self.partition}:sts::{account_id}:assumed-role/{PLACEHOLDER}-deployer/eks-irsa-mocks"
+        )
         self.known_invokes = {
             "aws:eks/getCluster:getCluster": self._get_cluster,
             "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": self._get_oidc_provider,
+            "aws:index/getCallerIdentity:getCallerIdentity": self._get_caller_identity,
             **(known_invokes or {}),
         }
         self.invokes: list[str] = []
         self.inputs: dict[tuple[str, str], dict] = {}
+        self.transforms: dict[tuple[str, str], list] = {}
         self.provider_accounts: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -180,8 +200,50 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
             "clusterName": cluster,
             "oidcIssuer": issuer,
             "oidcProviderArn": self.arn("iam", f"oidc-provider/{issuer}"),
-            "kubeconfig": _KUBECONFIG,
+            "kubeconfig": json.dumps(self.kubeconfig(cluster)),
         }
+
+    def kubeconfig(self, cluster_name: str, role_arn: str | None = None) -> dict:
+        """pulumi-eks's kubeconfig of a cluster (its 'without profile' form), with a placeholder endpoint and CA."""
+        args = ["--region", self.region, "eks", "get-token", "--cluster-name", cluster_name, "--output", "json"]
+        return {
+            "apiVersion": "v1",
+            "clusters": [
+                {
+                    "cluster": {
+                        "server": f"https://{PLACEHOLDER}.gr7.{self.region}.eks.{self.dns_suffix}",
+                        "certificate-authority-data": PLACEHOLDER,
+                    },
+                    "name": "kubernetes",
+                }
+            ],
+            "contexts": [{"context": {"cluster": "kubernetes", "user": "aws"}, "name": "aws"}],
+            "current-context": "aws",
+            "kind": "Config",
+            "users": [
+                {
+                    "name": "aws",
+                    "user": {
+                        "exec": {
+                            "apiVersion": "client.authentication.k8s.io/v1beta1",
+                            "command": "aws",
+                            "args": args + (["--role", role_arn] if role_arn else []),
+                            "env": [
+                                {
+                                    "name": "KUBERNETES_EXEC_INFO",
+                                    "value": '{"apiVersion": "client.authentication.k8s.io/v1beta1"}',
+                                }
+                            ],
+                        }
+                    },
+                }
+            ],
+        }
+
+    def _get_caller_identity(self, args: Mapping[str, Any]) -> dict:
+        """``aws.getCallerIdentity``: :attr:`caller_arn`, its account and a placeholder user id."""
+        account = self.caller_arn.split(":")[4]
+        return {"accountId": account, "arn": self.caller_arn, "userId": f"{PLACEHOLDER}:eks-irsa-mocks", "id": account}
 
     def _get_cluster(self, args: Mapping[str, Any]) -> dict:
         """``aws.eks.getCluster``: the named cluster with a placeholder issuer, endpoint and CA."""
@@ -206,6 +268,7 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         """
         with self._lock:
             self.inputs[(args.typ, args.name)] = _mark_unknowns(args.inputs)
+            self.transforms[(args.typ, args.name)] = list(args.transforms)
         inputs = dict(args.inputs)
         if args.typ == "pulumi:pulumi:StackReference":
             outputs = self.stack_reference_outputs(inputs["name"])
@@ -215,13 +278,18 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
             return "", inputs
         name = inputs.get("name") or f"{args.name}-{PLACEHOLDER.lower()}"
         if args.typ == "eks:index:Cluster":
-            issuer = self.issuer(inputs.get("name", args.name))
+            cluster = inputs.get("name", args.name)
+            issuer = self.issuer(cluster)
+            kubeconfig = self.kubeconfig(cluster, (inputs.get("providerCredentialOpts") or {}).get("roleArn"))
+            own_provider = {"oidcProviderArn": self.arn("iam", f"oidc-provider/{issuer}")}
             return f"{args.name}-id", {
                 **inputs,
                 "oidcIssuer": issuer,
-                "oidcProviderArn": self.arn("iam", f"oidc-provider/{issuer}"),
-                "kubeconfigJson": _KUBECONFIG,
-                "kubeconfig": json.loads(_KUBECONFIG),
+                "oidcProviderUrl": f"https://{issuer}",
+                **(own_provider if inputs.get("createOidcProvider") else {}),
+                "clusterSecurityGroupId": f"sg-{short_hash(args.name, 17)}",
+                "kubeconfigJson": json.dumps(kubeconfig),
+                "kubeconfig": kubeconfig,
             }
         if args.typ == "aws:iam/role:Role":
             path = inputs.get("path", "/")
@@ -300,10 +368,6 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 )
             )
         return response
-
-
-_KUBECONFIG = json.dumps({"apiVersion": "v1", "kind": "Config", "clusters": [], "placeholder": True})
-"""The placeholder kubeconfig of every mocked cluster, as pulumi-eks's ``kubeconfigJson`` (a JSON string)."""
 
 
 def _alias(alias: Any) -> str:

@@ -22,6 +22,8 @@ cluster = EksCluster(
         "vpc_id": config.require("vpcId"),
         "private_subnet_ids": config.require_object("privateSubnetIds"),
         "admin_principal_arns": config.get_object("adminPrincipalArns") or [],
+        # The endpoint is private: the CIDRs (VPN, CI runners) that reach it, where pulumi up runs too.
+        "private_access_cidrs": config.require_object("privateAccessCidrs"),
         "node_groups": [
             {
                 "name": "general",

@@ -6,10 +6,10 @@ package. It reads the same stack config (``aws:region``, ``aws:allowedAccountIds
 same logical names as the real program, so ``tools.bench`` can check the two sets are equal and the
 time ratio compares like with like:
 
-- ``pulumi_eks.Cluster`` (``create_oidc_provider=True``, authentication mode API, no default node group),
-  a Kubernetes provider from its kubeconfig, the VPC CNI's role + ``AmazonEKS_CNI_Policy`` attachment
-  and add-on, a node role with two attachments, per node group a launch template and a node group, the
-  CoreDNS add-on after the node groups;
+- ``pulumi_eks.Cluster`` (authentication mode API, no default node group), its IAM OIDC provider, one
+  443 ingress rule per ``endpoint.privateAccessCidrs``, a Kubernetes provider from its kubeconfig, the
+  VPC CNI's role + ``AmazonEKS_CNI_Policy`` attachment and add-on, a node role with two attachments,
+  per node group a launch template and a node group, the CoreDNS add-on after the node groups;
 - one Namespace per non-system namespace that gets a ServiceAccount;
 - per service: ``aws.iam.Role`` (trust policy JSON built inline in one ``apply``), one
   ``aws.iam.RolePolicy`` when it has statements, one ``aws.iam.RolePolicyAttachment`` per managed ARN,
@@ -81,14 +81,36 @@ cluster = eks.Cluster(
         )
         for arn in cluster_config.get("admins", [])
     },
-    create_oidc_provider=True,
+    create_oidc_provider=False,
     skip_default_node_group=True,
     use_default_vpc_cni=True,
     tags=tags,
     opts=pulumi.ResourceOptions(protect=cluster_config.get("protect", False)),
 )
-cluster_ready_name = cluster.oidc_provider_arn.apply(lambda _: cluster_name)
-kubernetes = k8s.Provider(f"{cluster_name}-k8s", kubeconfig=cluster.kubeconfig_json, enable_server_side_apply=True)
+oidc_provider = aws.iam.OpenIdConnectProvider(
+    f"{cluster_name}-oidc-provider",
+    url=cluster.oidc_provider_url,
+    client_id_lists=cluster_config.get("oidcClientIds", ["sts.amazonaws.com"]),
+    tags=tags,
+)
+cluster_ready_name = cluster.oidc_issuer.apply(lambda _: cluster_name)
+ways_in = [
+    aws.vpc.SecurityGroupIngressRule(
+        f"{cluster_name}-api-{sha8(cidr)}",
+        security_group_id=cluster.cluster_security_group_id,
+        ip_protocol="tcp",
+        from_port=443,
+        to_port=443,
+        cidr_ipv4=cidr,
+    )
+    for cidr in endpoint.get("privateAccessCidrs", [])
+]
+kubernetes = k8s.Provider(
+    f"{cluster_name}-k8s",
+    kubeconfig=cluster.kubeconfig_json,
+    enable_server_side_apply=True,
+    opts=pulumi.ResourceOptions(depends_on=ways_in),
+)
 
 
 def trust_policy(namespace, service_account, audience="sts.amazonaws.com"):
@@ -114,7 +136,7 @@ def trust_policy(namespace, service_account, audience="sts.amazonaws.com"):
             }
         )
 
-    return pulumi.Output.all(cluster.oidc_provider_arn, cluster.oidc_issuer).apply(render)
+    return pulumi.Output.all(oidc_provider.arn, cluster.oidc_issuer).apply(render)
 
 
 # The VPC CNI's own role (kube-system/aws-node), its add-on, and the node role without the CNI policy.
@@ -272,7 +294,7 @@ for name, service in sorted(services.items()):
     }
 
 pulumi.export("clusterName", cluster_ready_name)
-pulumi.export("oidcProviderArn", cluster.oidc_provider_arn)
+pulumi.export("oidcProviderArn", oidc_provider.arn)
 pulumi.export("oidcIssuer", cluster.oidc_issuer)
 pulumi.export("kubeconfig", pulumi.Output.secret(cluster.kubeconfig_json))
 pulumi.export("services", exported)

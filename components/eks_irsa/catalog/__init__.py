@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any
 
 import jsonschema
 
+from ..access import KubeconfigCredentials, credentials_from_aws_config
 from ..addons import ADDONS, addon_statements
 from ..addons.spec import EksAddon
 from ..cluster import check_cluster_args
@@ -57,6 +58,12 @@ class ClusterSettings:
     protect: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
     oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
+    private_access_cidrs: tuple[str, ...] = ()
+    private_access_security_group_ids: tuple[str, ...] = ()
+    bootstrap_creator_admin: bool = True
+    deployer_arn: str | None = None
+    deletion_protection: bool = False
+    control_plane_logs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,8 @@ class StackSettings:
             ``False`` for an existing cluster: its namespaces usually exist, and pulumi-kubernetes (4.34, whose
             provider option ``upsertExistingObjects`` defaults to false; pulumi/pulumi-kubernetes#4278) fails
             with AlreadyExists on creating an object that exists.
+        kubeconfig_credentials: the identity of ``aws eks get-token``, from ``aws:profile`` and
+            ``aws:assumeRoles`` (see :func:`eks_irsa.access.credentials_from_aws_config`).
     """
 
     region: str
@@ -153,6 +162,11 @@ class StackSettings:
     create_namespaces: bool = True
     trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
     max_managed_policies: int = limits.MANAGED_POLICIES_PER_ROLE_DEFAULT
+    kubeconfig_credentials: KubeconfigCredentials = field(default_factory=dict)
+
+
+AWS_KEYS = ("aws:region", "aws:allowedAccountIds", "aws:profile", "aws:assumeRoles")
+"""The AWS provider's config keys the catalog reads."""
 
 
 @lru_cache(maxsize=1)
@@ -227,23 +241,27 @@ def stack_config() -> dict[str, Any]:
 def decode_stack_config(raw: Mapping[str, Any]) -> dict[str, Any]:
     """The config a Pulumi program receives (every value a string; objects JSON-encoded), as the schema sees it.
 
-    Keeps this project's keys and the two ``aws:`` keys it reads; decodes JSON values; ``aws:region``
-    stays a string. Values that are not JSON stay as given. A key without a namespace gets the
-    project's, as the Pulumi CLI gives it (Pulumi docs, 'Configuration': keys default to the project
-    namespace), so a service indented out of ``eks-irsa:services`` is an unknown key, never dropped.
+    Keeps this project's keys and the ``aws:`` keys it reads (:data:`AWS_KEYS`); decodes JSON values;
+    ``aws:region`` and ``aws:profile`` stay strings. Values that are not JSON stay as given. A key
+    without a namespace gets the project's, as the Pulumi CLI gives it (Pulumi docs, 'Configuration':
+    keys default to the project namespace), so a service indented out of ``eks-irsa:services`` is an
+    unknown key, never dropped.
     """
     config: dict[str, Any] = {}
     for key, value in raw.items():
         key = key if ":" in key else f"{PROJECT}:{key}"
-        if key.startswith(f"{PROJECT}:") or key in ("aws:region", "aws:allowedAccountIds"):
+        if key.startswith(f"{PROJECT}:") or key in AWS_KEYS:
             try:
-                config[key] = json.loads(value) if key != "aws:region" and isinstance(value, str) else value
+                plain = key in ("aws:region", "aws:profile")
+                config[key] = json.loads(value) if not plain and isinstance(value, str) else value
             except ValueError:
                 config[key] = value
     return config
 
 
-def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings:
+def load_catalog(
+    config: Mapping[str, Any], project_root: Path, deployer: Callable[[], str] | None = None
+) -> StackSettings:
     """Validate a stack's raw config, plan every service's role, and return typed settings.
 
     The catalog's own rules run here (schema shape, unknown keys, ``${variables}``, policy files,
@@ -255,6 +273,10 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
         config: the ``config:`` map of a stack file, keys as written (``aws:region``,
             ``eks-irsa:services``, ...), values already parsed from YAML.
         project_root: the folder ``policyFiles`` paths are relative to.
+        deployer: returns the IAM principal running ``pulumi up`` (:func:`eks_irsa.deployer_arn`: one
+            ``aws.getCallerIdentity``). Called once, only for a stack that creates its cluster and has
+            admins or ``bootstrapCreatorAdmin: false``; its rule (``check_cluster_args``) then runs here,
+            in catalog words, and the settings carry the principal to ``EksCluster``. Default: not called.
 
     Raises:
         IrsaConfigError: every problem found, each naming the field, the value, the rule and its source.
@@ -276,7 +298,9 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
             tags=dict(raw_existing.get("tags", {})),
         )
     else:
-        cluster = _cluster(config["eks-irsa:cluster"], problems)
+        cluster = _cluster(config["eks-irsa:cluster"], problems, deployer)
+    credentials, found = credentials_from_aws_config(config.get("aws:profile"), config.get("aws:assumeRoles"))
+    problems += found
     variables = {"account": accounts[0], "cluster": cluster.name, "partition": partition, "region": region}
     accounts_config = config.get("eks-irsa:accounts", {})
     other_accounts = {
@@ -293,6 +317,7 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
         create_namespaces=config.get("eks-irsa:createNamespaces", "eks-irsa:existingCluster" not in config),
         trust_policy_max_size=config.get("eks-irsa:trustPolicyMaxSize", limits.TRUST_POLICY_MAX_DEFAULT),
         max_managed_policies=config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT),
+        kubeconfig_credentials=credentials,
     )
     services: list[ServiceSettings] = []
     plans: dict[str, RolePlan] = {}
@@ -375,6 +400,13 @@ CLUSTER_KEYS: Mapping[str, str] = {
     "endpoint_private_access": "endpoint.privateAccess",
     "endpoint_public_access": "endpoint.publicAccess",
     "public_access_cidrs": "endpoint.publicAccessCidrs",
+    "private_access_cidrs": "endpoint.privateAccessCidrs",
+    "private_access_security_group_ids": "endpoint.privateAccessSecurityGroupIds",
+    "admin_principal_arns": "admins",
+    "bootstrap_creator_admin": "bootstrapCreatorAdmin",
+    "oidc_client_ids": "oidcClientIds",
+    "deletion_protection": "deletionProtection",
+    "enabled_cluster_log_types": "controlPlaneLogs",
     "node_groups": "nodeGroups",
     "tags": "tags",
     "imds_hop_limit": "imdsHopLimit",
@@ -398,7 +430,9 @@ def _cluster_key(text: str) -> str:
     return text
 
 
-def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings:
+def _cluster(
+    raw: Mapping[str, Any], problems: list[Problem], deployer: Callable[[], str] | None = None
+) -> ClusterSettings:
     """Map ``eks-irsa:cluster`` onto ``EksClusterArgs``; its rules are ``check_cluster_args``'s."""
     endpoint = raw.get("endpoint", {})
     public = endpoint.get("publicAccess", False)
@@ -421,33 +455,10 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
             if key in ng:
                 group[arg] = ng[key]
         node_groups.append(NodeGroupArgs(**group))
-    found = check_cluster_args(
-        {
-            "cluster_name": raw["name"],
-            "partition": "aws",
-            "kubernetes_version": raw.get("kubernetesVersion", DEFAULT_KUBERNETES_VERSION),
-            "upgrade_support_type": raw.get("upgradePolicy", DEFAULT_SUPPORT_TYPE.value),
-            "addon_versions": dict(raw.get("addonVersions", {})),
-            "vpc_id": raw["vpcId"],
-            "private_subnet_ids": list(raw["privateSubnetIds"]),
-            "endpoint_private_access": private,
-            "endpoint_public_access": public,
-            "public_access_cidrs": list(cidrs),
-            "node_groups": node_groups,
-            "tags": dict(raw.get("tags", {})),
-        }
-    )
-    problems += [
-        Problem(
-            f"eks-irsa:cluster.{_cluster_key(p.field)}",
-            {_cluster_key(k): v for k, v in p.value.items()} if isinstance(p.value, dict) else p.value,
-            _cluster_key(p.rule),
-            p.source,
-            _cluster_key(p.fix),
-        )
-        for p in found
-    ]
-    return ClusterSettings(
+    admins = tuple(raw.get("admins", ()))
+    bootstrap = raw.get("bootstrapCreatorAdmin", True)
+    deployer_arn = deployer() if deployer is not None and (admins or not bootstrap) else None
+    settings = ClusterSettings(
         name=raw["name"],
         vpc_id=raw["vpcId"],
         private_subnet_ids=tuple(raw["privateSubnetIds"]),
@@ -459,10 +470,51 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
         endpoint_private_access=private,
         endpoint_public_access=public,
         public_access_cidrs=cidrs,
-        admins=tuple(raw.get("admins", ())),
+        admins=admins,
         protect=raw.get("protect", False),
         tags=dict(raw.get("tags", {})),
+        oidc_client_ids=tuple(raw.get("oidcClientIds", (DEFAULT_AUDIENCE,))),
+        private_access_cidrs=tuple(endpoint.get("privateAccessCidrs", ())),
+        private_access_security_group_ids=tuple(endpoint.get("privateAccessSecurityGroupIds", ())),
+        bootstrap_creator_admin=bootstrap,
+        deployer_arn=deployer_arn,
+        deletion_protection=raw.get("deletionProtection", False),
+        control_plane_logs=tuple(raw.get("controlPlaneLogs", ())),
     )
+    found = check_cluster_args(
+        {
+            "cluster_name": settings.name,
+            "partition": "aws",
+            "kubernetes_version": settings.kubernetes_version,
+            "upgrade_support_type": settings.upgrade_policy,
+            "addon_versions": dict(settings.addon_versions),
+            "vpc_id": settings.vpc_id,
+            "private_subnet_ids": list(settings.private_subnet_ids),
+            "endpoint_private_access": private,
+            "endpoint_public_access": public,
+            "public_access_cidrs": list(cidrs),
+            "admin_principal_arns": list(admins),
+            "node_groups": node_groups,
+            "tags": dict(settings.tags),
+            "bootstrap_creator_admin": bootstrap,
+            "private_access_cidrs": list(settings.private_access_cidrs),
+            "private_access_security_group_ids": list(settings.private_access_security_group_ids),
+            "oidc_client_ids": list(settings.oidc_client_ids),
+            "enabled_cluster_log_types": list(settings.control_plane_logs),
+        },
+        deployer_arn,
+    )
+    problems += [
+        Problem(
+            f"eks-irsa:cluster.{_cluster_key(p.field)}",
+            {_cluster_key(k): v for k, v in p.value.items()} if isinstance(p.value, dict) else p.value,
+            _cluster_key(p.rule),
+            p.source,
+            _cluster_key(p.fix),
+        )
+        for p in found
+    ]
+    return settings
 
 
 FIELDS: Mapping[str, str] = {

@@ -1,7 +1,7 @@
 """The platform-cluster example's real ``__main__.py`` under the mock monitor: the cluster and its four exports.
 
 What mocks cannot prove: that AWS creates the cluster with these subnets, that pulumi-eks's own
-children (its IAM OIDC provider, security groups) exist as documented (a remote component's children
+children (its security groups, access entries) exist as documented (a remote component's children
 are made by its provider, which does not run here), or that the exported kubeconfig reaches the API
 server. The issuer and provider ARN are the mocks' labelled placeholders.
 """
@@ -51,7 +51,7 @@ def test_registers_one_protected_cluster_and_no_workload_role(prod):
     assert _of(run, "kubernetes:core/v1:ServiceAccount") == []
     [group] = _of(run, "aws:eks/nodeGroup:NodeGroup")
     assert group.inputs["scalingConfig"] == {"minSize": 2, "desiredSize": 3, "maxSize": 6}
-    assert run.invokes == ()
+    assert run.invokes == ("aws:index/getCallerIdentity:getCallerIdentity",)  # admins listed: who deploys?
 
 
 def test_exports_exactly_what_an_app_team_reads(prod):
@@ -61,7 +61,8 @@ def test_exports_exactly_what_an_app_team_reads(prod):
     assert set(exported) == CONTRACT
     assert exported["clusterName"] == config[f"{PROJECT}:clusterName"]
     assert exported["oidcIssuer"] == cluster.outputs["oidcIssuer"]
-    assert exported["oidcProviderArn"] == cluster.outputs["oidcProviderArn"]
+    [provider] = _of(run, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")  # the component's own
+    assert exported["oidcProviderArn"] == provider.outputs["arn"]
     assert exported["oidcProviderArn"].startswith("arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.")
     assert json.loads(exported["kubeconfig"])["kind"] == "Config"
 

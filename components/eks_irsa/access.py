@@ -1,0 +1,307 @@
+"""Who reaches a cluster this package makes, and from where: the identity running ``pulumi up``, the
+admins' access entries, the network path to a private API endpoint, and the credentials of the
+Kubernetes provider's ``aws eks get-token``.
+
+Pure functions, no Pulumi calls: :class:`~eks_irsa.cluster.EksCluster` and the catalog both call them,
+so every rule here has one owner.
+"""
+
+import ipaddress
+import json
+import re
+from typing import NotRequired, TypedDict
+
+from .errors import Problem
+from .iam.arn import parse_arn
+
+ACCESS_ENTRIES_DOCS = "EKS User Guide, 'Create access entries' (an IAM principal has at most one access entry)"
+BOOTSTRAP_DOCS = "EKS API Reference, CreateAccessConfigRequest.bootstrapClusterCreatorAdminPermissions"
+ENDPOINT_DOCS = "EKS User Guide, 'Cluster API server endpoint' (private access: security group ingress on 443)"
+GET_TOKEN_DOCS = "AWS CLI Command Reference, 'aws eks get-token'"
+
+SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
+"""A security group id: ``sg-`` and 8 to 17 hex digits (EC2 API Reference, SecurityGroup.GroupId)."""
+
+
+class KubeconfigCredentials(TypedDict):
+    """The AWS identity ``aws eks get-token`` runs as, when it is not the ambient one: the same the
+    stack's AWS provider uses (``aws:profile``, ``aws:assumeRoles``). Mirrors pulumi-eks's
+    ``KubeconfigOptions``; either field alone, or both (the role is assumed from the profile)."""
+
+    profile_name: NotRequired[str]
+    """A profile of the AWS CLI's shared config, passed as ``--profile`` (AWS CLI 'Configuration and
+    credential file settings'). Default: none (the ambient credential chain)."""
+    role_arn: NotRequired[str]
+    """An IAM role ARN ``get-token`` assumes first, passed as ``--role-arn`` (AWS CLI 'aws eks get-token').
+    Default: none."""
+
+
+def caller_principal_arn(caller_arn: str) -> str:
+    """The IAM principal behind an STS caller ARN (``sts:GetCallerIdentity``'s ``Arn``).
+
+    ``arn:<p>:sts::<acct>:assumed-role/<name>/<session>`` becomes ``arn:<p>:iam::<acct>:role/<name>``:
+    STS drops the role's path (IAM User Guide, 'IAM identifiers', assumed-role session ARNs), so an
+    IAM Identity Center role ``/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_...`` comes
+    back without it; :func:`same_principal` compares without the path for that reason. IAM users
+    and the root user are returned as given.
+    """
+    arn = parse_arn(caller_arn)
+    if arn is not None and arn.service == "sts" and arn.resource_type == "assumed-role":
+        name = arn.resource_id.split("/", 1)[0]
+        return f"arn:{arn.partition}:iam::{arn.account}:role/{name}"
+    return caller_arn
+
+
+def same_principal(admin_arn: str, principal_arn: str) -> bool:
+    """Whether an admin ARN names the principal of :func:`caller_principal_arn`.
+
+    Roles and users match on partition, account and name, ignoring the path: names are unique in an
+    account whatever the path (IAM API Reference, CreateRole/CreateUser), and an STS caller ARN has no path.
+    """
+    a, b = parse_arn(admin_arn), parse_arn(principal_arn)
+    if a is None or b is None:
+        return admin_arn == principal_arn
+
+    def key(arn):
+        return arn.partition, arn.account, arn.resource_type, arn.resource.rsplit("/", 1)[-1]
+
+    return key(a) == key(b)
+
+
+def check_admins(field: str, admin_arns: list[str]) -> list[Problem]:
+    """Each admin is an IAM role or user ARN: an access entry names an IAM principal, never an STS session
+    (EKS User Guide, 'Create access entries')."""
+    problems = []
+    for index, value in enumerate(admin_arns):
+        arn = parse_arn(value)
+        if arn is None or arn.service != "iam" or arn.resource_type not in ("role", "user") or not arn.resource_id:
+            problems.append(
+                Problem(
+                    f"{field}[{index}]",
+                    value,
+                    "is not an IAM role or user ARN, which an access entry needs",
+                    ACCESS_ENTRIES_DOCS,
+                    f"give {caller_principal_arn(value)} (the role of an assumed-role session)"
+                    if arn is not None and arn.resource_type == "assumed-role"
+                    else "give arn:<partition>:iam::<account>:role/<path/name> or ...:user/<name>",
+                )
+            )
+    return problems
+
+
+def check_deployer(
+    admins_field: str, admin_arns: list[str], deployer_arn: str, bootstrap_field: str, bootstrap_creator_admin: bool
+) -> list[Problem]:
+    """The identity running ``pulumi up`` (``deployer_arn``, already mapped to its principal) against the
+    admins' access entries.
+
+    With ``bootstrap_creator_admin`` (EKS's own default), EKS gives the identity that creates the
+    cluster an access entry with ``AmazonEKSClusterAdminPolicy`` outside Pulumi's state; listing it
+    again fails with 409 ``ResourceInUseException``. Without it, nothing but ``admin_arns`` gives
+    access, so the deployer must be listed or every Kubernetes resource fails with 401 after the
+    cluster exists.
+    """
+    listed = [arn for arn in admin_arns if same_principal(arn, deployer_arn)]
+    if bootstrap_creator_admin and listed:
+        return [
+            Problem(
+                admins_field,
+                listed[0],
+                f"is the identity running pulumi ({deployer_arn}), which EKS already makes cluster admin when it "
+                "creates the cluster; a second access entry for it fails with 409 ResourceInUseException",
+                f"{ACCESS_ENTRIES_DOCS}; {BOOTSTRAP_DOCS}",
+                f"remove it from {admins_field}, or set {bootstrap_field} to false so that every admin, this "
+                "identity included, is listed there",
+            )
+        ]
+    if not bootstrap_creator_admin and not listed:
+        return [
+            Problem(
+                admins_field,
+                list(admin_arns),
+                f"does not include the identity running pulumi ({deployer_arn}); with {bootstrap_field} false "
+                "nothing else gives it access, so creating Namespaces and ServiceAccounts would fail with "
+                "401 once the cluster exists",
+                f"{ACCESS_ENTRIES_DOCS}; {BOOTSTRAP_DOCS}",
+                f"add {deployer_arn} (with its IAM path, if it has one) to {admins_field}, "
+                "or run pulumi as one of them",
+            )
+        ]
+    return []
+
+
+def check_endpoint_access(
+    cidrs_field: str, cidrs: list[str], groups_field: str, group_ids: list[str], public_access: bool
+) -> list[Problem]:
+    """The ways into a private endpoint: IPv4 CIDRs and security group ids, 443 ingress each.
+
+    The Kubernetes provider runs where ``pulumi up`` runs; with the public endpoint off it reaches the API
+    server only through the cluster security group, which admits nothing but itself until told.
+    """
+    problems = []
+    for index, cidr in enumerate(cidrs):
+        try:
+            ipaddress.IPv4Network(cidr, strict=True)
+        except ValueError as error:
+            problems.append(
+                Problem(
+                    f"{cidrs_field}[{index}]",
+                    cidr,
+                    f"is not an IPv4 network ({error})",
+                    "EC2 API Reference, IpRange.CidrIp",
+                    "write it as a.b.c.d/n with the host bits zero",
+                )
+            )
+    for index, group in enumerate(group_ids):
+        if not isinstance(group, str) or not SECURITY_GROUP_ID.fullmatch(group):
+            problems.append(
+                Problem(
+                    f"{groups_field}[{index}]",
+                    group,
+                    "is not a security group id",
+                    "EC2 API Reference, SecurityGroup.GroupId",
+                    "give an id like sg-0123456789abcdef0",
+                )
+            )
+    if not public_access and not cidrs and not group_ids:
+        problems.append(
+            Problem(
+                cidrs_field,
+                [],
+                f"leaves a private-only endpoint with no way in: neither {cidrs_field} nor {groups_field} is set, so "
+                "the machine running pulumi cannot reach the API server and the Namespaces and ServiceAccounts "
+                "time out after the cluster and roles exist",
+                ENDPOINT_DOCS,
+                f"list the CIDR of your VPN, runner or bastion in {cidrs_field}, or its security group in "
+                f"{groups_field}",
+            )
+        )
+    return problems
+
+
+def credentials_from_aws_config(
+    profile: str | None, assume_roles: list[dict] | None
+) -> tuple[KubeconfigCredentials, list[Problem]]:
+    """The Kubernetes credentials matching a stack's AWS provider config (``aws:profile``,
+    ``aws:assumeRoles``, pulumi-aws 7's provider configuration), so Kubernetes sees the identity AWS sees.
+
+    ``aws eks get-token`` assumes at most one role, with no external id: a chain of roles or an
+    ``externalId`` is refused (put them in an AWS CLI profile with ``role_arn``, ``source_profile`` and
+    ``external_id`` and set ``aws:profile`` instead).
+    """
+    credentials: KubeconfigCredentials = {}
+    problems = []
+    if profile:
+        credentials["profile_name"] = profile
+    roles = list(assume_roles or [])
+    if len(roles) > 1:
+        problems.append(
+            Problem(
+                "aws:assumeRoles",
+                [r.get("roleArn") for r in roles],
+                "chains several roles; aws eks get-token (the Kubernetes provider's credentials) assumes one",
+                GET_TOKEN_DOCS,
+                "describe the chain in an AWS CLI profile (role_arn, source_profile) and set aws:profile to it",
+            )
+        )
+    elif roles:
+        role = roles[0]
+        if role.get("externalId"):
+            problems.append(
+                Problem(
+                    "aws:assumeRoles[0].externalId",
+                    "(set)",
+                    "cannot be passed to aws eks get-token, so Kubernetes would not see the identity AWS sees",
+                    GET_TOKEN_DOCS,
+                    "describe the role in an AWS CLI profile (role_arn, external_id) and set aws:profile to it",
+                )
+            )
+        elif role.get("roleArn"):
+            credentials["role_arn"] = role["roleArn"]
+    return credentials, problems
+
+
+def get_token_args(credentials: KubeconfigCredentials | None) -> list[str]:
+    """The ``aws eks get-token`` arguments that select the identity: ``--role-arn`` and ``--profile``."""
+    credentials = credentials or {}
+    args = []
+    if credentials.get("role_arn"):
+        args += ["--role-arn", credentials["role_arn"]]
+    if credentials.get("profile_name"):
+        args += ["--profile", credentials["profile_name"]]
+    return args
+
+
+_IDENTITY_FLAGS = ("--role", "--role-arn", "--profile")
+
+
+def scoped_kubeconfig(kubeconfig: str, credentials: KubeconfigCredentials | None) -> str:
+    """A kubeconfig (JSON) whose ``aws`` exec plugins run as ``credentials``.
+
+    pulumi-eks's ``kubeconfigJson`` carries the role of ``provider_credential_opts`` but never the
+    profile (its 'without profile' form, for people; pulumi-eks nodejs/eks/cluster/cluster.ts,
+    ``genKubeconfig(false)``), and a kubeconfig from another stack carries that stack's identity. This
+    drops every identity flag of an ``aws`` exec and appends :func:`get_token_args`, as pulumi-eks does
+    for its own provider. Without credentials the kubeconfig is returned unchanged.
+    """
+    if not credentials:
+        return kubeconfig
+    config = json.loads(kubeconfig)
+    for user in config.get("users") or []:
+        exec_ = (user.get("user") or {}).get("exec")
+        if not exec_ or exec_.get("command") != "aws":
+            continue
+        args, kept = list(exec_.get("args") or []), []
+        while args:
+            arg = args.pop(0)
+            if arg in _IDENTITY_FLAGS:
+                args = args[1:]
+            else:
+                kept.append(arg)
+        exec_["args"] = kept + get_token_args(credentials)
+    return json.dumps(config, sort_keys=True)
+
+
+def exec_kubeconfig(
+    cluster_name: str,
+    endpoint: str,
+    certificate_data: str,
+    region: str,
+    credentials: KubeconfigCredentials | None = None,
+) -> str:
+    """A kubeconfig (JSON) that authenticates with ``aws eks get-token --region <region>`` (EKS User Guide,
+    'Connect kubectl to an EKS cluster'), as the given credentials or the ambient ones."""
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [
+                {"name": cluster_name, "cluster": {"server": endpoint, "certificate-authority-data": certificate_data}}
+            ],
+            "users": [
+                {
+                    "name": cluster_name,
+                    "user": {
+                        "exec": {
+                            "apiVersion": "client.authentication.k8s.io/v1beta1",
+                            "command": "aws",
+                            "args": [
+                                "--region",
+                                region,
+                                "eks",
+                                "get-token",
+                                "--cluster-name",
+                                cluster_name,
+                                "--output",
+                                "json",
+                                *get_token_args(credentials),
+                            ],
+                        }
+                    },
+                }
+            ],
+            "contexts": [{"name": cluster_name, "context": {"cluster": cluster_name, "user": cluster_name}}],
+            "current-context": cluster_name,
+        },
+        sort_keys=True,
+    )

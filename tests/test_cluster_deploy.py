@@ -1,0 +1,426 @@
+"""What a first real ``pulumi up`` of a cluster needs, checked before anything is registered: who runs
+it (access entries), from where (a way into a private endpoint), as whom Kubernetes sees it
+(kubeconfig credentials), the OIDC provider's client IDs, and prod's deletion protection and logs.
+
+What mocks cannot prove: that EKS honours the transform that turns the creator's bootstrap access entry
+off (the mock monitor does not run transforms, and pulumi-eks's children are made by its provider), that
+the cluster security group pulumi-eks makes is the one the control plane's ENIs carry, that the AWS CLI
+accepts the ``get-token`` arguments, or that the engine matches the OIDC provider's alias to a stack
+deployed by eks-irsa 0.3.0. Those rest on pulumi-eks's source and the AWS docs named in the code.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pulumi
+import pytest
+from pulumi.runtime import rpc
+
+from eks_irsa import EksCluster, ExistingCluster, IrsaConfigError
+from eks_irsa.access import (
+    caller_principal_arn,
+    credentials_from_aws_config,
+    same_principal,
+    scoped_kubeconfig,
+)
+from eks_irsa.cluster import without_creator_admin
+from eks_irsa.testing import EksIrsaMocks, RecordingMonitor, config_from_stack_file, run_program
+from tests.conftest import ROOT
+
+PROGRAM = ROOT / "__main__.py"
+CLUSTER = "eks:index:Cluster"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+K8S_PROVIDER = "pulumi:providers:kubernetes"
+OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
+ADMIN = "arn:aws:iam::111122223333:role/platform-admin"
+ADMIN_SESSION = "arn:aws:sts::111122223333:assumed-role/platform-admin/jane"
+SSO_ROLE = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/us-west-2/AWSReservedSSO_Admin_0123abcd"
+SSO_SESSION = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Admin_0123abcd/jane@example.com"
+CI_SESSION = "arn:aws:sts::111122223333:assumed-role/ci-deployer/run-42"
+
+
+def _stack(name: str) -> dict:
+    return copy.deepcopy(config_from_stack_file(ROOT / "stacks" / f"Pulumi.{name}.yaml"))
+
+
+def _run(config: dict, stack: str = "dev", caller: str | None = None, preview: bool = False):
+    mocks = EksIrsaMocks(
+        account_id=config["aws:allowedAccountIds"][0], region=config["aws:region"], caller_arn=caller, preview=preview
+    )
+    return run_program(PROGRAM, config, stack, mocks=mocks)
+
+
+def _problems(config: dict, caller: str | None = None) -> list:
+    with pytest.raises(IrsaConfigError) as error:
+        _run(config, caller=caller)
+    return error.value.problems
+
+
+def _of(run, type_: str) -> list:
+    return [r for r in run.registrations if r.type == type_]
+
+
+def _exec(kubeconfig: str | dict) -> dict:
+    config = json.loads(rpc.unwrap_rpc_secret(kubeconfig)) if isinstance(kubeconfig, str) else kubeconfig
+    if "value" in config and "users" not in config:
+        config = json.loads(config["value"])
+    [user] = config["users"]
+    return user["user"]["exec"]
+
+
+# --- 1. access entries: who runs pulumi up ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("caller", "principal"),
+    [
+        (ADMIN_SESSION, ADMIN),
+        (SSO_SESSION, "arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123abcd"),
+        ("arn:aws-cn:sts::111122223333:assumed-role/ops/x", "arn:aws-cn:iam::111122223333:role/ops"),
+        ("arn:aws:iam::111122223333:user/jane", "arn:aws:iam::111122223333:user/jane"),
+        ("arn:aws:iam::111122223333:root", "arn:aws:iam::111122223333:root"),
+    ],
+)
+def test_a_caller_arn_maps_to_the_principal_an_access_entry_names(caller, principal):
+    assert caller_principal_arn(caller) == principal
+
+
+def test_an_sso_role_written_with_its_path_is_the_same_principal_as_its_pathless_session():
+    assert same_principal(SSO_ROLE, caller_principal_arn(SSO_SESSION))
+    assert not same_principal(SSO_ROLE, caller_principal_arn(CI_SESSION))
+    assert not same_principal(ADMIN, "arn:aws:iam::444455556666:role/platform-admin")  # another account
+
+
+def test_the_creator_listed_as_admin_is_refused_before_anything_is_registered():
+    problems = _problems(_stack("dev"), caller=ADMIN_SESSION)
+    [problem] = problems
+    assert problem.field == "eks-irsa:cluster.admins"
+    assert problem.value == ADMIN
+    assert "409 ResourceInUseException" in problem.rule and ADMIN in problem.rule
+    assert "bootstrapCreatorAdmin" in problem.fix
+
+
+def test_an_sts_session_as_admin_is_refused_with_its_role_as_the_fix():
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["admins"] = [ADMIN_SESSION]
+    [problem] = _problems(config)
+    assert (problem.field, problem.value) == ("eks-irsa:cluster.admins[0]", ADMIN_SESSION)
+    assert ADMIN in problem.fix
+
+
+def test_without_the_bootstrap_the_deployer_must_be_an_admin():
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["bootstrapCreatorAdmin"] = False
+    [problem] = _problems(config, caller=CI_SESSION)
+    assert problem.field == "eks-irsa:cluster.admins"
+    assert "401" in problem.rule and "arn:aws:iam::111122223333:role/ci-deployer" in problem.fix
+
+
+def test_without_the_bootstrap_a_listed_ci_role_and_a_listed_sso_role_both_deploy():
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["bootstrapCreatorAdmin"] = False
+    config["eks-irsa:cluster"]["admins"] = [SSO_ROLE, "arn:aws:iam::111122223333:role/ci-deployer"]
+    for caller in (SSO_SESSION, CI_SESSION):
+        run = _run(config, caller=caller)
+        [cluster] = _of(run, CLUSTER)
+        principals = sorted(e["principalArn"] for e in cluster.inputs["accessEntries"].values())
+        assert principals == sorted(config["eks-irsa:cluster"]["admins"])  # the SSO role keeps its path
+        assert run.mocks.transforms[(CLUSTER, cluster.name)] == [without_creator_admin]
+        assert run.invokes == (CALLER_IDENTITY,)
+
+
+def test_with_the_bootstrap_no_transform_and_the_non_creator_admins_deploy():
+    run = _run(_stack("dev"), caller=CI_SESSION)
+    [cluster] = _of(run, CLUSTER)
+    assert run.mocks.transforms[(CLUSTER, cluster.name)] == []
+
+
+def test_the_transform_turns_the_bootstrap_off_on_pulumi_eks_s_cluster_only():
+    access = {"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": True}
+    props = {"name": "acme-dev", "accessConfig": access}
+    opts = pulumi.ResourceOptions()
+
+    def build():
+        args = pulumi.ResourceTransformArgs(True, "aws:eks/cluster:Cluster", "acme-dev-eksCluster", props, opts)
+        result = without_creator_admin(args)
+        assert result.props["name"] == "acme-dev" and result.opts is opts
+        pulumi.export("accessConfig", result.props["accessConfig"])
+        other = pulumi.ResourceTransformArgs(True, "aws:ec2/securityGroup:SecurityGroup", "sg", props, opts)
+        assert without_creator_admin(other) is None
+
+    run = run_program(build, {}, "t")
+    assert run.exports["accessConfig"] == {
+        "authenticationMode": "API",
+        "bootstrapClusterCreatorAdminPermissions": False,
+    }
+
+
+def test_a_component_caller_without_admins_makes_no_invoke_and_one_with_a_given_deployer_neither():
+    base = {
+        "cluster_name": "c",
+        "partition": "aws",
+        "vpc_id": "vpc-01234567",
+        "private_subnet_ids": ["subnet-0a", "subnet-0b"],
+        "private_access_cidrs": ["10.0.0.0/16"],
+    }
+    assert run_program(lambda: EksCluster("c", base), {}, "t").invokes == ()
+    given = {**base, "admin_principal_arns": [ADMIN], "bootstrap_creator_admin": False, "deployer_arn": ADMIN}
+    assert run_program(lambda: EksCluster("c", given), {}, "t").invokes == ()
+
+    def refused():
+        with pytest.raises(IrsaConfigError, match=r"EksCluster c: admin_principal_arns: .*409"):
+            EksCluster("c", {**base, "admin_principal_arns": [ADMIN], "deployer_arn": ADMIN})
+
+    assert run_program(refused, {}, "t").registrations == ()
+
+
+# --- 2. a reachable API endpoint -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stack", ["prod", "staging"])
+def test_a_private_stack_opens_443_to_its_listed_cidr_before_the_kubernetes_provider(stack):
+    config = _stack(stack)
+    run = _run(config, stack)
+    [cluster] = _of(run, CLUSTER)
+    assert cluster.inputs["endpointPublicAccess"] is False
+    rules = _of(run, INGRESS)
+    cidrs = config["eks-irsa:cluster"]["endpoint"]["privateAccessCidrs"]
+    assert sorted(r.inputs["cidrIpv4"] for r in rules) == sorted(cidrs)
+    for rule in rules:
+        assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 443, 443)
+        assert rule.inputs["securityGroupId"] == cluster.outputs["clusterSecurityGroupId"]
+    [provider] = _of(run, K8S_PROVIDER)
+    assert {r.name for r in rules} <= set(provider.dependencies)
+
+
+def test_a_security_group_is_a_way_in_too():
+    config = _stack("staging")
+    endpoint = config["eks-irsa:cluster"]["endpoint"]
+    del endpoint["privateAccessCidrs"]
+    endpoint["privateAccessSecurityGroupIds"] = ["sg-0123456789abcdef0"]
+    [rule] = _of(_run(config, "staging"), INGRESS)
+    assert rule.inputs["referencedSecurityGroupId"] == "sg-0123456789abcdef0" and "cidrIpv4" not in rule.inputs
+
+
+def test_a_private_only_stack_with_no_way_in_is_refused():
+    config = _stack("prod")
+    del config["eks-irsa:cluster"]["endpoint"]["privateAccessCidrs"]
+    [problem] = _problems(config)
+    assert problem.field == "eks-irsa:cluster.endpoint.privateAccessCidrs"
+    assert "no way in" in problem.rule and "endpoint.privateAccessSecurityGroupIds" in problem.fix
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("privateAccessCidrs", ["10.0.0.1/16"], "eks-irsa:cluster.endpoint.privateAccessCidrs[0]"),
+        ("privateAccessSecurityGroupIds", ["sg-xyz"], "eks-irsa:cluster.endpoint.privateAccessSecurityGroupIds[0]"),
+    ],
+)
+def test_a_malformed_way_in_names_its_entry(key, value, field):
+    config = _stack("prod")
+    config["eks-irsa:cluster"]["endpoint"][key] = value
+    assert [p.field for p in _problems(config)] == [field]
+
+
+# --- 3. credentials of the Kubernetes provider ---------------------------------------------------------
+
+
+def test_the_stack_s_profile_and_role_reach_pulumi_eks_and_the_kubernetes_provider():
+    config = _stack("dev")
+    config["aws:profile"] = "acme-dev"
+    config["aws:assumeRoles"] = [{"roleArn": "arn:aws:iam::111122223333:role/deployer", "sessionName": "pulumi"}]
+    run = _run(config)
+    [cluster] = _of(run, CLUSTER)
+    assert cluster.inputs["providerCredentialOpts"] == {
+        "profileName": "acme-dev",
+        "roleArn": "arn:aws:iam::111122223333:role/deployer",
+    }
+    # pulumi-eks's own kubeconfig carries the role (as --role) but never the profile ...
+    assert _exec(cluster.outputs["kubeconfigJson"])["args"][-2:] == [
+        "--role",
+        "arn:aws:iam::111122223333:role/deployer",
+    ]
+    # ... so the Kubernetes provider's gets both, as get-token's own flags.
+    exec_ = _exec(_of(run, K8S_PROVIDER)[0].inputs["kubeconfig"])
+    assert exec_["command"] == "aws"
+    assert exec_["args"][:2] == ["--region", "us-west-2"]
+    assert exec_["args"][-4:] == ["--role-arn", "arn:aws:iam::111122223333:role/deployer", "--profile", "acme-dev"]
+    assert "--role" not in exec_["args"]
+
+
+def test_without_credentials_the_provider_gets_pulumi_eks_s_kubeconfig_as_is():
+    run = _run(_stack("dev"))
+    [cluster] = _of(run, CLUSTER)
+    assert "providerCredentialOpts" not in cluster.inputs
+    exec_ = _exec(cluster.outputs["kubeconfigJson"])
+    assert exec_["args"] == [
+        "--region",
+        "us-west-2",
+        "eks",
+        "get-token",
+        "--cluster-name",
+        "acme-dev",
+        "--output",
+        "json",
+    ]
+    assert _exec(_of(run, K8S_PROVIDER)[0].inputs["kubeconfig"]) == exec_
+
+
+@pytest.mark.parametrize(
+    ("roles", "field"),
+    [
+        (
+            [{"roleArn": "arn:aws:iam::111122223333:role/a"}, {"roleArn": "arn:aws:iam::111122223333:role/b"}],
+            "aws:assumeRoles",
+        ),
+        ([{"roleArn": "arn:aws:iam::111122223333:role/a", "externalId": "x"}], "aws:assumeRoles[0].externalId"),
+    ],
+)
+def test_credentials_get_token_cannot_reproduce_are_refused(roles, field):
+    config = _stack("dev")
+    config["aws:assumeRoles"] = roles
+    assert [p.field for p in _problems(config)] == [field]
+
+
+def test_scoped_kubeconfig_replaces_the_identity_flags_of_every_aws_exec():
+    given = json.dumps(
+        {
+            "users": [
+                {
+                    "name": "aws",
+                    "user": {
+                        "exec": {"command": "aws", "args": ["eks", "get-token", "--role", "r0", "--profile", "p0"]}
+                    },
+                }
+            ]
+        }
+    )
+    scoped = json.loads(scoped_kubeconfig(given, {"role_arn": "r1", "profile_name": "p1"}))
+    assert scoped["users"][0]["user"]["exec"]["args"] == ["eks", "get-token", "--role-arn", "r1", "--profile", "p1"]
+    assert scoped_kubeconfig(given, {}) == given
+    assert credentials_from_aws_config(None, None) == ({}, [])
+
+
+def test_an_existing_cluster_s_kubeconfig_passes_its_region_and_the_credentials():
+    def build():
+        cluster = ExistingCluster(
+            "acme-dev",
+            {
+                "cluster_name": "acme-dev",
+                "partition": "aws",
+                "account_id": "123456789012",
+                "kubeconfig_credentials": {"profile_name": "acme"},
+            },
+        )
+        pulumi.export("kubeconfig", cluster.kubeconfig)
+
+    run = run_program(build, {}, "t", mocks=EksIrsaMocks(region="eu-west-1"))
+    args = _exec(run.exports["kubeconfig"])["args"]
+    assert args[:2] == ["--region", "eu-west-1"] and args[-2:] == ["--profile", "acme"]
+
+
+def test_a_tenant_stack_s_credentials_replace_the_platform_s_in_the_referenced_kubeconfig():
+    config = {
+        "aws:region": "us-west-2",
+        "aws:allowedAccountIds": ["111122223333"],
+        "aws:profile": "tenant",
+        "eks-irsa:existingCluster": {"name": "acme-dev", "stackReference": "acme/eks-irsa/acme-dev"},
+        "eks-irsa:services": {
+            "orders-api": {
+                "namespace": "orders",
+                "createServiceAccount": False,
+                "statements": [
+                    {"actions": ["sqs:ReceiveMessage"], "resources": ["arn:aws:sqs:us-west-2:111122223333:orders"]}
+                ],
+            }
+        },
+    }
+    run = run_program(PROGRAM, config, "tenant")
+    assert _exec(_of(run, K8S_PROVIDER)[0].inputs["kubeconfig"])["args"][-2:] == ["--profile", "tenant"]
+
+
+# --- 4. the OIDC provider's client IDs ----------------------------------------------------------------
+
+
+def test_the_cluster_s_oidc_provider_carries_the_configured_client_ids_and_a_custom_audience_passes():
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["oidcClientIds"] = ["sts.amazonaws.com", "orders.acme.example"]
+    config["eks-irsa:services"]["orders-api"]["audience"] = "orders.acme.example"
+    run = _run(config)
+    [provider] = [p for p in _of(run, OIDC_PROVIDER) if p.parent == "acme-dev"]
+    assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com", "orders.acme.example"]
+    assert "thumbprintLists" not in provider.inputs  # IAM fetches the issuer's thumbprint itself
+    [cluster] = _of(run, CLUSTER)
+    assert cluster.inputs["createOidcProvider"] is False
+
+
+def test_client_ids_without_sts_are_refused_not_dropped():
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["oidcClientIds"] = ["sts.amazonaws.com.cn"]
+    problems = _problems(config)
+    assert "eks-irsa:cluster.oidcClientIds" in [p.field for p in problems]
+
+
+def test_the_oidc_provider_is_aliased_to_the_one_pulumi_eks_made(monkeypatch):
+    aliases = {}
+    register = RecordingMonitor.RegisterResource
+
+    def recording(self, request):
+        aliases[request.name] = [(a.spec.name, a.spec.parentUrn) for a in request.aliases]
+        return register(self, request)
+
+    monkeypatch.setattr(RecordingMonitor, "RegisterResource", recording)
+    run = _run(_stack("prod"), "prod")
+    [(name, parent)] = aliases["acme-prod-oidc-provider"]
+    assert name == "acme-prod-oidcProvider"
+    assert parent.endswith("eks-irsa:index:EksCluster$eks:index:Cluster::acme-prod")
+    assert [p.protect for p in _of(run, OIDC_PROVIDER)] == [True]
+
+
+# --- 5., 6., 7. settings that cannot take effect, prod's protection, control-plane logs -----------------
+
+
+def test_public_access_cidrs_without_a_public_endpoint_are_refused():
+    config = _stack("prod")
+    config["eks-irsa:cluster"]["endpoint"]["publicAccessCidrs"] = ["203.0.113.0/24"]
+    [problem] = _problems(config)
+    assert problem.field == "eks-irsa:cluster.endpoint.publicAccessCidrs"
+    assert "endpoint.publicAccess is off" in problem.rule
+
+
+def test_prod_sets_eks_deletion_protection_and_logs_api_audit_authenticator():
+    run = _run(_stack("prod"), "prod")
+    [cluster] = _of(run, CLUSTER)
+    assert cluster.protect is True and cluster.inputs["deletionProtection"] is True
+    assert cluster.inputs["enabledClusterLogTypes"] == ["api", "audit", "authenticator"]
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging"])
+def test_other_stacks_keep_the_defaults(stack):
+    [cluster] = _of(_run(_stack(stack), stack), CLUSTER)
+    assert cluster.inputs["deletionProtection"] is False and "enabledClusterLogTypes" not in cluster.inputs
+
+
+def test_log_types_are_a_closed_set_in_canonical_order():
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["controlPlaneLogs"] = ["scheduler", "audit", "Audit"]
+    [problem] = _problems(config)
+    assert (problem.field, problem.value) == ("eks-irsa:cluster.controlPlaneLogs[2]", "Audit")
+    config["eks-irsa:cluster"]["controlPlaneLogs"] = ["scheduler", "audit"]
+    [cluster] = _of(_run(config), CLUSTER)
+    assert cluster.inputs["enabledClusterLogTypes"] == ["audit", "scheduler"]
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod", "staging"])
+def test_every_shipped_stack_previews_with_the_new_children_unknown_where_aws_decides(stack):
+    config = _stack(stack)
+    run = _run(config, stack, preview=True)
+    [provider] = [p for p in _of(run, OIDC_PROVIDER) if p.parent == config["eks-irsa:cluster"]["name"]]
+    assert provider.inputs["url"] == "<unknown>"
+    assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
+    for rule in _of(run, INGRESS):
+        assert rule.inputs["securityGroupId"] == "<unknown>"
