@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from google.protobuf import struct_pb2
+from pulumi.runtime import proto
 from pulumi_policy import (
+    EnforcementLevel,
     PolicyCustomTimeouts,
     PolicyProviderResource,
     PolicyResource,
@@ -29,7 +32,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.policy import _NotApplicableError
+from pulumi_policy.policy import _NotApplicableError, _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
 from eks_irsa.catalog import load_catalog
@@ -203,3 +206,388 @@ def test_a_justification_is_what_lets_our_load_balancer_controller_pass_the_lint
     head = "aws-load-balancer-controller-permissions: policy fails the permissions lint"
     assert all(m.startswith(head) for m in messages)
     assert all("IRSA_RESOURCE_STAR" in m and "resourceStarJustified" in m for m in messages)
+
+
+# --- documents from public failure reports ----------------------------------------------------------------------
+
+EKS_A = "oidc.eks.eu-west-1.amazonaws.com/id/AA9E170D464AF7B92084EF72A69B9DC8"
+EKS_B = "oidc.eks.eu-west-1.amazonaws.com/id/BA9E170D464AF7B92084EF72A69B9DC8"
+ACCOUNT = "111122223333"
+
+
+def _provider_arn(issuer: str, account: str = ACCOUNT) -> str:
+    return f"arn:aws:iam::{account}:oidc-provider/{issuer}"
+
+
+def _trust(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _web_identity(condition: dict[str, Any], federated: str | list[str] | None = None) -> dict[str, Any]:
+    return {
+        "Effect": "Allow",
+        "Principal": {"Federated": federated or _provider_arn(EKS_A)},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": condition,
+    }
+
+
+def _policy(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+REPORTS = [
+    pytest.param(
+        "aws:iam/role:Role",
+        "nomad-autoscaler-role",
+        {
+            "assumeRolePolicy": _trust(
+                _web_identity(
+                    {
+                        "StringEquals": {
+                            f"{EKS_A}:sub": "system:serviceaccount:*:nomad-autoscaler",
+                            f"{EKS_A}:aud": "sts.amazonaws.com",
+                        }
+                    }
+                )
+            )
+        },
+        "irsa-trust-conditions",
+        ["holds a wildcard, which StringEquals matches only literally"],
+        id="https://github.com/CircleCI-Public/server-terraform/pull/291 (a wildcard namespace under StringEquals)",
+    ),
+    pytest.param(
+        "aws:iam/role:Role",
+        "crossplane-provider-aws-role",
+        {
+            "assumeRolePolicy": _trust(
+                _web_identity(
+                    {"StringLike": {f"{EKS_A}:sub": "system:serviceaccount:crossplane-system:provider-aws-*"}}
+                )
+            )
+        },
+        "irsa-trust-conditions",
+        ["does not pin both the :sub and the :aud claim"],
+        id="https://github.com/crossplane-contrib/provider-aws/issues/1172 (StringLike subject, no aud)",
+    ),
+    pytest.param(
+        "aws:iam/role:Role",
+        "role-with-oidc",
+        {
+            "assumeRolePolicy": _trust(
+                _web_identity(
+                    {
+                        "StringEquals": {
+                            f"{EKS_A}:sub": ["system:serviceaccount:default:sa2", "system:serviceaccount:default:sa1"],
+                            f"{EKS_B}:sub": ["system:serviceaccount:default:sa2", "system:serviceaccount:default:sa1"],
+                        }
+                    },
+                    federated=[_provider_arn(EKS_B), _provider_arn(EKS_A)],
+                )
+            )
+        },
+        "irsa-trust-conditions",
+        ["trusts several OIDC providers in one statement", "conditions on the claims of several issuers"],
+        id="https://github.com/terraform-aws-modules/terraform-aws-iam/issues/114 (two provider_urls ANDed)",
+    ),
+    pytest.param(
+        "aws:iam/role:Role",
+        "eks-iam-role",
+        {
+            "assumeRolePolicy": _trust(
+                _web_identity(
+                    {
+                        "StringEquals": {
+                            f"{EKS_A}:aud": "sts.amazonaws.com",
+                            f"{EKS_B}:aud": "sts.amazonaws.com",
+                            f"{EKS_A}:sub": "system:serviceaccount:app:app",
+                        }
+                    }
+                )
+            )
+        },
+        "irsa-trust-conditions",
+        ["conditions on the claims of several issuers in one statement", "name another issuer"],
+        id="https://github.com/cloudposse/terraform-aws-eks-iam-role/pull/63 (one aud condition per issuer)",
+    ),
+    pytest.param(
+        "aws:iam/role:Role",
+        "mountpoint-s3-csi-role",
+        {
+            "assumeRolePolicy": _trust(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "pods.eks.amazonaws.com"},
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                    "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}},
+                }
+            )
+        },
+        "pod-identity-trust-scope",
+        ["does not pin aws:SourceArn to the cluster"],
+        id="https://github.com/awslabs/mountpoint-s3-csi-driver/issues/781 (the trust left after the fix)",
+    ),
+    pytest.param(
+        "aws:iam/role:Role",
+        "mountpoint-s3-csi-role",
+        {
+            "assumeRolePolicy": _trust(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "pods.eks.amazonaws.com"},
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+                        "ArnLike": {"aws:SourceArn": f"arn:aws:eks:*:{ACCOUNT}:podidentityassociation/CLUSTER_NAME/*"},
+                    },
+                }
+            )
+        },
+        "pod-identity-trust-scope",
+        ["is not an EKS cluster ARN"],
+        id="https://github.com/awslabs/mountpoint-s3-csi-driver/issues/781 (the trust that failed)",
+    ),
+    pytest.param(
+        "kubernetes:core/v1:ServiceAccount",
+        "aws-lb-controller-sa",
+        {
+            "metadata": {
+                "name": "ZZZZZZ",
+                "namespace": "aws-lb-controller",
+                "annotations": {"eks.amazon.com/role-arn": f"arn:aws:iam::{ACCOUNT}:role/YYYYYY"},
+            }
+        },
+        "serviceaccount-role-annotation",
+        ["is not the annotation the pod identity webhook reads"],
+        id="https://github.com/aws/amazon-eks-pod-identity-webhook/issues/200 (eks.amazon.com instead of amazonaws)",
+    ),
+    pytest.param(
+        "kubernetes:core/v1:ServiceAccount",
+        "app-sa",
+        {
+            "metadata": {
+                "name": "app",
+                "namespace": "app",
+                "annotations": {"eks.amazonaws.com/role-arn": f"arn:aws:iam:us-east-1:{ACCOUNT}:role/app"},
+            }
+        },
+        "serviceaccount-role-annotation",
+        ["is not an IAM role ARN"],
+        id="https://github.com/aws/aws-cdk/pull/3755 (an IAM role ARN written with a region)",
+    ),
+    pytest.param(
+        "aws:eks/nodeGroup:NodeGroup",
+        "managed-nodes",
+        {"clusterName": "demo", "nodeRoleArn": f"arn:aws:iam::{ACCOUNT}:role/nodes", "subnetIds": ["subnet-1"]},
+        "eks-node-group-launch-template",
+        ["launchTemplate is not set"],
+        id="https://github.com/aws/aws-cdk/issues/31124 (managed node group without a launch template)",
+    ),
+    pytest.param(
+        "aws:iam/rolePolicy:RolePolicy",
+        "image-handler-policy",
+        {
+            "role": "image-handler",
+            "policy": _policy(
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:GetObject", "s3:PutObject", "s3:ListBucket"],
+                    "Resource": ["arn:aws:s3:::*"],
+                }
+            ),
+        },
+        "iam-permissions-lint",
+        ["IRSA_RESOURCE_STAR"],
+        id="https://github.com/aws-solutions/dynamic-image-transformation-for-amazon-cloudfront/issues/225",
+    ),
+    pytest.param(
+        "aws:iam/policy:Policy",
+        "test",
+        {"policy": _policy({"Sid": "", "Effect": "Allow", "Action": ["s3:*"], "Resource": ["arn:aws:s3:::test/*"]})},
+        "iam-permissions-lint",
+        ["IRSA_SERVICE_WILDCARD"],
+        id="https://github.com/rustfs/rustfs/issues/3134 (s3:* on a bucket's objects)",
+    ),
+    pytest.param(
+        "aws:iam/policy:Policy",
+        "obsidian-objects",
+        {
+            "policy": _policy(
+                {
+                    "Sid": "ObsidianObjects",
+                    "Effect": "Allow",
+                    "Action": ["s3:HeadObject", "s3:ListBucket", "s3:CopyObject", "s3:GetObject"],
+                    "Resource": ["arn:aws:s3:::my-bucket", "arn:aws:s3:::my-bucket/*"],
+                }
+            )
+        },
+        "iam-permissions-lint",
+        ["UNKNOWN_ACTION"],
+        id="https://github.com/remotely-save/remotely-save/issues/564 (API operations written as IAM actions)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("type_", "name", "props", "expected", "phrases"), REPORTS)
+def test_documents_of_public_failure_reports_are_flagged_by_the_right_policy(type_, name, props, expected, phrases):
+    provider = {"region": "eu-west-1", "allowedAccountIds": json.dumps([ACCOUNT])}
+    flagged = {}
+    for policy in POLICIES:
+        if isinstance(policy, ResourceValidationPolicy):
+            outcome = run_policy(policy, resource_args(type_, name, props, provider=provider))
+            assert outcome.unknown is None and outcome.not_applicable is None
+            if outcome.violations:
+                flagged[policy.name] = [m for m, _ in outcome.violations]
+    assert set(flagged) == {expected}
+    messages = flagged[expected]
+    assert all(m.startswith(f"{name}: ") and "Fix: " in m for m in messages)
+    for phrase in phrases:
+        assert any(phrase in m for m in messages), (phrase, messages)
+
+
+# --- rules across resources: our dev stack as deployed, with one fault from a public report each -------------
+
+
+def _dev_resources() -> list[tuple[str, str, dict[str, Any], tuple[str, ...]]]:
+    _, registrations = _run("dev", False)
+    return [(r.type, r.name, json.loads(json.dumps(r.outputs)), r.dependencies) for r in registrations if r.custom]
+
+
+def _only(resources: list, type_: str) -> tuple[str, str, dict[str, Any], tuple[str, ...]]:
+    (found,) = [r for r in resources if r[0] == type_]
+    return found
+
+
+def _stack_violations(policy: str, resources: list) -> list[tuple[str, str | None]]:
+    outcome = run_policy(POLICY[policy], stack_args(resources))
+    assert outcome.unknown is None
+    return outcome.violations
+
+
+@pytest.mark.parametrize(
+    ("options", "tags", "phrases"),
+    [
+        pytest.param(
+            {"httpEndpoint": "enabled", "httpPutResponseHopLimit": 2, "httpTokens": "required"},
+            {},
+            ["httpPutResponseHopLimit: 2 lets pods reach the instance metadata service"],
+            id="https://github.com/terraform-aws-modules/terraform-aws-eks/issues/1749 (the module's hop limit 2)",
+        ),
+        pytest.param(
+            {"httpEndpoint": "enabled", "httpPutResponseHopLimit": 2, "httpTokens": "optional"},
+            {},
+            ["httpTokens: 'optional' allows IMDSv1", "httpPutResponseHopLimit: 2"],
+            id="https://github.com/terraform-aws-modules/terraform-aws-eks/issues/1749 (the thread's workaround)",
+        ),
+        pytest.param(
+            {"httpEndpoint": "enabled", "httpPutResponseHopLimit": 2, "httpTokens": "optional"},
+            {"eks-irsa/allow-pod-imds-access": "true"},
+            ["httpTokens: 'optional' allows IMDSv1"],
+            id="tagged opt-out: a higher hop limit passes, IMDSv1 never",
+        ),
+    ],
+)
+def test_node_group_launch_template_with_pod_reachable_imds_is_flagged(options, tags, phrases):
+    resources = _dev_resources()
+    _, template, props, _ = _only(resources, "aws:ec2/launchTemplate:LaunchTemplate")
+    _, group, _, _ = _only(resources, "aws:eks/nodeGroup:NodeGroup")
+    assert _stack_violations("eks-node-imds", resources) == []
+    props["metadataOptions"] = options
+    props["tags"] = tags
+    violations = _stack_violations("eks-node-imds", resources)
+    assert [urn for _, urn in violations] == [_urn("aws:ec2/launchTemplate:LaunchTemplate", template)] * len(phrases)
+    for (message, _), phrase in zip(violations, phrases, strict=True):
+        assert message.startswith(f"{template} (launch template of node group {group}): ")
+        assert phrase in message and "Fix: " in message
+
+
+def test_node_role_with_the_cni_policy_is_flagged_while_the_cni_has_its_own_role():
+    """https://github.com/aws/karpenter-provider-aws/pull/1054: a node role kept AmazonEKS_CNI_Policy
+    although the VPC CNI gets it through IRSA."""
+    resources = _dev_resources()
+    _, node_role, role_props, _ = next(r for r in resources if r[1].endswith("-node-role"))
+    attachment = (
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "node-cni",
+        {"role": role_props["name"], "policyArn": "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"},
+        (node_role,),
+    )
+    assert _stack_violations("eks-node-role-cni-policy", resources) == []
+    (violation,) = _stack_violations("eks-node-role-cni-policy", [*resources, attachment])
+    assert violation[0].startswith(
+        f"node-cni: attaches arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy to node role {node_role}, while the VPC CNI"
+    )
+    assert "Fix: detach AmazonEKS_CNI_Policy from the node role" in violation[0]
+    # Without a role of its own the CNI needs the node role's policy: nothing to flag.
+    alone = [r for r in resources if r[1].removeprefix("acme-dev-").split("-")[:2] != ["vpc", "cni"]]
+    assert len(alone) < len(resources)
+    assert _stack_violations("eks-node-role-cni-policy", [*alone, attachment]) == []
+
+
+def test_service_account_annotated_with_a_role_that_does_not_trust_it_is_flagged():
+    """https://github.com/aws/amazon-eks-pod-identity-webhook/issues/104: the annotation only tells the
+    SDK which role to ask for; the role's trust decides. A ServiceAccount naming another service's role."""
+    resources = _dev_resources()
+    assert _stack_violations("serviceaccount-role-trust", resources) == []
+    _, account, props, _ = next(r for r in resources if r[1] == "orders-api-sa")
+    other = next(p for t, n, p, _ in resources if n == "payments-api-role")
+    props["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] = other["arn"]
+    ((message, urn),) = _stack_violations("serviceaccount-role-trust", resources)
+    assert urn == _urn("kubernetes:core/v1:ServiceAccount", account)
+    assert message.startswith(f"{account}: ServiceAccount orders/orders-api -> role payments-api-role: ")
+    assert "is not admitted by the annotated role's trust policy" in message
+    assert "system:serviceaccount:orders:orders-api" in message and "Fix: " in message
+
+
+def test_role_trusting_the_namespace_default_service_account_too_is_flagged():
+    resources = _dev_resources()
+    _, _, role, _ = next(r for r in resources if r[1] == "orders-api-role")
+    trust = json.loads(role["assumeRolePolicy"])
+    (condition,) = [s["Condition"]["StringEquals"] for s in trust["Statement"]]
+    (key,) = [k for k in condition if k.endswith(":sub")]
+    condition[key] = [condition[key], "system:serviceaccount:orders:default"]
+    role["assumeRolePolicy"] = json.dumps(trust)
+    ((message, _),) = _stack_violations("serviceaccount-role-trust", resources)
+    assert "'system:serviceaccount:orders:default' is also admitted" in message
+
+
+# --- through pulumi-policy's analyzer: enforcement levels from the pack's config, unknowns as notes -----------
+
+
+def _analyze(config: dict[str, Any], props: dict[str, Any]) -> list[Any]:
+    """One ``Analyze`` call of pulumi-policy's analyzer servicer (what the CLI's gRPC call reaches)."""
+    servicer = _PolicyAnalyzerServicer("eks-irsa", "0.0.1", POLICIES, EnforcementLevel.MANDATORY)
+    request = proto.ConfigureAnalyzerRequest()
+    for name, level in config.items():
+        request.policyConfig[name].CopyFrom(proto.PolicyConfig(enforcementLevel=level))
+    servicer.Configure(request, None)
+    properties = struct_pb2.Struct()
+    properties.update(props)
+    urn = _urn("kubernetes:core/v1:ServiceAccount", "app-sa")
+    analyzed = proto.AnalyzeRequest(
+        type="kubernetes:core/v1:ServiceAccount", properties=properties, urn=urn, name="app-sa"
+    )
+    return list(servicer.Analyze(analyzed, None).diagnostics)
+
+
+def test_enforcement_level_is_mandatory_by_default_and_set_per_policy_by_the_packs_config():
+    bad = {"metadata": {"name": "app", "annotations": {"eks.amazonaws.com/role-arn": "app-role"}}}
+    (mandatory,) = _analyze({}, bad)
+    assert (mandatory.policyName, mandatory.enforcementLevel) == ("serviceaccount-role-annotation", proto.MANDATORY)
+    assert (
+        "app-sa: metadata.annotations.eks.amazonaws.com/role-arn: 'app-role' is not an IAM role ARN"
+        in mandatory.message
+    )
+    (advisory,) = _analyze({"serviceaccount-role-annotation": proto.ADVISORY}, bad)
+    assert advisory.enforcementLevel == proto.ADVISORY
+    assert _analyze({"serviceaccount-role-annotation": proto.DISABLED}, bad) == []
+
+
+def test_an_unknown_value_becomes_an_advisory_note_in_preview_never_a_failure():
+    unknown = {"metadata": {"name": "app", "annotations": {"eks.amazonaws.com/role-arn": UNKNOWN_STRING_VALUE}}}
+    (note,) = _analyze({}, unknown)
+    assert note.enforcementLevel == proto.ADVISORY
+    assert note.message == (
+        "can't run policy 'serviceaccount-role-annotation' from policy pack 'eks-irsa@v0.0.1' during preview: "
+        "string value at .metadata.annotations.eks.amazonaws.com/role-arn can't be known during preview"
+    )
