@@ -1,0 +1,222 @@
+"""Pure tests of ``eks_irsa.iam.review``: the package's rules on documents it did not render (no Pulumi)."""
+
+from __future__ import annotations
+
+import pytest
+
+from eks_irsa.iam.review import (
+    IMDS_OPT_OUT_TAG,
+    check_instance_metadata,
+    check_irsa_trust,
+    check_pod_identity_trust,
+    check_role_arn_annotations,
+    check_trust_admits,
+    check_trust_provider_accounts,
+    is_kubernetes_web_identity,
+)
+from eks_irsa.iam.trust import Subject, TrustedProvider, render_pod_identity_trust_policy, render_trust_policy
+
+ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+GREEN = "oidc.eks.us-west-2.amazonaws.com/id/GREEN0D539D4633E53DE1B71EXAMPLE"
+ACCOUNT = "111122223333"
+PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
+KEY = "eks.amazonaws.com/role-arn"
+
+
+def _statement(condition: dict, federated: object = PROVIDER) -> dict:
+    return {
+        "Effect": "Allow",
+        "Principal": {"Federated": federated},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": condition,
+    }
+
+
+def _doc(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def _rules(problems) -> list[str]:
+    return [p.rule for p in problems]
+
+
+@pytest.mark.parametrize(
+    "subjects",
+    [
+        [Subject("orders", "orders-api")],
+        [Subject("orders", "orders-api"), Subject("orders", "orders-migrator")],
+        [Subject("analytics", "spark-*", pattern=True)],
+    ],
+)
+def test_every_trust_policy_the_components_render_passes_the_review(subjects):
+    """The review and the renderer share their rules: what we render, we accept (two clusters included)."""
+    document = render_trust_policy(
+        PROVIDER,
+        ISSUER,
+        subjects,
+        additional_providers=[TrustedProvider(f"arn:aws:iam::{ACCOUNT}:oidc-provider/{GREEN}", GREEN)],
+    )
+    assert check_irsa_trust("trust", document) == []
+    assert check_trust_provider_accounts("trust", document, ACCOUNT) == []
+
+
+@pytest.mark.parametrize(
+    ("operator", "sub", "rule"),
+    [
+        ("StringLike", "system:serviceaccount:analytics:*", "lets any namespace, any service account or any audience"),
+        ("StringLike", "system:serviceaccount:*", "lets any namespace, any service account or any audience"),
+        ("StringLike", "system:serviceaccount:*:spark", "lets any namespace, any service account or any audience"),
+        ("StringLike", "system:serviceaccount:analytics:-spark*", "is not a service account pattern"),
+        ("StringLike", "system:serviceaccount:analytics:spark", "uses StringLike for an exact subject"),
+        ("StringEquals", "system:serviceaccount:analytics:spark-*", "holds a wildcard, which StringEquals matches"),
+        ("StringEquals", "analytics:spark", "is not a service account subject"),
+        ("StringEquals", "system:serviceaccount:Analytics:spark", "is not a DNS-1123 label"),
+        ("StringNotEquals", "system:serviceaccount:analytics:other", "does not pin the service account"),
+    ],
+)
+def test_a_subject_outside_the_catalogs_forms_is_refused(operator, sub, rule):
+    condition = {operator: {f"{ISSUER}:sub": sub}, "StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}}
+    if operator == "StringEquals":
+        condition = {"StringEquals": {f"{ISSUER}:sub": sub, f"{ISSUER}:aud": "sts.amazonaws.com"}}
+    problems = check_irsa_trust("trust", _doc(_statement(condition)))
+    assert problems, sub
+    assert any(rule in p.rule for p in problems), _rules(problems)
+    assert all(p.field.startswith("trust.Statement[0]") for p in problems)
+
+
+def test_the_catalogs_own_pattern_passes():
+    condition = {
+        "StringLike": {f"{ISSUER}:sub": "system:serviceaccount:analytics:spark-*"},
+        "StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"},
+    }
+    assert check_irsa_trust("trust", _doc(_statement(condition))) == []
+
+
+def test_aud_must_be_pinned_with_string_equals():
+    condition = {
+        "StringEquals": {f"{ISSUER}:sub": "system:serviceaccount:a:b"},
+        "StringLike": {f"{ISSUER}:aud": "sts.amazonaws.com"},
+    }
+    ((problem),) = check_irsa_trust("trust", _doc(_statement(condition)))
+    assert (problem.field, problem.rule) == (
+        f"trust.Statement[0].Condition.StringLike.{ISSUER}:aud",
+        "pins aud with StringLike",
+    )
+
+
+def test_other_federations_are_left_alone_and_statement_indexes_kept():
+    github = {
+        "Effect": "Allow",
+        "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringLike": {"token.actions.githubusercontent.com:sub": "repo:org/*"}},
+    }
+    assert not is_kubernetes_web_identity(github)
+    broken = _statement({"StringEquals": {f"{ISSUER}:sub": "system:serviceaccount:a:b"}})
+    (problem,) = check_irsa_trust("trust", _doc(github, broken))
+    assert problem.field == "trust.Statement[1].Condition"
+    assert "does not pin both" in problem.rule
+
+
+def test_a_statement_without_sub_on_an_eks_provider_is_kubernetes_and_refused():
+    """A trust that lets any service account of the cluster in (no :sub at all)."""
+    statement = _statement({"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}})
+    assert is_kubernetes_web_identity(statement)
+    assert "does not pin both the :sub and the :aud claim" in _rules(check_irsa_trust("t", _doc(statement)))
+
+
+def test_a_provider_of_another_account_is_refused():
+    other = f"arn:aws:iam::444455556666:oidc-provider/{ISSUER}"
+    document = render_trust_policy(other, ISSUER, [Subject("a", "b")])
+    (problem,) = check_trust_provider_accounts("trust", document, ACCOUNT)
+    assert problem.field == "trust.Statement[0].Principal.Federated"
+    assert problem.rule.startswith("is an OIDC provider of account 444455556666, but the role lives in 111122223333")
+
+
+def test_pod_identity_trust_rendered_by_us_passes_and_a_wrong_account_does_not():
+    cluster = f"arn:aws:eks:us-west-2:{ACCOUNT}:cluster/acme"
+    document = render_pod_identity_trust_policy(ACCOUNT, [cluster])
+    assert check_pod_identity_trust("trust", document, ACCOUNT) == []
+    assert check_pod_identity_trust("trust", document) == []
+    rules = _rules(check_pod_identity_trust("trust", document, "444455556666"))
+    assert rules == ["is not the role's account 444455556666", "is not an EKS cluster ARN of account 444455556666"]
+
+
+def test_pod_identity_without_conditions_misses_both_keys():
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": "pods.eks.amazonaws.com"},
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+    }
+    rules = _rules(check_pod_identity_trust("trust", _doc(statement)))
+    assert len(rules) == 2
+    assert rules[0].startswith("does not pin aws:SourceAccount") and rules[1].startswith("does not pin aws:SourceArn")
+
+
+@pytest.mark.parametrize(
+    ("annotations", "rules"),
+    [
+        ({KEY: f"arn:aws:iam::{ACCOUNT}:role/app"}, []),
+        ({KEY: f"arn:aws-cn:iam::{ACCOUNT}:role/team/app"}, []),
+        ({}, []),
+        ({KEY: "app"}, ["is not an IAM role ARN"]),
+        ({KEY: f"arn:aws:iam::{ACCOUNT}:user/app"}, ["is not an IAM role ARN"]),
+        ({KEY: "arn:aws:iam::1111:role/app"}, ["is not an IAM role ARN"]),
+        ({"eks.amazonaws.com/Role-Arn": f"arn:aws:iam::{ACCOUNT}:role/app"}, ["is not the annotation"]),
+        ({"eks.amazonaws.com/audience": "sts.amazonaws.com"}, []),
+    ],
+)
+def test_role_arn_annotation(annotations, rules):
+    found = _rules(check_role_arn_annotations("sa", annotations, KEY))
+    assert len(found) == len(rules)
+    assert all(f.startswith(r) for f, r in zip(found, rules, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "tokens", "hops", "opted_out", "fields"),
+    [
+        ("enabled", "required", 1, False, []),
+        (None, "required", 1, False, []),
+        ("disabled", "optional", 3, False, []),
+        ("enabled", "required", 2, True, []),
+        ("enabled", "required", 2, False, ["m.httpPutResponseHopLimit"]),
+        ("enabled", "required", None, False, ["m.httpPutResponseHopLimit"]),
+        ("enabled", "optional", 1, False, ["m.httpTokens"]),
+        ("enabled", None, 2, True, ["m.httpTokens"]),
+        ("enabled", "optional", 2, False, ["m.httpTokens", "m.httpPutResponseHopLimit"]),
+    ],
+)
+def test_instance_metadata_settings(endpoint, tokens, hops, opted_out, fields):
+    problems = check_instance_metadata("m", endpoint, tokens, hops, opted_out)
+    assert [p.field for p in problems] == fields
+    assert all(IMDS_OPT_OUT_TAG in p.fix for p in problems if p.field.endswith("HopLimit"))
+
+
+def test_trust_admits_exactly_the_service_account():
+    document = render_trust_policy(PROVIDER, ISSUER, [Subject("orders", "orders-api")])
+    assert check_trust_admits("sa", document, "orders", "orders-api") == []
+    (denied,) = check_trust_admits("sa", document, "orders", "orders-worker")
+    assert denied.rule.startswith("is not admitted by the annotated role's trust policy: ")
+    assert "orders-worker" in denied.rule
+    (audience,) = check_trust_admits("sa", document, "orders", "orders-api", audience="vault")
+    assert "audience" in audience.rule
+    wide = render_trust_policy(PROVIDER, ISSUER, [Subject("orders", "orders-api"), Subject("orders", "default")])
+    (broad,) = check_trust_admits("sa", wide, "orders", "orders-api")
+    assert broad.value == "system:serviceaccount:orders:default"
+    assert check_trust_admits("sa", wide, "orders", "default") == []
+
+
+def test_trust_admits_through_the_second_cluster_of_a_blue_green_pair():
+    document = render_trust_policy(
+        PROVIDER,
+        ISSUER,
+        [Subject("analytics", "spark-*", pattern=True)],
+        additional_providers=[TrustedProvider(f"arn:aws:iam::{ACCOUNT}:oidc-provider/{GREEN}", GREEN)],
+    )
+    assert check_trust_admits("sa", document, "analytics", "spark-driver") == []
+
+
+def test_trust_that_cannot_be_evaluated_is_a_problem_not_an_allow():
+    statement = _statement({"NumericEquals": {f"{ISSUER}:sub": "1"}})
+    (problem,) = check_trust_admits("sa", _doc(statement), "a", "b")
+    assert problem.field.startswith("sa: ")
