@@ -35,6 +35,7 @@ from eks_irsa.cluster import CNI_POLICY
 from eks_irsa.errors import Problem
 from eks_irsa.iam.arn import ACCOUNT_ID, parse_arn, parse_iam_arn
 from eks_irsa.iam.lint import Severity, lint_document
+from eks_irsa.iam.policy import statement_list
 from eks_irsa.iam.review import (
     IMDS_DOCS,
     IMDS_OPT_OUT_TAG,
@@ -44,6 +45,7 @@ from eks_irsa.iam.review import (
     check_role_arn_annotations,
     check_trust_admits,
     check_trust_provider_accounts,
+    is_kubernetes_web_identity,
 )
 from eks_irsa.iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS
 from eks_irsa.irsa import AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION
@@ -159,12 +161,15 @@ def _trust_provider_account(args: ResourceValidationArgs, report: ReportViolatio
     document = _trust(args, report)
     if document is None:
         return
+    document = _plain(document)
+    if not any(isinstance(s, Mapping) and is_kubernetes_web_identity(s) for s in statement_list(document)):
+        return
     account = _role_account(args)
     if account is None:
         args.not_applicable(
             f"{args.name}: the role's account is not known from its AWS provider; set this policy's accountId"
         )
-    _say(args.name, check_trust_provider_accounts("assumeRolePolicy", _plain(document), account), report)
+    _say(args.name, check_trust_provider_accounts("assumeRolePolicy", document, account), report)
 
 
 def _pod_identity_trust(args: ResourceValidationArgs, report: ReportViolation) -> None:

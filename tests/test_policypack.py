@@ -591,3 +591,31 @@ def test_an_unknown_value_becomes_an_advisory_note_in_preview_never_a_failure():
         "can't run policy 'serviceaccount-role-annotation' from policy pack 'eks-irsa@v0.0.1' during preview: "
         "string value at .metadata.annotations.eks.amazonaws.com/role-arn can't be known during preview"
     )
+
+
+def test_the_roles_account_comes_from_config_or_provider_and_is_asked_for_only_when_needed():
+    foreign = _trust(
+        _web_identity(
+            {"StringEquals": {f"{EKS_A}:sub": "system:serviceaccount:a:b", f"{EKS_A}:aud": "sts.amazonaws.com"}},
+            federated=_provider_arn(EKS_A, "444455556666"),
+        )
+    )
+    policy = POLICY["irsa-trust-provider-account"]
+    unknown_account = run_policy(policy, resource_args("aws:iam/role:Role", "app-role", {"assumeRolePolicy": foreign}))
+    assert unknown_account.violations == []
+    assert unknown_account.not_applicable == (
+        "app-role: the role's account is not known from its AWS provider; set this policy's accountId"
+    )
+    ec2 = _trust({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+    assert (
+        run_policy(policy, resource_args("aws:iam/role:Role", "nodes", {"assumeRolePolicy": ec2})).not_applicable
+        is None
+    )
+    for config, provider in [
+        ({"accountId": ACCOUNT}, None),
+        (None, {"assumeRoles": json.dumps([{"roleArn": f"arn:aws:iam::{ACCOUNT}:role/deployer"}])}),
+    ]:
+        args = resource_args("aws:iam/role:Role", "app-role", {"assumeRolePolicy": foreign}, config, provider)
+        ((message, _),) = run_policy(policy, args).violations
+        assert message.startswith("app-role: assumeRolePolicy.Statement[0].Principal.Federated: ")
+        assert "is an OIDC provider of account 444455556666, but the role lives in 111122223333" in message
