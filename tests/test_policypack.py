@@ -14,13 +14,18 @@ at); the mocks' registrations stand in for the engine's.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import grpc
 import pytest
-from google.protobuf import struct_pb2
+import yaml
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import proto
+from pulumi.runtime.proto import analyzer_pb2_grpc
 from pulumi_policy import (
     EnforcementLevel,
     PolicyCustomTimeouts,
@@ -619,3 +624,49 @@ def test_the_roles_account_comes_from_config_or_provider_and_is_asked_for_only_w
         ((message, _),) = run_policy(policy, args).violations
         assert message.startswith("app-role: assumeRolePolicy.Statement[0].Principal.Federated: ")
         assert "is an OIDC provider of account 444455556666, but the role lives in 111122223333" in message
+
+
+# --- the pack as a process, and its install pins ----------------------------------------------------------------
+
+
+def test_the_pack_starts_as_a_process_and_answers_over_grpc():
+    """``python policypack`` runs ``__main__.py`` (the pack folder first on ``sys.path``), which prints its
+    port and serves pulumi-policy's analyzer; we call it over gRPC as the CLI does, then stop it."""
+    process = subprocess.Popen(
+        [sys.executable, "-u", str(ROOT / "policypack")], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        port = int(process.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+            info = stub.GetAnalyzerInfo(empty_pb2.Empty())
+            properties = struct_pb2.Struct()
+            properties.update({"metadata": {"name": "app", "annotations": {"eks.amazon.com/role-arn": "x"}}})
+            request = proto.AnalyzeRequest(
+                type="kubernetes:core/v1:ServiceAccount", properties=properties, urn=_urn("sa", "app-sa"), name="app-sa"
+            )
+            (diagnostic,) = stub.Analyze(request).diagnostics
+    finally:
+        process.terminate()
+        process.wait()
+    assert info.name == "eks-irsa"
+    assert [p.name for p in info.policies] == list(POLICY)
+    assert all(p.enforcementLevel == proto.MANDATORY for p in info.policies)
+    assert diagnostic.policyName == "serviceaccount-role-annotation"
+    assert "app-sa: metadata.annotations.eks.amazon.com/role-arn: " in diagnostic.message
+
+
+def _pins(path: Path) -> dict[str, str]:
+    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+    return dict(line.lower().replace("_", "-").split("==") for line in lines if "==" in line)
+
+
+def test_the_packs_install_pins_are_the_ones_the_tests_ran_with():
+    pack = _pins(ROOT / "policypack" / "requirements.txt")
+    tested = {**_pins(ROOT / "requirements.txt"), **_pins(ROOT / "requirements-dev.txt")}
+    assert pack == {name: tested[name] for name in pack}
+    assert "pulumi-policy" in pack
+    assert set(_pins(ROOT / "requirements.txt")) <= set(pack)
+    assert "-e ..[lint]" in (ROOT / "policypack" / "requirements.txt").read_text().splitlines()
+    runtime = yaml.safe_load((ROOT / "policypack" / "PulumiPolicy.yaml").read_text())["runtime"]
+    assert runtime == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
