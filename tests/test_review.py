@@ -140,6 +140,14 @@ def test_pod_identity_trust_rendered_by_us_passes_and_a_wrong_account_does_not()
     assert check_pod_identity_trust("trust", document) == []
     rules = _rules(check_pod_identity_trust("trust", document, "444455556666"))
     assert rules == ["is not the role's account 444455556666", "is not an EKS cluster ARN of account 444455556666"]
+    statement = document["Statement"][0]
+    statement["Condition"] = {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": f"arn:aws:eks:us-west-2:{ACCOUNT}:cluster/*"},
+    }
+    (problem,) = check_pod_identity_trust("trust", document, ACCOUNT)
+    assert problem.field == "trust.Statement[0].Condition.ArnLike.aws:SourceArn"
+    assert problem.rule == f"names clusters by wildcard instead of one EKS cluster ARN of account {ACCOUNT}"
 
 
 def test_pod_identity_without_conditions_misses_both_keys():

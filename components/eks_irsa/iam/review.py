@@ -137,8 +137,8 @@ def check_pod_identity_trust(
 
     As :func:`~eks_irsa.iam.trust.render_pod_identity_trust_policy` writes them: ``aws:SourceAccount``
     under ``StringEquals`` (the role's account, when known), ``aws:SourceArn`` under ``StringEquals``,
-    ``ArnEquals`` or ``ArnLike`` naming EKS cluster ARNs of that account. Without them any cluster in
-    any account could hand out the role (the confused deputy problem).
+    ``ArnEquals`` or ``ArnLike`` naming EKS cluster ARNs of that account, without wildcards. Without them
+    any cluster in any account could hand out the role (the confused deputy problem).
     """
     problems = []
     for index, statement in enumerate(statement_list(document)):
@@ -186,12 +186,16 @@ def check_pod_identity_trust(
         for value in source_arn[1]:
             arn = parse_arn(value)
             wrong_account = arn is not None and role_account is not None and arn.account != role_account
-            if arn is None or arn.service != "eks" or not arn.resource.startswith("cluster/") or wrong_account:
+            cluster = arn is not None and arn.service == "eks" and arn.resource.startswith("cluster/")
+            wildcard = "*" in value or "?" in value
+            if not cluster or wrong_account or wildcard:
                 problems.append(
                     Problem(
                         f"{where}.{source_arn[0]}.aws:SourceArn",
                         value,
-                        "is not an EKS cluster ARN" + (f" of account {role_account}" if role_account else ""),
+                        ("names clusters by wildcard instead of one" if cluster and wildcard else "is not an")
+                        + " EKS cluster ARN"
+                        + (f" of account {role_account}" if role_account else ""),
                         POD_IDENTITY_DOCS,
                         "name the cluster: arn:<partition>:eks:<region>:<account>:cluster/<name>",
                     )
