@@ -77,7 +77,7 @@ def check_irsa_trust(field: str, document: Mapping[str, object]) -> list[Problem
     ``:sub`` under ``StringEquals`` or, for a pattern, ``StringLike`` with a value our catalog accepts
     (:meth:`~eks_irsa.iam.trust.Subject.check`: literal namespace, a literal prefix, then ``*``/``?``);
     exactly one OIDC provider per statement, with condition keys naming that provider's issuer only
-    (condition keys are ANDed: IAM User Guide, 'Creating a condition with multiple keys or values').
+    (condition keys are ANDed: IAM User Guide, 'Conditions with multiple context keys or values').
 
     Args:
         field: the name problems start with, e.g. ``Role orders-api: assumeRolePolicy``.
