@@ -325,11 +325,16 @@ def _check_node_template(group: PolicyResource, templates: list[PolicyResource],
         "metadataOptions",
         _get(options, "httpEndpoint"),
         _get(options, "httpTokens"),
-        _get(options, "httpPutResponseHopLimit"),
+        _whole(_get(options, "httpPutResponseHopLimit")),
         opted_out=str(_get(tags, IMDS_OPT_OUT_TAG)).lower() == "true",
     )
     for problem in problems:
         report(f"{template.name} (launch template of node group {group.name}): {problem}", template.urn)
+
+
+def _whole(value: object) -> object:
+    """A number as the engine sends it (protobuf has only floats) back to ``int`` when it is whole."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _known(props: Mapping[str, object], *path: str) -> object:

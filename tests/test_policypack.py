@@ -88,7 +88,9 @@ def resource_args(
 
 
 def stack_args(resources: list[tuple[str, str, Mapping[str, Any], tuple[str, ...]]]) -> StackValidationArgs:
-    """What the analyzer builds for a stack: ``(type, name, props, dependency names)`` linked by name."""
+    """What the analyzer builds for a stack: ``(type, name, props, dependency names)`` linked by name
+    (the mock record keeps dependencies as logical names, so names must be unique here)."""
+    assert len({name for _, name, _, _ in resources}) == len(resources), "logical names must be unique"
     built = {
         name: PolicyResource(
             type_, unknown_checking_proxy(_sentinels(dict(props))), _urn(type_, name), name, _opts(), None, None, [], {}
@@ -670,3 +672,118 @@ def test_the_packs_install_pins_are_the_ones_the_tests_ran_with():
     assert "-e ..[lint]" in (ROOT / "policypack" / "requirements.txt").read_text().splitlines()
     runtime = yaml.safe_load((ROOT / "policypack" / "PulumiPolicy.yaml").read_text())["runtime"]
     assert runtime == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
+
+
+# --- a stack that never uses our components -----------------------------------------------------------------
+
+
+def _plain_program(hop_limit: int, cni_on_nodes: bool) -> None:
+    """A hand-written stack with pulumi-aws and pulumi-kubernetes only: an OIDC provider, a node role, a
+    launch template and node group, the VPC CNI's own IRSA role, and an app role with its ServiceAccount."""
+    import pulumi
+    import pulumi_aws as aws
+    import pulumi_kubernetes as k8s
+
+    issuer = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+    provider = aws.iam.OpenIdConnectProvider(
+        "oidc", url=f"https://{issuer}", client_id_lists=["sts.amazonaws.com"], thumbprint_lists=[]
+    )
+
+    def irsa_trust(namespace: str, name: str) -> pulumi.Output[str]:
+        return pulumi.Output.json_dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {"Federated": provider.arn},
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Condition": {
+                            "StringEquals": {
+                                f"{issuer}:sub": f"system:serviceaccount:{namespace}:{name}",
+                                f"{issuer}:aud": "sts.amazonaws.com",
+                            }
+                        },
+                    }
+                ],
+            }
+        )
+
+    ec2_trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+    nodes = aws.iam.Role("node-role", assume_role_policy=json.dumps(ec2_trust))
+    policies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"]
+    for policy in [*policies, *(["AmazonEKS_CNI_Policy"] if cni_on_nodes else [])]:
+        aws.iam.RolePolicyAttachment(f"nodes-{policy}", role=nodes.name, policy_arn=f"arn:aws:iam::aws:policy/{policy}")
+    cni = aws.iam.Role("vpc-cni", assume_role_policy=irsa_trust("kube-system", "aws-node"))
+    aws.iam.RolePolicyAttachment(
+        "vpc-cni-policy", role=cni.name, policy_arn="arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
+    )
+    aws.eks.Addon("vpc-cni-addon", cluster_name="demo", addon_name="vpc-cni", service_account_role_arn=cni.arn)
+    template = aws.ec2.LaunchTemplate(
+        "node-template",
+        metadata_options={
+            "http_endpoint": "enabled",
+            "http_tokens": "required",
+            "http_put_response_hop_limit": hop_limit,
+        },
+    )
+    aws.eks.NodeGroup(
+        "nodes",
+        cluster_name="demo",
+        node_role_arn=nodes.arn,
+        subnet_ids=["subnet-1", "subnet-2"],
+        scaling_config={"min_size": 1, "max_size": 2, "desired_size": 1},
+        launch_template={"id": template.id, "version": template.latest_version.apply(str)},
+    )
+    app = aws.iam.Role("app", assume_role_policy=irsa_trust("shop", "cart"))
+    aws.iam.RolePolicy(
+        "app-permissions",
+        role=app.id,
+        policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "arn:aws:sqs:*:*:orders"}],
+            }
+        ),
+    )
+    k8s.core.v1.ServiceAccount(
+        "cart", metadata={"name": "cart", "namespace": "shop", "annotations": {"eks.amazonaws.com/role-arn": app.arn}}
+    )
+
+
+def _judge_program(program: Any, preview: bool) -> dict[str, list[tuple[str, str | None]]]:
+    config = {"aws:region": "us-west-2", "aws:allowedAccountIds": [ACCOUNT]}
+    registrations = run_program(program, config, "plain", preview=preview).registrations
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for policy in POLICIES:
+        if isinstance(policy, StackValidationPolicy):
+            resources = [(r.type, r.name, r.inputs if preview else r.outputs, r.dependencies) for r in registrations]
+            outcomes = [run_policy(policy, stack_args(resources))]
+        else:
+            outcomes = [
+                run_policy(policy, resource_args(r.type, r.name, r.inputs, provider=_default_provider(config)))
+                for r in registrations
+            ]
+        found[policy.name] = [v for o in outcomes for v in o.violations]
+    return {name: v for name, v in found.items() if v}
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["deploy", "preview"])
+def test_a_stack_without_our_components_passes_when_it_keeps_the_rules(preview):
+    assert _judge_program(lambda: _plain_program(hop_limit=1, cni_on_nodes=False), preview) == {}
+
+
+def test_a_stack_without_our_components_is_flagged_where_it_breaks_them():
+    found = _judge_program(lambda: _plain_program(hop_limit=2, cni_on_nodes=True), preview=False)
+    assert sorted(found) == ["eks-node-imds", "eks-node-role-cni-policy"]
+    ((imds, _),) = found["eks-node-imds"]
+    assert imds.startswith(
+        "node-template (launch template of node group nodes): metadataOptions.httpPutResponseHopLimit: 2 "
+    )
+    ((cni, _),) = found["eks-node-role-cni-policy"]
+    assert cni.startswith(
+        "nodes-AmazonEKS_CNI_Policy: attaches arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy to node role node-role"
+    )
