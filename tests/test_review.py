@@ -228,3 +228,14 @@ def test_trust_that_cannot_be_evaluated_is_a_problem_not_an_allow():
     statement = _statement({"NumericEquals": {f"{ISSUER}:sub": "1"}})
     (problem,) = check_trust_admits("sa", _doc(statement), "a", "b")
     assert problem.field.startswith("sa: ")
+
+
+def test_odd_but_legal_condition_values_are_read_not_crashed_on():
+    """A JSON boolean or number as a condition value, and a malformed operator block, in a Kubernetes statement."""
+    condition = {
+        "StringEquals": {f"{ISSUER}:sub": "system:serviceaccount:a:b", f"{ISSUER}:aud": "sts.amazonaws.com"},
+        "Bool": {"aws:SecureTransport": True},
+        "NumericLessThan": {"aws:MultiFactorAuthAge": 3600},
+        "StringLike": "not-a-block",
+    }
+    assert check_irsa_trust("trust", _doc(_statement(condition))) == []

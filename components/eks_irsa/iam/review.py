@@ -91,9 +91,16 @@ def check_irsa_trust(field: str, document: Mapping[str, object]) -> list[Problem
         if not isinstance(statement, Mapping) or not is_kubernetes_web_identity(statement):
             continue
         where = f"{field}.Statement[{index}]"
-        single = {"Version": POLICY_VERSION, "Statement": [{**statement, "Action": WEB_IDENTITY_ACTION}]}
-        # One statement at a time, so that other federations in the same document are not judged;
-        # the document-size quota is IAM's own business at deploy time, so the raised maximum applies.
+        condition: dict[str, dict[str, object]] = {}
+        for operator, key, values in _conditions(statement):
+            condition.setdefault(operator, {})[key] = list(values)
+        single = {
+            "Version": POLICY_VERSION,
+            "Statement": [{**statement, "Action": WEB_IDENTITY_ACTION, "Condition": condition}],
+        }
+        # One statement at a time, with condition values as strings (a Bool written as true), so that
+        # other federations in the same document are not judged; the document-size quota is IAM's own
+        # business at deploy time, so the raised maximum applies.
         problems += [
             replace(p, field=p.field.replace(f"{where}.Statement[0]", where, 1))
             for p in check_trust_policy(where, single, limits.TRUST_POLICY_MAX_RAISED)
@@ -373,12 +380,17 @@ def _conditions(statement: Mapping[str, object]) -> list[tuple[str, str, tuple[s
     if not isinstance(block, Mapping):
         return []
     return [
-        (operator, key, tuple(str(v) for v in element_values(value) if v is not None))
+        (str(operator), str(key), tuple(_text(v) for v in element_values(value) if v is not None))
         for operator, keys in block.items()
         if isinstance(keys, Mapping)
         for key, value in keys.items()
-        if isinstance(value, str | list | tuple)
+        for value in [value if isinstance(value, str | list | tuple) else [value]]
     ]
+
+
+def _text(value: object) -> str:
+    """A condition value as IAM reads it: JSON ``true`` is ``"true"``."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _issuer_problems(where: str, statement: Mapping[str, object]) -> list[Problem]:
