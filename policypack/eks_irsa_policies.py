@@ -122,6 +122,17 @@ def _say(name: str, problems: Iterable[Problem], report: ReportViolation, urn: s
         report(f"{name}: {problem}", urn)
 
 
+def _decoded(value: object) -> object:
+    """A provider setting as the engine sends it: JSON text for lists and objects, else the value; ``None``
+    for text that is not JSON."""
+    if not isinstance(value, str):
+        return _plain(value)
+    try:
+        return json.loads(value)
+    except ValueError:
+        return None
+
+
 def _role_account(args: ResourceValidationArgs) -> str | None:
     """The role's account: the policy's ``accountId`` config, else its AWS provider's single allowed
     account or assumed role's account; ``None`` when neither says it."""
@@ -129,13 +140,11 @@ def _role_account(args: ResourceValidationArgs) -> str | None:
     if configured:
         return str(configured)
     provider = args.provider.props if args.provider else {}
-    allowed = _get(provider, "allowedAccountIds")
-    allowed = json.loads(allowed) if isinstance(allowed, str) else _plain(allowed)
+    allowed = _decoded(_get(provider, "allowedAccountIds"))
     if isinstance(allowed, list) and len(allowed) == 1:
         return str(allowed[0])
     for key in ("assumeRoles", "assumeRole"):
-        assumed = _get(provider, key)
-        assumed = json.loads(assumed) if isinstance(assumed, str) else _plain(assumed)
+        assumed = _decoded(_get(provider, key))
         first = assumed[0] if isinstance(assumed, list) and assumed else assumed
         arn = parse_iam_arn(first.get("roleArn"), "role") if isinstance(first, Mapping) else None
         if arn:

@@ -239,3 +239,12 @@ def test_odd_but_legal_condition_values_are_read_not_crashed_on():
         "StringLike": "not-a-block",
     }
     assert check_irsa_trust("trust", _doc(_statement(condition))) == []
+
+
+def test_a_provider_whose_issuer_no_token_could_carry_is_a_problem_not_a_crash():
+    statement = _statement(
+        {"StringEquals": {"localhost:sub": "system:serviceaccount:a:b", "localhost:aud": "sts.amazonaws.com"}},
+        federated=f"arn:aws:iam::{ACCOUNT}:oidc-provider/localhost",
+    )
+    (problem,) = check_trust_admits("sa", _doc(statement), "a", "b")
+    assert problem.field.startswith("sa: ") and "is not an OIDC issuer" in problem.rule

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from ..errors import Problem
+from ..errors import IrsaConfigError, Problem
 from . import limits
 from .arn import Arn, parse_arn, parse_iam_arn
-from .evaluate import TrustPolicyError, WebIdentityRequest, evaluate_web_identity
+from .evaluate import WebIdentityRequest, evaluate_web_identity
 from .policy import POLICY_VERSION, element_values, statement_list
 from .trust import (
     CONDITION_DOCS,
@@ -257,8 +257,9 @@ def check_trust_admits(
     account when that is not the one named (every pod without a ``serviceAccountName`` runs as it).
 
     Returns:
-        A problem naming the denial's reasons, or the breadth; a problem when the document cannot be
-        evaluated (:class:`~eks_irsa.iam.evaluate.TrustPolicyError`); empty when it admits exactly this one.
+        A problem naming the denial's reasons, or the breadth; the problems of a document that cannot be
+        evaluated (:class:`~eks_irsa.iam.evaluate.TrustPolicyError`, a provider whose issuer is not a
+        host/path); empty when it admits exactly this one.
     """
     providers = sorted(
         {p for s in statement_list(document) if isinstance(s, Mapping) for p in map(_provider, _federated(s)) if p},
@@ -283,7 +284,7 @@ def check_trust_admits(
             if service_account != "default"
             and evaluate_web_identity(document, _request(p, Subject(namespace, "default").value, audience)).allowed
         ]
-    except TrustPolicyError as error:
+    except IrsaConfigError as error:  # TrustPolicyError, or an issuer no token could carry
         return [replace(p, field=f"{field}: {p.field}") for p in error.problems]
     if not any(d.allowed for d in decisions):
         reasons = "; ".join(dict.fromkeys(r for d in decisions for r in d.reasons))
