@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eks_irsa.iam.review import (
     IMDS_OPT_OUT_TAG,
@@ -248,3 +250,49 @@ def test_a_provider_whose_issuer_no_token_could_carry_is_a_problem_not_a_crash()
     )
     (problem,) = check_trust_admits("sa", _doc(statement), "a", "b")
     assert problem.field.startswith("sa: ") and "is not an OIDC issuer" in problem.rule
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5000),
+    st.text(max_size=30),
+    st.sampled_from(
+        ["*", "Allow", "sts:AssumeRoleWithWebIdentity", "pods.eks.amazonaws.com", PROVIDER, f"{ISSUER}:sub"]
+    ),
+)
+_json = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner)),
+    max_leaves=10,
+)
+_keys = st.sampled_from(
+    [f"{ISSUER}:sub", f"{ISSUER}:aud", f"https://{ISSUER}:sub", "aws:SourceArn", "aws:SourceAccount"]
+)
+_operators = st.sampled_from(["StringEquals", "StringLike", "ArnLike", "ForAnyValue:StringLike", "Bool", "Null"])
+_statements = st.fixed_dictionaries(
+    {
+        "Effect": st.sampled_from(["Allow", "Deny", None]),
+        "Principal": st.one_of(
+            st.fixed_dictionaries({"Federated": st.one_of(st.just(PROVIDER), st.lists(st.just(PROVIDER)), _json)}),
+            st.fixed_dictionaries({"Service": st.sampled_from(["pods.eks.amazonaws.com", "ec2.amazonaws.com"])}),
+            _json,
+        ),
+        "Action": st.sampled_from(["sts:AssumeRoleWithWebIdentity", ["sts:AssumeRole", "sts:TagSession"], "*"]),
+        "Condition": st.one_of(st.dictionaries(_operators, st.dictionaries(_keys, _json, max_size=3)), _json),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_statements, _json), max_size=3))
+def test_any_document_gives_problems_never_an_exception(statements):
+    """The policy pack must never crash a preview: every review function answers with a list."""
+    document = {"Version": "2012-10-17", "Statement": statements}
+    for problems in (
+        check_irsa_trust("t", document),
+        check_trust_provider_accounts("t", document, ACCOUNT),
+        check_pod_identity_trust("t", document, ACCOUNT),
+        check_trust_admits("t", document, "a", "b"),
+    ):
+        assert isinstance(problems, list)
