@@ -93,7 +93,7 @@ def check_irsa_trust(field: str, document: Mapping[str, object]) -> list[Problem
         where = f"{field}.Statement[{index}]"
         condition: dict[str, dict[str, object]] = {}
         for operator, key, values in _conditions(statement):
-            condition.setdefault(operator, {})[key] = list(values)
+            condition.setdefault(operator, {})[key] = values[0] if len(values) == 1 else list(values)
         single = {
             "Version": POLICY_VERSION,
             "Statement": [{**statement, "Action": WEB_IDENTITY_ACTION, "Condition": condition}],
