@@ -14,7 +14,6 @@ from eks_irsa import (
     AccountOidcProvider,
     EksCluster,
     ExistingCluster,
-    IdentityType,
     IrsaRole,
     load_catalog,
     role_args,
@@ -54,7 +53,7 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
             "admin_principal_arns": list(c.admins),
             "node_groups": list(c.node_groups),
             "tags": dict(c.tags),
-            "pod_identity_agent": any(s.identity == IdentityType.POD_IDENTITY for s in settings.services),
+            "pod_identity_agent": any(s.identity.uses_pod_identity for s in settings.services),
         },
         opts=pulumi.ResourceOptions(protect=c.protect),
     )

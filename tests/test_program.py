@@ -125,15 +125,20 @@ def check_trust_and_annotations(config: dict, run) -> None:
             continue
         (role,) = _children(run, name, ROLE)
         statements = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
-        if entry.get("identity") == "pod-identity":
+        identity = entry.get("identity", "irsa")
+        pods = [s for s in statements if s["Principal"] == {"Service": "pods.eks.amazonaws.com"}]
+        if identity in ("pod-identity", "both"):
             associations = _children(run, name, ASSOCIATION)
-            assert [s["Principal"] for s in statements] == [{"Service": "pods.eks.amazonaws.com"}], name
-            assert all(ROLE_ARN_KEY not in a for a in annotations), name
+            assert len(pods) == 1, name
             assert {(a.inputs["namespace"], a.inputs["serviceAccount"]) for a in associations} == {
                 (sa.inputs["metadata"]["namespace"], sa.inputs["metadata"]["name"]) for sa in accounts
             }, name
             assert {a.inputs["roleArn"] for a in associations} == {role.outputs["arn"]}, name
+        if identity == "pod-identity":
+            assert statements == pods, name
+            assert all(ROLE_ARN_KEY not in a for a in annotations), name
             continue
+        statements = [s for s in statements if s not in pods]
         assert [a[ROLE_ARN_KEY] for a in annotations] == [role.outputs["arn"]] * len(accounts), name
         expected: dict[tuple[str, str], list[str] | None] = {
             ("aud", "StringEquals"): [entry.get("audience", DEFAULT_AUDIENCE)]

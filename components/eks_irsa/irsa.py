@@ -19,10 +19,8 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from .errors import IrsaConfigError, Problem
-from .iam.arn import ARN_DOCS, parse_arn
 from .iam.names import short_hash
 from .iam.policy import Effect, canonical_json
-from .iam.trust import render_pod_identity_trust_policy
 from .plan import IdentityType, RolePlan, cluster_tags, plan_role, render_trust, role_name_for
 
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
@@ -136,9 +134,23 @@ class IrsaRoleArgs(TypedDict):
     max_session_duration: NotRequired[int]
     """Seconds, 3,600..43,200 (IAM CreateRole). Default: 3,600."""
     identity: NotRequired[IdentityType]
-    """``irsa`` or ``pod-identity``. Default: ``irsa``."""
+    """``irsa``, ``pod-identity``, or ``both`` (the migration step: the role trusts the OIDC provider and
+    ``pods.eks.amazonaws.com``, the ServiceAccount keeps its IRSA annotation and an association binds the
+    same role). Default: ``irsa``."""
     cluster_arn: NotRequired[pulumi.Input[str]]
-    """The cluster's ARN; required with Pod Identity (trust policy ``aws:SourceArn``)."""
+    """The cluster's ARN; required with Pod Identity and ``both`` (trust policy ``aws:SourceArn``)."""
+    session_tags: NotRequired[bool]
+    """Pod Identity only: let the association pass EKS Pod Identity's session tags (``kubernetes-namespace``,
+    ``kubernetes-service-account``, ...; EKS User Guide, 'Grant Pods access to AWS resources based on tags').
+    On, the trust policy also pins ``aws:RequestTag/kubernetes-namespace`` and
+    ``aws:RequestTag/kubernetes-service-account`` to this role's service accounts; off, policies can no
+    longer use ``aws:PrincipalTag/kubernetes-*`` (no ABAC on them). Default: ``True``, or ``False`` with a
+    ``session_policy``."""
+    session_policy: NotRequired[list[PermissionStatement]]
+    """Pod Identity only: the association's session policy, statements shaped and linted like
+    ``statements``. The pod's effective permissions are the role's policies intersected with it; it
+    requires the session tags off (EKS CreatePodIdentityAssociation) and at most 2,048 characters
+    (AWS STS AssumeRole, Policy). Default: none."""
     existing_role_arn: NotRequired[str]
     """Use this role instead of creating one (only annotate or associate); no permissions may then be
     given. Default: none."""
@@ -228,7 +240,7 @@ class IrsaRole(pulumi.ComponentResource):
         )
         if kubernetes is not None:
             self._service_accounts(name, plan, kubernetes, waits)
-        if plan.identity == IdentityType.POD_IDENTITY:
+        if plan.identity.uses_pod_identity:
             tags = cluster_name.apply(lambda c: cluster_tags(plan, c))
             for sa in plan.service_accounts:
                 suffix = "" if len(plan.service_accounts) == 1 else f"-{sa}"
@@ -238,6 +250,8 @@ class IrsaRole(pulumi.ComponentResource):
                     namespace=plan.namespace,
                     service_account=sa,
                     role_arn=role_arn,
+                    disable_session_tags=not plan.session_tags,
+                    policy=plan.session_policy,
                     tags=tags,
                     opts=child,
                 )
@@ -253,21 +267,15 @@ class IrsaRole(pulumi.ComponentResource):
     ) -> aws.iam.Role:
         if plan.trust_policy is not None:
             trust = pulumi.Output.from_input(plan.trust_policy)
-        elif plan.identity == IdentityType.POD_IDENTITY:
-            trust = pulumi.Output.from_input(args.get("cluster_arn")).apply(lambda arn: _pod_identity_trust(plan, arn))
         else:
-            inputs = [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
-            for cluster in args.get("additional_clusters", ()):
-                inputs += [cluster["oidc_provider_arn"], cluster["oidc_issuer"]]
+            inputs = []
+            if plan.identity.uses_irsa:
+                inputs += [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
+                for cluster in args.get("additional_clusters", ()):
+                    inputs += [cluster["oidc_provider_arn"], cluster["oidc_issuer"]]
             size = args.get("trust_policy_max_size")
-            trust = pulumi.Output.all(*inputs).apply(
-                lambda values: render_trust(
-                    plan.subjects,
-                    plan.audience,
-                    plan.role_account_id,
-                    [(values[i], values[i + 1]) for i in range(0, len(values), 2)],
-                    *([size] if size else []),
-                )
+            trust = pulumi.Output.all(args.get("cluster_arn"), *inputs).apply(
+                lambda values: _trust(plan, values[0], values[1:], size)
             )
         self.trust_policy = trust
         return aws.iam.Role(
@@ -318,7 +326,7 @@ class IrsaRole(pulumi.ComponentResource):
     def _service_accounts(self, name: str, plan: RolePlan, provider: pulumi.ProviderResource, waits: list[Any]) -> None:
         options = plan.service_account
         annotations: dict[str, pulumi.Input[str]] = dict(options.annotations)
-        if plan.identity == IdentityType.IRSA:
+        if plan.identity.uses_irsa:
             annotations[ROLE_ARN_ANNOTATION] = self.role_arn
             if plan.audience != DEFAULT_AUDIENCE:
                 annotations[AUDIENCE_ANNOTATION] = plan.audience
@@ -393,15 +401,18 @@ def _named(name: str, problem: Problem) -> Problem:
     return Problem(f"IrsaRole {name}: {problem.field}", problem.value, problem.rule, problem.source, problem.fix)
 
 
-def _pod_identity_trust(plan: RolePlan, cluster_arn: str) -> str:
-    """The Pod Identity trust policy once an Output cluster ARN resolves."""
-    parsed = parse_arn(cluster_arn)
-    if parsed is None or parsed.service != "eks":
-        raise IrsaConfigError.one(
-            f"IrsaRole {plan.name}: cluster_arn",
-            cluster_arn,
-            "is not an EKS cluster ARN",
-            ARN_DOCS,
-            "give the cluster's ARN",
+def _trust(plan: RolePlan, cluster_arn: str | None, providers: Sequence[str], size: int | None) -> str:
+    """The trust policy once Output inputs resolve: :func:`render_trust`, problems named ``IrsaRole <name>: ...``."""
+    try:
+        return render_trust(
+            plan.subjects,
+            plan.audience,
+            plan.role_account_id,
+            [(providers[i], providers[i + 1]) for i in range(0, len(providers), 2)],
+            *([size] if size else []),
+            identity=plan.identity,
+            cluster_arn=cluster_arn,
+            session_tags=plan.session_tags,
         )
-    return canonical_json(render_pod_identity_trust_policy(plan.role_account_id or parsed.account, [cluster_arn]))
+    except IrsaConfigError as error:
+        raise IrsaConfigError([_named(plan.name, p) for p in error.problems]) from None

@@ -14,6 +14,7 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 (``additional_clusters[0].oidc_provider_arn``); the catalog translates them to its own keys.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -40,6 +41,7 @@ from .iam.trust import (
     check_audience,
     check_provider_arn,
     check_trust_policy,
+    merge_trust_policies,
     normalize_issuer,
     render_pod_identity_trust_policy,
     render_trust_policy,
@@ -50,6 +52,10 @@ TAG_PREFIX = "eks-irsa/"
 
 WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
 POD_IDENTITY_DOCS = "EKS User Guide, 'EKS Pod Identity'"
+SESSION_POLICY_DOCS = (
+    "EKS API Reference, CreatePodIdentityAssociation (policy requires disableSessionTags; the effective "
+    "permissions are the role's policies intersected with it)"
+)
 OURS = "this package (eks_irsa.plan)"
 
 BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
@@ -63,6 +69,20 @@ class IdentityType(StrEnum):
     """The role trusts the cluster's IAM OIDC provider; the ServiceAccount carries ``eks.amazonaws.com/role-arn``."""
     POD_IDENTITY = "pod-identity"
     """The role trusts ``pods.eks.amazonaws.com``; an EKS Pod Identity association binds it to the ServiceAccount."""
+    BOTH = "both"
+    """The migration step between the two: the role trusts the OIDC provider *and* ``pods.eks.amazonaws.com``,
+    the ServiceAccount keeps ``eks.amazonaws.com/role-arn`` and an association binds the same role, so a pod
+    started before or after the switch gets credentials for the same role."""
+
+    @property
+    def uses_irsa(self) -> bool:
+        """The role trusts the OIDC provider and the ServiceAccount carries the IRSA annotation."""
+        return self in (IdentityType.IRSA, IdentityType.BOTH)
+
+    @property
+    def uses_pod_identity(self) -> bool:
+        """The role trusts ``pods.eks.amazonaws.com`` and an association binds it (the agent is needed)."""
+        return self in (IdentityType.POD_IDENTITY, IdentityType.BOTH)
 
 
 @dataclass(frozen=True)
@@ -115,6 +135,10 @@ class RolePlan:
         service_account: :class:`ServiceAccountPlan`.
         create_service_account: whether the component creates the ServiceAccount(s).
         warnings: lint warnings and notices, one line each; the component logs them.
+        session_tags: with Pod Identity, whether the association passes EKS Pod Identity's session tags
+            (then the trust policy pins ``aws:RequestTag/kubernetes-namespace`` and
+            ``.../kubernetes-service-account``); ``False`` without Pod Identity.
+        session_policy: with Pod Identity, the association's session policy (canonical JSON), or ``None``.
     """
 
     name: str
@@ -138,6 +162,8 @@ class RolePlan:
     service_account: ServiceAccountPlan
     create_service_account: bool
     warnings: tuple[str, ...]
+    session_tags: bool = False
+    session_policy: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
@@ -148,7 +174,7 @@ class RolePlan:
             "serviceAccount": self.service_accounts[0] if self.service_accounts else None,
             "serviceAccounts": list(self.service_accounts),
             "subjects": sorted(s.value for s in self.subjects),
-            "audience": self.audience if self.identity == IdentityType.IRSA else None,
+            "audience": self.audience if self.identity.uses_irsa else None,
             "roleName": self.role_name or (self.existing_role_arn or "").rsplit("/", 1)[-1] or None,
             "rolePath": self.role_path,
             "roleManagedHere": self.existing_role_arn is None,
@@ -162,6 +188,8 @@ class RolePlan:
             "tokenExpiration": self.service_account.token_expiration,
             "automountServiceAccountToken": self.service_account.automount_token,
             "warnings": list(self.warnings),
+            "sessionTags": self.session_tags if self.identity.uses_pod_identity else None,
+            "sessionPolicy": json.loads(self.session_policy) if self.session_policy else None,
         }
 
 
@@ -203,7 +231,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     audience = args.get("audience", DEFAULT_AUDIENCE)
     problems += check_audience("audience", audience)
     client_ids = tuple(args.get("provider_client_ids", (DEFAULT_AUDIENCE,)))
-    if identity == IdentityType.IRSA and audience not in client_ids:
+    if identity.uses_irsa and audience not in client_ids:
         problems.append(
             Problem(
                 "audience",
@@ -248,7 +276,13 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
 
     account, partition, found = _identity_checks(args, identity, pattern)
     problems += found
+    session_tags, session_statements, found = _session_checks(args, identity)
+    problems += found
     problems += _check_arns(statements, managed, boundary, existing, partition, account)
+    problems += _partition_problems(
+        [(f"session_policy[{i}].resources", r) for i, s in enumerate(session_statements) for r in s.resources],
+        partition,
+    )
     if existing is not None:
         if statements or managed:
             problems.append(
@@ -268,6 +302,9 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     if statements and not grammar:
         found, warnings = lint(name, statements)
         problems += found
+    session_policy, found, session_warnings = _session_policy(name, session_statements)
+    problems += found
+    warnings += session_warnings
     layout = PermissionsLayout(None, ())
     if not problems and existing is None:
         try:
@@ -283,7 +320,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     trust = None
     if not problems and existing is None:
         try:
-            trust = _static_trust(args, identity, subjects, audience, account)
+            trust = _static_trust(args, identity, subjects, audience, account, session_tags)
         except IrsaConfigError as error:
             problems += error.problems
     if problems:
@@ -310,6 +347,8 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         service_account=sa_plan,
         create_service_account=create_sa,
         warnings=tuple(warnings),
+        session_tags=session_tags,
+        session_policy=session_policy,
     )
 
 
@@ -396,32 +435,55 @@ def render_trust(
     role_account_id: str | None,
     providers: Sequence[tuple[str, str]],
     trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT,
+    *,
+    identity: IdentityType = IdentityType.IRSA,
+    cluster_arn: str | None = None,
+    session_tags: bool = False,
 ) -> str:
-    """The canonical IRSA trust policy once provider ARNs and issuers are known.
+    """The canonical trust policy once provider ARNs, issuers and the cluster ARN are known.
+
+    IRSA: one web identity statement per OIDC provider. Pod Identity: one ``pods.eks.amazonaws.com``
+    statement on ``cluster_arn`` (pinning the session tags to ``subjects`` when ``session_tags``).
+    ``both``: the statements of the two, in that order, in one document under one size quota.
 
     Args:
         subjects, audience, role_account_id: the plan's (:class:`RolePlan`).
-        providers: ``(provider ARN, issuer)`` pairs, the cluster's first, then ``additional_clusters``.
+        providers: ``(provider ARN, issuer)`` pairs, the cluster's first, then ``additional_clusters``
+            (IRSA and ``both``).
         trust_policy_max_size: the account's trust policy quota, characters (IAM quotas; default 2,048).
+        identity: the plan's :class:`IdentityType`. Default: IRSA.
+        cluster_arn: the cluster's ARN (Pod Identity and ``both``).
+        session_tags: the plan's ``session_tags``.
 
     Raises:
-        IrsaConfigError: a provider ARN or issuer is malformed, in another account than the role's, or
-            the document passes the quota.
+        IrsaConfigError: a provider ARN or issuer is malformed or in another account than the role's, the
+            cluster ARN is not an EKS cluster of the role's account, or the document passes the quota.
     """
     problems: list[Problem] = []
-    for index, (arn, issuer) in enumerate(providers):
+    for index, (arn, issuer) in enumerate(providers if identity.uses_irsa else ()):
         where = "oidc" if index == 0 else f"additional_clusters[{index - 1}].oidc"
         problems += _check_provider(where, arn, issuer, role_account_id)
     if problems:
         raise IrsaConfigError(problems)
-    document = render_trust_policy(
-        providers[0][0],
-        providers[0][1],
-        subjects,
-        audience,
-        additional_providers=[TrustedProvider(a, i) for a, i in providers[1:]],
-        role_account=role_account_id,
-    )
+    documents = []
+    if identity.uses_irsa:
+        documents.append(
+            render_trust_policy(
+                providers[0][0],
+                providers[0][1],
+                subjects,
+                audience,
+                additional_providers=[TrustedProvider(a, i) for a, i in providers[1:]],
+                role_account=role_account_id,
+            )
+        )
+    if identity.uses_pod_identity:
+        parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None
+        account = role_account_id or (parsed.account if parsed else "")
+        documents.append(
+            render_pod_identity_trust_policy(account, [str(cluster_arn)], subjects if session_tags else ())
+        )
+    document = documents[0] if len(documents) == 1 else merge_trust_policies(*documents)
     problems = check_trust_policy("trust_policy", document, trust_policy_max_size)
     if problems:
         raise IrsaConfigError(problems)
@@ -443,7 +505,14 @@ def permissions_documents(plan: RolePlan) -> dict[str, dict[str, object]]:
 # --- private helpers -------------------------------------------------------------------------------------
 
 
-_LISTS = ("service_accounts", "provider_client_ids", "managed_policy_arns", "statements", "additional_clusters")
+_LISTS = (
+    "service_accounts",
+    "provider_client_ids",
+    "managed_policy_arns",
+    "statements",
+    "additional_clusters",
+    "session_policy",
+)
 
 
 def _shape(args: Mapping[str, Any]) -> list[Problem]:
@@ -550,7 +619,7 @@ def _identity_checks(
     problems: list[Problem] = []
     account = args.get("role_account_id")
     partition = None
-    if identity == IdentityType.POD_IDENTITY:
+    if identity.uses_pod_identity:
         cluster_arn = args.get("cluster_arn")
         parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None
         if cluster_arn is None:
@@ -581,7 +650,7 @@ def _identity_checks(
                     )
                 )
             account = account or parsed.account
-        if pattern is not None or args.get("additional_clusters"):
+        if pattern is not None or (identity == IdentityType.POD_IDENTITY and args.get("additional_clusters")):
             problems.append(
                 Problem(
                     "identity",
@@ -592,11 +661,14 @@ def _identity_checks(
                     "name the service accounts, or use identity irsa",
                 )
             )
-        if args.get("audience", DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE:
-            problems.append(
-                Problem("audience", args["audience"], "does not apply to Pod Identity", POD_IDENTITY_DOCS, "leave out")
-            )
-        return account, partition, problems
+        if identity == IdentityType.POD_IDENTITY:
+            if args.get("audience", DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE:
+                problems.append(
+                    Problem(
+                        "audience", args["audience"], "does not apply to Pod Identity", POD_IDENTITY_DOCS, "leave out"
+                    )
+                )
+            return account, partition, problems
     pairs = [("oidc", args.get("oidc_provider_arn"), args.get("oidc_issuer"))] + [
         (f"additional_clusters[{i}].oidc", c.get("oidc_provider_arn"), c.get("oidc_issuer"))
         for i, c in enumerate(args.get("additional_clusters", ()))
@@ -661,6 +733,14 @@ def _check_arns(
     iam_arns += [("existing_role_arn", "role", existing)] if existing is not None else []
     named = [(f"statements[{i}].resources", r) for i, s in enumerate(statements) for r in s.resources]
     named += [(where, arn) for where, _, arn in iam_arns]
+    problems = _partition_problems(named, partition)
+    for where, kind, value in iam_arns:
+        problems += _check_iam_arn(where, kind, value, account)
+    return problems
+
+
+def _partition_problems(named: Sequence[tuple[str, str]], partition: str | None) -> list[Problem]:
+    """ARNs (``(field, value)``) in another partition than the role's."""
     problems: list[Problem] = []
     for where, value in named:
         parsed = parse_arn(value)
@@ -674,8 +754,6 @@ def _check_arns(
                     "write the role's partition (in a catalog: arn:${partition}:...)",
                 )
             )
-    for where, kind, value in iam_arns:
-        problems += _check_iam_arn(where, kind, value, account)
     return problems
 
 
@@ -725,19 +803,88 @@ def _static_trust(
     subjects: Sequence[Subject],
     audience: str,
     account: str | None,
+    session_tags: bool,
 ) -> str | None:
     """The trust policy when every input it needs is plain; ``None`` when one is an Output."""
-    if identity == IdentityType.POD_IDENTITY:
-        cluster_arn = args.get("cluster_arn")
-        if not isinstance(cluster_arn, str) or account is None:
-            return None
-        return canonical_json(render_pod_identity_trust_policy(account, [cluster_arn]))
-    values = [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
-    for cluster in args.get("additional_clusters", ()):
-        values += [cluster.get("oidc_provider_arn"), cluster.get("oidc_issuer")]
-    if not all(isinstance(v, str) for v in values):
+    values: list[object] = []
+    if identity.uses_pod_identity:
+        values.append(args.get("cluster_arn"))
+    if identity.uses_irsa:
+        values += [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
+        for cluster in args.get("additional_clusters", ()):
+            values += [cluster.get("oidc_provider_arn"), cluster.get("oidc_issuer")]
+    if not all(isinstance(v, str) for v in values) or (identity.uses_pod_identity and account is None):
         return None
-    pairs = [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+    cluster_arn = str(values.pop(0)) if identity.uses_pod_identity else None
+    pairs = [(str(values[i]), str(values[i + 1])) for i in range(0, len(values), 2)]
     return render_trust(
-        subjects, audience, account, pairs, args.get("trust_policy_max_size", limits.TRUST_POLICY_MAX_DEFAULT)
+        subjects,
+        audience,
+        account,
+        pairs,
+        args.get("trust_policy_max_size", limits.TRUST_POLICY_MAX_DEFAULT),
+        identity=identity,
+        cluster_arn=cluster_arn,
+        session_tags=session_tags,
     )
+
+
+def _session_checks(
+    args: Mapping[str, Any], identity: IdentityType
+) -> tuple[bool, tuple[PolicyStatement, ...], list[Problem]]:
+    """Session tags on or off, and the session policy's statements: Pod Identity only. A session policy
+    needs the session tags off (EKS CreatePodIdentityAssociation), so it turns them off by default."""
+    problems: list[Problem] = []
+    raw_tags = args.get("session_tags")
+    raw_policy = args.get("session_policy") or ()
+    if not identity.uses_pod_identity:
+        given = [k for k in ("session_tags", "session_policy") if args.get(k) is not None]
+        if given:
+            problems.append(
+                Problem(
+                    given[0],
+                    args[given[0]],
+                    "is a setting of the EKS Pod Identity association; IRSA has no session tags or session policy",
+                    POD_IDENTITY_DOCS,
+                    "use identity pod-identity (or both), or leave it out",
+                )
+            )
+        return False, (), problems
+    if raw_tags is not None and not isinstance(raw_tags, bool):
+        problems.append(Problem("session_tags", raw_tags, "is not true or false", OURS, "give a boolean"))
+    statements = tuple(statement_from_args(s) for s in raw_policy)
+    if statements and raw_tags is True:
+        problems.append(
+            Problem(
+                "session_tags",
+                True,
+                "is on, but a session policy requires the association's session tags off",
+                SESSION_POLICY_DOCS,
+                "leave session_tags out (a session policy turns them off) or drop session_policy",
+            )
+        )
+    session_tags = bool(raw_tags) if raw_tags is not None else not statements
+    return session_tags, statements, problems
+
+
+def _session_policy(name: str, statements: Sequence[PolicyStatement]) -> tuple[str | None, list[Problem], list[str]]:
+    """The session policy as canonical JSON: the same grammar and lint as ``statements``, then STS's quota."""
+    if not statements:
+        return None, [], []
+    problems = [p for i, s in enumerate(statements) for p in check_statement(f"session_policy[{i}]", s)]
+    if problems:
+        return None, problems, []
+    found, warnings = lint(f"{name} (session policy)", statements)
+    problems += [replace(p, field=p.field.replace("statements", "session_policy", 1)) for p in found]
+    document = canonical_json(render_permissions_policy(statements))
+    if len(document) > limits.SESSION_POLICY_MAX:
+        problems.append(
+            Problem(
+                "session_policy",
+                f"{len(document)} characters",
+                f"exceed the session policy quota of {limits.SESSION_POLICY_MAX}",
+                "AWS STS API Reference, AssumeRole (Policy)",
+                "shorten the session policy (fewer resources, wildcards in ARNs) or narrow the role itself",
+            )
+        )
+    return document, problems, warnings

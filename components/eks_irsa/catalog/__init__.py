@@ -339,9 +339,9 @@ def role_args(
         "trust_policy_max_size": settings.trust_policy_max_size,
         "max_managed_policies": settings.max_managed_policies,
     }
-    if service.identity == IdentityType.POD_IDENTITY:
+    if not service.identity.uses_irsa:
         del args["oidc_provider_arn"], args["oidc_issuer"]
-    else:
+    if not service.identity.uses_pod_identity:
         del args["cluster_arn"]
     return args
 
@@ -463,6 +463,8 @@ FIELDS: Mapping[str, str] = {
     "permissions_boundary": "permissionsBoundary",
     "max_session_duration": "maxSessionDuration",
     "identity": "identity",
+    "session_tags": "sessionTags",
+    "session_policy": "sessionPolicy",
     "existing_role_arn": "existingRoleArn",
     "create_service_account": "createServiceAccount",
     "labels": "labels",
@@ -540,7 +542,7 @@ def _service(
 
     args: dict[str, Any] = {}
     for arg, key in FIELDS.items():
-        if key in raw and arg not in ("statements", "additional_clusters", *SERVICE_ACCOUNT_OPTIONS):
+        if key in raw and arg not in ("statements", "session_policy", "additional_clusters", *SERVICE_ACCOUNT_OPTIONS):
             value = raw[key]
             args[arg] = sub(f"{where}.{key}", value) if isinstance(value, str) else value
     options = {arg: raw[FIELDS[arg]] for arg in SERVICE_ACCOUNT_OPTIONS if FIELDS[arg] in raw}
@@ -560,27 +562,12 @@ def _service(
     spec = ADDONS.get(addon["name"]) if addon else None
     if spec and "serviceAccount" not in raw and "serviceAccounts" not in raw and "subjectPattern" not in raw:
         args["service_account"] = spec.service_account
-    statements: list[dict[str, Any]] = []
-    origins: list[str] = []
-    for index, item in enumerate(raw.get("statements", [])):
-        path = f"statements[{index}]"
-        statement = {
-            "actions": list(item["actions"]),
-            "resources": [sub(f"{where}.{path}.resources", r) for r in item["resources"]],
-            "effect": item.get("effect", "Allow"),
-            "conditions": {
-                op: {
-                    sub(f"{where}.{path}.conditions", k): [
-                        sub(f"{where}.{path}.conditions", x) for x in ([v] if isinstance(v, str) else v)
-                    ]
-                    for k, v in keys.items()
-                }
-                for op, keys in item.get("conditions", {}).items()
-            },
-        }
-        statement.update({k: item[k] for k in ("sid", "justification") if k in item})
-        statements.append(statement)
-        origins.append(path)
+    statements = [_statement(f"{where}.statements[{i}]", item, sub) for i, item in enumerate(raw.get("statements", []))]
+    origins = [f"statements[{index}]" for index in range(len(statements))]
+    if "sessionPolicy" in raw:
+        args["session_policy"] = [
+            _statement(f"{where}.sessionPolicy[{i}]", item, sub) for i, item in enumerate(raw["sessionPolicy"])
+        ]
     for index, item in enumerate(raw.get("policyFiles", [])):
         path = f"policyFiles[{index}]"
         for number, statement in enumerate(_read_policy_file(f"{where}.{path}", project_root / item["file"], found)):
@@ -625,6 +612,24 @@ def _service(
     if found:
         return None
     return ServiceSettings(name=name, args=args, statement_fields=tuple(origins), account=raw.get("account"))
+
+
+def _statement(path: str, item: Mapping[str, Any], sub: Any) -> dict[str, Any]:
+    """One catalog statement as a ``PermissionStatement``, every ``${variable}`` substituted (``sub(path, text)``)."""
+    statement = {
+        "actions": list(item["actions"]),
+        "resources": [sub(f"{path}.resources", r) for r in item["resources"]],
+        "effect": item.get("effect", "Allow"),
+        "conditions": {
+            op: {
+                sub(f"{path}.conditions", k): [sub(f"{path}.conditions", x) for x in ([v] if isinstance(v, str) else v)]
+                for k, v in keys.items()
+            }
+            for op, keys in item.get("conditions", {}).items()
+        },
+    }
+    statement.update({k: item[k] for k in ("sid", "justification") if k in item})
+    return statement
 
 
 def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> list[PolicyStatement]:

@@ -25,7 +25,7 @@ from ..catalog import ClusterSettings, StackSettings, decode_stack_config, load_
 from ..cluster import vpc_cni_role_args
 from ..errors import IrsaConfigError
 from ..irsa import ROLE_ARN_ANNOTATION
-from ..plan import IdentityType, permissions_documents, plan_role
+from ..plan import permissions_documents, plan_role
 from ..testing import (
     PLACEHOLDER,
     OfflineRun,
@@ -111,7 +111,7 @@ def service_files(run: OfflineRun, settings: StackSettings) -> dict[str, dict[st
         account = plan.role_account_id or run.mocks.account_id
         providers = [run.mocks.arn("iam", f"oidc-provider/{issuer}", account=account)]
         providers += [c["oidc_provider_arn"] for c in plan_args(settings, name).get("additional_clusters", ())]
-        irsa = plan.identity == IdentityType.IRSA
+        irsa = plan.identity.uses_irsa
         summary.update(
             roleArn=role.outputs["arn"] if role is not None else plan.existing_role_arn,
             oidcProviderArn=providers[0] if irsa else None,

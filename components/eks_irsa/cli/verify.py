@@ -166,7 +166,7 @@ class ServicePlan:
 def unverifiable(summary: Mapping[str, object], account: str) -> str | None:
     """Why a role is outside what verify exercises, or ``None``: one IRSA role made here, trusted by
     one OIDC provider for named service accounts of one namespace."""
-    if summary["identity"] != "irsa":
+    if summary["identity"] == "pod-identity":
         return "EKS Pod Identity (no web identity token to verify)"
     if not summary["roleManagedHere"]:
         return "an existing role managed elsewhere"

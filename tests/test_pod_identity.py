@@ -1,0 +1,361 @@
+"""EKS Pod Identity beyond the basic association: ``identity: both`` (the IRSA migration step), session
+tags (and the trust that pins them), session policies; each trust checked with the trust evaluator, which
+must admit exactly the intended principal and deny its neighbours.
+
+What mocks cannot prove: that EKS Auth sends exactly these context keys (the keys are those of the EKS
+User Guide's trust policy and session tag list), that the Pod Identity agent hands out credentials, or
+which credential source an SDK picks in a pod that has both (``identity: both`` gives the same role either way).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pytest
+
+from eks_irsa.catalog import decode_stack_config, load_catalog
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam.evaluate import (
+    AssumeRoleRequest,
+    Cause,
+    WebIdentityRequest,
+    evaluate_assume_role,
+    evaluate_web_identity,
+    pod_identity_request,
+)
+from eks_irsa.irsa import IdentityType, IrsaRole
+from eks_irsa.plan import plan_role
+from eks_irsa.testing import EksIrsaMocks, config_from_stack_file, run_program
+
+ACCOUNT = "111122223333"
+ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/BLUE0000000000000000000000000000"
+PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
+CLUSTER = f"arn:aws:eks:us-west-2:{ACCOUNT}:cluster/acme"
+OTHER_CLUSTER = f"arn:aws:eks:us-west-2:{ACCOUNT}:cluster/other"
+STATEMENT = {"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::reports/*"]}
+ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+
+
+def args(**overrides):
+    base = {
+        "cluster_name": "acme",
+        "namespace": "reports",
+        "service_account": "reports",
+        "statements": [STATEMENT],
+        "cluster_arn": CLUSTER,
+        "identity": "pod-identity",
+    }
+    base.update(overrides)
+    return base
+
+
+def both(**overrides):
+    return args(**{"identity": "both", "oidc_provider_arn": PROVIDER, "oidc_issuer": ISSUER, **overrides})
+
+
+def trust(plan) -> dict:
+    return json.loads(plan.trust_policy)
+
+
+def pod(policy: dict, namespace: str = "reports", sa: str = "reports", **kwargs):
+    return evaluate_assume_role(policy, pod_identity_request(kwargs.pop("cluster", CLUSTER), namespace, sa, **kwargs))
+
+
+def token(policy: dict, sub: str, aud: str = "sts.amazonaws.com"):
+    return evaluate_web_identity(policy, WebIdentityRequest(PROVIDER, ISSUER, sub, (aud,)))
+
+
+# --- identity: both --------------------------------------------------------------------------------------
+
+
+def test_both_trusts_the_oidc_provider_and_pod_identity_in_one_document():
+    plan = plan_role("reports", both())
+    assert trust(plan) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": PROVIDER},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{ISSUER}:sub": "system:serviceaccount:reports:reports",
+                        f"{ISSUER}:aud": "sts.amazonaws.com",
+                    }
+                },
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "pods.eks.amazonaws.com"},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {
+                    "StringEquals": {
+                        "aws:SourceAccount": ACCOUNT,
+                        "aws:SourceArn": CLUSTER,
+                        "aws:RequestTag/kubernetes-namespace": "reports",
+                        "aws:RequestTag/kubernetes-service-account": "reports",
+                    }
+                },
+            },
+        ],
+    }
+    summary = plan.summary()
+    assert (summary["identity"], summary["audience"], summary["sessionTags"]) == ("both", "sts.amazonaws.com", True)
+
+
+def test_both_admits_the_service_account_by_either_path_and_no_neighbour():
+    policy = trust(plan_role("reports", both()))
+    assert token(policy, "system:serviceaccount:reports:reports").allowed
+    assert pod(policy).allowed
+    assert not token(policy, "system:serviceaccount:reports:default").allowed
+    assert not token(policy, "system:serviceaccount:reports:reports", aud="other").allowed
+    assert Cause.WRONG_SESSION_TAG in pod(policy, sa="default").causes
+    assert Cause.WRONG_SESSION_TAG in pod(policy, namespace="orders").causes
+    assert Cause.WRONG_CLUSTER in pod(policy, cluster=OTHER_CLUSTER).causes
+
+
+def test_both_registers_the_irsa_annotation_and_the_association_for_the_same_role():
+    def build():
+        IrsaRole(
+            "reports",
+            both(create_service_account=True),
+            opts=pulumi.ResourceOptions(providers={"kubernetes": k8s.Provider("k8s", kubeconfig="{}")}),
+        )
+
+    run = run_program(build, {}, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
+    role = next(r for r in run.registrations if r.type == "aws:iam/role:Role")
+    sa = next(r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount")
+    association = next(r for r in run.registrations if r.type == ASSOCIATION)
+    assert sa.inputs["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": role.outputs["arn"]}
+    assert association.inputs["roleArn"] == role.outputs["arn"]
+    assert association.inputs["disableSessionTags"] is False
+    assert "policy" not in association.inputs
+    assert len(json.loads(role.inputs["assumeRolePolicy"])["Statement"]) == 2
+
+
+def test_both_renders_the_same_trust_when_the_provider_and_cluster_arn_are_outputs():
+    def build():
+        IrsaRole(
+            "reports",
+            both(
+                oidc_provider_arn=pulumi.Output.from_input(PROVIDER),
+                oidc_issuer=pulumi.Output.from_input(ISSUER),
+                cluster_arn=pulumi.Output.from_input(CLUSTER),
+                role_account_id=ACCOUNT,
+                create_service_account=False,
+            ),
+        )
+
+    run = run_program(build, {}, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
+    role = next(r for r in run.registrations if r.type == "aws:iam/role:Role")
+    assert json.loads(role.inputs["assumeRolePolicy"]) == trust(plan_role("reports", both()))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"oidc_provider_arn": None, "oidc_issuer": None}, "oidc_provider_arn"),
+        ({"cluster_arn": None}, "cluster_arn"),
+        ({"subject_pattern": "reports-*", "service_account": None}, "identity"),
+    ],
+)
+def test_both_needs_what_each_path_needs(overrides, field):
+    with pytest.raises(IrsaConfigError) as raised:
+        plan_role("reports", {k: v for k, v in both(**overrides).items() if v is not None})
+    assert field in [p.field for p in raised.value.problems]
+
+
+def test_both_keeps_the_trust_policy_quota():
+    many = [f"service-account-with-a-long-name-{i:02d}" for i in range(30)]
+    with pytest.raises(IrsaConfigError, match="exceed the trust policy quota of 2048"):
+        plan_role("reports", both(service_account=None, service_accounts=many))
+
+
+# --- session tags ----------------------------------------------------------------------------------------
+
+
+def test_session_tags_on_pin_namespace_and_service_account_and_refuse_a_mistaken_association():
+    policy = trust(plan_role("reports", args(service_account=None, service_accounts=["reports", "exporter"])))
+    condition = policy["Statement"][0]["Condition"]["StringEquals"]
+    assert condition["aws:RequestTag/kubernetes-namespace"] == "reports"
+    assert condition["aws:RequestTag/kubernetes-service-account"] == ["exporter", "reports"]
+    assert pod(policy, sa="reports").allowed and pod(policy, sa="exporter").allowed
+    denied = pod(policy, sa="orders-api")
+    assert not denied.allowed and Cause.WRONG_SESSION_TAG in denied.causes
+    assert "aws:RequestTag/kubernetes-service-account is orders-api" in " ".join(denied.reasons)
+
+
+def test_an_association_without_session_tags_is_refused_by_a_trust_that_pins_them():
+    policy = trust(plan_role("reports", args()))
+    decision = pod(policy, session_tags=False)
+    assert not decision.allowed
+    assert Cause.SESSION_TAGS_OFF in decision.causes
+
+
+def test_session_tags_off_leave_the_binding_to_the_association():
+    plan = plan_role("reports", args(session_tags=False))
+    policy = trust(plan)
+    assert not any(k.startswith("aws:RequestTag/") for k in policy["Statement"][0]["Condition"]["StringEquals"])
+    assert pod(policy, session_tags=False).allowed
+    assert not pod(policy, session_tags=False, cluster=OTHER_CLUSTER).allowed
+    assert plan.summary()["sessionTags"] is False
+
+
+def test_a_trust_without_tag_session_denies_a_call_that_passes_session_tags():
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "pods.eks.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceArn": CLUSTER}},
+            }
+        ],
+    }
+    assert pod(policy, session_tags=False).allowed
+    decision = pod(policy)
+    assert not decision.allowed and decision.causes[0] == Cause.TAG_SESSION_NOT_ALLOWED
+
+
+def test_an_irsa_only_role_denies_pod_identity_with_the_principal_as_cause():
+    policy = trust(plan_role("reports", both(identity="irsa", cluster_arn=None)))
+    decision = pod(policy)
+    assert not decision.allowed and Cause.WRONG_PRINCIPAL in decision.causes
+
+
+def test_an_aws_caller_matches_its_role_or_its_account_root_only():
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+    mine = AssumeRoleRequest("AWS", f"arn:aws:iam::{ACCOUNT}:role/first")
+    theirs = AssumeRoleRequest("AWS", "arn:aws:iam::444455556666:role/first")
+    assert evaluate_assume_role(policy, mine).allowed
+    assert evaluate_assume_role(policy, theirs).causes == (Cause.NO_MATCHING_STATEMENT, Cause.WRONG_PRINCIPAL)
+
+
+# --- session policy --------------------------------------------------------------------------------------
+
+NARROW = {"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::reports/monthly/*"]}
+
+
+def test_a_session_policy_turns_session_tags_off_and_goes_on_the_association():
+    def build():
+        IrsaRole("reports", args(session_policy=[NARROW], create_service_account=False))
+
+    run = run_program(build, {}, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
+    association = next(r for r in run.registrations if r.type == ASSOCIATION)
+    assert association.inputs["disableSessionTags"] is True
+    assert json.loads(association.inputs["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/monthly/*"}],
+    }
+    role = next(r for r in run.registrations if r.type == "aws:iam/role:Role")
+    condition = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]["Condition"]["StringEquals"]
+    assert sorted(condition) == ["aws:SourceAccount", "aws:SourceArn"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "rule"),
+    [
+        (
+            {"session_policy": [NARROW], "session_tags": True},
+            "session_tags",
+            "requires the association's session tags off",
+        ),
+        (
+            {"session_policy": [{"actions": ["s3:*"], "resources": ["arn:aws:s3:::reports/*"]}]},
+            "session_policy[0]",
+            "lint",
+        ),
+        (
+            {"session_policy": [{"actions": [], "resources": ["arn:aws:s3:::reports/*"]}]},
+            "session_policy[0].actions",
+            "",
+        ),
+        (
+            {"session_policy": [{"actions": ["s3:GetObject"], "resources": ["arn:aws-cn:s3:::reports/*"]}]},
+            "session_policy[0].resources",
+            "partition",
+        ),
+        ({"identity": "irsa", "session_policy": [NARROW]}, "session_policy", "IRSA has no session"),
+        ({"identity": "irsa", "session_tags": False}, "session_tags", "IRSA has no session"),
+    ],
+)
+def test_session_settings_are_refused_before_registration(overrides, field, rule):
+    given = args(**overrides)
+    if given["identity"] == "irsa":
+        given.update(oidc_provider_arn=PROVIDER, oidc_issuer=ISSUER)
+    with pytest.raises(IrsaConfigError) as raised:
+        plan_role("reports", given)
+    assert any(p.field == field and rule in p.rule for p in raised.value.problems), raised.value.problems
+
+
+def test_a_session_policy_over_the_sts_quota_is_refused():
+    resources = [f"arn:aws:s3:::reports/team-{i:03d}/*" for i in range(70)]
+    with pytest.raises(IrsaConfigError, match="exceed the session policy quota of 2048") as raised:
+        plan_role("reports", args(session_policy=[{"actions": ["s3:GetObject"], "resources": resources}]))
+    assert raised.value.problems[0].field == "session_policy"
+
+
+def test_a_session_policy_just_under_the_quota_passes():
+    resources = [f"arn:aws:s3:::reports/team-{i:03d}/*" for i in range(50)]
+    plan = plan_role("reports", args(session_policy=[{"actions": ["s3:GetObject"], "resources": resources}]))
+    assert len(plan.session_policy) <= 2048
+    assert plan.summary()["sessionPolicy"]["Statement"][0]["Resource"] == sorted(resources)
+
+
+def test_identity_type_knows_which_paths_each_mode_uses():
+    assert [(t.uses_irsa, t.uses_pod_identity) for t in IdentityType] == [(True, False), (False, True), (True, True)]
+
+
+# --- the catalog -----------------------------------------------------------------------------------------
+
+
+def _config(service: dict) -> dict:
+    config = config_from_stack_file(Path(__file__).parents[1] / "stacks" / "Pulumi.staging.yaml")
+    return {**config, "eks-irsa:services": {"svc": service}}
+
+
+def _load(service: dict):
+    return load_catalog(decode_stack_config(_config(service)), Path(__file__).parents[1])
+
+
+def test_the_catalog_maps_session_policy_and_session_tags_with_variables():
+    settings = _load(
+        {
+            "namespace": "reports",
+            "identity": "pod-identity",
+            "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:${partition}:s3:::r/*"]}],
+            "sessionPolicy": [{"actions": ["s3:GetObject"], "resources": ["arn:${partition}:s3:::r/out/*"]}],
+        }
+    )
+    plan = settings.plans["svc"]
+    assert (plan.session_tags, json.loads(plan.session_policy)["Statement"][0]["Resource"]) == (
+        False,
+        "arn:aws:s3:::r/out/*",
+    )
+
+
+def test_catalog_problems_name_the_session_keys():
+    with pytest.raises(IrsaConfigError) as raised:
+        _load(
+            {
+                "namespace": "reports",
+                "identity": "pod-identity",
+                "sessionTags": True,
+                "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::r/*"]}],
+                "sessionPolicy": [{"actions": ["s3:GetObject"], "resources": ["arn:aws-cn:s3:::r/out/*"]}],
+            }
+        )
+    fields = sorted(p.field for p in raised.value.problems)
+    assert fields == [
+        "eks-irsa:services.svc.sessionPolicy[0].resources",
+        "eks-irsa:services.svc.sessionTags",
+    ]
