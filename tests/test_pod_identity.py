@@ -9,6 +9,7 @@ which credential source an SDK picks in a pod that has both (``identity: both`` 
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pulumi_kubernetes as k8s
 import pytest
 
 from eks_irsa.catalog import decode_stack_config, load_catalog
+from eks_irsa.cli.explain import main
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.evaluate import (
     AssumeRoleRequest,
@@ -359,3 +361,41 @@ def test_catalog_problems_name_the_session_keys():
         "eks-irsa:services.svc.sessionPolicy[0].resources",
         "eks-irsa:services.svc.sessionTags",
     ]
+
+
+# --- eks-irsa explain --pod ------------------------------------------------------------------------------
+
+
+def _explain(tmp_path, policy: dict, *argv: str) -> tuple[int, str]:
+    path = tmp_path / "trust-policy.json"
+    path.write_text(json.dumps(policy))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["--policy", str(path), "--cluster-arn", CLUSTER, *argv], out=out, err=err)
+    return code, out.getvalue() + err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("pod", "extra", "code", "cause"),
+    [
+        ("reports/reports", [], 0, None),
+        ("reports/orders-api", [], 1, "[WRONG_SESSION_TAG]"),
+        ("orders/reports", [], 1, "[WRONG_SESSION_TAG]"),
+        ("reports/reports", ["--session-tags", "off"], 1, "[SESSION_TAGS_OFF]"),
+    ],
+)
+def test_explain_answers_the_pod_identity_question_with_its_cause(tmp_path, pod, extra, code, cause):
+    got, text = _explain(tmp_path, trust(plan_role("reports", args())), "--pod", pod, *extra)
+    assert got == code, text
+    assert ("ALLOWED" in text) if cause is None else (cause in text and "usual cause:" in text)
+
+
+def test_explain_names_the_other_cluster(tmp_path):
+    policy = trust(plan_role("reports", args(cluster_arn=OTHER_CLUSTER)))
+    code, text = _explain(tmp_path, policy, "--pod", "reports/reports")
+    assert code == 1 and "[WRONG_CLUSTER]" in text
+
+
+def test_explain_refuses_a_token_and_a_pod_together_and_a_malformed_pod(tmp_path):
+    assert _explain(tmp_path, {}, "--pod", "reports/reports", "--token", "t.jwt")[0] == 2
+    code, text = _explain(tmp_path, {}, "--pod", "reports")
+    assert code == 2 and "is not NAMESPACE/SERVICE_ACCOUNT" in text

@@ -139,6 +139,7 @@ class RolePlan:
             (then the trust policy pins ``aws:RequestTag/kubernetes-namespace`` and
             ``.../kubernetes-service-account``); ``False`` without Pod Identity.
         session_policy: with Pod Identity, the association's session policy (canonical JSON), or ``None``.
+        cluster_arn: with Pod Identity, the cluster ARN the trust names when it is a plain string, else ``None``.
     """
 
     name: str
@@ -164,6 +165,7 @@ class RolePlan:
     warnings: tuple[str, ...]
     session_tags: bool = False
     session_policy: str | None = None
+    cluster_arn: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
@@ -190,6 +192,7 @@ class RolePlan:
             "warnings": list(self.warnings),
             "sessionTags": self.session_tags if self.identity.uses_pod_identity else None,
             "sessionPolicy": json.loads(self.session_policy) if self.session_policy else None,
+            "clusterArn": self.cluster_arn,
         }
 
 
@@ -349,6 +352,9 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         warnings=tuple(warnings),
         session_tags=session_tags,
         session_policy=session_policy,
+        cluster_arn=args.get("cluster_arn")
+        if identity.uses_pod_identity and isinstance(args.get("cluster_arn"), str)
+        else None,
     )
 
 
