@@ -12,6 +12,7 @@ import pulumi_kubernetes as k8s
 
 from eks_irsa import (
     AccountOidcProvider,
+    AccountProvider,
     EksCluster,
     ExistingCluster,
     IrsaRole,
@@ -77,6 +78,14 @@ def main(settings: StackSettings) -> None:
         for key, account in sorted(settings.accounts.items())
         if any(s.account == key for s in settings.services)
     }
+    target_providers = {
+        key: AccountProvider(
+            f"target-{key}",
+            {"account_id": account.account_id, "assume_role_arn": account.assume_role_arn, "region": settings.region},
+        ).aws_provider
+        for key, account in sorted(settings.accounts.items())
+        if any(s.target_account == key for s in settings.services)
+    }
     namespaces = {}
     if settings.create_namespaces:
         wanted = {s.namespace for s in settings.services if s.create_service_account} - SYSTEM_NAMESPACES
@@ -101,6 +110,7 @@ def main(settings: StackSettings) -> None:
                 other.provider_arn if other else cluster.oidc_provider_arn,
                 cluster.oidc_issuer,
                 cluster.cluster_name,
+                target_providers.get(service.target_account or ""),
             ),
             opts=pulumi.ResourceOptions(providers=providers, depends_on=[namespace] if namespace else None),
         )

@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 PROVIDER_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
-COMPONENTS = [EksCluster, IrsaRole, ExistingCluster, eks_irsa.AccountOidcProvider]
+COMPONENTS = [EksCluster, IrsaRole, ExistingCluster, eks_irsa.AccountOidcProvider, eks_irsa.AccountProvider]
 
 BAD_STATEMENTS = [
     {"actions": ["sqs:*"], "resources": ["*"]},

@@ -14,6 +14,7 @@ import json
 from pathlib import Path
 
 import pulumi
+import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 import pytest
 
@@ -24,6 +25,7 @@ from eks_irsa.iam.evaluate import (
     AssumeRoleRequest,
     Cause,
     WebIdentityRequest,
+    chained_request,
     evaluate_assume_role,
     evaluate_web_identity,
     pod_identity_request,
@@ -399,3 +401,162 @@ def test_explain_refuses_a_token_and_a_pod_together_and_a_malformed_pod(tmp_path
     assert _explain(tmp_path, {}, "--pod", "reports/reports", "--token", "t.jwt")[0] == 2
     code, text = _explain(tmp_path, {}, "--pod", "reports")
     assert code == 2 and "is not NAMESPACE/SERVICE_ACCOUNT" in text
+
+
+# --- cross-account Pod Identity (target role) ------------------------------------------------------------
+
+DATA = "222233334444"
+
+
+def _target_run(**overrides):
+    def build():
+        data = aws.Provider("data", region="us-west-2", allowed_account_ids=[DATA])
+        IrsaRole(
+            "reports",
+            args(target_role={"account_id": DATA, "provider": data}, create_service_account=False, **overrides),
+        )
+
+    return run_program(build, {}, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
+
+
+def _by(run, name: str):
+    return next(r for r in run.registrations if r.name == name)
+
+
+def test_a_target_account_gets_the_target_role_with_the_permissions_and_a_trust_for_exactly_the_first_role():
+    run = _target_run()
+    first, target = _by(run, "reports-role"), _by(run, "reports-target-role")
+    association = _by(run, "reports-pod-identity")
+    target_arn = f"arn:aws:iam::{DATA}:role/acme-reports-reports"
+    assert target.outputs["arn"] == target_arn
+    assert association.inputs["targetRoleArn"] == target_arn
+    assert association.inputs["roleArn"] == first.outputs["arn"]
+    assert json.loads(target.inputs["assumeRolePolicy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": first.outputs["arn"]},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {"StringEquals": {"sts:ExternalId": association.outputs["externalId"]}},
+            }
+        ],
+    }
+    assert json.loads(_by(run, "reports-chain").inputs["policy"]) == {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"], "Resource": target_arn}],
+    }
+    permissions = _by(run, "reports-permissions")
+    assert permissions.inputs["role"] == "acme-reports-reports"
+    assert permissions.provider == target.provider == "data"
+    assert _by(run, "reports-chain").provider is None
+    assert [r.name for r in run.registrations if r.type == "aws:iam/rolePolicy:RolePolicy"] == [
+        "reports-chain",
+        "reports-permissions",
+    ]
+
+
+def test_the_target_trust_admits_the_first_role_with_its_external_id_and_nothing_else():
+    run = _target_run()
+    first, association = _by(run, "reports-role"), _by(run, "reports-pod-identity")
+    policy = json.loads(_by(run, "reports-target-role").inputs["assumeRolePolicy"])
+    external_id = association.outputs["externalId"]
+    tags = {"kubernetes-namespace": "reports", "kubernetes-service-account": "reports"}
+    me = chained_request(first.outputs["arn"], external_id, session_tags=tags)
+    assert evaluate_assume_role(policy, me).allowed
+    other_role = chained_request(f"arn:aws:iam::{ACCOUNT}:role/acme-orders-orders", external_id, session_tags=tags)
+    assert Cause.WRONG_PRINCIPAL in evaluate_assume_role(policy, other_role).causes
+    stale = chained_request(first.outputs["arn"], "another-association", session_tags=tags)
+    assert Cause.WRONG_EXTERNAL_ID in evaluate_assume_role(policy, stale).causes
+    assert Cause.WRONG_EXTERNAL_ID in evaluate_assume_role(policy, chained_request(first.outputs["arn"], None)).causes
+    other_account_root = chained_request(f"arn:aws:iam::{DATA}:role/acme-reports-reports", external_id)
+    assert not evaluate_assume_role(policy, other_account_root).allowed
+
+
+def test_an_existing_target_role_gets_only_the_chain_and_the_association():
+    existing = f"arn:aws:iam::{DATA}:role/data/reports-reader"
+
+    def build():
+        IrsaRole(
+            "reports",
+            args(target_role={"role_arn": existing}, statements=[], create_service_account=False),
+        )
+
+    run = run_program(build, {}, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
+    assert [r.name for r in run.registrations if r.type.startswith("aws:iam/")] == ["reports-role", "reports-chain"]
+    assert _by(run, "reports-pod-identity").inputs["targetRoleArn"] == existing
+    assert (
+        plan_role("reports", args(target_role={"role_arn": existing}, statements=[])).summary()["targetRoleArn"]
+        == existing
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "rule"),
+    [
+        (
+            {"target_role": {"account_id": DATA, "role_arn": f"arn:aws:iam::{DATA}:role/x"}},
+            "target_role",
+            "exactly one",
+        ),
+        ({"target_role": {}}, "target_role", "exactly one"),
+        ({"target_role": {"account_id": "2222"}}, "target_role.account_id", "12 digits"),
+        ({"target_role": {"account_id": ACCOUNT}}, "target_role.account_id", "the cluster's account"),
+        ({"target_role": {"role_arn": f"arn:aws:s3:::{DATA}"}}, "target_role.role_arn", "not an IAM role ARN"),
+        (
+            {"target_role": {"role_arn": f"arn:aws-cn:iam::{DATA}:role/x"}, "statements": []},
+            "target_role.role_arn",
+            "partition",
+        ),
+        ({"target_role": {"role_arn": f"arn:aws:iam::{DATA}:role/x"}}, "target_role.role_arn", "not managed here"),
+        ({"target_role": {"account_id": DATA}, "identity": "both"}, "target_role", "chains from a Pod Identity"),
+        ({"target_role": {"account_id": DATA}, "session_policy": [NARROW]}, "session_policy", "not combined"),
+        (
+            {"target_role": {"account_id": DATA}, "managed_policy_arns": [f"arn:aws:iam::{ACCOUNT}:policy/p"]},
+            "managed_policy_arns",
+            f"a role in {DATA}",
+        ),
+    ],
+)
+def test_target_role_settings_are_refused_before_registration(overrides, field, rule):
+    given = args(**overrides)
+    if given["identity"] == "both":
+        given.update(oidc_provider_arn=PROVIDER, oidc_issuer=ISSUER)
+    with pytest.raises(IrsaConfigError) as raised:
+        plan_role("reports", given)
+    assert any(p.field == field and rule in p.rule for p in raised.value.problems), raised.value.problems
+
+
+@pytest.mark.parametrize("provider", [None, "k8s"])
+def test_a_target_account_needs_an_aws_provider_before_anything_is_registered(provider):
+    def build():
+        given = {"account_id": DATA}
+        if provider == "k8s":
+            given["provider"] = k8s.Provider("k8s", kubeconfig="{}")
+        with pytest.raises(IrsaConfigError, match=r"target_role\.provider"):
+            IrsaRole("reports", args(target_role=given, create_service_account=False))
+
+    run = run_program(build, {}, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
+    assert not any(r.type.startswith("aws:") for r in run.registrations)
+
+
+def test_the_catalog_target_account_becomes_the_target_role_in_that_account():
+    config = config_from_stack_file(Path(__file__).parents[1] / "stacks" / "Pulumi.staging.yaml")
+    settings = load_catalog(decode_stack_config(config), Path(__file__).parents[1])
+    plan = settings.plans["ledger-reader"]
+    assert (plan.target_account_id, plan.target_role_arn, plan.chained) == ("222233334444", None, True)
+
+
+@pytest.mark.parametrize(
+    ("target", "field"),
+    [
+        ({"account": "nowhere"}, "eks-irsa:services.svc.target.account"),
+        ({"account": "data", "roleArn": "arn:aws:iam::222233334444:role/x"}, "eks-irsa:services.svc.target"),
+        ({"roleArn": "arn:aws-cn:iam::222233334444:role/x"}, "eks-irsa:services.svc.target.roleArn"),
+    ],
+)
+def test_catalog_target_problems_name_the_catalog_keys(target, field):
+    service = {"namespace": "ledger", "identity": "pod-identity", "target": target}
+    with pytest.raises(IrsaConfigError) as raised:
+        _load(service)
+    assert field in [p.field for p in raised.value.problems], raised.value.problems

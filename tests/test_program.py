@@ -75,14 +75,19 @@ def _fill(text: str, run) -> str:
 
 
 def check_roles(config: dict, run) -> None:
-    """One IrsaRole component per service, with one IAM role unless the catalog brings its own."""
+    """One IrsaRole component per service, with one IAM role unless the catalog brings its own, and a second
+    one, the target role, for a cross-account Pod Identity target account."""
     services = config["eks-irsa:services"]
     components = {r.name for r in _of(run, "eks-irsa:index:IrsaRole") if r.parent is None}
     assert components == set(services)
+
+    def roles(entry: dict) -> int:
+        return (0 if "existingRoleArn" in entry else 1) + ("account" in entry.get("target", {}))
+
     for name, entry in services.items():
-        assert len(_children(run, name, ROLE)) == (0 if "existingRoleArn" in entry else 1), name
+        assert len(_children(run, name, ROLE)) == roles(entry), name
     made_for_services = [r for r in _of(run, ROLE) if r.parent in services]
-    assert len(made_for_services) == sum("existingRoleArn" not in e for e in services.values())
+    assert len(made_for_services) == sum(roles(e) for e in services.values())
 
 
 def check_service_accounts(config: dict, run) -> None:
@@ -123,7 +128,7 @@ def check_trust_and_annotations(config: dict, run) -> None:
         if "existingRoleArn" in entry:
             assert [a[ROLE_ARN_KEY] for a in annotations] == [_fill(entry["existingRoleArn"], run)] * len(accounts)
             continue
-        (role,) = _children(run, name, ROLE)
+        (role,) = [r for r in _children(run, name, ROLE) if r.name == f"{name}-role"]
         statements = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
         identity = entry.get("identity", "irsa")
         pods = [s for s in statements if s["Principal"] == {"Service": "pods.eks.amazonaws.com"}]

@@ -303,6 +303,7 @@ def test_roles_outside_verify_are_named_with_the_reason(tmp_path):
         "legacy-api": "an existing role managed elsewhere",
         "orders-api": "trusted by several OIDC providers",
         "reports": "EKS Pod Identity (no web identity token to verify)",
+        "ledger-reader": "EKS Pod Identity (no web identity token to verify)",
         "report-exporter": "EKS Pod Identity (no web identity token to verify)",
         "spark-jobs": "a service account pattern",
         "warehouse-loader": "a role in another account than the stack's",

@@ -5,12 +5,12 @@
 Public names are listed in ``__all__``; everything else may change between minor versions.
 """
 
-from .accounts import AccountOidcProvider, AccountOidcProviderArgs
+from .accounts import AccountOidcProvider, AccountOidcProviderArgs, AccountProvider, AccountProviderArgs
 from .catalog import load_catalog, role_args, stack_config
 from .cluster import EksCluster, EksClusterArgs
 from .errors import IrsaConfigError, Problem
 from .existing import ExistingCluster, ExistingClusterArgs
-from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TrustedCluster
+from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
 from .nodegroup import NodeGroupArgs
 from .plan import IdentityType, RolePlan, plan_role
 
@@ -19,6 +19,8 @@ __version__ = "0.3.0"
 __all__ = [
     "AccountOidcProvider",
     "AccountOidcProviderArgs",
+    "AccountProvider",
+    "AccountProviderArgs",
     "EksCluster",
     "EksClusterArgs",
     "ExistingCluster",
@@ -32,6 +34,7 @@ __all__ = [
     "Problem",
     "RolePlan",
     "ServiceAccountOptions",
+    "TargetRole",
     "TrustedCluster",
     "__version__",
     "load_catalog",

@@ -22,7 +22,7 @@ from typing import Any
 
 from .errors import IrsaConfigError, Problem
 from .iam import limits
-from .iam.arn import ARN_DOCS, parse_arn
+from .iam.arn import ACCOUNT_ID, ARN_DOCS, parse_arn
 from .iam.names import derive_role_name
 from .iam.policy import (
     Effect,
@@ -36,6 +36,7 @@ from .iam.policy import (
 from .iam.trust import (
     DEFAULT_AUDIENCE,
     IRSA_DOCS,
+    TARGET_ROLE_DOCS,
     Subject,
     TrustedProvider,
     check_audience,
@@ -140,6 +141,10 @@ class RolePlan:
             ``.../kubernetes-service-account``); ``False`` without Pod Identity.
         session_policy: with Pod Identity, the association's session policy (canonical JSON), or ``None``.
         cluster_arn: with Pod Identity, the cluster ARN the trust names when it is a plain string, else ``None``.
+        target_account_id: cross-account Pod Identity: the account the component creates the target role in
+            (with this plan's role name, path, tags and permissions), else ``None``.
+        target_role_arn: cross-account Pod Identity: an existing target role managed elsewhere, else ``None``.
+            With either, this plan's role holds only ``sts:AssumeRole`` and ``sts:TagSession`` on the target.
     """
 
     name: str
@@ -166,6 +171,13 @@ class RolePlan:
     session_tags: bool = False
     session_policy: str | None = None
     cluster_arn: str | None = None
+    target_account_id: str | None = None
+    target_role_arn: str | None = None
+
+    @property
+    def chained(self) -> bool:
+        """Cross-account Pod Identity: the association chains this role into a target role."""
+        return self.target_account_id is not None or self.target_role_arn is not None
 
     def summary(self) -> dict[str, Any]:
         """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
@@ -193,6 +205,8 @@ class RolePlan:
             "sessionTags": self.session_tags if self.identity.uses_pod_identity else None,
             "sessionPolicy": json.loads(self.session_policy) if self.session_policy else None,
             "clusterArn": self.cluster_arn,
+            "targetAccountId": self.target_account_id,
+            "targetRoleArn": self.target_role_arn,
         }
 
 
@@ -281,7 +295,20 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     problems += found
     session_tags, session_statements, found = _session_checks(args, identity)
     problems += found
-    problems += _check_arns(statements, managed, boundary, existing, partition, account)
+    target_account, target_arn, found = _target_checks(args, identity, account, partition, session_statements)
+    problems += found
+    if target_arn is not None and (statements or managed or boundary):
+        problems.append(
+            Problem(
+                "target_role.role_arn",
+                target_arn,
+                "is not managed here, so the permissions (statements, managed_policy_arns, permissions_boundary), "
+                "which go on the target role, cannot be given",
+                TARGET_ROLE_DOCS,
+                "grant them where that role is defined, or give target_role.account_id to create it here",
+            )
+        )
+    problems += _check_arns(statements, managed, boundary, existing, partition, target_account or account)
     problems += _partition_problems(
         [(f"session_policy[{i}].resources", r) for i, s in enumerate(session_statements) for r in s.resources],
         partition,
@@ -297,7 +324,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
                     "grant permissions where that role is defined, or let this component create it",
                 )
             )
-    elif not statements and not managed:
+    elif not statements and not managed and target_arn is None:
         problems.append(
             Problem("statements", "(no permissions)", "grants nothing", OURS, "give statements or managed_policy_arns")
         )
@@ -355,6 +382,8 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         cluster_arn=args.get("cluster_arn")
         if identity.uses_pod_identity and isinstance(args.get("cluster_arn"), str)
         else None,
+        target_account_id=target_account,
+        target_role_arn=target_arn,
     )
 
 
@@ -871,6 +900,94 @@ def _session_checks(
         )
     session_tags = bool(raw_tags) if raw_tags is not None else not statements
     return session_tags, statements, problems
+
+
+def target_role_arn_for(plan: RolePlan, role_name: str) -> str:
+    """The ARN of the target role the component creates (``target_account_id``), named ``role_name`` on the
+    plan's path: ``arn:<partition>:iam::<target account>:role<path><name>`` (IAM User Guide, 'IAM identifiers').
+    The association names it before the role exists, so the target's trust can pin the association's
+    external id."""
+    return f"arn:{plan.partition or 'aws'}:iam::{plan.target_account_id}:role{plan.role_path}{role_name}"
+
+
+def _target_checks(
+    args: Mapping[str, Any],
+    identity: IdentityType,
+    account: str | None,
+    partition: str | None,
+    session_statements: Sequence[PolicyStatement],
+) -> tuple[str | None, str | None, list[Problem]]:
+    """Cross-account Pod Identity: the target role's account (created here) or ARN (existing)."""
+    target = args.get("target_role")
+    if target is None:
+        return None, None, []
+    where = "target_role"
+    if not isinstance(target, Mapping):
+        return None, None, [Problem(where, target, "is not a mapping", OURS, "give {account_id} or {role_arn}")]
+    problems: list[Problem] = []
+    if identity != IdentityType.POD_IDENTITY:
+        problems.append(
+            Problem(
+                where,
+                identity.value,
+                "chains from a Pod Identity association; with IRSA the pod would get the first role, which "
+                "holds only the permission to assume the target",
+                TARGET_ROLE_DOCS,
+                "use identity pod-identity (for IRSA in another account: role_account_id)",
+            )
+        )
+    target_account, target_arn = target.get("account_id"), target.get("role_arn")
+    if (target_account is None) == (target_arn is None):
+        problems.append(
+            Problem(where, dict(target), "needs exactly one of account_id and role_arn", OURS, "give one of them")
+        )
+    if target_account is not None:
+        if not isinstance(target_account, str) or not ACCOUNT_ID.fullmatch(target_account):
+            problems.append(
+                Problem(
+                    f"{where}.account_id",
+                    target_account,
+                    "is not an AWS account ID (12 digits)",
+                    "AWS Account Management Reference Guide, 'AWS account identifiers'",
+                    "give the 12 digits",
+                )
+            )
+        elif target_account == account:
+            problems.append(
+                Problem(
+                    f"{where}.account_id",
+                    target_account,
+                    "is the cluster's account, where the role itself can hold the permissions",
+                    TARGET_ROLE_DOCS,
+                    "leave target_role out",
+                )
+            )
+    if target_arn is not None:
+        problems += _check_iam_arn(f"{where}.role_arn", "role", target_arn, None)
+        problems += _partition_problems([(f"{where}.role_arn", target_arn)], partition)
+    if session_statements:
+        problems.append(
+            Problem(
+                "session_policy",
+                "(given)",
+                "is not combined with a target role here: which of the two chained sessions it would restrict "
+                "is not documented",
+                TARGET_ROLE_DOCS,
+                "put the restriction in the target role's permissions",
+            )
+        )
+    if args.get("existing_role_arn") is not None:
+        problems.append(
+            Problem(
+                "existing_role_arn",
+                args["existing_role_arn"],
+                "is given with a target role; the first role of a chain holds only the chaining permission this "
+                "component writes",
+                TARGET_ROLE_DOCS,
+                "let the component create the first role",
+            )
+        )
+    return target_account if not problems else None, target_arn if not problems else None, problems
 
 
 def _session_policy(name: str, statements: Sequence[PolicyStatement]) -> tuple[str | None, list[Problem], list[str]]:

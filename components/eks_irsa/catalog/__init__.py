@@ -97,12 +97,15 @@ class ServiceSettings:
         statement_fields: the catalog path of each ``args["statements"][i]`` (a ``statements`` entry, a
             ``policyFiles`` statement or the ``addon``), so problems name what the user wrote.
         account: the ``eks-irsa:accounts`` key the role lives in, or ``None`` for the stack's account.
+        target_account: cross-account Pod Identity: the ``eks-irsa:accounts`` key the target role is
+            created in (``target.account``), or ``None``.
     """
 
     name: str
     args: Mapping[str, Any]
     statement_fields: tuple[str, ...]
     account: str | None = None
+    target_account: str | None = None
 
     @property
     def identity(self) -> IdentityType:
@@ -292,16 +295,22 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
         if service is None:
             continue
         services.append(service)
-        if service.account is not None and service.account not in other_accounts:
+        unknown = [
+            (key, value)
+            for key, value in (("account", service.account), ("target.account", service.target_account))
+            if value is not None and value not in other_accounts
+        ]
+        for key, value in unknown:
             problems.append(
                 Problem(
-                    f"eks-irsa:services.{service.name}.account",
-                    service.account,
+                    f"eks-irsa:services.{service.name}.{key}",
+                    value,
                     "is not a key of eks-irsa:accounts",
                     "this package's catalog format",
                     f"use one of: {', '.join(sorted(other_accounts)) or '(none defined)'}",
                 )
             )
+        if unknown:
             continue
         try:
             plans[name] = plan_role(name, role_args(settings, service, *_planned_provider(settings, service)))
@@ -319,11 +328,13 @@ def role_args(
     provider_arn: Any,
     issuer: Any,
     cluster_name: Any = None,
+    target_provider: Any = None,
 ) -> dict[str, Any]:
     """One service's full ``IrsaRoleArgs``: the catalog's fields plus the stack-wide ones.
 
     ``provider_arn``, ``issuer`` and ``cluster_name`` may be Outputs (the cluster's); ``cluster_name``
-    defaults to the configured name.
+    defaults to the configured name. ``target_provider`` is the AWS provider of the service's
+    ``target.account`` (the program makes it with :class:`eks_irsa.AccountProvider`).
     """
     account = settings.accounts[service.account].account_id if service.account else settings.account_id
     c = settings.cluster
@@ -339,6 +350,9 @@ def role_args(
         "trust_policy_max_size": settings.trust_policy_max_size,
         "max_managed_policies": settings.max_managed_policies,
     }
+    if service.target_account is not None:
+        target = {"account_id": settings.accounts[service.target_account].account_id}
+        args["target_role"] = {**target, **({"provider": target_provider} if target_provider is not None else {})}
     if not service.identity.uses_irsa:
         del args["oidc_provider_arn"], args["oidc_issuer"]
     if not service.identity.uses_pod_identity:
@@ -465,6 +479,9 @@ FIELDS: Mapping[str, str] = {
     "identity": "identity",
     "session_tags": "sessionTags",
     "session_policy": "sessionPolicy",
+    "target_role.account_id": "target.account",
+    "target_role.role_arn": "target.roleArn",
+    "target_role": "target",
     "existing_role_arn": "existingRoleArn",
     "create_service_account": "createServiceAccount",
     "labels": "labels",
@@ -542,7 +559,13 @@ def _service(
 
     args: dict[str, Any] = {}
     for arg, key in FIELDS.items():
-        if key in raw and arg not in ("statements", "session_policy", "additional_clusters", *SERVICE_ACCOUNT_OPTIONS):
+        if key in raw and arg not in (
+            "statements",
+            "session_policy",
+            "target_role",
+            "additional_clusters",
+            *SERVICE_ACCOUNT_OPTIONS,
+        ):
             value = raw[key]
             args[arg] = sub(f"{where}.{key}", value) if isinstance(value, str) else value
     options = {arg: raw[FIELDS[arg]] for arg in SERVICE_ACCOUNT_OPTIONS if FIELDS[arg] in raw}
@@ -564,6 +587,8 @@ def _service(
         args["service_account"] = spec.service_account
     statements = [_statement(f"{where}.statements[{i}]", item, sub) for i, item in enumerate(raw.get("statements", []))]
     origins = [f"statements[{index}]" for index in range(len(statements))]
+    if "roleArn" in raw.get("target", {}):
+        args["target_role"] = {"role_arn": sub(f"{where}.target.roleArn", raw["target"]["roleArn"])}
     if "sessionPolicy" in raw:
         args["session_policy"] = [
             _statement(f"{where}.sessionPolicy[{i}]", item, sub) for i, item in enumerate(raw["sessionPolicy"])
@@ -611,7 +636,13 @@ def _service(
     problems += found
     if found:
         return None
-    return ServiceSettings(name=name, args=args, statement_fields=tuple(origins), account=raw.get("account"))
+    return ServiceSettings(
+        name=name,
+        args=args,
+        statement_fields=tuple(origins),
+        account=raw.get("account"),
+        target_account=raw.get("target", {}).get("account"),
+    )
 
 
 def _statement(path: str, item: Mapping[str, Any], sub: Any) -> dict[str, Any]:

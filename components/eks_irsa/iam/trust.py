@@ -363,6 +363,59 @@ def render_pod_identity_trust_policy(
     }
 
 
+TARGET_ROLE_DOCS = "EKS User Guide, 'Access AWS Resources using EKS Pod Identity Target IAM Roles'"
+
+
+def render_target_trust_policy(first_role_arn: str, external_ids: Sequence[str]) -> dict[str, object]:
+    """The trust policy of a target role that EKS Pod Identity chains into from ``first_role_arn``.
+
+    ``Principal.AWS`` = exactly the first role, ``Action`` = ``sts:AssumeRole`` and ``sts:TagSession``
+    (the pod's session tags are transitive and travel into the chained session), ``Condition``
+    ``StringEquals`` ``sts:ExternalId`` = the associations' ``externalId`` (one per service account; values
+    of one key are OR'd), so only those associations can use the target role (:data:`TARGET_ROLE_DOCS`;
+    IAM User Guide, 'The confused deputy problem').
+
+    Raises:
+        IrsaConfigError: the first role is not an IAM role ARN, or no or an empty external id.
+    """
+    problems = []
+    if parse_iam_arn(first_role_arn, "role") is None:
+        problems.append(Problem("role_arn", first_role_arn, "is not an IAM role ARN", TARGET_ROLE_DOCS, "give it"))
+    if not external_ids or not all(isinstance(e, str) and e for e in external_ids):
+        problems.append(
+            Problem(
+                "external_id",
+                list(external_ids),
+                "is empty; the association gives it once it has a target role",
+                TARGET_ROLE_DOCS,
+                "pass the association's external_id output",
+            )
+        )
+    if problems:
+        raise IrsaConfigError(problems)
+    ids = sorted(set(external_ids))
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": first_role_arn},
+                "Action": list(POD_IDENTITY_ACTIONS),
+                "Condition": {"StringEquals": {"sts:ExternalId": ids[0] if len(ids) == 1 else ids}},
+            }
+        ],
+    }
+
+
+def render_chain_permissions(target_role_arn: str) -> dict[str, object]:
+    """The only permissions the first role of a chain holds: ``sts:AssumeRole`` and ``sts:TagSession`` on
+    the target role (:data:`TARGET_ROLE_DOCS`, 'Update the permission policy for EKS Pod Identity role')."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [{"Effect": "Allow", "Action": list(POD_IDENTITY_ACTIONS), "Resource": target_role_arn}],
+    }
+
+
 def merge_trust_policies(*documents: Mapping[str, object]) -> dict[str, object]:
     """One trust policy holding every statement of ``documents``, in order (statements are OR'd:
     IAM User Guide, 'Policy evaluation logic'). ``identity: both`` trusts IRSA's and Pod Identity's."""
