@@ -20,6 +20,7 @@ import pytest
 
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.cli.explain import main
+from eks_irsa.cli.plan import write_plan
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.evaluate import (
     AssumeRoleRequest,
@@ -560,3 +561,42 @@ def test_catalog_target_problems_name_the_catalog_keys(target, field):
     with pytest.raises(IrsaConfigError) as raised:
         _load(service)
     assert field in [p.field for p in raised.value.problems], raised.value.problems
+
+
+@pytest.fixture(scope="module")
+def staging_files(tmp_path_factory):
+    build = tmp_path_factory.mktemp("build")
+    _, files, _ = write_plan("staging", build, Path(__file__).parents[1])
+    return build, files
+
+
+def test_the_plan_writes_both_trusts_and_the_chain_for_a_target_role(staging_files):
+    _, files = staging_files
+    texts = files["ledger-reader"]
+    summary = json.loads(texts["service.json"])
+    first = json.loads(texts["trust-policy.json"])["Statement"][0]
+    target = json.loads(texts["target-trust-policy.json"])["Statement"][0]
+    assert first["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert target["Principal"] == {"AWS": summary["roleArn"]}
+    assert target["Condition"]["StringEquals"]["sts:ExternalId"] == summary["externalId"]
+    assert json.loads(texts["chain-policy.json"])["Statement"][0]["Resource"] == summary["targetRoleArn"]
+    assert summary["targetRoleArn"].split(":")[4] == "222233334444" != summary["roleArn"].split(":")[4]
+    assert json.loads(texts["permissions-policy.json"])["Statement"][0]["Resource"] == "arn:aws:s3:::acme-data-ledger/*"
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "cause"),
+    [
+        ([], 0, None),
+        (["--external-id", "another-association"], 1, "[WRONG_EXTERNAL_ID]"),
+        (["--caller", f"arn:aws:iam::{ACCOUNT}:role/acme-orders-orders"], 1, "[WRONG_PRINCIPAL]"),
+    ],
+)
+def test_explain_chain_answers_for_the_target_role(staging_files, extra, code, cause):
+    build, _ = staging_files
+    out, err = io.StringIO(), io.StringIO()
+    argv = ["--stack", "staging", "--service", "ledger-reader", "--build-dir", str(build), "--chain", *extra]
+    got = main(argv, out=out, err=err)
+    text = out.getvalue() + err.getvalue()
+    assert got == code, text
+    assert ("ALLOWED" in text) if cause is None else (cause in text)

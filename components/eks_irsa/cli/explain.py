@@ -17,6 +17,11 @@ session tags on or off as the association has them (``--session-tags``, or ``ses
 ``service.json``)? The association itself (which service account it binds) is EKS's, not IAM's, and is
 not checked here.
 
+With ``--chain`` it asks the cross-account question: would the ``sts:AssumeRole`` EKS Pod Identity makes
+with the first role's credentials (``--caller``, or ``roleArn`` in ``service.json``) and the association's
+external id (``--external-id``, or ``externalId``) pass the target role's trust
+(``target-trust-policy.json``, or ``--policy``)?
+
 Exit codes: 0 allowed, 1 denied, 2 bad input (unreadable file, malformed token or policy).
 
 Which IAM OIDC provider does the token's ``iss`` map to? ``--provider-arn`` says so outright; else
@@ -46,6 +51,7 @@ from ..iam.evaluate import (
     Decision,
     Finding,
     WebIdentityRequest,
+    chained_request,
     evaluate_assume_role,
     evaluate_web_identity,
     pod_identity_request,
@@ -308,6 +314,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--cluster-arn", help="with --pod: the association's cluster (default: service.json's)")
     parser.add_argument(
+        "--chain",
+        action="store_true",
+        help="instead of a token: ask for the chained AssumeRole into the target role (cross-account Pod Identity)",
+    )
+    parser.add_argument("--caller", help="with --chain: the first role's ARN (default: service.json's roleArn)")
+    parser.add_argument("--external-id", help="with --chain: the association's externalId (default: service.json's)")
+    parser.add_argument(
         "--session-tags",
         choices=("on", "off"),
         help="with --pod: whether the association passes session tags (default: service.json's, else on)",
@@ -362,7 +375,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         if not (args.stack and args.service):
             raise BadInput("--stack and --service go together")
         folder = args.build_dir / args.stack / "services" / args.service
-        policy_path, service_path = folder / "trust-policy.json", folder / "service.json"
+        trust_file = "target-trust-policy.json" if args.chain else "trust-policy.json"
+        policy_path, service_path = folder / trust_file, folder / "service.json"
         missing = [p for p in (policy_path, service_path) if not p.is_file()]
         if missing:
             raise BadInput(f"{missing[0]} not found; run `make plan STACK={args.stack}` first")
@@ -371,10 +385,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         if absent:
             raise BadInput(f"{service_path} lacks {', '.join(absent)}; run `make plan STACK={args.stack}` again")
 
-    if bool(args.token) == bool(args.pod):
-        raise BadInput("give either --token FILE or --pod NAMESPACE/SERVICE_ACCOUNT")
+    if [bool(args.token), bool(args.pod), bool(args.chain)].count(True) != 1:
+        raise BadInput("give one of --token FILE, --pod NAMESPACE/SERVICE_ACCOUNT and --chain")
     if args.pod:
         return _run_pod(args, out, policy_path, service)
+    if args.chain:
+        return _run_chain(args, out, policy_path, service)
     try:
         token_text = args.token.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -434,6 +450,41 @@ def _run_pod(args: argparse.Namespace, out: TextIO, policy_path: Path, service: 
     line(f"  pod        {namespace}/{service_account} (session tags {'on' if session_tags else 'off'})")
     if service:
         line(f"Role: {service.get('roleArn')} ({service.get('namespace')}/{service.get('serviceAccount')})")
+    line(f"Policy: {policy_path}")
+    _verdict(line, decision, [], decision.allowed, args.verbose)
+    return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
+
+
+def _run_chain(args: argparse.Namespace, out: TextIO, policy_path: Path, service: Mapping[str, object]) -> int:
+    """The cross-account question: the first role's ``sts:AssumeRole`` into the target role."""
+    caller = args.caller or _str(service.get("roleArn"))
+    external_id = args.external_id or _str(service.get("externalId"))
+    if not caller:
+        raise BadInput("give --caller (the first role's ARN)")
+    tags = service.get("sessionTags")
+    session_tags = args.session_tags == "on" if args.session_tags else tags is not False
+    namespace, service_account = _str(service.get("namespace")), _str(service.get("serviceAccount"))
+    passed = (
+        {"kubernetes-namespace": namespace, "kubernetes-service-account": service_account}
+        if session_tags and namespace and service_account
+        else None
+    )
+    policy = _read_json(policy_path, "trust policy")
+    request = chained_request(caller, external_id, session_tags=passed)
+    try:
+        decision = evaluate_assume_role(policy, request)
+    except IrsaConfigError as exc:
+        raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
+
+    def line(text: str = "") -> None:
+        print(text, file=out)
+
+    line("Chained request (the AssumeRole EKS Pod Identity makes with the first role's credentials)")
+    line(f"  principal    {caller}")
+    line(f"  actions      {', '.join(request.actions)}")
+    line(f"  external id  {external_id or '(none)'}")
+    if service:
+        line(f"Target role: {service.get('targetRoleArn')}")
     line(f"Policy: {policy_path}")
     _verdict(line, decision, [], decision.allowed, args.verbose)
     return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
