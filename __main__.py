@@ -55,6 +55,7 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
             "node_groups": list(c.node_groups),
             "tags": dict(c.tags),
             "pod_identity_agent": any(s.identity.uses_pod_identity for s in settings.services),
+            "auto_mode": c.auto_mode,
         },
         opts=pulumi.ResourceOptions(protect=c.protect),
     )

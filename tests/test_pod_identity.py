@@ -600,3 +600,25 @@ def test_explain_chain_answers_for_the_target_role(staging_files, extra, code, c
     text = out.getvalue() + err.getvalue()
     assert got == code, text
     assert ("ALLOWED" in text) if cause is None else (cause in text)
+
+
+# --- where Pod Identity does not work --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("identity", ["pod-identity", "both"])
+def test_pod_identity_is_refused_in_the_china_regions(identity):
+    cn = "arn:aws-cn:eks:cn-north-1:111122223333:cluster/acme"
+    provider = "arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/X"
+    given = args(
+        identity=identity,
+        cluster_arn=cn,
+        statements=[{"actions": ["s3:GetObject"], "resources": ["arn:aws-cn:s3:::reports/*"]}],
+        oidc_provider_arn=provider,
+        oidc_issuer="oidc.eks.cn-north-1.amazonaws.com.cn/id/X",
+    )
+    with pytest.raises(IrsaConfigError) as raised:
+        plan_role("reports", given)
+    assert [p.field for p in raised.value.problems] == ["identity"]
+    assert "not available in the AWS China Regions" in raised.value.problems[0].rule
+    irsa = plan_role("reports", {**given, "identity": "irsa", "cluster_arn": None})
+    assert irsa.identity == IdentityType.IRSA

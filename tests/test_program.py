@@ -267,7 +267,7 @@ def test_node_groups_keep_imds_out_of_pods_reach(stack_run):
 
 
 def test_node_role_carries_only_the_node_policies_and_cni_has_its_own_role(stack_run):
-    _, _, run = stack_run
+    _, config, run = stack_run
     cluster = _of(run, "eks:index:Cluster")[0].name
     node_attachments = [
         a
@@ -279,6 +279,10 @@ def test_node_role_carries_only_the_node_policies_and_cni_has_its_own_role(stack
         "AmazonEKSWorkerNodePolicy",
     ]
     assert not [p for p in _of(run, "aws:iam/rolePolicy:RolePolicy") if f"{cluster}-node-role" in p.dependencies]
+    if config["eks-irsa:cluster"].get("autoMode"):  # EKS Auto Mode runs pod networking itself
+        assert not [a for a in _of(run, "aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni"]
+        assert not [r for r in run.registrations if r.parent == f"{cluster}-vpc-cni"]
+        return
     addon = next(a for a in _of(run, "aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni")
     cni_role = next(r for r in _of(run, "aws:iam/role:Role") if r.parent == f"{cluster}-vpc-cni")
     assert addon.inputs["addonName"] == "vpc-cni"
@@ -349,17 +353,29 @@ def test_a_service_of_another_account_gets_its_role_and_oidc_provider_in_that_ac
 def test_the_pod_identity_agent_is_installed_exactly_when_a_service_uses_pod_identity(stack_run):
     _, config, run = stack_run
     addons = [a.inputs["addonName"] for a in _of(run, "aws:eks/addon:Addon")]
-    wanted = any(e.get("identity") == "pod-identity" for e in config["eks-irsa:services"].values())
-    assert addons.count("eks-pod-identity-agent") == int(wanted)
-    assert addons.count("vpc-cni") == 1
+    auto_mode = bool(config.get("eks-irsa:cluster", {}).get("autoMode"))  # Auto Mode has the agent built in
+    wanted = any(e.get("identity") in ("pod-identity", "both") for e in config["eks-irsa:services"].values())
+    assert addons.count("eks-pod-identity-agent") == int(wanted and not auto_mode)
+    assert addons.count("vpc-cni") == int(not auto_mode)
 
 
 def test_the_staging_stack_exercises_the_identity_features():
     """The sample staging catalog is where the features above are in use; this pins that they are, not how many."""
     services = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:services"].values()
-    for feature in ("account", "subjectPattern", "serviceAccounts", "existingRoleArn", "trustedClusters", "addon"):
+    for feature in (
+        "account",
+        "subjectPattern",
+        "serviceAccounts",
+        "existingRoleArn",
+        "trustedClusters",
+        "addon",
+        "sessionPolicy",
+        "target",
+    ):
         assert any(feature in e for e in services), feature
     assert any(e.get("identity") == "pod-identity" for e in services)
+    assert any(e.get("identity") == "both" for e in services)
+    assert config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:cluster"]["autoMode"] is True
 
 
 @pytest.mark.parametrize("stack_file", STACK_FILES, ids=_stack)

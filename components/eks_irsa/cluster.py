@@ -62,6 +62,11 @@ class EksClusterArgs(TypedDict):
     """AWS tags on the cluster and its children. Default: none."""
     pod_identity_agent: NotRequired[bool]
     """Install the ``eks-pod-identity-agent`` add-on, needed by EKS Pod Identity. Default: ``False``."""
+    auto_mode: NotRequired[bool]
+    """EKS Auto Mode (pulumi-eks ``auto_mode``): EKS runs compute, pod networking, block storage and load
+    balancing itself, with the Pod Identity agent built in (EKS User Guide, 'Automate cluster infrastructure
+    with EKS Auto Mode'). Then no VPC CNI role or add-on and no ``eks-pod-identity-agent`` add-on are made
+    here; pulumi-eks gives the cluster role Auto Mode's policies and makes its node role. Default: ``False``."""
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -72,7 +77,8 @@ class EksCluster(pulumi.ComponentResource):
     (Kubernetes provider from the cluster's kubeconfig), ``<name>-vpc-cni`` (an ``IrsaRole`` for
     ``kube-system/aws-node`` with ``AmazonEKS_CNI_Policy``, role only), ``<name>-vpc-cni-addon``,
     ``<name>-node-role`` with only :data:`NODE_POLICIES`, and per node group a launch template
-    (IMDSv2 required, hop limit 1) and an ``aws.eks.NodeGroup``.
+    (IMDSv2 required, hop limit 1) and an ``aws.eks.NodeGroup``. With ``auto_mode`` the VPC CNI role and
+    add-on and the Pod Identity agent add-on are left out (Auto Mode runs them).
 
     Pass ``protect=True`` in ``opts`` (the prod stack does) to protect the cluster, and with it the
     OIDC provider it creates, against deletion.
@@ -132,6 +138,7 @@ class EksCluster(pulumi.ComponentResource):
             create_oidc_provider=True,
             skip_default_node_group=True,
             use_default_vpc_cni=True,
+            auto_mode=eks.AutoModeOptionsArgs(enabled=True) if args.auto_mode else None,
             tags=tags,
             opts=child,
         )
@@ -144,23 +151,27 @@ class EksCluster(pulumi.ComponentResource):
             f"{name}-k8s", kubeconfig=cluster.kubeconfig_json, enable_server_side_apply=True, opts=child
         )
 
-        cni = IrsaRole(
-            f"{name}-vpc-cni",
-            vpc_cni_role_args(args.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
-            opts=child,
-        )
-        cni_addon = aws.eks.Addon(
-            f"{name}-vpc-cni-addon",
-            cluster_name=self.cluster_name,
-            addon_name="vpc-cni",
-            service_account_role_arn=cni.role_arn,
-            resolve_conflicts_on_create="OVERWRITE",
-            resolve_conflicts_on_update="OVERWRITE",
-            tags=tags,
-            opts=child,
-        )
+        networking: list[pulumi.Resource] = []
+        if not args.auto_mode:
+            cni = IrsaRole(
+                f"{name}-vpc-cni",
+                vpc_cni_role_args(args.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
+                opts=child,
+            )
+            networking.append(
+                aws.eks.Addon(
+                    f"{name}-vpc-cni-addon",
+                    cluster_name=self.cluster_name,
+                    addon_name="vpc-cni",
+                    service_account_role_arn=cni.role_arn,
+                    resolve_conflicts_on_create="OVERWRITE",
+                    resolve_conflicts_on_update="OVERWRITE",
+                    tags=tags,
+                    opts=child,
+                )
+            )
 
-        if args.pod_identity_agent:
+        if args.pod_identity_agent and not args.auto_mode:
             aws.eks.Addon(
                 f"{name}-pod-identity-agent",
                 cluster_name=self.cluster_name,
@@ -193,7 +204,7 @@ class EksCluster(pulumi.ComponentResource):
         ]
         self.node_role_arn = node_role.arn
         for group in args.node_groups:
-            self._node_group(name, group, args, node_role, [cni_addon, *attachments], tags)
+            self._node_group(name, group, args, node_role, [*networking, *attachments], tags)
 
         self.register_outputs(
             {
@@ -293,6 +304,7 @@ CLUSTER_DEFAULTS = {
     "node_groups": [],
     "tags": {},
     "pod_identity_agent": False,
+    "auto_mode": False,
 }
 """The defaults the field docstrings of :class:`EksClusterArgs` give, applied in one place."""
 

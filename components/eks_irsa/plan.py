@@ -53,6 +53,10 @@ TAG_PREFIX = "eks-irsa/"
 
 WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
 POD_IDENTITY_DOCS = "EKS User Guide, 'EKS Pod Identity'"
+POD_IDENTITY_CHINA_DOCS = (
+    "EKS User Guide for the China Regions, 'EKS Pod Identities' (\"Pod Identity is not available in China "
+    'Regions. Use IAM roles for service accounts.")'
+)
 SESSION_POLICY_DOCS = (
     "EKS API Reference, CreatePodIdentityAssociation (policy requires disableSessionTags; the effective "
     "permissions are the role's policies intersected with it)"
@@ -670,6 +674,17 @@ def _identity_checks(
         elif isinstance(cluster_arn, str) and (parsed is None or parsed.service != "eks"):
             problems.append(
                 Problem("cluster_arn", cluster_arn, "is not an EKS cluster ARN", ARN_DOCS, "give the cluster's ARN")
+            )
+        if parsed is not None and parsed.partition == "aws-cn":
+            problems.append(
+                Problem(
+                    "identity",
+                    identity.value,
+                    "uses EKS Pod Identity, which is not available in the AWS China Regions "
+                    f"(the cluster {cluster_arn} is in partition aws-cn)",
+                    POD_IDENTITY_CHINA_DOCS,
+                    "use identity irsa",
+                )
             )
         if parsed is not None:
             partition = parsed.partition

@@ -53,6 +53,17 @@ class ClusterSettings:
     protect: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
     oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
+    auto_mode: bool = False
+
+
+AUTO_MODE_ADDONS: Mapping[str, str] = {
+    "vpc-cni": "pod networking",
+    "ebs-csi-driver": "block storage",
+    "aws-load-balancer-controller": "load balancing",
+    "karpenter": "compute (its own Karpenter)",
+}
+"""Add-ons EKS Auto Mode runs itself, with the cluster role's permissions (EKS User Guide, 'Automate
+cluster infrastructure with EKS Auto Mode'); a catalog role for one of them is refused."""
 
 
 @dataclass(frozen=True)
@@ -317,6 +328,7 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
         except IrsaConfigError as error:
             problems += [catalog_problem(service, p) for p in error.problems]
     problems += _uniqueness(services, plans, cluster.name)
+    problems += _auto_mode_addons(settings.cluster, catalog)
     if problems:
         raise IrsaConfigError(problems)
     return replace(settings, services=tuple(services), plans=plans)
@@ -404,7 +416,7 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
     private = endpoint.get("privateAccess", True)
     cidrs = tuple(endpoint.get("publicAccessCidrs", ()))
     node_groups = []
-    for ng_name in sorted(raw["nodeGroups"]):
+    for ng_name in sorted(raw.get("nodeGroups", {})):
         ng = raw["nodeGroups"][ng_name]
         group: dict[str, Any] = {"name": ng_name, "instance_types": list(ng["instanceTypes"])}
         for arg, key in {
@@ -456,6 +468,7 @@ def _cluster(raw: Mapping[str, Any], problems: list[Problem]) -> ClusterSettings
         admins=tuple(raw.get("admins", ())),
         protect=raw.get("protect", False),
         tags=dict(raw.get("tags", {})),
+        auto_mode=raw.get("autoMode", False),
     )
 
 
@@ -682,6 +695,28 @@ def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> l
     except IrsaConfigError as error:
         problems.extend(error.problems)
         return []
+
+
+def _auto_mode_addons(cluster: ClusterSettings | ExistingClusterSettings, catalog: Mapping[str, Any]) -> list[Problem]:
+    """With Auto Mode, a catalog role for an add-on Auto Mode runs itself is refused."""
+    if not isinstance(cluster, ClusterSettings) or not cluster.auto_mode:
+        return []
+    problems = []
+    for name in sorted(catalog):
+        entry = catalog[name] if isinstance(catalog[name], Mapping) else {}
+        addon = entry.get("addon").get("name") if isinstance(entry.get("addon"), Mapping) else None
+        if addon in AUTO_MODE_ADDONS:
+            problems.append(
+                Problem(
+                    f"eks-irsa:services.{name}.addon",
+                    addon,
+                    f"is run by EKS Auto Mode itself ({AUTO_MODE_ADDONS[addon]}, with the cluster role's "
+                    "permissions), so it gets no role here",
+                    "EKS User Guide, 'Automate cluster infrastructure with EKS Auto Mode'",
+                    "remove the service, or turn off eks-irsa:cluster.autoMode",
+                )
+            )
+    return problems
 
 
 def _pattern_overlaps(plans: Mapping[str, RolePlan], named: Mapping[tuple[str, str], str]) -> list[Problem]:

@@ -91,7 +91,7 @@ def service_files(run: OfflineRun, settings: StackSettings) -> dict[str, dict[st
     accounts = [r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
     issuer = run.mocks.issuer(settings.cluster.name)
     plans = dict(settings.plans)
-    if isinstance(settings.cluster, ClusterSettings):
+    if isinstance(settings.cluster, ClusterSettings) and not settings.cluster.auto_mode:
         name = f"{settings.cluster.name}-vpc-cni"
         provider = run.mocks.arn("iam", f"oidc-provider/{issuer}")
         cni = vpc_cni_role_args(settings.cluster.name, settings.partition, provider, issuer, settings.cluster.tags)
