@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pulumi
@@ -21,6 +22,7 @@ import pytest
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.cli.explain import main
 from eks_irsa.cli.plan import write_plan
+from eks_irsa.cli.podidentity import Association, LocalEksAuth, PodIdentityCheck
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.evaluate import (
     AssumeRoleRequest,
@@ -622,3 +624,40 @@ def test_pod_identity_is_refused_in_the_china_regions(identity):
     assert "not available in the AWS China Regions" in raised.value.problems[0].rule
     irsa = plan_role("reports", {**given, "identity": "irsa", "cluster_arn": None})
     assert irsa.identity == IdentityType.IRSA
+
+
+# --- EKS Auth's steps, as verify plays them ---------------------------------------------------------------
+
+
+class _Iam:
+    def __init__(self, trusts: dict[str, dict]):
+        self.trusts = trusts
+
+    def get_role(self, RoleName: str) -> dict:
+        return {"Role": {"AssumeRolePolicyDocument": self.trusts[RoleName]}}
+
+
+class _Emulator:
+    def __init__(self, trusts: dict[str, dict]):
+        self.iam = _Iam(trusts)
+
+    def client(self, service: str) -> _Iam:
+        return self.iam
+
+
+def test_local_eks_auth_decides_in_eks_auths_order():
+    role_arn = f"arn:aws:iam::{ACCOUNT}:role/acme-reports-reports"
+    tagged = trust(plan_role("reports", args()))
+    untagged = trust(plan_role("reports", args(session_tags=False)))
+    mine = Association("reports", CLUSTER, "reports", "reports", role_arn, True)
+    auth = LocalEksAuth(_Emulator({"acme-reports-reports": tagged}), [mine], {})
+    assert auth.assume(CLUSTER, "reports", "reports").check is PodIdentityCheck.PASSED
+    assert auth.assume(CLUSTER, "reports", "default").check is PodIdentityCheck.ASSOCIATION
+    assert auth.assume(OTHER_CLUSTER, "reports", "reports").check is PodIdentityCheck.ASSOCIATION
+    wrong = replace(mine, service_account="default")
+    assert auth.decide(wrong, CLUSTER, "reports", "default").check is PodIdentityCheck.TRUST_POLICY
+    loose = LocalEksAuth(_Emulator({"acme-reports-reports": untagged}), [replace(mine, session_tags=False)], {})
+    assert loose.decide(replace(wrong, session_tags=False), CLUSTER, "reports", "default").allowed
+    chained = replace(mine, target_role_arn=f"arn:aws:iam::{DATA}:role/t", external_id="x")
+    no_target = LocalEksAuth(_Emulator({"acme-reports-reports": tagged}), [chained], {})
+    assert no_target.assume(CLUSTER, "reports", "reports").check is PodIdentityCheck.TARGET_TRUST
