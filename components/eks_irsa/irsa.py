@@ -221,7 +221,10 @@ class IrsaRole(pulumi.ComponentResource):
     of the ARN, never an index), ``<name>-sa`` (``kubernetes:core/v1:ServiceAccount``, exact name,
     created with the Kubernetes provider of ``opts.providers``; ``<name>-sa-<sa>`` when several),
     and with Pod Identity ``<name>-pod-identity`` (``aws.eks.PodIdentityAssociation``, one per
-    ServiceAccount). ServiceAccounts also wait for ``opts.depends_on`` (e.g. their Namespace).
+    ServiceAccount; ``both`` keeps the IRSA annotation too). With ``target_role`` the role gets only
+    ``<name>-chain`` (``sts:AssumeRole``/``sts:TagSession`` on the target) and, for ``account_id``,
+    ``<name>-target-role`` with the permission children above is made through ``target_role.provider``.
+    ServiceAccounts also wait for ``opts.depends_on`` (e.g. their Namespace).
 
     Raises:
         IrsaConfigError: any input breaks an IAM, STS or Kubernetes rule, or the Kubernetes provider is
