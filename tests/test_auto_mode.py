@@ -78,3 +78,18 @@ def test_auto_mode_makes_node_groups_optional_and_only_then():
     config["eks-irsa:cluster"]["autoMode"] = False
     with pytest.raises(IrsaConfigError, match="nodeGroups"):
         load_catalog(config, ROOT)
+
+
+def test_pod_identity_on_a_cluster_of_windows_node_groups_only_is_refused():
+    config = _staging(autoMode=False)
+    for group in config["eks-irsa:cluster"]["nodeGroups"].values():
+        group["amiType"] = "WINDOWS_CORE_2022_x86_64"
+    with pytest.raises(IrsaConfigError) as raised:
+        load_catalog(config, ROOT)
+    refused = sorted(p.field for p in raised.value.problems if "Windows" in p.rule)
+    identities = {n: e.get("identity", "irsa") for n, e in config["eks-irsa:services"].items()}
+    assert refused == sorted(
+        f"eks-irsa:services.{n}.identity" for n, i in identities.items() if i in ("pod-identity", "both")
+    )
+    config["eks-irsa:cluster"]["nodeGroups"]["linux"] = {"instanceTypes": ["m6i.large"]}
+    assert load_catalog(config, ROOT).plans

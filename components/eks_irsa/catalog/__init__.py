@@ -28,8 +28,8 @@ from ..iam.names import derive_role_name
 from ..iam.partition import partition_for_region
 from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
-from ..nodegroup import NodeGroupArgs
-from ..plan import IdentityType, RolePlan, plan_role
+from ..nodegroup import NODE_GROUP_DEFAULTS, NodeGroupArgs
+from ..plan import POD_IDENTITY_DOCS, IdentityType, RolePlan, plan_role
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 SCHEMA_SOURCE = "eks_irsa/catalog/schema.json"
@@ -329,6 +329,7 @@ def load_catalog(config: Mapping[str, Any], project_root: Path) -> StackSettings
             problems += [catalog_problem(service, p) for p in error.problems]
     problems += _uniqueness(services, plans, cluster.name)
     problems += _auto_mode_addons(settings.cluster, catalog)
+    problems += _pod_identity_nodes(settings.cluster, plans)
     if problems:
         raise IrsaConfigError(problems)
     return replace(settings, services=tuple(services), plans=plans)
@@ -717,6 +718,33 @@ def _auto_mode_addons(cluster: ClusterSettings | ExistingClusterSettings, catalo
                 )
             )
     return problems
+
+
+def _pod_identity_nodes(
+    cluster: ClusterSettings | ExistingClusterSettings, plans: Mapping[str, RolePlan]
+) -> list[Problem]:
+    """Pod Identity needs a Linux EC2 node to run its agent on: refused when every node group is Windows.
+
+    Source: EKS User Guide, 'EKS Pod Identity' (the agent is a DaemonSet on Linux Amazon EC2 nodes; Windows
+    nodes and Fargate are not supported). Auto Mode runs the agent itself.
+    """
+    if not isinstance(cluster, ClusterSettings) or cluster.auto_mode or not cluster.node_groups:
+        return []
+    if not all(
+        str(g.get("ami_type", NODE_GROUP_DEFAULTS["ami_type"])).startswith("WINDOWS") for g in cluster.node_groups
+    ):
+        return []
+    return [
+        Problem(
+            f"eks-irsa:services.{name}.identity",
+            plan.identity.value,
+            "uses EKS Pod Identity, but every node group of the cluster is Windows, where its agent does not run",
+            POD_IDENTITY_DOCS,
+            "use identity irsa, or add a Linux node group",
+        )
+        for name, plan in sorted(plans.items())
+        if plan.identity.uses_pod_identity
+    ]
 
 
 def _pattern_overlaps(plans: Mapping[str, RolePlan], named: Mapping[tuple[str, str], str]) -> list[Problem]:
