@@ -1,4 +1,4 @@
-"""Evaluate a role trust policy against one ``sts:AssumeRoleWithWebIdentity`` request, offline.
+"""Evaluate a role trust policy against one ``sts:AssumeRoleWithWebIdentity`` or ``sts:AssumeRole`` request, offline.
 
 Pure: no Pulumi, no AWS. It answers "would IAM let this token assume this role?" and, when not,
 says why in words a person would use, with the usual cause of each failure.
@@ -237,7 +237,7 @@ class AssumeRoleRequest:
     Attributes:
         principal_type: ``Service`` or ``AWS``.
         principal: ``pods.eks.amazonaws.com``, or the calling role's ARN.
-        context: context keys and their values (``aws:SourceArn``, ``aws:RequestTag/...``, ``sts:ExternalId``).
+        context_keys: context keys and their values (``aws:SourceArn``, ``aws:RequestTag/...``, ``sts:ExternalId``).
         session_tags: the call passes session tags, so ``sts:TagSession`` must be allowed as well.
     """
 
