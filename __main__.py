@@ -12,9 +12,9 @@ import pulumi_kubernetes as k8s
 
 from eks_irsa import (
     AccountOidcProvider,
+    AccountProvider,
     EksCluster,
     ExistingCluster,
-    IdentityType,
     IrsaRole,
     SupportType,
     deployer_arn,
@@ -63,7 +63,8 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
             "admin_principal_arns": list(c.admins),
             "node_groups": list(c.node_groups),
             "tags": dict(c.tags),
-            "pod_identity_agent": any(s.identity == IdentityType.POD_IDENTITY for s in settings.services),
+            "pod_identity_agent": any(s.identity.uses_pod_identity for s in settings.services),
+            "auto_mode": c.auto_mode,
             "bootstrap_creator_admin": c.bootstrap_creator_admin,
             **({"deployer_arn": c.deployer_arn} if c.deployer_arn else {}),
             "private_access_cidrs": list(c.private_access_cidrs),
@@ -95,6 +96,14 @@ def main(settings: StackSettings) -> None:
         for key, account in sorted(settings.accounts.items())
         if any(s.account == key for s in settings.services)
     }
+    target_providers = {
+        key: AccountProvider(
+            f"target-{key}",
+            {"account_id": account.account_id, "assume_role_arn": account.assume_role_arn, "region": settings.region},
+        ).aws_provider
+        for key, account in sorted(settings.accounts.items())
+        if any(s.target_account == key for s in settings.services)
+    }
     namespaces = {}
     if settings.create_namespaces:
         wanted = {s.namespace for s in settings.services if s.create_service_account} - SYSTEM_NAMESPACES
@@ -119,12 +128,12 @@ def main(settings: StackSettings) -> None:
                 other.provider_arn if other else cluster.oidc_provider_arn,
                 cluster.oidc_issuer,
                 cluster.cluster_name,
+                target_providers.get(service.target_account or ""),
             ),
             opts=pulumi.ResourceOptions(providers=providers, depends_on=[namespace] if namespace else None),
         )
         if isinstance(cluster, EksCluster) and service.addon:
-            irsa = service.identity == IdentityType.IRSA
-            cluster.install_addon(service.name, service.addon, role.role_arn if irsa else None)
+            cluster.install_addon(service.name, service.addon, role.role_arn if service.identity.uses_irsa else None)
         exported[service.name] = {
             "roleArn": role.role_arn,
             "roleName": role.role_name,

@@ -157,7 +157,14 @@ def test_pod_identity_role_association_and_plain_service_account():
             "Effect": "Allow",
             "Principal": {"Service": "pods.eks.amazonaws.com"},
             "Action": ["sts:AssumeRole", "sts:TagSession"],
-            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT, "aws:SourceArn": cluster_arn}},
+            "Condition": {
+                "StringEquals": {
+                    "aws:SourceAccount": ACCOUNT,
+                    "aws:SourceArn": cluster_arn,
+                    "aws:RequestTag/kubernetes-namespace": "jobs",
+                    "aws:RequestTag/kubernetes-service-account": "api",
+                }
+            },
         }
     ]
     association = next(

@@ -167,9 +167,11 @@ def test_coredns_is_an_addon_created_after_every_node_group(stack_run):
 
 
 def test_every_addon_we_install_is_preserved_and_held_or_pinned(stack_run):
-    _, run = stack_run
+    config, run = stack_run
     addons = _of(run, ADDON)
-    assert {"vpc-cni", "coredns"} <= {a.inputs["addonName"] for a in addons}
+    # Auto Mode runs the VPC CNI itself (tests/test_auto_mode.py); every other cluster gets ours.
+    expected = {"coredns"} if config["eks-irsa:cluster"].get("autoMode") else {"vpc-cni", "coredns"}
+    assert expected <= {a.inputs["addonName"] for a in addons}
     for addon in addons:
         assert addon.inputs["preserve"] is True
         pinned = addon.inputs["addonName"] in PINNED_ADDON_VERSIONS

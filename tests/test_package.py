@@ -50,7 +50,11 @@ def test_the_sdk_component_analyzer_builds_a_schema_for_every_component():
     assert irsa["isComponent"] is True
     assert sorted(irsa["requiredInputs"]) == ["clusterName", "namespace"]
     assert irsa["inputProperties"]["identity"]["$ref"] == "#/types/eks-irsa:index:IdentityType"
-    assert [e["value"] for e in schema["types"]["eks-irsa:index:IdentityType"]["enum"]] == ["irsa", "pod-identity"]
+    assert [e["value"] for e in schema["types"]["eks-irsa:index:IdentityType"]["enum"]] == [
+        "irsa",
+        "pod-identity",
+        "both",
+    ]
     statement = schema["types"]["eks-irsa:index:PermissionStatement"]
     assert sorted(statement["required"]) == ["actions", "resources"]
     assert (

@@ -80,14 +80,19 @@ def _fill(text: str, run) -> str:
 
 
 def check_roles(config: dict, run) -> None:
-    """One IrsaRole component per service, with one IAM role unless the catalog brings its own."""
+    """One IrsaRole component per service, with one IAM role unless the catalog brings its own, and a second
+    one, the target role, for a cross-account Pod Identity target account."""
     services = config["eks-irsa:services"]
     components = {r.name for r in _of(run, "eks-irsa:index:IrsaRole") if r.parent is None}
     assert components == set(services)
+
+    def roles(entry: dict) -> int:
+        return (0 if "existingRoleArn" in entry else 1) + ("account" in entry.get("target", {}))
+
     for name, entry in services.items():
-        assert len(_children(run, name, ROLE)) == (0 if "existingRoleArn" in entry else 1), name
+        assert len(_children(run, name, ROLE)) == roles(entry), name
     made_for_services = [r for r in _of(run, ROLE) if r.parent in services]
-    assert len(made_for_services) == sum("existingRoleArn" not in e for e in services.values())
+    assert len(made_for_services) == sum(roles(e) for e in services.values())
 
 
 def check_service_accounts(config: dict, run) -> None:
@@ -128,17 +133,22 @@ def check_trust_and_annotations(config: dict, run) -> None:
         if "existingRoleArn" in entry:
             assert [a[ROLE_ARN_KEY] for a in annotations] == [_fill(entry["existingRoleArn"], run)] * len(accounts)
             continue
-        (role,) = _children(run, name, ROLE)
+        (role,) = [r for r in _children(run, name, ROLE) if r.name == f"{name}-role"]
         statements = json.loads(role.inputs["assumeRolePolicy"])["Statement"]
-        if entry.get("identity") == "pod-identity":
+        identity = entry.get("identity", "irsa")
+        pods = [s for s in statements if s["Principal"] == {"Service": "pods.eks.amazonaws.com"}]
+        if identity in ("pod-identity", "both"):
             associations = _children(run, name, ASSOCIATION)
-            assert [s["Principal"] for s in statements] == [{"Service": "pods.eks.amazonaws.com"}], name
-            assert all(ROLE_ARN_KEY not in a for a in annotations), name
+            assert len(pods) == 1, name
             assert {(a.inputs["namespace"], a.inputs["serviceAccount"]) for a in associations} == {
                 (sa.inputs["metadata"]["namespace"], sa.inputs["metadata"]["name"]) for sa in accounts
             }, name
             assert {a.inputs["roleArn"] for a in associations} == {role.outputs["arn"]}, name
+        if identity == "pod-identity":
+            assert statements == pods, name
+            assert all(ROLE_ARN_KEY not in a for a in annotations), name
             continue
+        statements = [s for s in statements if s not in pods]
         assert [a[ROLE_ARN_KEY] for a in annotations] == [role.outputs["arn"]] * len(accounts), name
         expected: dict[tuple[str, str], list[str] | None] = {
             ("aud", "StringEquals"): [entry.get("audience", DEFAULT_AUDIENCE)]
@@ -270,7 +280,7 @@ def test_node_groups_keep_imds_out_of_pods_reach(stack_run):
 
 
 def test_node_role_carries_only_the_node_policies_and_cni_has_its_own_role(stack_run):
-    _, _, run = stack_run
+    _, config, run = stack_run
     cluster = _of(run, "eks:index:Cluster")[0].name
     node_attachments = [
         a
@@ -282,6 +292,10 @@ def test_node_role_carries_only_the_node_policies_and_cni_has_its_own_role(stack
         "AmazonEKSWorkerNodePolicy",
     ]
     assert not [p for p in _of(run, "aws:iam/rolePolicy:RolePolicy") if f"{cluster}-node-role" in p.dependencies]
+    if config["eks-irsa:cluster"].get("autoMode"):  # EKS Auto Mode runs pod networking itself
+        assert not [a for a in _of(run, "aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni"]
+        assert not [r for r in run.registrations if r.parent == f"{cluster}-vpc-cni"]
+        return
     addon = next(a for a in _of(run, "aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni")
     cni_role = next(r for r in _of(run, "aws:iam/role:Role") if r.parent == f"{cluster}-vpc-cni")
     assert addon.inputs["addonName"] == "vpc-cni"
@@ -352,17 +366,29 @@ def test_a_service_of_another_account_gets_its_role_and_oidc_provider_in_that_ac
 def test_the_pod_identity_agent_is_installed_exactly_when_a_service_uses_pod_identity(stack_run):
     _, config, run = stack_run
     addons = [a.inputs["addonName"] for a in _of(run, "aws:eks/addon:Addon")]
-    wanted = any(e.get("identity") == "pod-identity" for e in config["eks-irsa:services"].values())
-    assert addons.count("eks-pod-identity-agent") == int(wanted)
-    assert addons.count("vpc-cni") == 1
+    auto_mode = bool(config.get("eks-irsa:cluster", {}).get("autoMode"))  # Auto Mode has the agent built in
+    wanted = any(e.get("identity") in ("pod-identity", "both") for e in config["eks-irsa:services"].values())
+    assert addons.count("eks-pod-identity-agent") == int(wanted and not auto_mode)
+    assert addons.count("vpc-cni") == int(not auto_mode)
 
 
 def test_the_staging_stack_exercises_the_identity_features():
     """The sample staging catalog is where the features above are in use; this pins that they are, not how many."""
     services = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:services"].values()
-    for feature in ("account", "subjectPattern", "serviceAccounts", "existingRoleArn", "trustedClusters", "addon"):
+    for feature in (
+        "account",
+        "subjectPattern",
+        "serviceAccounts",
+        "existingRoleArn",
+        "trustedClusters",
+        "addon",
+        "sessionPolicy",
+        "target",
+    ):
         assert any(feature in e for e in services), feature
     assert any(e.get("identity") == "pod-identity" for e in services)
+    assert any(e.get("identity") == "both" for e in services)
+    assert config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:cluster"]["autoMode"] is True
 
 
 @pytest.mark.parametrize("stack_file", STACK_FILES, ids=_stack)

@@ -43,7 +43,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 import eks_irsa
 from eks_irsa import IrsaConfigError
-from eks_irsa.provider import COMPONENTS, EksIrsaProvider, schema, schema_json
+from eks_irsa.provider import COMPONENTS, PYTHON_ONLY, EksIrsaProvider, schema, schema_json
 from eks_irsa.testing import EksIrsaMocks, run_program
 from tests.conftest import ROOT
 
@@ -74,9 +74,10 @@ def test_every_public_component_is_hosted():
         for name in eks_irsa.__all__
         if isinstance(getattr(eks_irsa, name), type) and issubclass(getattr(eks_irsa, name), pulumi.ComponentResource)
     }
-    assert public == {"AccountOidcProvider", "EksCluster", "ExistingCluster", "IrsaRole"}
-    assert {c.__name__ for c in COMPONENTS} == public
-    assert sorted(schema()["resources"]) == sorted(f"eks-irsa:index:{name}" for name in public)
+    assert public == {"AccountOidcProvider", "AccountProvider", "EksCluster", "ExistingCluster", "IrsaRole"}
+    hosted = public - PYTHON_ONLY
+    assert {c.__name__ for c in COMPONENTS} == hosted
+    assert sorted(schema()["resources"]) == sorted(f"eks-irsa:index:{name}" for name in hosted)
 
 
 def test_the_committed_schema_is_the_one_the_code_derives():
@@ -126,6 +127,7 @@ NESTED = {
     "eks-irsa:index:NodeGroupArgs": eks_irsa.NodeGroupArgs,
     "eks-irsa:index:PermissionStatement": eks_irsa.PermissionStatement,
     "eks-irsa:index:ServiceAccountOptions": eks_irsa.ServiceAccountOptions,
+    "eks-irsa:index:TargetRole": eks_irsa.TargetRole,
     "eks-irsa:index:TrustedCluster": eks_irsa.TrustedCluster,
 }
 
@@ -156,7 +158,7 @@ def test_closed_sets_are_enums():
     types = schema()["types"]
     enums = {token: [e["value"] for e in spec["enum"]] for token, spec in types.items() if "enum" in spec}
     assert enums == {
-        "eks-irsa:index:IdentityType": ["irsa", "pod-identity"],
+        "eks-irsa:index:IdentityType": ["irsa", "pod-identity", "both"],
         "eks-irsa:index:Effect": ["Allow", "Deny"],
         "eks-irsa:index:AmiType": [t.value for t in eks_irsa.AmiType],
         "eks-irsa:index:SupportType": ["EXTENDED", "STANDARD"],

@@ -296,16 +296,44 @@ def test_moto_wildcard_patch_matches_like_iam():
     assert not match("arn:aws:s3:::logs.app/*", "arn:aws:s3:::logsXapp/y")  # '.' is literal
 
 
+POD_IDENTITY_NOTE = (
+    "EKS Pod Identity: no web identity token; its trust is in the pod-identity section, no access probes"
+)
+
+
 def test_roles_outside_verify_are_named_with_the_reason(tmp_path):
     outcome = verify("staging", tmp_path)
     assert outcome.ok
     assert outcome.document["notVerified"] == {
         "legacy-api": "an existing role managed elsewhere",
         "orders-api": "trusted by several OIDC providers",
-        "reports": "EKS Pod Identity (no web identity token to verify)",
+        "reports": POD_IDENTITY_NOTE,
+        "ledger-reader": POD_IDENTITY_NOTE,
+        "report-exporter": POD_IDENTITY_NOTE,
         "spark-jobs": "a service account pattern",
         "warehouse-loader": "a role in another account than the stack's",
     }
+    pods = {(c["service"], c["case"]): c for c in outcome.document["cells"] if c["section"] == "pod-identity"}
+    assert all(c["ok"] for c in pods.values())
+    # EKS Auth's steps: only each role's own pod passes; a pod without association, the role associated by mistake
+    # (session tags on), another cluster, tags turned off and a stale external id are refused at their step.
+    assert {k: (c["actual"], c["actualBy"]) for k, c in pods.items() if k[0] in ("reports", "ledger-reader")} == {
+        ("reports", "own-pod"): ("allow", "passed"),
+        ("reports", "unassociated"): ("deny", "association"),
+        ("reports", "mis-associated"): ("deny", "trust-policy"),
+        ("reports", "other-cluster"): ("deny", "trust-policy"),
+        ("reports", "tags-off"): ("deny", "trust-policy"),
+        ("ledger-reader", "own-pod"): ("allow", "passed"),
+        ("ledger-reader", "unassociated"): ("deny", "association"),
+        ("ledger-reader", "mis-associated"): ("deny", "trust-policy"),
+        ("ledger-reader", "other-cluster"): ("deny", "trust-policy"),
+        ("ledger-reader", "tags-off"): ("deny", "trust-policy"),
+        ("ledger-reader", "stale-external-id"): ("deny", "target-trust"),
+    }
+    # Session tags off (a session policy): IAM cannot tell service accounts apart; the association alone binds.
+    assert pods[("report-exporter", "mis-associated")]["actual"] == "allow"
+    fact = next(c for c in outcome.document["cells"] if "pods.eks.amazonaws.com" in c["case"])
+    assert fact["actual"] == "error" and fact["ok"]
     plain = {"identity": "irsa", "roleManagedHere": True, "trustedProviders": ["p"], "subjects": ["a"]}
     assert unverifiable({**plain, "roleArn": "arn:aws:iam::111122223333:role/r"}, "111122223333") is None
     assert unverifiable({**plain, "roleArn": "arn:aws:iam::222233334444:role/r"}, "111122223333")

@@ -6,12 +6,12 @@ Public names are listed in ``__all__``; everything else may change between minor
 """
 
 from .access import KubeconfigCredentials
-from .accounts import AccountOidcProvider, AccountOidcProviderArgs
+from .accounts import AccountOidcProvider, AccountOidcProviderArgs, AccountProvider, AccountProviderArgs
 from .catalog import load_catalog, role_args, stack_config
 from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, deployer_arn
 from .errors import IrsaConfigError, Problem
 from .existing import ExistingCluster, ExistingClusterArgs
-from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TrustedCluster
+from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
 from .nodegroup import AmiType, NodeGroupArgs
 from .plan import IdentityType, RolePlan, plan_role
 from .versions import SupportType
@@ -21,6 +21,8 @@ __version__ = "0.3.0"
 __all__ = [
     "AccountOidcProvider",
     "AccountOidcProviderArgs",
+    "AccountProvider",
+    "AccountProviderArgs",
     "AmiType",
     "ControlPlaneLog",
     "EksCluster",
@@ -38,6 +40,7 @@ __all__ = [
     "RolePlan",
     "ServiceAccountOptions",
     "SupportType",
+    "TargetRole",
     "TrustedCluster",
     "__version__",
     "deployer_arn",

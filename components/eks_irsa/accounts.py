@@ -6,6 +6,48 @@ import pulumi
 import pulumi_aws as aws
 
 
+def _account_provider(
+    name: str, account_id: str, assume_role_arn: str, region: str, parent: pulumi.Resource
+) -> aws.Provider:
+    """An AWS provider that assumes ``assume_role_arn`` and refuses any account but ``account_id``."""
+    return aws.Provider(
+        name,
+        region=region,
+        allowed_account_ids=[account_id],
+        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=assume_role_arn, session_name="eks-irsa")],
+        opts=pulumi.ResourceOptions(parent=parent),
+    )
+
+
+class AccountProviderArgs(TypedDict):
+    """Inputs of :class:`AccountProvider`."""
+
+    account_id: str
+    """The other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``)."""
+    assume_role_arn: str
+    """The role Pulumi assumes in that account."""
+    region: str
+    """The region of the provider's API calls."""
+
+
+class AccountProvider(pulumi.ComponentResource):
+    """An AWS provider for another account, e.g. for the target roles of cross-account Pod Identity
+    (``IrsaRoleArgs.target_role.provider``). Child: ``<name>-aws`` (``pulumi:providers:aws``, refusing any
+    other account). Attribute ``aws_provider``."""
+
+    def __init__(self, name: str, args: AccountProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("eks-irsa:index:AccountProvider", name, None, opts)
+        self._aws_provider = _account_provider(
+            f"{name}-aws", args["account_id"], args["assume_role_arn"], args["region"], self
+        )
+        self.register_outputs({})
+
+    @property
+    def aws_provider(self) -> aws.Provider:
+        """The AWS provider of the other account."""
+        return self._aws_provider
+
+
 class AccountOidcProviderArgs(TypedDict):
     """Inputs of :class:`AccountOidcProvider`."""
 
@@ -36,12 +78,8 @@ class AccountOidcProvider(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AccountOidcProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:AccountOidcProvider", name, None, opts)
-        self._aws_provider = aws.Provider(
-            f"{name}-aws",
-            region=args["region"],
-            allowed_account_ids=[args["account_id"]],
-            assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=args["assume_role_arn"], session_name="eks-irsa")],
-            opts=pulumi.ResourceOptions(parent=self),
+        self._aws_provider = _account_provider(
+            f"{name}-aws", args["account_id"], args["assume_role_arn"], args["region"], self
         )
         provider = aws.iam.OpenIdConnectProvider(
             f"{name}-oidc",

@@ -164,6 +164,11 @@ class EksClusterArgs(TypedDict):
     enabled_cluster_log_types: NotRequired[list[ControlPlaneLog]]
     """Control plane logs sent to CloudWatch Logs, from :class:`ControlPlaneLog` (EKS User Guide, 'Send
     control plane logs to CloudWatch Logs'; CloudWatch charges apply). Default: none."""
+    auto_mode: NotRequired[bool]
+    """EKS Auto Mode (pulumi-eks ``auto_mode``): EKS runs compute, pod networking, block storage and load
+    balancing itself, with the Pod Identity agent built in (EKS User Guide, 'Automate cluster infrastructure
+    with EKS Auto Mode'). Then no VPC CNI role or add-on and no ``eks-pod-identity-agent`` add-on are made
+    here; pulumi-eks gives the cluster role Auto Mode's policies and makes its node role. Default: ``False``."""
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -182,6 +187,9 @@ class EksCluster(pulumi.ComponentResource):
     per node group a launch template (IMDSv2 required, hop limit 1, the disk on the AMI's data volume) and an
     ``aws.eks.NodeGroup``, then ``<name>-coredns-addon`` after the node groups (CoreDNS needs nodes to become
     active). :meth:`install_addon` adds a catalog's EKS add-ons, also after the node groups.
+    With ``auto_mode`` the VPC CNI role and add-on and the Pod Identity agent add-on are left out (Auto
+    Mode runs them); CoreDNS stays an add-on, as pulumi-eks itself keeps it in Auto Mode, and pulumi-eks
+    leaves kube-proxy out (nodejs/eks/cluster/cluster.ts).
 
     Node groups: the EKS name is generated from the prefix ``<group>-`` (so a replacement, e.g. of the
     instance types, AMI type, subnets or node role, creates the new group before deleting the old one), the
@@ -281,6 +289,7 @@ class EksCluster(pulumi.ComponentResource):
             deletion_protection=args.deletion_protection,
             enabled_cluster_log_types=[t.value for t in ControlPlaneLog if t in args.enabled_cluster_log_types] or None,
             provider_credential_opts=eks.KubeconfigOptionsArgs(**credentials) if credentials else None,
+            auto_mode=eks.AutoModeOptionsArgs(enabled=True) if args.auto_mode else None,
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self, transforms=None if args.bootstrap_creator_admin else [without_creator_admin]
@@ -325,14 +334,16 @@ class EksCluster(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=ways_in),
         )
 
-        cni_role = IrsaRole(
-            f"{name}-vpc-cni",
-            vpc_cni_role_args(args.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
-            opts=child,
-        )
-        cni = cast(EksAddon, ADDONS["vpc-cni"].installed_by)
-        cni_addon = self._addon(f"{name}-vpc-cni-addon", cni.name, cni.version_rule, cni_role.role_arn, [])
-        if args.pod_identity_agent:
+        networking: list[pulumi.Resource] = []
+        if not args.auto_mode:
+            cni_role = IrsaRole(
+                f"{name}-vpc-cni",
+                vpc_cni_role_args(args.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
+                opts=child,
+            )
+            cni = cast(EksAddon, ADDONS["vpc-cni"].installed_by)
+            networking.append(self._addon(f"{name}-vpc-cni-addon", cni.name, cni.version_rule, cni_role.role_arn, []))
+        if args.pod_identity_agent and not args.auto_mode:
             self._addon(
                 f"{name}-pod-identity-agent", "eks-pod-identity-agent", CORE_ADDONS["eks-pod-identity-agent"], None, []
             )
@@ -361,7 +372,7 @@ class EksCluster(pulumi.ComponentResource):
         ]
         self.node_role_arn = node_role.arn
         self._node_groups = [
-            self._node_group(name, group, args, node_role, [cni_addon, *attachments], tags)
+            self._node_group(name, group, args, node_role, [*networking, *attachments], tags)
             for group in args.node_groups
         ]
         self._addon(f"{name}-coredns-addon", "coredns", CORE_ADDONS["coredns"], None, self._node_groups)
@@ -533,6 +544,7 @@ CLUSTER_DEFAULTS = {
     "oidc_client_ids": [DEFAULT_AUDIENCE],
     "deletion_protection": False,
     "enabled_cluster_log_types": [],
+    "auto_mode": False,
 }
 """The defaults the field docstrings of :class:`EksClusterArgs` give, applied in one place."""
 

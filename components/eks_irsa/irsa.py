@@ -19,11 +19,18 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from .errors import IrsaConfigError, Problem
-from .iam.arn import ARN_DOCS, parse_arn
 from .iam.names import short_hash
 from .iam.policy import Effect, canonical_json
-from .iam.trust import render_pod_identity_trust_policy
-from .plan import IdentityType, RolePlan, cluster_tags, plan_role, render_trust, role_name_for
+from .iam.trust import render_chain_permissions, render_target_trust_policy
+from .plan import (
+    IdentityType,
+    RolePlan,
+    cluster_tags,
+    plan_role,
+    render_trust,
+    role_name_for,
+    target_role_arn_for,
+)
 
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 """The annotation the EKS pod identity webhook reads (EKS User Guide, 'Configure Pods to use a
@@ -86,6 +93,27 @@ class ServiceAccountOptions(TypedDict):
     """Mount the Kubernetes API token into pods; IRSA does not need it. Default: ``False``."""
 
 
+class TargetRole(TypedDict):
+    """Cross-account EKS Pod Identity: the role in another account the association chains into.
+
+    The component's own role (in the cluster's account: EKS passes it with ``iam:PassRole``) then holds
+    only ``sts:AssumeRole`` and ``sts:TagSession`` on the target; the permissions go on the target role,
+    whose trust admits exactly that role with ``sts:ExternalId`` = the association's ``externalId`` (EKS
+    User Guide, 'Access AWS Resources using EKS Pod Identity Target IAM Roles'). Give one of
+    ``account_id`` and ``role_arn``.
+    """
+
+    account_id: NotRequired[str]
+    """Create the target role in this account (12 digits, not the cluster's), with the component's role
+    name, path, tags, permissions and boundary. Needs ``provider``. Default: none."""
+    role_arn: NotRequired[str]
+    """Or chain into this existing role, managed elsewhere: pin its trust to the component's
+    ``role_arn`` and ``external_id`` outputs there. Default: none."""
+    provider: NotRequired[aws.Provider]
+    """The AWS provider of ``account_id``'s account (set its ``allowed_account_ids``); the target role and
+    its policies are created through it. Default: none."""
+
+
 class IrsaRoleArgs(TypedDict):
     """Inputs of :class:`IrsaRole`. Problems name these fields (``additional_clusters[0].oidc_provider_arn``)."""
 
@@ -136,9 +164,25 @@ class IrsaRoleArgs(TypedDict):
     max_session_duration: NotRequired[int]
     """Seconds, 3,600..43,200 (IAM CreateRole). Default: 3,600."""
     identity: NotRequired[IdentityType]
-    """``irsa`` or ``pod-identity``. Default: ``irsa``."""
+    """``irsa``, ``pod-identity``, or ``both`` (the migration step: the role trusts the OIDC provider and
+    ``pods.eks.amazonaws.com``, the ServiceAccount keeps its IRSA annotation and an association binds the
+    same role). Default: ``irsa``."""
     cluster_arn: NotRequired[pulumi.Input[str]]
-    """The cluster's ARN; required with Pod Identity (trust policy ``aws:SourceArn``)."""
+    """The cluster's ARN; required with Pod Identity and ``both`` (trust policy ``aws:SourceArn``)."""
+    session_tags: NotRequired[bool]
+    """Pod Identity only: let the association pass EKS Pod Identity's session tags (``kubernetes-namespace``,
+    ``kubernetes-service-account``, ...; EKS User Guide, 'Grant Pods access to AWS resources based on tags').
+    On, the trust policy also pins ``aws:RequestTag/kubernetes-namespace`` and
+    ``aws:RequestTag/kubernetes-service-account`` to this role's service accounts; off, policies can no
+    longer use ``aws:PrincipalTag/kubernetes-*`` (no ABAC on them). Default: ``True``, or ``False`` with a
+    ``session_policy``."""
+    target_role: NotRequired[TargetRole]
+    """Pod Identity only: chain into a role in another account (:class:`TargetRole`). Default: none."""
+    session_policy: NotRequired[list[PermissionStatement]]
+    """Pod Identity only: the association's session policy, statements shaped and linted like
+    ``statements``. The pod's effective permissions are the role's policies intersected with it; it
+    requires the session tags off (EKS CreatePodIdentityAssociation) and at most 2,048 characters
+    (AWS STS AssumeRole, Policy). Default: none."""
     existing_role_arn: NotRequired[str]
     """Use this role instead of creating one (only annotate or associate); no permissions may then be
     given. Default: none."""
@@ -161,6 +205,8 @@ OUTPUTS = (
     "service_account_namespace",
     "trust_policy",
     "role_arn_hash",
+    "target_role_arn",
+    "external_id",
 )
 """The outputs of :class:`IrsaRole`, declared once."""
 
@@ -175,7 +221,10 @@ class IrsaRole(pulumi.ComponentResource):
     of the ARN, never an index), ``<name>-sa`` (``kubernetes:core/v1:ServiceAccount``, exact name,
     created with the Kubernetes provider of ``opts.providers``; ``<name>-sa-<sa>`` when several),
     and with Pod Identity ``<name>-pod-identity`` (``aws.eks.PodIdentityAssociation``, one per
-    ServiceAccount). ServiceAccounts also wait for ``opts.depends_on`` (e.g. their Namespace).
+    ServiceAccount; ``both`` keeps the IRSA annotation too). With ``target_role`` the role gets only
+    ``<name>-chain`` (``sts:AssumeRole``/``sts:TagSession`` on the target) and, for ``account_id``,
+    ``<name>-target-role`` with the permission children above is made through ``target_role.provider``.
+    ServiceAccounts also wait for ``opts.depends_on`` (e.g. their Namespace).
 
     Raises:
         IrsaConfigError: any input breaks an IAM, STS or Kubernetes rule, or the Kubernetes provider is
@@ -192,6 +241,11 @@ class IrsaRole(pulumi.ComponentResource):
     """The ServiceAccounts' namespace."""
     trust_policy: pulumi.Output[str | None]
     """The trust policy, canonical JSON; ``None`` for an existing role."""
+    target_role_arn: pulumi.Output[str | None]
+    """Cross-account Pod Identity: the target role's ARN (resolves once its policies are attached), else ``None``."""
+    external_id: pulumi.Output[str | None]
+    """Cross-account Pod Identity: the (first) association's ``externalId``, which the target's trust pins, else
+    ``None``."""
     role_arn_hash: pulumi.Output[str]
     """8 hex digits of SHA-256 of the role ARN, for a pod template annotation so a role change rolls the
     pods (the webhook mutates pods only at admission)."""
@@ -199,6 +253,7 @@ class IrsaRole(pulumi.ComponentResource):
     def __init__(self, name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         plan = _plan_or_raise(name, args)
         kubernetes = kubernetes_provider(name, opts) if plan.create_service_account else None
+        target_provider = _target_provider(name, args) if plan.target_account_id is not None else None
         waits = list(opts.depends_on) if opts and isinstance(opts.depends_on, Sequence) else []
         # opts.depends_on is for the ServiceAccounts only, so roles never wait for a Namespace or its cluster.
         own = copy.copy(opts) if opts else None
@@ -217,7 +272,21 @@ class IrsaRole(pulumi.ComponentResource):
             self.trust_policy = pulumi.Output.from_input(None)
         else:
             role = self._role(name, args, plan, cluster_name, child)
-            ready = self._permissions(name, plan, role, cluster_name, child)
+            target_arn: pulumi.Output[str] | None = None
+            if plan.target_role_arn is not None:
+                target_arn = pulumi.Output.from_input(plan.target_role_arn)
+            elif plan.target_account_id is not None:
+                target_arn = cluster_name.apply(lambda c: target_role_arn_for(plan, role_name_for(plan, c)))
+            if target_arn is not None:
+                chain = aws.iam.RolePolicy(
+                    f"{name}-chain",
+                    role=role.name,
+                    policy=target_arn.apply(lambda arn: canonical_json(render_chain_permissions(arn))),
+                    opts=child,
+                )
+                ready = [chain.id]
+            else:
+                ready = self._permissions(name, plan, role, cluster_name, child)
             role_arn = pulumi.Output.all(role.arn, *ready).apply(lambda values: values[0])
             self.role_name = role.name
         self.role_arn = role_arn
@@ -228,20 +297,58 @@ class IrsaRole(pulumi.ComponentResource):
         )
         if kubernetes is not None:
             self._service_accounts(name, plan, kubernetes, waits)
-        if plan.identity == IdentityType.POD_IDENTITY:
+        associations = []
+        if plan.identity.uses_pod_identity:
             tags = cluster_name.apply(lambda c: cluster_tags(plan, c))
             for sa in plan.service_accounts:
                 suffix = "" if len(plan.service_accounts) == 1 else f"-{sa}"
-                aws.eks.PodIdentityAssociation(
-                    f"{name}-pod-identity{suffix}",
-                    cluster_name=cluster_name,
-                    namespace=plan.namespace,
-                    service_account=sa,
-                    role_arn=role_arn,
-                    tags=tags,
-                    opts=child,
+                associations.append(
+                    aws.eks.PodIdentityAssociation(
+                        f"{name}-pod-identity{suffix}",
+                        cluster_name=cluster_name,
+                        namespace=plan.namespace,
+                        service_account=sa,
+                        role_arn=role_arn,
+                        target_role_arn=target_arn if plan.chained else None,
+                        disable_session_tags=not plan.session_tags,
+                        policy=plan.session_policy,
+                        tags=tags,
+                        opts=child,
+                    )
                 )
+        self.external_id = associations[0].external_id if plan.chained else pulumi.Output.from_input(None)
+        self.target_role_arn = pulumi.Output.from_input(plan.target_role_arn)
+        if target_provider is not None:
+            self.target_role_arn = self._target_role(name, plan, role, associations, cluster_name, target_provider)
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
+
+    def _target_role(
+        self,
+        name: str,
+        plan: RolePlan,
+        first: aws.iam.Role,
+        associations: list[aws.eks.PodIdentityAssociation],
+        cluster_name: pulumi.Output[str],
+        provider: pulumi.ProviderResource,
+    ) -> pulumi.Output[str]:
+        """The target role in the other account: trust = the first role with the associations' external ids,
+        the plan's permissions; its ARN once they are attached."""
+        there = pulumi.ResourceOptions(parent=self, provider=provider)
+        trust = pulumi.Output.all(first.arn, *[a.external_id for a in associations]).apply(
+            lambda values: canonical_json(render_target_trust_policy(values[0], values[1:]))
+        )
+        role = aws.iam.Role(
+            f"{name}-target-role",
+            name=cluster_name.apply(lambda c: role_name_for(plan, c)),
+            path=plan.role_path,
+            assume_role_policy=trust,
+            max_session_duration=plan.max_session_duration,
+            permissions_boundary=plan.permissions_boundary,
+            tags=cluster_name.apply(lambda c: cluster_tags(plan, c)),
+            opts=there,
+        )
+        ready = self._permissions(name, plan, role, cluster_name, there)
+        return pulumi.Output.all(role.arn, *ready).apply(lambda values: values[0])
 
     def _role(
         self,
@@ -253,21 +360,15 @@ class IrsaRole(pulumi.ComponentResource):
     ) -> aws.iam.Role:
         if plan.trust_policy is not None:
             trust = pulumi.Output.from_input(plan.trust_policy)
-        elif plan.identity == IdentityType.POD_IDENTITY:
-            trust = pulumi.Output.from_input(args.get("cluster_arn")).apply(lambda arn: _pod_identity_trust(plan, arn))
         else:
-            inputs = [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
-            for cluster in args.get("additional_clusters", ()):
-                inputs += [cluster["oidc_provider_arn"], cluster["oidc_issuer"]]
+            inputs = []
+            if plan.identity.uses_irsa:
+                inputs += [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
+                for cluster in args.get("additional_clusters", ()):
+                    inputs += [cluster["oidc_provider_arn"], cluster["oidc_issuer"]]
             size = args.get("trust_policy_max_size")
-            trust = pulumi.Output.all(*inputs).apply(
-                lambda values: render_trust(
-                    plan.subjects,
-                    plan.audience,
-                    plan.role_account_id,
-                    [(values[i], values[i + 1]) for i in range(0, len(values), 2)],
-                    *([size] if size else []),
-                )
+            trust = pulumi.Output.all(args.get("cluster_arn"), *inputs).apply(
+                lambda values: _trust(plan, values[0], values[1:], size)
             )
         self.trust_policy = trust
         return aws.iam.Role(
@@ -276,7 +377,7 @@ class IrsaRole(pulumi.ComponentResource):
             path=plan.role_path,
             assume_role_policy=trust,
             max_session_duration=plan.max_session_duration,
-            permissions_boundary=plan.permissions_boundary,
+            permissions_boundary=None if plan.chained else plan.permissions_boundary,
             tags=cluster_name.apply(lambda c: cluster_tags(plan, c)),
             opts=child,
         )
@@ -318,7 +419,7 @@ class IrsaRole(pulumi.ComponentResource):
     def _service_accounts(self, name: str, plan: RolePlan, provider: pulumi.ProviderResource, waits: list[Any]) -> None:
         options = plan.service_account
         annotations: dict[str, pulumi.Input[str]] = dict(options.annotations)
-        if plan.identity == IdentityType.IRSA:
+        if plan.identity.uses_irsa:
             annotations[ROLE_ARN_ANNOTATION] = self.role_arn
             if plan.audience != DEFAULT_AUDIENCE:
                 annotations[AUDIENCE_ANNOTATION] = plan.audience
@@ -381,6 +482,25 @@ def kubernetes_provider(name: str, opts: pulumi.ResourceOptions | None) -> pulum
     )
 
 
+def _target_provider(name: str, args: IrsaRoleArgs) -> pulumi.ProviderResource:
+    """``target_role.provider``: an AWS provider, checked before anything is registered.
+
+    Raises:
+        IrsaConfigError: missing, or another package's provider (the target role would land in the
+            default provider's account, the cluster's).
+    """
+    provider = (args.get("target_role") or {}).get("provider")
+    if getattr(provider, "package", None) != "aws":
+        raise IrsaConfigError.one(
+            f"IrsaRole {name}: target_role.provider",
+            type(provider).__name__ if provider is not None else None,
+            "is not an AWS provider; the target role would be created in the default provider's account",
+            "Pulumi docs, 'Resource options: provider'",
+            "pass the pulumi_aws.Provider of the target account (allowed_account_ids set to it)",
+        )
+    return provider
+
+
 def _plan_or_raise(name: str, args: IrsaRoleArgs) -> RolePlan:
     """:func:`plan_role`, its problems named ``IrsaRole <name>: <field>`` for a Python caller."""
     try:
@@ -393,15 +513,18 @@ def _named(name: str, problem: Problem) -> Problem:
     return Problem(f"IrsaRole {name}: {problem.field}", problem.value, problem.rule, problem.source, problem.fix)
 
 
-def _pod_identity_trust(plan: RolePlan, cluster_arn: str) -> str:
-    """The Pod Identity trust policy once an Output cluster ARN resolves."""
-    parsed = parse_arn(cluster_arn)
-    if parsed is None or parsed.service != "eks":
-        raise IrsaConfigError.one(
-            f"IrsaRole {plan.name}: cluster_arn",
-            cluster_arn,
-            "is not an EKS cluster ARN",
-            ARN_DOCS,
-            "give the cluster's ARN",
+def _trust(plan: RolePlan, cluster_arn: str | None, providers: Sequence[str], size: int | None) -> str:
+    """The trust policy once Output inputs resolve: :func:`render_trust`, problems named ``IrsaRole <name>: ...``."""
+    try:
+        return render_trust(
+            plan.subjects,
+            plan.audience,
+            plan.role_account_id,
+            [(providers[i], providers[i + 1]) for i in range(0, len(providers), 2)],
+            *([size] if size else []),
+            identity=plan.identity,
+            cluster_arn=cluster_arn,
+            session_tags=plan.session_tags,
         )
-    return canonical_json(render_pod_identity_trust_policy(plan.role_account_id or parsed.account, [cluster_arn]))
+    except IrsaConfigError as error:
+        raise IrsaConfigError([_named(plan.name, p) for p in error.problems]) from None

@@ -14,6 +14,7 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 (``additional_clusters[0].oidc_provider_arn``); the catalog translates them to its own keys.
 """
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -21,7 +22,7 @@ from typing import Any
 
 from .errors import IrsaConfigError, Problem
 from .iam import limits
-from .iam.arn import ARN_DOCS, parse_arn
+from .iam.arn import ACCOUNT_ID, ARN_DOCS, parse_arn
 from .iam.names import derive_role_name
 from .iam.policy import (
     Effect,
@@ -35,11 +36,13 @@ from .iam.policy import (
 from .iam.trust import (
     DEFAULT_AUDIENCE,
     IRSA_DOCS,
+    TARGET_ROLE_DOCS,
     Subject,
     TrustedProvider,
     check_audience,
     check_provider_arn,
     check_trust_policy,
+    merge_trust_policies,
     normalize_issuer,
     render_pod_identity_trust_policy,
     render_trust_policy,
@@ -50,6 +53,14 @@ TAG_PREFIX = "eks-irsa/"
 
 WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
 POD_IDENTITY_DOCS = "EKS User Guide, 'EKS Pod Identity'"
+POD_IDENTITY_CHINA_DOCS = (
+    "EKS User Guide for the China Regions, 'EKS Pod Identities' (\"Pod Identity is not available in China "
+    'Regions. Use IAM roles for service accounts.")'
+)
+SESSION_POLICY_DOCS = (
+    "EKS API Reference, CreatePodIdentityAssociation (policy requires disableSessionTags; the effective "
+    "permissions are the role's policies intersected with it)"
+)
 OURS = "this package (eks_irsa.plan)"
 
 ROLE_ONLY_CHART_VALUES = {
@@ -72,6 +83,20 @@ class IdentityType(StrEnum):
     """The role trusts the cluster's IAM OIDC provider; the ServiceAccount carries ``eks.amazonaws.com/role-arn``."""
     POD_IDENTITY = "pod-identity"
     """The role trusts ``pods.eks.amazonaws.com``; an EKS Pod Identity association binds it to the ServiceAccount."""
+    BOTH = "both"
+    """The migration step between the two: the role trusts the OIDC provider *and* ``pods.eks.amazonaws.com``,
+    the ServiceAccount keeps ``eks.amazonaws.com/role-arn`` and an association binds the same role, so a pod
+    started before or after the switch gets credentials for the same role."""
+
+    @property
+    def uses_irsa(self) -> bool:
+        """The role trusts the OIDC provider and the ServiceAccount carries the IRSA annotation."""
+        return self in (IdentityType.IRSA, IdentityType.BOTH)
+
+    @property
+    def uses_pod_identity(self) -> bool:
+        """The role trusts ``pods.eks.amazonaws.com`` and an association binds it (the agent is needed)."""
+        return self in (IdentityType.POD_IDENTITY, IdentityType.BOTH)
 
 
 @dataclass(frozen=True)
@@ -124,6 +149,15 @@ class RolePlan:
         service_account: :class:`ServiceAccountPlan`.
         create_service_account: whether the component creates the ServiceAccount(s).
         warnings: lint warnings and notices, one line each; the component logs them.
+        session_tags: with Pod Identity, whether the association passes EKS Pod Identity's session tags
+            (then the trust policy pins ``aws:RequestTag/kubernetes-namespace`` and
+            ``.../kubernetes-service-account``); ``False`` without Pod Identity.
+        session_policy: with Pod Identity, the association's session policy (canonical JSON), or ``None``.
+        cluster_arn: with Pod Identity, the cluster ARN the trust names when it is a plain string, else ``None``.
+        target_account_id: cross-account Pod Identity: the account the component creates the target role in
+            (with this plan's role name, path, tags and permissions), else ``None``.
+        target_role_arn: cross-account Pod Identity: an existing target role managed elsewhere, else ``None``.
+            With either, this plan's role holds only ``sts:AssumeRole`` and ``sts:TagSession`` on the target.
     """
 
     name: str
@@ -147,6 +181,16 @@ class RolePlan:
     service_account: ServiceAccountPlan
     create_service_account: bool
     warnings: tuple[str, ...]
+    session_tags: bool = False
+    session_policy: str | None = None
+    cluster_arn: str | None = None
+    target_account_id: str | None = None
+    target_role_arn: str | None = None
+
+    @property
+    def chained(self) -> bool:
+        """Cross-account Pod Identity: the association chains this role into a target role."""
+        return self.target_account_id is not None or self.target_role_arn is not None
 
     def summary(self) -> dict[str, Any]:
         """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
@@ -157,7 +201,7 @@ class RolePlan:
             "serviceAccount": self.service_accounts[0] if self.service_accounts else None,
             "serviceAccounts": list(self.service_accounts),
             "subjects": sorted(s.value for s in self.subjects),
-            "audience": self.audience if self.identity == IdentityType.IRSA else None,
+            "audience": self.audience if self.identity.uses_irsa else None,
             "roleName": self.role_name or (self.existing_role_arn or "").rsplit("/", 1)[-1] or None,
             "rolePath": self.role_path,
             "roleManagedHere": self.existing_role_arn is None,
@@ -171,6 +215,11 @@ class RolePlan:
             "tokenExpiration": self.service_account.token_expiration,
             "automountServiceAccountToken": self.service_account.automount_token,
             "warnings": list(self.warnings),
+            "sessionTags": self.session_tags if self.identity.uses_pod_identity else None,
+            "sessionPolicy": json.loads(self.session_policy) if self.session_policy else None,
+            "clusterArn": self.cluster_arn,
+            "targetAccountId": self.target_account_id,
+            "targetRoleArn": self.target_role_arn,
         }
 
 
@@ -212,7 +261,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     audience = args.get("audience", DEFAULT_AUDIENCE)
     problems += check_audience("audience", audience)
     client_ids = tuple(args.get("provider_client_ids", (DEFAULT_AUDIENCE,)))
-    if identity == IdentityType.IRSA and audience not in client_ids:
+    if identity.uses_irsa and audience not in client_ids:
         problems.append(
             Problem(
                 "audience",
@@ -257,7 +306,26 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
 
     account, partition, found = _identity_checks(args, identity, pattern)
     problems += found
-    problems += _check_arns(statements, managed, boundary, existing, partition, account)
+    session_tags, session_statements, found = _session_checks(args, identity)
+    problems += found
+    target_account, target_arn, found = _target_checks(args, identity, account, partition, session_statements)
+    problems += found
+    if target_arn is not None and (statements or managed or boundary):
+        problems.append(
+            Problem(
+                "target_role.role_arn",
+                target_arn,
+                "is not managed here, so the permissions (statements, managed_policy_arns, permissions_boundary), "
+                "which go on the target role, cannot be given",
+                TARGET_ROLE_DOCS,
+                "grant them where that role is defined, or give target_role.account_id to create it here",
+            )
+        )
+    problems += _check_arns(statements, managed, boundary, existing, partition, target_account or account)
+    problems += _partition_problems(
+        [(f"session_policy[{i}].resources", r) for i, s in enumerate(session_statements) for r in s.resources],
+        partition,
+    )
     if existing is not None:
         if statements or managed:
             problems.append(
@@ -269,7 +337,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
                     "grant permissions where that role is defined, or let this component create it",
                 )
             )
-    elif not statements and not managed:
+    elif not statements and not managed and target_arn is None:
         problems.append(
             Problem("statements", "(no permissions)", "grants nothing", OURS, "give statements or managed_policy_arns")
         )
@@ -277,6 +345,9 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     if statements and not grammar:
         found, warnings = lint(name, statements)
         problems += found
+    session_policy, found, session_warnings = _session_policy(name, session_statements)
+    problems += found
+    warnings += session_warnings
     layout = PermissionsLayout(None, ())
     if not problems and existing is None:
         try:
@@ -292,7 +363,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     trust = None
     if not problems and existing is None:
         try:
-            trust = _static_trust(args, identity, subjects, audience, account)
+            trust = _static_trust(args, identity, subjects, audience, account, session_tags)
         except IrsaConfigError as error:
             problems += error.problems
     if problems:
@@ -319,6 +390,13 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         service_account=sa_plan,
         create_service_account=create_sa,
         warnings=tuple(warnings),
+        session_tags=session_tags,
+        session_policy=session_policy,
+        cluster_arn=args.get("cluster_arn")
+        if identity.uses_pod_identity and isinstance(args.get("cluster_arn"), str)
+        else None,
+        target_account_id=target_account,
+        target_role_arn=target_arn,
     )
 
 
@@ -405,32 +483,55 @@ def render_trust(
     role_account_id: str | None,
     providers: Sequence[tuple[str, str]],
     trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT,
+    *,
+    identity: IdentityType = IdentityType.IRSA,
+    cluster_arn: str | None = None,
+    session_tags: bool = False,
 ) -> str:
-    """The canonical IRSA trust policy once provider ARNs and issuers are known.
+    """The canonical trust policy once provider ARNs, issuers and the cluster ARN are known.
+
+    IRSA: one web identity statement per OIDC provider. Pod Identity: one ``pods.eks.amazonaws.com``
+    statement on ``cluster_arn`` (pinning the session tags to ``subjects`` when ``session_tags``).
+    ``both``: the statements of the two, in that order, in one document under one size quota.
 
     Args:
         subjects, audience, role_account_id: the plan's (:class:`RolePlan`).
-        providers: ``(provider ARN, issuer)`` pairs, the cluster's first, then ``additional_clusters``.
+        providers: ``(provider ARN, issuer)`` pairs, the cluster's first, then ``additional_clusters``
+            (IRSA and ``both``).
         trust_policy_max_size: the account's trust policy quota, characters (IAM quotas; default 2,048).
+        identity: the plan's :class:`IdentityType`. Default: IRSA.
+        cluster_arn: the cluster's ARN (Pod Identity and ``both``).
+        session_tags: the plan's ``session_tags``.
 
     Raises:
-        IrsaConfigError: a provider ARN or issuer is malformed, in another account than the role's, or
-            the document passes the quota.
+        IrsaConfigError: a provider ARN or issuer is malformed or in another account than the role's, the
+            cluster ARN is not an EKS cluster of the role's account, or the document passes the quota.
     """
     problems: list[Problem] = []
-    for index, (arn, issuer) in enumerate(providers):
+    for index, (arn, issuer) in enumerate(providers if identity.uses_irsa else ()):
         where = "oidc" if index == 0 else f"additional_clusters[{index - 1}].oidc"
         problems += _check_provider(where, arn, issuer, role_account_id)
     if problems:
         raise IrsaConfigError(problems)
-    document = render_trust_policy(
-        providers[0][0],
-        providers[0][1],
-        subjects,
-        audience,
-        additional_providers=[TrustedProvider(a, i) for a, i in providers[1:]],
-        role_account=role_account_id,
-    )
+    documents = []
+    if identity.uses_irsa:
+        documents.append(
+            render_trust_policy(
+                providers[0][0],
+                providers[0][1],
+                subjects,
+                audience,
+                additional_providers=[TrustedProvider(a, i) for a, i in providers[1:]],
+                role_account=role_account_id,
+            )
+        )
+    if identity.uses_pod_identity:
+        parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None
+        account = role_account_id or (parsed.account if parsed else "")
+        documents.append(
+            render_pod_identity_trust_policy(account, [str(cluster_arn)], subjects if session_tags else ())
+        )
+    document = documents[0] if len(documents) == 1 else merge_trust_policies(*documents)
     problems = check_trust_policy("trust_policy", document, trust_policy_max_size)
     if problems:
         raise IrsaConfigError(problems)
@@ -452,7 +553,14 @@ def permissions_documents(plan: RolePlan) -> dict[str, dict[str, object]]:
 # --- private helpers -------------------------------------------------------------------------------------
 
 
-_LISTS = ("service_accounts", "provider_client_ids", "managed_policy_arns", "statements", "additional_clusters")
+_LISTS = (
+    "service_accounts",
+    "provider_client_ids",
+    "managed_policy_arns",
+    "statements",
+    "additional_clusters",
+    "session_policy",
+)
 
 
 def _shape(args: Mapping[str, Any]) -> list[Problem]:
@@ -580,7 +688,7 @@ def _identity_checks(
     problems: list[Problem] = []
     account = args.get("role_account_id")
     partition = None
-    if identity == IdentityType.POD_IDENTITY:
+    if identity.uses_pod_identity:
         cluster_arn = args.get("cluster_arn")
         parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None
         if cluster_arn is None:
@@ -597,6 +705,17 @@ def _identity_checks(
             problems.append(
                 Problem("cluster_arn", cluster_arn, "is not an EKS cluster ARN", ARN_DOCS, "give the cluster's ARN")
             )
+        if parsed is not None and parsed.partition == "aws-cn":
+            problems.append(
+                Problem(
+                    "identity",
+                    identity.value,
+                    "uses EKS Pod Identity, which is not available in the AWS China Regions "
+                    f"(the cluster {cluster_arn} is in partition aws-cn)",
+                    POD_IDENTITY_CHINA_DOCS,
+                    "use identity irsa",
+                )
+            )
         if parsed is not None:
             partition = parsed.partition
             if account and account != parsed.account:
@@ -611,7 +730,7 @@ def _identity_checks(
                     )
                 )
             account = account or parsed.account
-        if pattern is not None or args.get("additional_clusters"):
+        if pattern is not None or (identity == IdentityType.POD_IDENTITY and args.get("additional_clusters")):
             problems.append(
                 Problem(
                     "identity",
@@ -622,11 +741,14 @@ def _identity_checks(
                     "name the service accounts, or use identity irsa",
                 )
             )
-        if args.get("audience", DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE:
-            problems.append(
-                Problem("audience", args["audience"], "does not apply to Pod Identity", POD_IDENTITY_DOCS, "leave out")
-            )
-        return account, partition, problems
+        if identity == IdentityType.POD_IDENTITY:
+            if args.get("audience", DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE:
+                problems.append(
+                    Problem(
+                        "audience", args["audience"], "does not apply to Pod Identity", POD_IDENTITY_DOCS, "leave out"
+                    )
+                )
+            return account, partition, problems
     pairs = [("oidc", args.get("oidc_provider_arn"), args.get("oidc_issuer"))] + [
         (f"additional_clusters[{i}].oidc", c.get("oidc_provider_arn"), c.get("oidc_issuer"))
         for i, c in enumerate(args.get("additional_clusters", ()))
@@ -691,6 +813,14 @@ def _check_arns(
     iam_arns += [("existing_role_arn", "role", existing)] if existing is not None else []
     named = [(f"statements[{i}].resources", r) for i, s in enumerate(statements) for r in s.resources]
     named += [(where, arn) for where, _, arn in iam_arns]
+    problems = _partition_problems(named, partition)
+    for where, kind, value in iam_arns:
+        problems += _check_iam_arn(where, kind, value, account)
+    return problems
+
+
+def _partition_problems(named: Sequence[tuple[str, str]], partition: str | None) -> list[Problem]:
+    """ARNs (``(field, value)``) in another partition than the role's."""
     problems: list[Problem] = []
     for where, value in named:
         parsed = parse_arn(value)
@@ -704,8 +834,6 @@ def _check_arns(
                     "write the role's partition (in a catalog: arn:${partition}:...)",
                 )
             )
-    for where, kind, value in iam_arns:
-        problems += _check_iam_arn(where, kind, value, account)
     return problems
 
 
@@ -755,19 +883,176 @@ def _static_trust(
     subjects: Sequence[Subject],
     audience: str,
     account: str | None,
+    session_tags: bool,
 ) -> str | None:
     """The trust policy when every input it needs is plain; ``None`` when one is an Output."""
-    if identity == IdentityType.POD_IDENTITY:
-        cluster_arn = args.get("cluster_arn")
-        if not isinstance(cluster_arn, str) or account is None:
-            return None
-        return canonical_json(render_pod_identity_trust_policy(account, [cluster_arn]))
-    values = [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
-    for cluster in args.get("additional_clusters", ()):
-        values += [cluster.get("oidc_provider_arn"), cluster.get("oidc_issuer")]
-    if not all(isinstance(v, str) for v in values):
+    values: list[object] = []
+    if identity.uses_pod_identity:
+        values.append(args.get("cluster_arn"))
+    if identity.uses_irsa:
+        values += [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
+        for cluster in args.get("additional_clusters", ()):
+            values += [cluster.get("oidc_provider_arn"), cluster.get("oidc_issuer")]
+    if not all(isinstance(v, str) for v in values) or (identity.uses_pod_identity and account is None):
         return None
-    pairs = [(values[i], values[i + 1]) for i in range(0, len(values), 2)]
+    cluster_arn = str(values.pop(0)) if identity.uses_pod_identity else None
+    pairs = [(str(values[i]), str(values[i + 1])) for i in range(0, len(values), 2)]
     return render_trust(
-        subjects, audience, account, pairs, args.get("trust_policy_max_size", limits.TRUST_POLICY_MAX_DEFAULT)
+        subjects,
+        audience,
+        account,
+        pairs,
+        args.get("trust_policy_max_size", limits.TRUST_POLICY_MAX_DEFAULT),
+        identity=identity,
+        cluster_arn=cluster_arn,
+        session_tags=session_tags,
     )
+
+
+def _session_checks(
+    args: Mapping[str, Any], identity: IdentityType
+) -> tuple[bool, tuple[PolicyStatement, ...], list[Problem]]:
+    """Session tags on or off, and the session policy's statements: Pod Identity only. A session policy
+    needs the session tags off (EKS CreatePodIdentityAssociation), so it turns them off by default."""
+    problems: list[Problem] = []
+    raw_tags = args.get("session_tags")
+    raw_policy = args.get("session_policy") or ()
+    if not identity.uses_pod_identity:
+        given = [k for k in ("session_tags", "session_policy") if args.get(k) is not None]
+        if given:
+            problems.append(
+                Problem(
+                    given[0],
+                    args[given[0]],
+                    "is a setting of the EKS Pod Identity association; IRSA has no session tags or session policy",
+                    POD_IDENTITY_DOCS,
+                    "use identity pod-identity (or both), or leave it out",
+                )
+            )
+        return False, (), problems
+    if raw_tags is not None and not isinstance(raw_tags, bool):
+        problems.append(Problem("session_tags", raw_tags, "is not true or false", OURS, "give a boolean"))
+    statements = tuple(statement_from_args(s) for s in raw_policy)
+    if statements and raw_tags is True:
+        problems.append(
+            Problem(
+                "session_tags",
+                True,
+                "is on, but a session policy requires the association's session tags off",
+                SESSION_POLICY_DOCS,
+                "leave session_tags out (a session policy turns them off) or drop session_policy",
+            )
+        )
+    session_tags = bool(raw_tags) if raw_tags is not None else not statements
+    return session_tags, statements, problems
+
+
+def target_role_arn_for(plan: RolePlan, role_name: str) -> str:
+    """The ARN of the target role the component creates (``target_account_id``), named ``role_name`` on the
+    plan's path: ``arn:<partition>:iam::<target account>:role<path><name>`` (IAM User Guide, 'IAM identifiers').
+    The association names it before the role exists, so the target's trust can pin the association's
+    external id."""
+    return f"arn:{plan.partition or 'aws'}:iam::{plan.target_account_id}:role{plan.role_path}{role_name}"
+
+
+def _target_checks(
+    args: Mapping[str, Any],
+    identity: IdentityType,
+    account: str | None,
+    partition: str | None,
+    session_statements: Sequence[PolicyStatement],
+) -> tuple[str | None, str | None, list[Problem]]:
+    """Cross-account Pod Identity: the target role's account (created here) or ARN (existing)."""
+    target = args.get("target_role")
+    if target is None:
+        return None, None, []
+    where = "target_role"
+    if not isinstance(target, Mapping):
+        return None, None, [Problem(where, target, "is not a mapping", OURS, "give {account_id} or {role_arn}")]
+    problems: list[Problem] = []
+    if identity != IdentityType.POD_IDENTITY:
+        problems.append(
+            Problem(
+                where,
+                identity.value,
+                "chains from a Pod Identity association; with IRSA the pod would get the first role, which "
+                "holds only the permission to assume the target",
+                TARGET_ROLE_DOCS,
+                "use identity pod-identity (for IRSA in another account: role_account_id)",
+            )
+        )
+    target_account, target_arn = target.get("account_id"), target.get("role_arn")
+    if (target_account is None) == (target_arn is None):
+        problems.append(
+            Problem(where, dict(target), "needs exactly one of account_id and role_arn", OURS, "give one of them")
+        )
+    if target_account is not None:
+        if not isinstance(target_account, str) or not ACCOUNT_ID.fullmatch(target_account):
+            problems.append(
+                Problem(
+                    f"{where}.account_id",
+                    target_account,
+                    "is not an AWS account ID (12 digits)",
+                    "AWS Account Management Reference Guide, 'AWS account identifiers'",
+                    "give the 12 digits",
+                )
+            )
+        elif target_account == account:
+            problems.append(
+                Problem(
+                    f"{where}.account_id",
+                    target_account,
+                    "is the cluster's account, where the role itself can hold the permissions",
+                    TARGET_ROLE_DOCS,
+                    "leave target_role out",
+                )
+            )
+    if target_arn is not None:
+        problems += _check_iam_arn(f"{where}.role_arn", "role", target_arn, None)
+        problems += _partition_problems([(f"{where}.role_arn", target_arn)], partition)
+    if session_statements:
+        problems.append(
+            Problem(
+                "session_policy",
+                "(given)",
+                "is not combined with a target role here: which of the two chained sessions it would restrict "
+                "is not documented",
+                TARGET_ROLE_DOCS,
+                "put the restriction in the target role's permissions",
+            )
+        )
+    if args.get("existing_role_arn") is not None:
+        problems.append(
+            Problem(
+                "existing_role_arn",
+                args["existing_role_arn"],
+                "is given with a target role; the first role of a chain holds only the chaining permission this "
+                "component writes",
+                TARGET_ROLE_DOCS,
+                "let the component create the first role",
+            )
+        )
+    return target_account if not problems else None, target_arn if not problems else None, problems
+
+
+def _session_policy(name: str, statements: Sequence[PolicyStatement]) -> tuple[str | None, list[Problem], list[str]]:
+    """The session policy as canonical JSON: the same grammar and lint as ``statements``, then STS's quota."""
+    if not statements:
+        return None, [], []
+    problems = [p for i, s in enumerate(statements) for p in check_statement(f"session_policy[{i}]", s)]
+    if problems:
+        return None, problems, []
+    found, warnings = lint(f"{name} (session policy)", statements)
+    problems += [replace(p, field=p.field.replace("statements", "session_policy", 1)) for p in found]
+    document = canonical_json(render_permissions_policy(statements))
+    if len(document) > limits.SESSION_POLICY_MAX:
+        problems.append(
+            Problem(
+                "session_policy",
+                f"{len(document)} characters",
+                f"exceed the session policy quota of {limits.SESSION_POLICY_MAX}",
+                "AWS STS API Reference, AssumeRole (Policy)",
+                "shorten the session policy (fewer resources, wildcards in ARNs) or narrow the role itself",
+            )
+        )
+    return document, problems, warnings

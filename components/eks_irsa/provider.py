@@ -42,12 +42,18 @@ from .errors import IrsaConfigError
 PACKAGE_NAME = "eks-irsa"
 """The package name of the schema and of every type token (``eks-irsa:index:IrsaRole``)."""
 
+PYTHON_ONLY = frozenset({"AccountProvider"})
+"""Public components not hosted: ``AccountProvider`` hands its AWS provider over as a Python attribute,
+which no other language can read; there, build an ``aws.Provider`` with ``allowedAccountIds`` and
+``assumeRoles`` and pass it as ``targetRole.provider``."""
+
 COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = tuple(
     value
     for value in (getattr(eks_irsa, name) for name in eks_irsa.__all__)
-    if inspect.isclass(value) and issubclass(value, pulumi.ComponentResource)
+    if inspect.isclass(value) and issubclass(value, pulumi.ComponentResource) and value.__name__ not in PYTHON_ONLY
 )
-"""Every public component (``eks_irsa.__all__``), in that order; a new public component is hosted too."""
+"""Every public component (``eks_irsa.__all__``) but :data:`PYTHON_ONLY`, in that order; a new public
+component is hosted too."""
 
 SCHEMA_COMMAND = "make schema"
 """The one command that rewrites the committed ``provider/schema.json`` from the code."""

@@ -316,7 +316,10 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         if args.typ == "aws:ec2/launchTemplate:LaunchTemplate":
             return f"lt-{short_hash(args.name, 17)}", {**inputs, "latestVersion": 1}
         if args.typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
-            return f"a-{short_hash(args.name, 17)}", {**inputs, "associationArn": PLACEHOLDER}
+            outputs = {**inputs, "associationArn": PLACEHOLDER}
+            if inputs.get("targetRoleArn"):
+                outputs["externalId"] = f"{PLACEHOLDER}-external-id-{short_hash(args.name, 8)}"
+            return f"a-{short_hash(args.name, 17)}", outputs
         return f"{args.name}-id", inputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]]]:

@@ -30,8 +30,8 @@ from ..iam.names import derive_role_name
 from ..iam.partition import partition_for_region
 from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
-from ..nodegroup import NodeGroupArgs
-from ..plan import IdentityType, RolePlan, plan_role
+from ..nodegroup import NODE_GROUP_DEFAULTS, NodeGroupArgs
+from ..plan import POD_IDENTITY_DOCS, IdentityType, RolePlan, plan_role
 from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -64,6 +64,17 @@ class ClusterSettings:
     deployer_arn: str | None = None
     deletion_protection: bool = False
     control_plane_logs: tuple[str, ...] = ()
+    auto_mode: bool = False
+
+
+AUTO_MODE_ADDONS: Mapping[str, str] = {
+    "vpc-cni": "pod networking",
+    "ebs-csi-driver": "block storage",
+    "aws-load-balancer-controller": "load balancing",
+    "karpenter": "compute (its own Karpenter)",
+}
+"""Add-ons EKS Auto Mode runs itself, with the cluster role's permissions (EKS User Guide, 'Automate
+cluster infrastructure with EKS Auto Mode'); a catalog role for one of them is refused."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,8 @@ class ServiceSettings:
             ``policyFiles`` statement or the ``addon``), so problems name what the user wrote.
         account: the ``eks-irsa:accounts`` key the role lives in, or ``None`` for the stack's account.
         addon: the ``addon.name`` (a key of :data:`eks_irsa.addons.ADDONS`), or ``None``.
+        target_account: cross-account Pod Identity: the ``eks-irsa:accounts`` key the target role is
+            created in (``target.account``), or ``None``.
     """
 
     name: str
@@ -116,6 +129,7 @@ class ServiceSettings:
     statement_fields: tuple[str, ...]
     account: str | None = None
     addon: str | None = None
+    target_account: str | None = None
 
     @property
     def identity(self) -> IdentityType:
@@ -327,22 +341,30 @@ def load_catalog(
         if service is None:
             continue
         services.append(service)
-        if service.account is not None and service.account not in other_accounts:
+        unknown = [
+            (key, value)
+            for key, value in (("account", service.account), ("target.account", service.target_account))
+            if value is not None and value not in other_accounts
+        ]
+        for key, value in unknown:
             problems.append(
                 Problem(
-                    f"eks-irsa:services.{service.name}.account",
-                    service.account,
+                    f"eks-irsa:services.{service.name}.{key}",
+                    value,
                     "is not a key of eks-irsa:accounts",
                     "this package's catalog format",
                     f"use one of: {', '.join(sorted(other_accounts)) or '(none defined)'}",
                 )
             )
+        if unknown:
             continue
         try:
             plans[name] = plan_role(name, role_args(settings, service, *_planned_provider(settings, service)))
         except IrsaConfigError as error:
             problems += [catalog_problem(service, p) for p in error.problems]
     problems += _uniqueness(services, plans, cluster.name)
+    problems += _auto_mode_addons(settings.cluster, catalog)
+    problems += _pod_identity_nodes(settings.cluster, plans)
     if problems:
         raise IrsaConfigError(problems)
     return replace(settings, services=tuple(services), plans=plans)
@@ -354,11 +376,13 @@ def role_args(
     provider_arn: Any,
     issuer: Any,
     cluster_name: Any = None,
+    target_provider: Any = None,
 ) -> dict[str, Any]:
     """One service's full ``IrsaRoleArgs``: the catalog's fields plus the stack-wide ones.
 
     ``provider_arn``, ``issuer`` and ``cluster_name`` may be Outputs (the cluster's); ``cluster_name``
-    defaults to the configured name.
+    defaults to the configured name. ``target_provider`` is the AWS provider of the service's
+    ``target.account`` (the program makes it with :class:`eks_irsa.AccountProvider`).
     """
     account = settings.accounts[service.account].account_id if service.account else settings.account_id
     c = settings.cluster
@@ -374,9 +398,12 @@ def role_args(
         "trust_policy_max_size": settings.trust_policy_max_size,
         "max_managed_policies": settings.max_managed_policies,
     }
-    if service.identity == IdentityType.POD_IDENTITY:
+    if service.target_account is not None:
+        target = {"account_id": settings.accounts[service.target_account].account_id}
+        args["target_role"] = {**target, **({"provider": target_provider} if target_provider is not None else {})}
+    if not service.identity.uses_irsa:
         del args["oidc_provider_arn"], args["oidc_issuer"]
-    else:
+    if not service.identity.uses_pod_identity:
         del args["cluster_arn"]
     return args
 
@@ -439,7 +466,7 @@ def _cluster(
     private = endpoint.get("privateAccess", True)
     cidrs = tuple(endpoint.get("publicAccessCidrs", ()))
     node_groups = []
-    for ng_name in sorted(raw["nodeGroups"]):
+    for ng_name in sorted(raw.get("nodeGroups", {})):
         ng = raw["nodeGroups"][ng_name]
         group: dict[str, Any] = {"name": ng_name, "instance_types": list(ng["instanceTypes"])}
         for arg, key in {
@@ -480,6 +507,7 @@ def _cluster(
         deployer_arn=deployer_arn,
         deletion_protection=raw.get("deletionProtection", False),
         control_plane_logs=tuple(raw.get("controlPlaneLogs", ())),
+        auto_mode=raw.get("autoMode", False),
     )
     found = check_cluster_args(
         {
@@ -535,6 +563,11 @@ FIELDS: Mapping[str, str] = {
     "permissions_boundary": "permissionsBoundary",
     "max_session_duration": "maxSessionDuration",
     "identity": "identity",
+    "session_tags": "sessionTags",
+    "session_policy": "sessionPolicy",
+    "target_role.account_id": "target.account",
+    "target_role.role_arn": "target.roleArn",
+    "target_role": "target",
     "existing_role_arn": "existingRoleArn",
     "create_service_account": "createServiceAccount",
     "labels": "labels",
@@ -612,7 +645,13 @@ def _service(
 
     args: dict[str, Any] = {}
     for arg, key in FIELDS.items():
-        if key in raw and arg not in ("statements", "additional_clusters", *SERVICE_ACCOUNT_OPTIONS):
+        if key in raw and arg not in (
+            "statements",
+            "session_policy",
+            "target_role",
+            "additional_clusters",
+            *SERVICE_ACCOUNT_OPTIONS,
+        ):
             value = raw[key]
             args[arg] = sub(f"{where}.{key}", value) if isinstance(value, str) else value
     options = {arg: raw[FIELDS[arg]] for arg in SERVICE_ACCOUNT_OPTIONS if FIELDS[arg] in raw}
@@ -647,27 +686,14 @@ def _service(
         args["create_service_account"] = False
     if spec and FIELDS["automount_token"] not in raw and args.get("create_service_account", True):
         args.setdefault("service_account_options", {})["automount_token"] = spec.kubernetes_api
-    statements: list[dict[str, Any]] = []
-    origins: list[str] = []
-    for index, item in enumerate(raw.get("statements", [])):
-        path = f"statements[{index}]"
-        statement = {
-            "actions": list(item["actions"]),
-            "resources": [sub(f"{where}.{path}.resources", r) for r in item["resources"]],
-            "effect": item.get("effect", "Allow"),
-            "conditions": {
-                op: {
-                    sub(f"{where}.{path}.conditions", k): [
-                        sub(f"{where}.{path}.conditions", x) for x in ([v] if isinstance(v, str) else v)
-                    ]
-                    for k, v in keys.items()
-                }
-                for op, keys in item.get("conditions", {}).items()
-            },
-        }
-        statement.update({k: item[k] for k in ("sid", "justification") if k in item})
-        statements.append(statement)
-        origins.append(path)
+    statements = [_statement(f"{where}.statements[{i}]", item, sub) for i, item in enumerate(raw.get("statements", []))]
+    origins = [f"statements[{index}]" for index in range(len(statements))]
+    if "roleArn" in raw.get("target", {}):
+        args["target_role"] = {"role_arn": sub(f"{where}.target.roleArn", raw["target"]["roleArn"])}
+    if "sessionPolicy" in raw:
+        args["session_policy"] = [
+            _statement(f"{where}.sessionPolicy[{i}]", item, sub) for i, item in enumerate(raw["sessionPolicy"])
+        ]
     for index, item in enumerate(raw.get("policyFiles", [])):
         path = f"policyFiles[{index}]"
         for number, statement in enumerate(_read_policy_file(f"{where}.{path}", project_root / item["file"], found)):
@@ -717,7 +743,26 @@ def _service(
         statement_fields=tuple(origins),
         account=raw.get("account"),
         addon=spec.name if spec else None,
+        target_account=raw.get("target", {}).get("account"),
     )
+
+
+def _statement(path: str, item: Mapping[str, Any], sub: Any) -> dict[str, Any]:
+    """One catalog statement as a ``PermissionStatement``, every ``${variable}`` substituted (``sub(path, text)``)."""
+    statement = {
+        "actions": list(item["actions"]),
+        "resources": [sub(f"{path}.resources", r) for r in item["resources"]],
+        "effect": item.get("effect", "Allow"),
+        "conditions": {
+            op: {
+                sub(f"{path}.conditions", k): [sub(f"{path}.conditions", x) for x in ([v] if isinstance(v, str) else v)]
+                for k, v in keys.items()
+            }
+            for op, keys in item.get("conditions", {}).items()
+        },
+    }
+    statement.update({k: item[k] for k in ("sid", "justification") if k in item})
+    return statement
 
 
 def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> list[PolicyStatement]:
@@ -739,6 +784,55 @@ def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> l
     except IrsaConfigError as error:
         problems.extend(error.problems)
         return []
+
+
+def _auto_mode_addons(cluster: ClusterSettings | ExistingClusterSettings, catalog: Mapping[str, Any]) -> list[Problem]:
+    """With Auto Mode, a catalog role for an add-on Auto Mode runs itself is refused."""
+    if not isinstance(cluster, ClusterSettings) or not cluster.auto_mode:
+        return []
+    problems = []
+    for name in sorted(catalog):
+        entry = catalog[name] if isinstance(catalog[name], Mapping) else {}
+        addon = entry.get("addon").get("name") if isinstance(entry.get("addon"), Mapping) else None
+        if addon in AUTO_MODE_ADDONS:
+            problems.append(
+                Problem(
+                    f"eks-irsa:services.{name}.addon",
+                    addon,
+                    f"is run by EKS Auto Mode itself ({AUTO_MODE_ADDONS[addon]}, with the cluster role's "
+                    "permissions), so it gets no role here",
+                    "EKS User Guide, 'Automate cluster infrastructure with EKS Auto Mode'",
+                    "remove the service, or turn off eks-irsa:cluster.autoMode",
+                )
+            )
+    return problems
+
+
+def _pod_identity_nodes(
+    cluster: ClusterSettings | ExistingClusterSettings, plans: Mapping[str, RolePlan]
+) -> list[Problem]:
+    """Pod Identity needs a Linux EC2 node to run its agent on: refused when every node group is Windows.
+
+    Source: EKS User Guide, 'EKS Pod Identity' (the agent is a DaemonSet on Linux Amazon EC2 nodes; Windows
+    nodes and Fargate are not supported). Auto Mode runs the agent itself.
+    """
+    if not isinstance(cluster, ClusterSettings) or cluster.auto_mode or not cluster.node_groups:
+        return []
+    if not all(
+        str(g.get("ami_type", NODE_GROUP_DEFAULTS["ami_type"])).startswith("WINDOWS") for g in cluster.node_groups
+    ):
+        return []
+    return [
+        Problem(
+            f"eks-irsa:services.{name}.identity",
+            plan.identity.value,
+            "uses EKS Pod Identity, but every node group of the cluster is Windows, where its agent does not run",
+            POD_IDENTITY_DOCS,
+            "use identity irsa, or add a Linux node group",
+        )
+        for name, plan in sorted(plans.items())
+        if plan.identity.uses_pod_identity
+    ]
 
 
 def _pattern_overlaps(plans: Mapping[str, RolePlan], named: Mapping[tuple[str, str], str]) -> list[Problem]:

@@ -8,6 +8,19 @@ Usage::
 
     python -m eks_irsa.cli.explain --token token.jwt --policy trust-policy.json [--provider-arn ARN]
     python -m eks_irsa.cli.explain --token token.jwt --stack dev --service orders-api [--build-dir build]
+    python -m eks_irsa.cli.explain --pod reports/reports --stack staging --service reports
+
+With ``--pod NAMESPACE/SERVICE_ACCOUNT`` instead of a token it asks the EKS Pod Identity question: would
+the ``sts:AssumeRole`` (and ``sts:TagSession``) that EKS Auth makes for a pod of that service account in
+the cluster (``--cluster-arn``, or ``clusterArn`` in ``service.json``) pass the trust policy, with the
+session tags on or off as the association has them (``--session-tags``, or ``sessionTags`` in
+``service.json``)? The association itself (which service account it binds) is EKS's, not IAM's, and is
+not checked here.
+
+With ``--chain`` it asks the cross-account question: would the ``sts:AssumeRole`` EKS Pod Identity makes
+with the first role's credentials (``--caller``, or ``roleArn`` in ``service.json``) and the association's
+external id (``--external-id``, or ``externalId``) pass the target role's trust
+(``target-trust-policy.json``, or ``--policy``)?
 
 Exit codes: 0 allowed, 1 denied, 2 bad input (unreadable file, malformed token or policy).
 
@@ -23,7 +36,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +46,16 @@ import jwt
 
 from ..errors import IrsaConfigError
 from ..iam.arn import parse_iam_arn
-from ..iam.evaluate import Cause, Decision, Finding, WebIdentityRequest, evaluate_web_identity
+from ..iam.evaluate import (
+    Cause,
+    Decision,
+    Finding,
+    WebIdentityRequest,
+    chained_request,
+    evaluate_assume_role,
+    evaluate_web_identity,
+    pod_identity_request,
+)
 from ..iam.policy import statement_list
 from ..iam.trust import check_provider_arn, normalize_issuer
 
@@ -83,6 +105,30 @@ USUAL_CAUSES: Mapping[Cause, str] = {
     ),
     Cause.WRONG_ACTION: "IRSA needs Action sts:AssumeRoleWithWebIdentity (sts:AssumeRole is another call)",
     Cause.OTHER_CONDITION: "a condition on another key does not hold; compare it with the token's claims",
+    Cause.WRONG_PRINCIPAL: (
+        "the role is not set up for this caller: a role used through EKS Pod Identity must trust "
+        "pods.eks.amazonaws.com (catalog identity pod-identity, or both while migrating from IRSA)"
+    ),
+    Cause.WRONG_CLUSTER: (
+        "the association is in another cluster or account than the trust policy's aws:SourceArn and "
+        "aws:SourceAccount; trust that cluster too, or associate the role in the cluster it names"
+    ),
+    Cause.WRONG_SESSION_TAG: (
+        "the role is associated with a service account it does not trust: check the association "
+        "(aws eks list-pod-identity-associations) against the service's namespace and service account"
+    ),
+    Cause.SESSION_TAGS_OFF: (
+        "the association has session tags disabled, but the trust policy pins aws:RequestTag/kubernetes-*; "
+        "turn session tags on, or set sessionTags: false in the catalog so the trust stops pinning them"
+    ),
+    Cause.TAG_SESSION_NOT_ALLOWED: (
+        "EKS Pod Identity passes session tags, which needs sts:TagSession in the trust policy besides "
+        "sts:AssumeRole; add it, or disable the association's session tags"
+    ),
+    Cause.WRONG_EXTERNAL_ID: (
+        "the target role's trust expects another sts:ExternalId than this association's externalId output: "
+        "the association was replaced, or the target role trusts another association"
+    ),
 }
 """What usually lies behind each cause, printed under the finding."""
 
@@ -260,7 +306,25 @@ def _parser() -> argparse.ArgumentParser:
         "Offline; the token's signature is not checked.",
         epilog="Exit codes: 0 allowed, 1 denied, 2 bad input.",
     )
-    parser.add_argument("--token", required=True, type=Path, help="file holding the JWT (a projected SA token)")
+    parser.add_argument("--token", type=Path, help="file holding the JWT (a projected SA token)")
+    parser.add_argument(
+        "--pod",
+        metavar="NAMESPACE/SERVICE_ACCOUNT",
+        help="instead of a token: ask for EKS Pod Identity's AssumeRole for a pod of this service account",
+    )
+    parser.add_argument("--cluster-arn", help="with --pod: the association's cluster (default: service.json's)")
+    parser.add_argument(
+        "--chain",
+        action="store_true",
+        help="instead of a token: ask for the chained AssumeRole into the target role (cross-account Pod Identity)",
+    )
+    parser.add_argument("--caller", help="with --chain: the first role's ARN (default: service.json's roleArn)")
+    parser.add_argument("--external-id", help="with --chain: the association's externalId (default: service.json's)")
+    parser.add_argument(
+        "--session-tags",
+        choices=("on", "off"),
+        help="with --pod: whether the association passes session tags (default: service.json's, else on)",
+    )
     parser.add_argument("--policy", type=Path, help="trust policy JSON file")
     parser.add_argument("--stack", help="stack name: read build/<stack>/services/<service>/ (written by make plan)")
     parser.add_argument("--service", help="service name, with --stack")
@@ -311,7 +375,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         if not (args.stack and args.service):
             raise BadInput("--stack and --service go together")
         folder = args.build_dir / args.stack / "services" / args.service
-        policy_path, service_path = folder / "trust-policy.json", folder / "service.json"
+        trust_file = "target-trust-policy.json" if args.chain else "trust-policy.json"
+        policy_path, service_path = folder / trust_file, folder / "service.json"
         missing = [p for p in (policy_path, service_path) if not p.is_file()]
         if missing:
             raise BadInput(f"{missing[0]} not found; run `make plan STACK={args.stack}` first")
@@ -320,6 +385,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         if absent:
             raise BadInput(f"{service_path} lacks {', '.join(absent)}; run `make plan STACK={args.stack}` again")
 
+    if [bool(args.token), bool(args.pod), bool(args.chain)].count(True) != 1:
+        raise BadInput("give one of --token FILE, --pod NAMESPACE/SERVICE_ACCOUNT and --chain")
+    if args.pod:
+        return _run_pod(args, out, policy_path, service)
+    if args.chain:
+        return _run_chain(args, out, policy_path, service)
     try:
         token_text = args.token.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -350,6 +421,73 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     allowed = decision.allowed and not expiry
     _report(out, token, now, provider_arn, how, policy_path, service, decision, expiry, allowed, args.verbose)
     return EXIT_ALLOWED if allowed else EXIT_DENIED
+
+
+def _run_pod(args: argparse.Namespace, out: TextIO, policy_path: Path, service: Mapping[str, object]) -> int:
+    """The EKS Pod Identity question: ``sts:AssumeRole`` (+ ``sts:TagSession``) for a pod of ``--pod``."""
+    namespace, _, service_account = str(args.pod).partition("/")
+    if not namespace or not service_account or "/" in service_account:
+        raise BadInput(f"--pod {args.pod!r} is not NAMESPACE/SERVICE_ACCOUNT")
+    cluster_arn = args.cluster_arn or _str(service.get("clusterArn"))
+    if not cluster_arn:
+        raise BadInput("give --cluster-arn (the service has no clusterArn: is it a Pod Identity service?)")
+    tags = service.get("sessionTags")
+    session_tags = args.session_tags == "on" if args.session_tags else tags is not False
+    policy = _read_json(policy_path, "trust policy")
+    request = pod_identity_request(cluster_arn, namespace, service_account, session_tags=session_tags)
+    try:
+        decision = evaluate_assume_role(policy, request)
+    except IrsaConfigError as exc:
+        raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
+
+    def line(text: str = "") -> None:
+        print(text, file=out)
+
+    line("EKS Pod Identity request (the AssumeRole EKS Auth makes for the pod; the association is not checked here)")
+    line(f"  principal  {request.principal}")
+    line(f"  actions    {', '.join(request.actions)}")
+    line(f"  cluster    {cluster_arn}")
+    line(f"  pod        {namespace}/{service_account} (session tags {'on' if session_tags else 'off'})")
+    if service:
+        line(f"Role: {service.get('roleArn')} ({service.get('namespace')}/{service.get('serviceAccount')})")
+    line(f"Policy: {policy_path}")
+    _verdict(line, decision, [], decision.allowed, args.verbose)
+    return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
+
+
+def _run_chain(args: argparse.Namespace, out: TextIO, policy_path: Path, service: Mapping[str, object]) -> int:
+    """The cross-account question: the first role's ``sts:AssumeRole`` into the target role."""
+    caller = args.caller or _str(service.get("roleArn"))
+    external_id = args.external_id or _str(service.get("externalId"))
+    if not caller:
+        raise BadInput("give --caller (the first role's ARN)")
+    tags = service.get("sessionTags")
+    session_tags = args.session_tags == "on" if args.session_tags else tags is not False
+    namespace, service_account = _str(service.get("namespace")), _str(service.get("serviceAccount"))
+    passed = (
+        {"kubernetes-namespace": namespace, "kubernetes-service-account": service_account}
+        if session_tags and namespace and service_account
+        else None
+    )
+    policy = _read_json(policy_path, "trust policy")
+    request = chained_request(caller, external_id, session_tags=passed)
+    try:
+        decision = evaluate_assume_role(policy, request)
+    except IrsaConfigError as exc:
+        raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
+
+    def line(text: str = "") -> None:
+        print(text, file=out)
+
+    line("Chained request (the AssumeRole EKS Pod Identity makes with the first role's credentials)")
+    line(f"  principal    {caller}")
+    line(f"  actions      {', '.join(request.actions)}")
+    line(f"  external id  {external_id or '(none)'}")
+    if service:
+        line(f"Target role: {service.get('targetRoleArn')}")
+    line(f"Policy: {policy_path}")
+    _verdict(line, decision, [], decision.allowed, args.verbose)
+    return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
 
 
 def scheme_findings(token: Token) -> list[Finding]:
@@ -407,12 +545,19 @@ def _report(
             theirs, mine = _host(trusted_issuer), _host(token.issuer)
             line(f"Note: the stack's cluster issuer is {theirs}; this token comes from {mine}")
     line(f"Policy: {policy_path}")
-    for note in decision.notes:
-        line(f"Note: {note}")
     if len(token.audiences) > 1:
         line(f"Note: the token has {len(token.audiences)} audiences; all go into the request's :aud key")
     if -CLOCK_SKEW_SECONDS <= left <= 0:
         line("Note: the token is past exp but within IAM's five minutes of clock skew")
+    _verdict(line, decision, expiry, allowed, verbose)
+
+
+def _verdict(
+    line: Callable[..., None], decision: Decision, expiry: list[Finding], allowed: bool, verbose: bool
+) -> None:
+    """The statements (verbose), then ALLOWED with its reason or DENIED with every finding and its usual cause."""
+    for note in decision.notes:
+        line(f"Note: {note}")
     if verbose:
         line()
         for statement in decision.statements:

@@ -5,7 +5,9 @@
 Writes ``<build-dir>/<stack>/plan.json`` (every registration, in a deterministic order, no
 timestamps) and, per IRSA role, ``services/<name>/`` with ``trust-policy.json``,
 ``permissions-policy.json`` (or ``managed-policy-<n>.json``), ``serviceaccount.yaml`` and
-``service.json``. Prints one row per service. Exit 1 with the problems listed when the catalog is
+``service.json``; for cross-account Pod Identity also ``target-trust-policy.json`` (the target role's trust)
+and ``chain-policy.json`` (the first role's only permissions; ``permissions-policy.json`` is the target's).
+Prints one row per service. Exit 1 with the problems listed when the catalog is
 invalid; nothing is written then.
 """
 
@@ -25,7 +27,7 @@ from ..catalog import ClusterSettings, StackSettings, decode_stack_config, load_
 from ..cluster import vpc_cni_role_args
 from ..errors import IrsaConfigError
 from ..irsa import ROLE_ARN_ANNOTATION
-from ..plan import IdentityType, permissions_documents, plan_role
+from ..plan import permissions_documents, plan_role
 from ..testing import (
     PLACEHOLDER,
     OfflineRun,
@@ -93,11 +95,11 @@ def service_files(run: OfflineRun, settings: StackSettings) -> dict[str, dict[st
     The plan gives the subjects, identity, documents and settings; the run gives only what AWS would
     compute (the role ARN, the placeholder issuer) and the rendered manifests.
     """
-    registered = {(r.parent, r.type): r for r in run.registrations if r.parent}
+    registered = {(r.parent, r.name): r for r in run.registrations if r.parent}
     accounts = [r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
     issuer = run.mocks.issuer(settings.cluster.name)
     plans = dict(settings.plans)
-    if isinstance(settings.cluster, ClusterSettings):
+    if isinstance(settings.cluster, ClusterSettings) and not settings.cluster.auto_mode:
         name = f"{settings.cluster.name}-vpc-cni"
         provider = run.mocks.arn("iam", f"oidc-provider/{issuer}")
         cni = vpc_cni_role_args(settings.cluster.name, settings.partition, provider, issuer, settings.cluster.tags)
@@ -105,9 +107,16 @@ def service_files(run: OfflineRun, settings: StackSettings) -> dict[str, dict[st
     files: dict[str, dict[str, str]] = {}
     for name, plan in sorted(plans.items()):
         out: dict[str, str] = {}
-        role = registered.get((name, "aws:iam/role:Role"))
+        role = registered.get((name, f"{name}-role"))
+        target = registered.get((name, f"{name}-target-role"))
+        association = registered.get((name, f"{name}-pod-identity"))
         if role is not None:
             out["trust-policy.json"] = _pretty(json.loads(role.inputs["assumeRolePolicy"]))
+        if target is not None:
+            out["target-trust-policy.json"] = _pretty(json.loads(target.inputs["assumeRolePolicy"]))
+        chain = registered.get((name, f"{name}-chain"))
+        if chain is not None:
+            out["chain-policy.json"] = _pretty(json.loads(chain.inputs["policy"]))
         for file, document in permissions_documents(plan).items():
             out[file] = _pretty(document)
         mine = [a for a in accounts if a.parent == name]
@@ -119,13 +128,18 @@ def service_files(run: OfflineRun, settings: StackSettings) -> dict[str, dict[st
         account = plan.role_account_id or run.mocks.account_id
         providers = [run.mocks.arn("iam", f"oidc-provider/{issuer}", account=account)]
         providers += [c["oidc_provider_arn"] for c in plan_args(settings, name).get("additional_clusters", ())]
-        irsa = plan.identity == IdentityType.IRSA
+        irsa = plan.identity.uses_irsa
         summary.update(
             roleArn=role.outputs["arn"] if role is not None else plan.existing_role_arn,
             oidcProviderArn=providers[0] if irsa else None,
             oidcIssuer=issuer if irsa else None,
             trustedProviders=sorted(providers) if irsa else [],
         )
+        if plan.chained:
+            summary.update(
+                targetRoleArn=target.outputs["arn"] if target is not None else plan.target_role_arn,
+                externalId=association.outputs.get("externalId") if association is not None else None,
+            )
         out["service.json"] = _pretty(summary)
         files[name] = out
     return files

@@ -95,6 +95,18 @@ from .localidp import (
     unsigned_token,
 )
 from .plan import ROOT, table, write_plan
+from .podidentity import (
+    POD_CASES,
+    LocalEksAuth,
+    PodIdentityCheck,
+    PodIdentityRole,
+    expected_answer,
+    moto_assume_role_fact,
+    pod_identity_pieces_note,
+    pod_identity_roles,
+    provision_roles,
+    run_case,
+)
 
 """Unauthenticated requests moto allows before enforcing IAM: CreateUser, PutUserPolicy, CreateAccessKey."""
 
@@ -166,8 +178,8 @@ class ServicePlan:
 def unverifiable(summary: Mapping[str, object], account: str) -> str | None:
     """Why a role is outside what verify exercises, or ``None``: one IRSA role made here, trusted by
     one OIDC provider for named service accounts of one namespace."""
-    if summary["identity"] != "irsa":
-        return "EKS Pod Identity (no web identity token to verify)"
+    if summary["identity"] == "pod-identity":
+        return "EKS Pod Identity: no web identity token; its trust is in the pod-identity section, no access probes"
     if not summary["roleManagedHere"]:
         return "an existing role managed elsewhere"
     if len(summary["trustedProviders"]) != 1:
@@ -561,7 +573,8 @@ class Cell:
     @property
     def ok(self) -> bool:
         """The actual decision is the expected one, and (for trust cells) made by the expected check."""
-        return self.expected == self.actual and (self.section != "trust" or self.expected_by == self.actual_by)
+        checked = self.section in ("trust", "pod-identity")
+        return self.expected == self.actual and (not checked or self.expected_by == self.actual_by)
 
     def to_json(self) -> dict[str, Any]:
         """The cell as written to ``verify.json`` (camelCase keys)."""
@@ -824,6 +837,49 @@ def run_matrix(
     return cells, sessions
 
 
+def pod_identity_cells(emulator: MotoEmulator, auth: LocalEksAuth, roles: Sequence[PodIdentityRole]) -> list[Cell]:
+    """Every Pod Identity role x every case that applies to it (:data:`POD_CASES`), decided by EKS Auth's steps."""
+    cells = []
+    for role in roles:
+        for case in POD_CASES:
+            wanted = expected_answer(case, role)
+            if wanted is None:
+                continue
+            check, why = wanted
+            decision = run_case(auth, case, role)
+            cells.append(
+                Cell(
+                    "pod-identity",
+                    role.name,
+                    case.name,
+                    ALLOW if check is PodIdentityCheck.PASSED else DENY,
+                    str(check),
+                    why,
+                    ALLOW if decision.allowed else DENY,
+                    str(decision.check),
+                    decision.reason,
+                )
+            )
+    pure = next((r for r in roles if "Federated" not in r.trust_policy), None)
+    if pure is not None:
+        actual, reason = moto_assume_role_fact(emulator, pure)
+        cells.append(
+            Cell(
+                "emulator",
+                pure.name,
+                "moto sts:AssumeRole of a role whose trust names only pods.eks.amazonaws.com",
+                ERROR,
+                "moto",
+                "moto 5.2.5 cannot act as a service principal: it fails (HTTP 500) checking a service-only trust, "
+                "so no Pod Identity credentials come from it",
+                actual,
+                "moto",
+                reason,
+            )
+        )
+    return cells
+
+
 def emulator_cells(
     emulator: MotoEmulator,
     sts: LocalSts,
@@ -940,6 +996,8 @@ def report(stack: str, services: Sequence[ServicePlan], env: Environment, cells:
             "when both the decision and the deciding check are as expected; other cells when the decision is."
         ),
         "tokenCases": {c.name: c.description for c in TOKEN_CASES},
+        "podIdentity": pod_identity_pieces_note(),
+        "podCases": {c.name: c.description for c in POD_CASES},
         "cells": [c.to_json() for c in cells],
         "summary": {"cells": len(cells), "mismatches": len(mismatches), "ok": not mismatches},
     }
@@ -949,7 +1007,8 @@ def render(cells: Sequence[Cell], services: Sequence[ServicePlan]) -> str:
     """The matrix as text: a trust grid, an access grid with a legend, emulator facts, mismatches."""
 
     def mark(cell: Cell) -> str:
-        text = cell.actual if cell.section != "trust" or cell.actual == ALLOW else f"deny:{cell.actual_by}"
+        checked = cell.section in ("trust", "pod-identity")
+        text = cell.actual if not checked or cell.actual == ALLOW else f"deny:{cell.actual_by}"
         return text if cell.ok else f"{text} (want {cell.expected})"
 
     lines: list[str] = []
@@ -968,6 +1027,15 @@ def render(cells: Sequence[Cell], services: Sequence[ServicePlan]) -> str:
         by_case = {c.case: c for c in cells if c.section == "access" and c.service == name}
         rows.append([name, *(mark(by_case[k]) if k in by_case else "-" for k in probes)])
     lines += ["Access: each role's credentials against moto (actual)", "", table(rows), "", *legend, ""]
+    pods = sorted({c.service for c in cells if c.section == "pod-identity"}, key=lambda n: (n not in names, n))
+    if pods:
+        cases = [c.name for c in POD_CASES]
+        rows = [["service", *cases]]
+        for name in pods:
+            by_case = {c.case: c for c in cells if c.section == "pod-identity" and c.service == name}
+            rows.append([name, *(mark(by_case[k]) if k in by_case else "-" for k in cases)])
+        lines += ["Pod Identity: EKS Auth's AssumeRoleForPodIdentity, played on the plan ('deny:<step>')", ""]
+        lines += [table(rows), ""]
     facts = [c for c in cells if c.section == "emulator"]
     if facts:
         lines.append("Emulator facts (moto, observed in this run):")
@@ -1007,6 +1075,7 @@ def verify(stack: str, build_dir: Path, project_root: Path = ROOT) -> Result:
     with tempfile.TemporaryDirectory(prefix="irsa-verify-plan-") as scratch:
         run, files, _ = write_plan(stack, Path(scratch), project_root)
     services = services_from_plan(run, files)
+    pod_roles = pod_identity_roles(files)
     if not services:
         raise RuntimeError(f"stack {stack} has no IRSA role to verify")
     issuers = sorted({s.issuer for s in services})
@@ -1023,6 +1092,16 @@ def verify(stack: str, build_dir: Path, project_root: Path = ROOT) -> Result:
         sts = LocalSts(emulator, verifier, broker)
         cells, sessions = run_matrix(emulator, sts, issuer, services, probes, env.documents)
         cells += emulator_cells(emulator, sts, issuer, services, probes, sessions, env.documents)
+        if pod_roles:
+            provision_roles(emulator, pod_roles, {s.role_arn for s in services})
+            associations = [a for r in pod_roles for a in r.associations]
+            targets = {
+                a.target_role_arn: r.target_trust_policy
+                for r in pod_roles
+                for a in r.associations
+                if a.target_role_arn and r.target_trust_policy is not None
+            }
+            cells += pod_identity_cells(emulator, LocalEksAuth(emulator, associations, targets), pod_roles)
     document = report(stack, services, env, cells)
     document["notVerified"] = {
         name: reason

@@ -1,4 +1,4 @@
-"""Evaluate a role trust policy against one ``sts:AssumeRoleWithWebIdentity`` request, offline.
+"""Evaluate a role trust policy against one ``sts:AssumeRoleWithWebIdentity`` or ``sts:AssumeRole`` request, offline.
 
 Pure: no Pulumi, no AWS. It answers "would IAM let this token assume this role?" and, when not,
 says why in words a person would use, with the usual cause of each failure.
@@ -28,6 +28,14 @@ Rules and their sources:
   and AWS STS condition context keys', section 'Available keys for AWS OIDC federation'; EKS User
   Guide, 'Assign IAM roles to Kubernetes service accounts').
 
+The same rules decide an ``sts:AssumeRole`` by a service or AWS principal (:class:`AssumeRoleRequest`):
+EKS Pod Identity assuming a role for a pod (EKS Auth's ``AssumeRoleForPodIdentity``: principal
+``pods.eks.amazonaws.com``, ``aws:SourceAccount``/``aws:SourceArn`` = the cluster, and with session tags
+``aws:RequestTag/<tag>`` plus ``sts:TagSession``; EKS User Guide, 'EKS Pod Identity' and 'List of session
+tags added by EKS Pod Identity'), and the chained call into a target role (principal = the first role,
+``sts:ExternalId`` = the association's external id; EKS User Guide, 'Access AWS Resources using EKS Pod
+Identity Target IAM Roles'). Every action of the call must be allowed.
+
 Where IAM's documentation leaves a case open, this evaluator takes the reading that denies and
 says so in the statement's notes: a single-valued operator meeting a key with several request
 values (a token with several audiences), and ``Principal: {"AWS": "*"}`` for a web identity
@@ -46,7 +54,16 @@ from enum import StrEnum
 from ..errors import IrsaConfigError, Problem
 from .arn import parse_iam_arn, wildcard_match
 from .policy import Effect, element_values
-from .trust import CONDITION_DOCS, WEB_IDENTITY_ACTION, Subject, normalize_issuer
+from .trust import (
+    CONDITION_DOCS,
+    NAMESPACE_TAG,
+    POD_IDENTITY_PRINCIPAL,
+    SERVICE_ACCOUNT_TAG,
+    WEB_IDENTITY_ACTION,
+    Subject,
+    normalize_issuer,
+    request_tag_key,
+)
 
 EVALUATION_DOCS = "IAM User Guide, 'Policy evaluation logic'"
 GRAMMAR_DOCS = "IAM User Guide, 'IAM JSON policy elements reference'"
@@ -136,6 +153,19 @@ class Cause(StrEnum):
     """The statement covers other actions than ``sts:AssumeRoleWithWebIdentity``."""
     OTHER_CONDITION = "OTHER_CONDITION"
     """A condition on another key (``amr``, a global key, ...) does not hold."""
+    WRONG_PRINCIPAL = "WRONG_PRINCIPAL"
+    """The statement trusts other principals than the caller (e.g. an IRSA-only role used through Pod Identity)."""
+    WRONG_CLUSTER = "WRONG_CLUSTER"
+    """``aws:SourceArn`` or ``aws:SourceAccount``: the association is in another cluster or account than trusted."""
+    WRONG_SESSION_TAG = "WRONG_SESSION_TAG"
+    """``aws:RequestTag/kubernetes-namespace`` or ``.../kubernetes-service-account`` names another service account:
+    the role is associated with a service account it does not trust."""
+    SESSION_TAGS_OFF = "SESSION_TAGS_OFF"
+    """The trust pins a session tag, but the association passes none (session tags disabled)."""
+    TAG_SESSION_NOT_ALLOWED = "TAG_SESSION_NOT_ALLOWED"
+    """The caller passes session tags, but the statement does not allow ``sts:TagSession``."""
+    WRONG_EXTERNAL_ID = "WRONG_EXTERNAL_ID"
+    """``sts:ExternalId`` is not the association's external id: another association, or a stale trust."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +215,110 @@ class WebIdentityRequest:
         if self.amr:
             values[self.key("amr").lower()] = self.amr
         return values
+
+
+ASSUME_ROLE = "sts:AssumeRole"
+TAG_SESSION = "sts:TagSession"
+POD_IDENTITY_SESSION_TAGS = (
+    "eks-cluster-arn",
+    "eks-cluster-name",
+    NAMESPACE_TAG,
+    SERVICE_ACCOUNT_TAG,
+    "kubernetes-pod-name",
+    "kubernetes-pod-uid",
+)
+"""The session tags EKS Pod Identity passes (EKS User Guide, 'List of session tags added by EKS Pod Identity')."""
+
+
+@dataclass(frozen=True)
+class AssumeRoleRequest:
+    """One ``sts:AssumeRole`` call by a service or AWS principal, as IAM sees it reading the trust policy.
+
+    Attributes:
+        principal_type: ``Service`` or ``AWS``.
+        principal: ``pods.eks.amazonaws.com``, or the calling role's ARN.
+        context_keys: context keys and their values (``aws:SourceArn``, ``aws:RequestTag/...``, ``sts:ExternalId``).
+        session_tags: the call passes session tags, so ``sts:TagSession`` must be allowed as well.
+    """
+
+    principal_type: str
+    principal: str
+    context_keys: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    session_tags: bool = False
+
+    issuer = ""
+    """No web identity issuer: keys of the form ``<issuer>:sub`` never name this request's claims."""
+
+    @property
+    def provider_arn(self) -> str:
+        """The caller, as decisions name it."""
+        return f"{self.principal_type} {self.principal}"
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """``sts:AssumeRole``, and ``sts:TagSession`` when session tags are passed (IAM User Guide,
+        'Passing session tags in AWS STS': the trust policy must allow ``sts:TagSession``)."""
+        return (ASSUME_ROLE, TAG_SESSION) if self.session_tags else (ASSUME_ROLE,)
+
+    def key(self, claim: str) -> str:
+        """Not a web identity request: a claim key is the claim itself."""
+        return claim
+
+    def context(self) -> dict[str, tuple[str, ...]]:
+        """The request context: lower-cased key name -> values."""
+        return {k.lower(): tuple(v) for k, v in self.context_keys.items() if v}
+
+
+def pod_identity_request(
+    cluster_arn: str,
+    namespace: str,
+    service_account: str,
+    *,
+    session_tags: bool = True,
+    pod_name: str = "pod-0",
+) -> AssumeRoleRequest:
+    """The ``AssumeRole`` EKS Auth makes for a pod of ``namespace/service_account`` in the cluster ``cluster_arn``.
+
+    ``aws:SourceAccount`` and ``aws:SourceArn`` name the cluster; with ``session_tags`` the six session
+    tags travel as ``aws:RequestTag/<tag>`` and ``aws:TagKeys`` (EKS User Guide, 'List of session tags
+    added by EKS Pod Identity'; IAM User Guide, 'Passing session tags in AWS STS').
+    """
+    account = cluster_arn.split(":")[4] if cluster_arn.count(":") >= 5 else ""
+    context: dict[str, tuple[str, ...]] = {"aws:SourceAccount": (account,), "aws:SourceArn": (cluster_arn,)}
+    if session_tags:
+        values = {
+            "eks-cluster-arn": cluster_arn,
+            "eks-cluster-name": cluster_arn.rsplit("/", 1)[-1],
+            NAMESPACE_TAG: namespace,
+            SERVICE_ACCOUNT_TAG: service_account,
+            "kubernetes-pod-name": pod_name,
+            "kubernetes-pod-uid": "00000000-0000-0000-0000-000000000000",
+        }
+        context.update({request_tag_key(tag): (value,) for tag, value in values.items()})
+        context["aws:TagKeys"] = POD_IDENTITY_SESSION_TAGS
+    return AssumeRoleRequest("Service", POD_IDENTITY_PRINCIPAL, context, session_tags)
+
+
+def chained_request(
+    first_role_arn: str,
+    external_id: str | None,
+    *,
+    session_tags: Mapping[str, str] | None = None,
+) -> AssumeRoleRequest:
+    """The ``AssumeRole`` EKS Pod Identity makes with the first role's credentials into a target role.
+
+    ``sts:ExternalId`` is the association's external id; the pod's session tags are transitive and
+    travel on (EKS User Guide, 'Access AWS Resources using EKS Pod Identity Target IAM Roles' and
+    'Cross-account tags').
+    """
+    context: dict[str, tuple[str, ...]] = {}
+    if external_id is not None:
+        context["sts:ExternalId"] = (external_id,)
+    for tag, value in (session_tags or {}).items():
+        context[request_tag_key(tag)] = (value,)
+    if session_tags:
+        context["aws:TagKeys"] = tuple(session_tags)
+    return AssumeRoleRequest("AWS", first_role_arn, context, bool(session_tags))
 
 
 @dataclass(frozen=True)
@@ -303,11 +437,37 @@ def evaluate_web_identity(policy: Mapping[str, object], request: WebIdentityRequ
         TrustPolicyError: a malformed policy, an unknown or unsupported element or operator,
             ``NotPrincipal``, ``Resource``/``NotResource``, or a policy variable in a condition value.
     """
+    return _decide(policy, request, request.action)
+
+
+def evaluate_assume_role(policy: Mapping[str, object], request: AssumeRoleRequest) -> Decision:
+    """Decide whether ``policy`` (a role trust policy) lets a service or AWS principal assume the role.
+
+    Every action of the call (:attr:`AssumeRoleRequest.actions`) must be allowed; the first one denied
+    gives the decision, with ``TAG_SESSION_NOT_ALLOWED`` when it is ``sts:TagSession``.
+
+    Raises:
+        TrustPolicyError: as :func:`evaluate_web_identity`.
+    """
+    decisions = [(action, _decide(policy, request, action)) for action in request.actions]
+    for action, decision in decisions:
+        if not decision.allowed:
+            if action == TAG_SESSION and decisions[0][1].allowed:
+                finding = Finding(
+                    Cause.TAG_SESSION_NOT_ALLOWED,
+                    "the caller passes session tags, and no Allow statement allows sts:TagSession for it",
+                )
+                return replace(decision, reasons=(finding.reason, *decision.reasons), findings=(finding,))
+            return decision
+    return decisions[0][1]
+
+
+def _decide(policy: Mapping[str, object], request: WebIdentityRequest | AssumeRoleRequest, action: str) -> Decision:
     statements = _statements(policy)
     variables = policy.get("Version") == "2012-10-17"
     context = request.context()
     results = tuple(
-        _evaluate_statement(index, statement, request, context, variables) for index, statement in statements
+        _evaluate_statement(index, statement, request, context, variables, action) for index, statement in statements
     )
     denying = [s for s in results if s.effect is Effect.DENY and s.applies]
     if denying:
@@ -325,7 +485,7 @@ def evaluate_web_identity(policy: Mapping[str, object], request: WebIdentityRequ
     if allowing:
         s = allowing[0]
         reason = (
-            f"{s.label} allows {request.action} for {request.provider_arn}: principal, action and "
+            f"{s.label} allows {action} for {request.provider_arn}: principal, action and "
             f"{_count(len(s.conditions), 'condition')} match"
         )
         return Decision(True, (reason,), (), results)
@@ -393,9 +553,10 @@ def _strings(field_path: str, value: object) -> tuple[str, ...]:
 def _evaluate_statement(
     index: int,
     statement: Mapping[str, object],
-    request: WebIdentityRequest,
+    request: WebIdentityRequest | AssumeRoleRequest,
     context: Mapping[str, tuple[str, ...]],
     variables: bool,
+    action: str,
 ) -> StatementResult:
     where = f"policy.Statement[{index}]"
     sid = statement.get("Sid")
@@ -425,7 +586,7 @@ def _evaluate_statement(
     if note:
         notes.append(note)
 
-    action_matched, reason = _match_action(where, statement, request.action)
+    action_matched, reason = _match_action(where, statement, action)
     if reason:
         findings.append(Finding(Cause.WRONG_ACTION, reason, index))
 
@@ -477,6 +638,8 @@ def _match_principal(
     principal = statement["Principal"]
     if principal == "*":
         return True, None, None
+    if isinstance(request, AssumeRoleRequest):
+        return _match_caller(where, principal, request)
     if not isinstance(principal, Mapping) or not principal:
         raise _error(
             where,
@@ -513,6 +676,27 @@ def _match_principal(
     if not federated:
         return False, Finding(Cause.PRINCIPAL_NOT_FEDERATED, _not_federated(values)), None
     return False, _provider_finding(federated, request), None
+
+
+def _match_caller(where: str, principal: object, request: AssumeRoleRequest) -> tuple[bool, Finding | None, str | None]:
+    """A service or AWS caller: named exactly, or for AWS its account (``<id>`` or ``arn:...:root``)."""
+    if not isinstance(principal, Mapping) or not principal or set(principal) - _PRINCIPAL_TYPES:
+        raise _error(where, principal, "is not an object of principal types", "correct it", PRINCIPAL_DOCS)
+    values = {kind: _strings(f"{where}.{kind}", principal[kind]) for kind in principal}
+    named = values.get(request.principal_type, ())
+    if request.principal in named:
+        return True, None, None
+    if request.principal_type == "AWS":
+        fields = request.principal.split(":")
+        account = fields[4] if len(fields) > 5 else ""
+        if account and any(v == account or v == f"{':'.join(fields[:4])}:{account}:root" for v in named):
+            return True, None, None
+    kinds = ", ".join(f"{kind} {', '.join(v)}" for kind, v in sorted(values.items()))
+    return (
+        False,
+        Finding(Cause.WRONG_PRINCIPAL, f"the statement trusts {kinds}, not {request.provider_arn}"),
+        None,
+    )
 
 
 def _not_federated(values: Mapping[str, tuple[str, ...]]) -> str:
@@ -613,7 +797,7 @@ def _evaluate_condition(
     operator: str,
     key: str,
     raw_values: object,
-    request: WebIdentityRequest,
+    request: WebIdentityRequest | AssumeRoleRequest,
     context: Mapping[str, tuple[str, ...]],
     effect: Effect,
     variables: bool,
@@ -705,7 +889,7 @@ def _null_values(where: str, raw: object) -> tuple[bool, ...]:
 
 
 def _null_finding(
-    key: str, present: tuple[str, ...] | None, wanted: tuple[bool, ...], request: WebIdentityRequest
+    key: str, present: tuple[str, ...] | None, wanted: tuple[bool, ...], request: WebIdentityRequest | AssumeRoleRequest
 ) -> Finding:
     claim = _claim(key, request)
     state = "absent" if present is None else "present"
@@ -714,7 +898,7 @@ def _null_finding(
     return Finding(cause, text)
 
 
-def _claim(key: str, request: WebIdentityRequest) -> str | None:
+def _claim(key: str, request: WebIdentityRequest | AssumeRoleRequest) -> str | None:
     """``sub``/``aud``/``amr`` when ``key`` is that claim of the request's issuer."""
     issuer, _, claim = key.rpartition(":")
     if claim.lower() in _WEB_IDENTITY_CLAIMS and issuer.lower() == request.issuer.lower():
@@ -722,10 +906,15 @@ def _claim(key: str, request: WebIdentityRequest) -> str | None:
     return None
 
 
-def _issuer_key_finding(key: str, request: WebIdentityRequest) -> Finding | None:
+def _issuer_key_finding(key: str, request: WebIdentityRequest | AssumeRoleRequest) -> Finding | None:
     """A web identity key written for another issuer (or with ``https://``), hence never in the request."""
     issuer, _, claim = key.rpartition(":")
-    if claim.lower() not in _WEB_IDENTITY_CLAIMS or not issuer or issuer.lower() == request.issuer.lower():
+    if (
+        not request.issuer
+        or claim.lower() not in _WEB_IDENTITY_CLAIMS
+        or not issuer
+        or issuer.lower() == request.issuer.lower()
+    ):
         return None
     scheme = issuer.lower().startswith("https://")
     if scheme or issuer.endswith("/"):
@@ -755,7 +944,7 @@ def _condition_finding(
     key: str,
     policy_values: tuple[str, ...],
     present: tuple[str, ...] | None,
-    request: WebIdentityRequest,
+    request: WebIdentityRequest | AssumeRoleRequest,
 ) -> Finding:
     if present is None:
         wrong_issuer = _issuer_key_finding(key, request)
@@ -798,7 +987,21 @@ def _condition_finding(
         verb = "is not" if len(policy_values) == 1 else "is none of"
         return Finding(Cause.WRONG_AUDIENCE, f"{noun} {', '.join(present)} {verb} {', '.join(policy_values)}{aside}")
     shown = "is absent" if present is None else "is " + ", ".join(present)
-    return Finding(Cause.OTHER_CONDITION, f"{key} {shown}; {prefix or ''}{base} wants {_one_of(policy_values)}{aside}")
+    text = f"{key} {shown}; {prefix or ''}{base} wants {_one_of(policy_values)}{aside}"
+    lowered = key.lower()
+    if lowered in _TAG_KEYS:
+        if present is None:
+            return Finding(Cause.SESSION_TAGS_OFF, f"{text} (the association passes no session tags)")
+        return Finding(Cause.WRONG_SESSION_TAG, text)
+    return Finding(_KEY_CAUSES.get(lowered, Cause.OTHER_CONDITION), text)
+
+
+_TAG_KEYS = frozenset(request_tag_key(tag).lower() for tag in POD_IDENTITY_SESSION_TAGS)
+_KEY_CAUSES = {
+    "aws:sourcearn": Cause.WRONG_CLUSTER,
+    "aws:sourceaccount": Cause.WRONG_CLUSTER,
+    "sts:externalid": Cause.WRONG_EXTERNAL_ID,
+}
 
 
 def _subject_reason(base: str, expected: tuple[str, ...], present: tuple[str, ...] | None) -> str:

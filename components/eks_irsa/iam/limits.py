@@ -54,6 +54,13 @@ AWS STS quotas', Managed policies attached to an IAM role)."""
 MANAGED_POLICIES_PER_ROLE_RAISED = 25
 """Highest value the attached managed policies quota can be raised to (IAM User Guide, 'IAM and AWS STS quotas')."""
 
+SESSION_POLICY_MAX = 2048
+"""Characters of an inline session policy: "The plaintext that you use for both inline and managed session
+policies can't exceed 2,048 characters" (AWS STS API Reference, AssumeRole, parameter Policy). EKS Pod
+Identity passes an association's ``policy`` as that session policy. STS also packs the session policy with
+the session tags into a size it checks only at run time (PackedPolicyTooLarge); with session tags off,
+the policy alone counts."""
+
 SESSION_DURATION_MIN = 3600
 """MaxSessionDuration lower bound, seconds (IAM API Reference, CreateRole, MaxSessionDuration)."""
 

@@ -271,17 +271,42 @@ POD_IDENTITY_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
 """Pod Identity assumes the role and tags the session with the pod's attributes (EKS User Guide)."""
 
 
-def render_pod_identity_trust_policy(account_id: str, cluster_arns: Sequence[str]) -> dict[str, object]:
+SESSION_TAG_DOCS = "EKS User Guide, 'Grant Pods access to AWS resources based on tags' (session tags)"
+NAMESPACE_TAG = "kubernetes-namespace"
+SERVICE_ACCOUNT_TAG = "kubernetes-service-account"
+"""Two of the six session tags EKS Pod Identity passes on ``AssumeRole`` (``eks-cluster-arn``,
+``eks-cluster-name``, ``kubernetes-namespace``, ``kubernetes-service-account``, ``kubernetes-pod-name``,
+``kubernetes-pod-uid``; EKS User Guide, 'List of session tags added by EKS Pod Identity'). A trust
+policy reads them as ``aws:RequestTag/<key>`` (IAM User Guide, 'Passing session tags in AWS STS')."""
+
+
+def request_tag_key(tag: str) -> str:
+    """The condition key a trust policy reads a session tag of the request with: ``aws:RequestTag/<tag>``."""
+    return f"aws:RequestTag/{tag}"
+
+
+def render_pod_identity_trust_policy(
+    account_id: str,
+    cluster_arns: Sequence[str],
+    subjects: Sequence[Subject] = (),
+) -> dict[str, object]:
     """The trust policy of a role used through EKS Pod Identity.
 
     ``Principal.Service`` = ``pods.eks.amazonaws.com``, ``Action`` = ``sts:AssumeRole`` and
     ``sts:TagSession``, scoped against the confused deputy problem with ``aws:SourceAccount`` = the
     cluster's account and ``aws:SourceArn`` = the cluster ARN(s) (IAM User Guide, 'The confused
-    deputy problem'; EKS User Guide, Pod Identity role trust policy). Which service account may use
-    the role is decided by the ``PodIdentityAssociation``, not by the trust policy.
+    deputy problem'; EKS User Guide, Pod Identity role trust policy).
+
+    With ``subjects`` (the association passes session tags), the statement also pins
+    ``aws:RequestTag/kubernetes-namespace`` to their namespace and
+    ``aws:RequestTag/kubernetes-service-account`` to their names, so a role associated by mistake
+    with another service account is refused by IAM itself (:data:`SERVICE_ACCOUNT_TAG`). Without
+    them (session tags off, the tags are absent) only the association decides which service account
+    gets the role.
 
     Raises:
-        IrsaConfigError: no cluster ARN, or one outside ``account_id``.
+        IrsaConfigError: no cluster ARN, one outside ``account_id``, subjects of several namespaces,
+            or a subject pattern (session tags are compared exactly).
     """
     problems = []
     if not cluster_arns:
@@ -303,9 +328,28 @@ def render_pod_identity_trust_policy(account_id: str, cluster_arns: Sequence[str
                     "give arn:<partition>:eks:<region>:<account>:cluster/<name>",
                 )
             )
+    namespaces = sorted({s.namespace for s in subjects})
+    if len(namespaces) > 1 or any(s.pattern for s in subjects):
+        problems.append(
+            Problem(
+                "subjects",
+                [s.value for s in subjects],
+                "are not named service accounts of one namespace; session tags are compared exactly",
+                SESSION_TAG_DOCS,
+                "name the service accounts of one namespace",
+            )
+        )
     if problems:
         raise IrsaConfigError(problems)
     arns = sorted(set(cluster_arns))
+    equals: dict[str, object] = {
+        "aws:SourceAccount": account_id,
+        "aws:SourceArn": arns[0] if len(arns) == 1 else arns,
+    }
+    if subjects:
+        names = sorted({s.service_account for s in subjects})
+        equals[request_tag_key(NAMESPACE_TAG)] = namespaces[0]
+        equals[request_tag_key(SERVICE_ACCOUNT_TAG)] = names[0] if len(names) == 1 else names
     return {
         "Version": POLICY_VERSION,
         "Statement": [
@@ -313,15 +357,69 @@ def render_pod_identity_trust_policy(account_id: str, cluster_arns: Sequence[str
                 "Effect": "Allow",
                 "Principal": {"Service": POD_IDENTITY_PRINCIPAL},
                 "Action": list(POD_IDENTITY_ACTIONS),
-                "Condition": {
-                    "StringEquals": {
-                        "aws:SourceAccount": account_id,
-                        "aws:SourceArn": arns[0] if len(arns) == 1 else arns,
-                    }
-                },
+                "Condition": {"StringEquals": equals},
             }
         ],
     }
+
+
+TARGET_ROLE_DOCS = "EKS User Guide, 'Access AWS Resources using EKS Pod Identity Target IAM Roles'"
+
+
+def render_target_trust_policy(first_role_arn: str, external_ids: Sequence[str]) -> dict[str, object]:
+    """The trust policy of a target role that EKS Pod Identity chains into from ``first_role_arn``.
+
+    ``Principal.AWS`` = exactly the first role, ``Action`` = ``sts:AssumeRole`` and ``sts:TagSession``
+    (the pod's session tags are transitive and travel into the chained session), ``Condition``
+    ``StringEquals`` ``sts:ExternalId`` = the associations' ``externalId`` (one per service account; values
+    of one key are OR'd), so only those associations can use the target role (:data:`TARGET_ROLE_DOCS`;
+    IAM User Guide, 'The confused deputy problem').
+
+    Raises:
+        IrsaConfigError: the first role is not an IAM role ARN, or no or an empty external id.
+    """
+    problems = []
+    if parse_iam_arn(first_role_arn, "role") is None:
+        problems.append(Problem("role_arn", first_role_arn, "is not an IAM role ARN", TARGET_ROLE_DOCS, "give it"))
+    if not external_ids or not all(isinstance(e, str) and e for e in external_ids):
+        problems.append(
+            Problem(
+                "external_id",
+                list(external_ids),
+                "is empty; the association gives it once it has a target role",
+                TARGET_ROLE_DOCS,
+                "pass the association's external_id output",
+            )
+        )
+    if problems:
+        raise IrsaConfigError(problems)
+    ids = sorted(set(external_ids))
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": first_role_arn},
+                "Action": list(POD_IDENTITY_ACTIONS),
+                "Condition": {"StringEquals": {"sts:ExternalId": ids[0] if len(ids) == 1 else ids}},
+            }
+        ],
+    }
+
+
+def render_chain_permissions(target_role_arn: str) -> dict[str, object]:
+    """The only permissions the first role of a chain holds: ``sts:AssumeRole`` and ``sts:TagSession`` on
+    the target role (:data:`TARGET_ROLE_DOCS`, 'Update the permission policy for EKS Pod Identity role')."""
+    return {
+        "Version": POLICY_VERSION,
+        "Statement": [{"Effect": "Allow", "Action": list(POD_IDENTITY_ACTIONS), "Resource": target_role_arn}],
+    }
+
+
+def merge_trust_policies(*documents: Mapping[str, object]) -> dict[str, object]:
+    """One trust policy holding every statement of ``documents``, in order (statements are OR'd:
+    IAM User Guide, 'Policy evaluation logic'). ``identity: both`` trusts IRSA's and Pod Identity's."""
+    return {"Version": POLICY_VERSION, "Statement": [s for d in documents for s in statement_list(d)]}
 
 
 def check_trust_policy(
