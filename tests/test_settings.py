@@ -248,3 +248,29 @@ def test_more_managed_policies_than_the_quota_are_refused(dev_config):
     dev_config[S]["orders-api"]["managedPolicyArns"] = [f"arn:aws:iam::111122223333:policy/p{i}" for i in range(11)]
     problems = [p for p in _problems(dev_config) if p.field == f"{S}.orders-api.managedPolicyArns"]
     assert [(p.value, p.rule) for p in problems] == [(11, "policies to attach; a role takes at most 10")]
+
+
+ALB = "aws-load-balancer-controller"
+UNCONDITIONED_STAR = [1, 2, 3, 4, 9, 15]
+"""Statements of the published load balancer controller policy (policies/aws-load-balancer-controller.json,
+0-based) that put "*" under no Condition: read by hand from the file."""
+
+
+def test_a_file_wide_justification_does_not_cover_unconditioned_resource_star(dev_config: dict) -> None:
+    del dev_config[S][ALB]["policyFiles"][0]["justifications"]
+    problems = _problems(dev_config)
+    fields = [p.field for p in problems]
+    assert fields == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in UNCONDITIONED_STAR]
+    assert all("IRSA_RESOURCE_STAR" in p.rule for p in problems)
+
+
+def test_each_unconditioned_resource_star_statement_needs_its_own_justification(dev_config: dict) -> None:
+    del dev_config[S][ALB]["policyFiles"][0]["justifications"]["9"]
+    assert [p.field for p in _problems(dev_config)] == [f"{S}.{ALB}.policyFiles[0].Statement[9]"]
+
+
+def test_a_justification_keyed_by_no_statement_is_refused(dev_config: dict) -> None:
+    dev_config[S][ALB]["policyFiles"][0]["justifications"]["16"] = "there is no statement 16"
+    (problem,) = _problems(dev_config)
+    assert problem.field == f"{S}.{ALB}.policyFiles[0].justifications"
+    assert problem.value == ["16"]
