@@ -468,9 +468,10 @@ def _template_tokens(template: str) -> tuple[_Token, ...]:
 
 
 def _continued_with_slash(before: str, template: str) -> bool:
-    """Whether another resource type's template starts with ``before`` and continues with a ``/``."""
+    """Whether another resource type's template starts with ``before`` and continues with a variable
+    and then ``/`` (``...:table/`` + ``${TableName}/index/${IndexName}``)."""
     return any(
-        other != template and other.startswith(before) and "/" in _VARIABLE.sub("x", other[len(before) :])
+        other != template and other.startswith(before) and re.match(r"\$\{[^}]*\}/", other[len(before) :])
         for other in _all_templates()
     )
 
