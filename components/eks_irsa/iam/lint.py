@@ -432,56 +432,59 @@ _Token = tuple[str, str]  # ("lit", one character) or ("var", the characters it 
 
 
 @lru_cache(maxsize=4096)
-def _template_tokens(template: str) -> tuple[_Token, ...]:
-    """The ARN template of a resource type as tokens, for :func:`_names_type`.
+def _template_tokens(template: str) -> tuple[str, tuple[_Token, ...]]:
+    """The service and the resource part of a resource type's ARN template, the latter as tokens for
+    :func:`_names_type`.
 
-    Partition, region and account are variables without a colon, whatever the template writes there
-    (``arn:${Partition}:ec2:${Region}::snapshot/...`` is also reached through ``*`` or an account).
-    A variable followed by ``/`` or ``:`` holds no such character (a DynamoDB table name). The last
-    variable holds anything, except where another resource type continues the same template with ``/``
-    (``table/${TableName}`` beside ``table/${TableName}/index/${IndexName}``; an S3 bucket beside its
-    objects): then ``table/orders/index/*`` names an index, not a table.
+    Partition, region and account are not compared (a template may write ``::`` where a policy writes
+    ``*`` or an account). A variable followed by ``/`` or ``:`` holds no such character (a DynamoDB
+    table name). The last variable holds anything, except where another resource type continues the
+    same template with a variable and ``/`` (``table/${TableName}`` beside
+    ``table/${TableName}/index/${IndexName}``; an S3 bucket beside its objects): then
+    ``table/orders/index/*`` names an index, not a table.
     """
     fields = template.split(":", 5)
     if len(fields) < 6:
-        return tuple(("lit", c) for c in template)
-    tokens: list[_Token] = []
-    for position, text in enumerate(fields[:5]):
-        tokens += [("var", ":")] if position in (1, 3, 4) else [("lit", c) for c in text]
-        tokens.append(("lit", ":"))
+        return "", ()
     head = ":".join(fields[:5]) + ":"
     matches = list(_VARIABLE.finditer(fields[5]))
+    tokens: list[_Token] = []
     last = 0
     for number, match in enumerate(matches):
         tokens += [("lit", c) for c in fields[5][last : match.start()]]
         after = fields[5][match.end() : match.end() + 1]
-        before = head + fields[5][: match.start()]
         if after in ("/", ":"):
             tokens.append(("var", after))
-        elif number == len(matches) - 1 and not after and _continued_with_slash(before, template):
+        elif number == len(matches) - 1 and not after and _continued_with_slash(head + fields[5][: match.start()]):
             tokens.append(("var", "/"))
         else:
             tokens.append(("var", ""))
         last = match.end()
     tokens += [("lit", c) for c in fields[5][last:]]
-    return tuple(tokens)
+    return fields[2], tuple(tokens)
 
 
-def _continued_with_slash(before: str, template: str) -> bool:
-    """Whether another resource type's template starts with ``before`` and continues with a variable
-    and then ``/`` (``...:table/`` + ``${TableName}/index/${IndexName}``)."""
+def _continued_with_slash(before: str) -> bool:
+    """Whether a resource type's template starts with ``before`` and continues with a variable and
+    then ``/`` (``...:table/`` + ``${TableName}/index/${IndexName}``)."""
     return any(
-        other != template and other.startswith(before) and re.match(r"\$\{[^}]*\}/", other[len(before) :])
-        for other in _all_templates()
+        other.startswith(before) and re.match(r"\$\{[^}]*\}/", other[len(before) :]) for other in _all_templates()
     )
 
 
 @lru_cache(maxsize=65536)
 def _names_type(template: str, resource: str) -> bool:
-    """Whether an ARN as written in a policy (IAM wildcards: ``*`` any text, ``/`` included; ``?`` one
-    character) can name a resource of the type ``template`` describes: whether some ARN fits both."""
-    kind = _template_tokens(template)
-    written = _VARIABLE.sub("*", resource).lower()  # an IAM policy variable stands for any value
+    """Whether an ARN as written in a policy can name a resource of the type ``template`` describes:
+    whether some ARN fits both. IAM compares the service field as written and the resource part as a
+    pattern, ``*`` standing for any text (``/`` included) and ``?`` for one character (IAM User Guide,
+    'IAM JSON policy elements: Resource')."""
+    service, kind = _template_tokens(template)
+    fields = _VARIABLE.sub("*", resource).lower().split(":", 5)  # an IAM policy variable stands for any value
+    if len(fields) < 6 or not kind:
+        return True  # not an ARN this check can read: left to the other rules
+    if not wildcard_match(fields[2], service, ignore_case=True):
+        return False
+    written = fields[5]
 
     @cache
     def fits(i: int, j: int) -> bool:
@@ -494,9 +497,9 @@ def _names_type(template: str, resource: str) -> bool:
         if token == "var":
             if fits(i + 1, j):
                 return True
-            if char == "*":
+            if char in "*?":
                 return fits(i, j + 1)
-            return char not in value and fits(i, j + 1) if char != "?" else fits(i, j + 1)
+            return char not in value and fits(i, j + 1)
         if char == "*":
             return fits(i + 1, j) or fits(i, j + 1)
         return (char == "?" or char == value.lower()) and fits(i + 1, j + 1)
