@@ -472,6 +472,15 @@ def _continued_with_slash(before: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
+def _template_regex(template: str) -> re.Pattern[str]:
+    """The resource part of a template's tokens as a regular expression (for ARNs without wildcards)."""
+    parts = [
+        re.escape(v) if t == "lit" else (f"[^{re.escape(v)}]*" if v else ".*") for t, v in _template_tokens(template)[1]
+    ]
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
 @lru_cache(maxsize=65536)
 def _names_type(template: str, resource: str) -> bool:
     """Whether an ARN as written in a policy can name a resource of the type ``template`` describes:
@@ -485,6 +494,8 @@ def _names_type(template: str, resource: str) -> bool:
     if not wildcard_match(fields[2], service, ignore_case=True):
         return False
     written = fields[5]
+    if "*" not in written and "?" not in written:  # a plain ARN: a regular expression match is enough
+        return _template_regex(template).fullmatch(written) is not None
 
     @cache
     def fits(i: int, j: int) -> bool:

@@ -94,6 +94,7 @@ class Risk:
         }
 
 
+@lru_cache(maxsize=1)
 def available() -> bool:
     """Whether cloudsplaining and moto (the ``lint`` extra) are installed."""
     return all(importlib.util.find_spec(name) is not None for name in ("cloudsplaining", "moto"))
@@ -171,7 +172,7 @@ def risks(statements: Sequence[PolicyStatement], managed: Sequence[ManagedPolicy
         for item in _statements_of(policy.document):
             sources.append((policy.name, item, None))
     for source, item, justification in sources:
-        found, loose = _classify(canonical_json(item))
+        found, loose = _classify(canonical_json(_shape(item)))
         unrestricted[source] = unrestricted.get(source, frozenset()) | loose
         for category, actions in found.items():
             _add(by_category[category], source, actions, justification, category)
@@ -213,6 +214,20 @@ def _add(
 def _statements_of(document: Mapping[str, object]) -> list[dict[str, object]]:
     raw = document.get("Statement", [])
     return [dict(s) for s in (raw if isinstance(raw, list) else [raw]) if isinstance(s, Mapping)]
+
+
+def _shape(item: Mapping[str, object]) -> dict[str, object]:
+    """What cloudsplaining reads of a statement: its effect and actions, whether Resource is ``"*"``
+    and whether there is a Condition (its report judges nothing else). The rest is replaced by
+    constants, so that statements differing only in ARNs share one cached classification."""
+    shaped = {k: v for k, v in item.items() if k not in ("Resource", "Condition", "Sid")}
+    if "Resource" in item:
+        resources = item["Resource"]
+        star = resources == "*" or (isinstance(resources, list) and "*" in resources)
+        shaped["Resource"] = "*" if star else "arn:aws:s3:::resource"
+    if item.get("Condition"):
+        shaped["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    return shaped
 
 
 @lru_cache(maxsize=8192)
