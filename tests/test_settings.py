@@ -146,7 +146,7 @@ def test_the_vpc_cni_service_account_is_taken(dev_config):
     dev_config[S]["cni"] = {
         "namespace": "kube-system",
         "serviceAccount": "aws-node",
-        "managedPolicyArns": ["arn:aws:iam::aws:policy/x"],
+        "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
     }
     assert "vpc-cni" in _problems(dev_config)[0].rule
 
@@ -259,14 +259,20 @@ UNCONDITIONED_STAR = [1, 2, 3, 4, 9, 15]
 def test_a_file_wide_justification_does_not_cover_unconditioned_resource_star(dev_config: dict) -> None:
     del dev_config[S][ALB]["policyFiles"][0]["justifications"]
     problems = _problems(dev_config)
-    fields = [p.field for p in problems]
-    assert fields == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in UNCONDITIONED_STAR]
-    assert all("IRSA_RESOURCE_STAR" in p.rule for p in problems)
+    star = [p.field for p in problems if "IRSA_RESOURCE_STAR" in p.rule]
+    assert star == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in UNCONDITIONED_STAR]
+    # The five of them that write (all but the read-only statement 1) also reach a risk category.
+    risky = [p.field for p in problems if "infrastructure modification" in p.rule]
+    assert risky == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in UNCONDITIONED_STAR if n != 1]
+    assert len(problems) == len(star) + len(risky)
 
 
 def test_each_unconditioned_resource_star_statement_needs_its_own_justification(dev_config: dict) -> None:
     del dev_config[S][ALB]["policyFiles"][0]["justifications"]["9"]
-    assert [p.field for p in _problems(dev_config)] == [f"{S}.{ALB}.policyFiles[0].Statement[9]"]
+    problems = _problems(dev_config)
+    assert {p.field for p in problems} == {f"{S}.{ALB}.policyFiles[0].Statement[9]"}
+    assert any("IRSA_RESOURCE_STAR" in p.rule for p in problems)
+    assert any("infrastructure modification" in p.rule for p in problems)
 
 
 def test_a_justification_keyed_by_no_statement_is_refused(dev_config: dict) -> None:

@@ -67,10 +67,10 @@ class Risk:
     Attributes:
         category: one of :data:`CATEGORIES`.
         actions: the actions behind it, sorted.
-        sources: where they are granted: ``statements[<index>]`` or an AWS managed policy name, sorted.
+        sources: where they are granted: ``statements[<index>]`` by index, then AWS managed policy names.
         unjustified: the ``statements[<index>]`` among the sources whose justification does not name
             the category. Managed policies carry no justification and are never listed here.
-        justifications: ``(statements[<index>], justification)`` of the statements that name it, sorted.
+        justifications: ``(statements[<index>], justification)`` of the statements that name it, by index.
     """
 
     category: str
@@ -188,13 +188,20 @@ def risks(statements: Sequence[PolicyStatement], managed: Sequence[ManagedPolicy
         Risk(
             category,
             tuple(sorted(actions)),
-            tuple(sorted(where)),
-            tuple(sorted(bad)),
-            tuple((w, str(own[w].justification)) for w in sorted(where) if w in own and w not in bad),
+            tuple(sorted(where, key=_order)),
+            tuple(sorted(bad, key=_order)),
+            tuple((w, str(own[w].justification)) for w in sorted(where, key=_order) if w in own and w not in bad),
         )
         for category, (actions, where, bad) in by_category.items()
         if actions
     )
+
+
+def _order(source: str) -> tuple[int, int, str]:
+    """Statements by index, then managed policies by name."""
+    if source.startswith("statements["):
+        return 0, int(source[len("statements[") : -1]), ""
+    return 1, 0, source
 
 
 def _add(
