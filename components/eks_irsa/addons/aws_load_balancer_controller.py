@@ -24,10 +24,10 @@ def _build(params: Mapping[str, object], ctx: AddonContext) -> list[PolicyStatem
     security_groups = [ec2_arn(ctx, "security-group/*"), ec2_arn(ctx, "security-group-rule/*")]
     cluster_tag = "elbv2.k8s.aws/cluster"
     tagged = {"Null": {f"aws:ResourceTag/{cluster_tag}": "false"}}
-    webacls = [
-        ctx.arn("wafv2", "regional/webacl/*/*"),
-        ctx.arn("waf-regional", "webacl/*"),
-    ]
+    v2_acl = ctx.arn("wafv2", "regional/webacl/*/*")
+    regional_acl = ctx.arn("waf-regional", "webacl/*")
+    app_lb = ctx.arn("elasticloadbalancing", "loadbalancer/app/*/*")
+    security_group = [ec2_arn(ctx, "security-group/*")]
     return [
         statement(
             ["iam:CreateServiceLinkedRole"],
@@ -87,20 +87,19 @@ def _build(params: Mapping[str, object], ctx: AddonContext) -> list[PolicyStatem
         statement(["acm:DescribeCertificate"], [ctx.arn("acm", "certificate/*")]),
         statement(["iam:GetServerCertificate"], [ctx.arn("iam", "server-certificate/*", region="")]),
         statement(["shield:DeleteProtection"], [ctx.arn("shield", "protection/*", region="")]),
+        # Each WAF action on the resource types it acts on (Service Authorization Reference, AWS WAF
+        # Regional and AWS WAF V2): web ACLs, the application load balancer, or both.
+        statement(["waf-regional:AssociateWebACL"], [regional_acl, app_lb]),
         statement(
-            [
-                "waf-regional:GetWebACL",
-                "waf-regional:GetWebACLForResource",
-                "waf-regional:AssociateWebACL",
-                "waf-regional:DisassociateWebACL",
-                "wafv2:GetWebACL",
-                "wafv2:GetWebACLForResource",
-                "wafv2:AssociateWebACL",
-                "wafv2:DisassociateWebACL",
-            ],
-            [*webacls, ctx.arn("elasticloadbalancing", "loadbalancer/app/*/*")],
+            ["waf-regional:DisassociateWebACL", "waf-regional:GetWebACLForResource", "wafv2:DisassociateWebACL"],
+            [app_lb],
         ),
-        statement(["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], security_groups),
+        statement(["waf-regional:GetWebACL"], [regional_acl]),
+        statement(["wafv2:AssociateWebACL", "wafv2:GetWebACLForResource"], [v2_acl, app_lb]),
+        statement(["wafv2:GetWebACL"], [v2_acl]),
+        # AuthorizeSecurityGroupIngress also acts on the rules it creates; Revoke and Delete on the group.
+        statement(["ec2:AuthorizeSecurityGroupIngress"], security_groups),
+        statement(["ec2:RevokeSecurityGroupIngress"], security_group),
         statement(["ec2:CreateSecurityGroup"], [ec2_arn(ctx, "security-group/*"), ec2_arn(ctx, "vpc/*", shared=True)]),
         statement(
             ["ec2:CreateTags"],
@@ -115,25 +114,22 @@ def _build(params: Mapping[str, object], ctx: AddonContext) -> list[PolicyStatem
             [ec2_arn(ctx, "security-group/*")],
             {"Null": {f"aws:RequestTag/{cluster_tag}": "true", f"aws:ResourceTag/{cluster_tag}": "false"}},
         ),
+        statement(["ec2:AuthorizeSecurityGroupIngress"], security_groups, tagged),
+        statement(["ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"], security_group, tagged),
         statement(
-            ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
-            security_groups,
-            tagged,
-        ),
-        statement(
-            ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-            elb("loadbalancer", "targetgroup"),
+            ["elasticloadbalancing:CreateLoadBalancer"],
+            elb("loadbalancer"),
             {"Null": {f"aws:RequestTag/{cluster_tag}": "false"}},
         ),
         statement(
-            [
-                "elasticloadbalancing:CreateListener",
-                "elasticloadbalancing:DeleteListener",
-                "elasticloadbalancing:CreateRule",
-                "elasticloadbalancing:DeleteRule",
-            ],
-            elb("loadbalancer", "listener", "listener-rule"),
+            ["elasticloadbalancing:CreateTargetGroup"],
+            elb("targetgroup"),
+            {"Null": {f"aws:RequestTag/{cluster_tag}": "false"}},
         ),
+        # Listeners are created on a load balancer, rules on a listener (Service Authorization Reference).
+        statement(["elasticloadbalancing:CreateListener"], elb("loadbalancer")),
+        statement(["elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule"], elb("listener")),
+        statement(["elasticloadbalancing:DeleteRule"], elb("listener-rule")),
         statement(
             ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
             elb("targetgroup", "loadbalancer"),
@@ -149,16 +145,22 @@ def _build(params: Mapping[str, object], ctx: AddonContext) -> list[PolicyStatem
                 "elasticloadbalancing:SetSecurityGroups",
                 "elasticloadbalancing:SetSubnets",
                 "elasticloadbalancing:DeleteLoadBalancer",
+                "elasticloadbalancing:ModifyCapacityReservation",
+            ],
+            elb("loadbalancer"),
+            tagged,
+        ),
+        statement(["elasticloadbalancing:ModifyIpPools"], [app_lb], tagged),  # IPAM pools: application LBs only
+        statement(
+            [
                 "elasticloadbalancing:ModifyTargetGroup",
                 "elasticloadbalancing:ModifyTargetGroupAttributes",
                 "elasticloadbalancing:DeleteTargetGroup",
-                "elasticloadbalancing:ModifyListenerAttributes",
-                "elasticloadbalancing:ModifyCapacityReservation",
-                "elasticloadbalancing:ModifyIpPools",
             ],
-            elb("loadbalancer", "targetgroup", "listener"),
+            elb("targetgroup"),
             tagged,
         ),
+        statement(["elasticloadbalancing:ModifyListenerAttributes"], elb("listener"), tagged),
         statement(
             ["elasticloadbalancing:AddTags"],
             elb("targetgroup", "loadbalancer"),
@@ -175,11 +177,10 @@ def _build(params: Mapping[str, object], ctx: AddonContext) -> list[PolicyStatem
                 "elasticloadbalancing:ModifyListener",
                 "elasticloadbalancing:AddListenerCertificates",
                 "elasticloadbalancing:RemoveListenerCertificates",
-                "elasticloadbalancing:ModifyRule",
-                "elasticloadbalancing:SetRulePriorities",
             ],
-            elb("listener", "listener-rule"),
+            elb("listener"),
         ),
+        statement(["elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities"], elb("listener-rule")),
     ]
 
 

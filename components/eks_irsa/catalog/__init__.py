@@ -696,7 +696,9 @@ def _service(
         ]
     for index, item in enumerate(raw.get("policyFiles", [])):
         path = f"policyFiles[{index}]"
-        for number, statement in enumerate(_read_policy_file(f"{where}.{path}", project_root / item["file"], found)):
+        read = _read_policy_file(f"{where}.{path}", project_root / item["file"], found)
+        for number, statement in enumerate(read):
+            justification = policy_file_justification(statement, number, item)
             statements.append(
                 {
                     "actions": list(statement.actions),
@@ -704,10 +706,22 @@ def _service(
                     "effect": statement.effect.value,
                     "conditions": {op: dict(keys) for op, keys in statement.conditions.items()},
                     **({"sid": statement.sid} if statement.sid else {}),
-                    **({"justification": item["justification"]} if item.get("justification") else {}),
+                    **({"justification": justification} if justification else {}),
                 }
             )
             origins.append(f"{path}.Statement[{number}]")
+        keys = {str(number) for number in range(len(read))} | {s.sid for s in read if s.sid}
+        unknown = sorted(set(item.get("justifications", {})) - keys)
+        if read and unknown:
+            found.append(
+                Problem(
+                    f"{where}.{path}.justifications",
+                    unknown,
+                    f"name no statement of {item['file']} (keys are a statement's Sid or its 0-based index)",
+                    "this package's catalog format",
+                    f"use one of {', '.join(sorted(keys, key=lambda k: (not k.isdigit(), k.zfill(4))))}",
+                )
+            )
     if addon:
         try:
             for statement in addon_statements(
@@ -763,6 +777,22 @@ def _statement(path: str, item: Mapping[str, Any], sub: Any) -> dict[str, Any]:
     }
     statement.update({k: item[k] for k in ("sid", "justification") if k in item})
     return statement
+
+
+def policy_file_justification(statement: PolicyStatement, number: int, item: Mapping[str, Any]) -> str | None:
+    """The justification a statement of a catalog ``policyFiles`` entry carries.
+
+    Its own, from ``justifications`` keyed by its ``Sid`` or its 0-based index in the file (the Sid
+    wins). Otherwise the file-wide ``justification``, except for an Allow statement on ``Resource: "*"``
+    without a ``Condition``: nothing narrows such a grant, so one sentence for a whole file cannot
+    explain it (IAM User Guide, 'Security best practices in IAM': grant least privilege); it needs its own.
+    """
+    own = item.get("justifications", {})
+    text = own.get(statement.sid or "") or own.get(str(number))
+    if text:
+        return str(text)
+    unconditioned = "*" in statement.resources and not statement.conditions and statement.effect.value == "Allow"
+    return None if unconditioned else item.get("justification")
 
 
 def _read_policy_file(field_path: str, path: Path, problems: list[Problem]) -> list[PolicyStatement]:

@@ -174,7 +174,11 @@ def may_do(files: Mapping[str, str]) -> str:
         actions = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
         parts.append(f"{len(actions)} actions in {len(statements)} statements")
     summary = json.loads(files["service.json"])
-    parts += [arn.rsplit("/", 1)[-1] for arn in summary["managedPolicyArns"]]
+    looked_into = {m["arn"]: len(m["actions"]) for m in summary.get("managedPolicies", [])}
+    parts += [
+        arn.rsplit("/", 1)[-1] + (f" ({looked_into[arn]} actions)" if arn in looked_into else "")
+        for arn in summary["managedPolicyArns"]
+    ]
     line = "; ".join(parts)
     return line if len(line) <= MAY_DO_WIDTH else line[: MAY_DO_WIDTH - 1] + "…"
 
@@ -256,7 +260,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nPermissions lint (parliament + our rules): every service passed; {len(warnings)} warnings.")
     for warning in warnings:
         print(f"  {warning}")
+    print(risk_report(files))
     return 0
+
+
+def risk_report(files: Mapping[str, Mapping[str, str]]) -> str:
+    """The risk categories of every service (cloudsplaining's, over statements and AWS managed policies),
+    each with the actions behind it and its justification, from the services' ``service.json``."""
+    lines: list[str] = []
+    sources = set()
+    for service, texts in files.items():
+        summary = json.loads(texts["service.json"])
+        if summary.get("managedPolicySource"):
+            sources.add(summary["managedPolicySource"])
+        for category, risk in summary.get("riskCategories", {}).items():
+            actions = risk["actions"]
+            shown = ", ".join(actions[:4]) + (f" and {len(actions) - 4} more" if len(actions) > 4 else "")
+            lines.append(f"  {service}: {category} ({shown}) via {', '.join(risk['sources'])}")
+            for where, why in risk["justifications"].items():
+                lines.append(f"      justified, {where}: {why if len(why) <= 110 else why[:109] + '…'}")
+            managed = [s for s in risk["sources"] if not s.startswith("statements[")]
+            if managed:
+                lines.append(f"      AWS managed ({', '.join(managed)}): no justification possible; recorded here")
+    head = "\nRisk categories (cloudsplaining"
+    head += f"; AWS managed policies from {', '.join(sorted(sources))})" if sources else ")"
+    return "\n".join([head + (":" if lines else ": none reached."), *lines])
 
 
 if __name__ == "__main__":

@@ -50,8 +50,9 @@ class PolicyStatement:
         effect: Default: ``Effect.ALLOW``.
         conditions: an IAM ``Condition`` block, ``{operator: {key: value or [values]}}``. Default: none.
         sid: optional statement id, ASCII letters and digits. Default: none.
-        justification: why ``Resource: "*"`` is needed; read by the permissions lint, never rendered.
-            Default: none.
+        justification: why ``Resource: "*"`` is needed and which risk categories the statement reaches
+            (:data:`eks_irsa.iam.risk.CATEGORIES`, named in those words); read by the permissions lint,
+            never rendered. Default: none.
     """
 
     actions: tuple[str, ...]
