@@ -115,7 +115,7 @@ def gather(client: ClientFactory, settings: StackSettings) -> rules.AccountFacts
             role = iam.get_role(RoleName=arn.resource_id.split("/", 1)[0])["Role"]
             facts["caller_role_path"] = role["Path"]
         except _API_ERRORS:
-            pass  # the path then follows principal_arn's documented default
+            pass  # the role ARN is then shown with the path / (eks_irsa.access.caller_principal_arn)
     try:
         providers = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
         facts["oidc_provider_arns"] = tuple(sorted(p["Arn"] for p in providers))
@@ -127,7 +127,6 @@ def gather(client: ClientFactory, settings: StackSettings) -> rules.AccountFacts
         vpc = found.get("resourcesVpcConfig", {})
         facts["cluster"] = rules.ClusterFacts(
             version=found["version"],
-            endpoint_private_access=bool(vpc.get("endpointPrivateAccess")),
             endpoint_public_access=bool(vpc.get("endpointPublicAccess")),
             public_access_cidrs=tuple(vpc.get("publicAccessCidrs", ())),
             issuer=found.get("identity", {}).get("oidc", {}).get("issuer", ""),
