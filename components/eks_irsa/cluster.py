@@ -53,7 +53,9 @@ NODE_METADATA_OPTIONS: Mapping[str, str] = {
     "instance_metadata_tags": "disabled",
 }
 """The launch template's metadata options besides the hop limit (IMDSv2 only); checked by
-:func:`eks_irsa.iam.review.check_instance_metadata` as written."""
+:func:`eks_irsa.iam.review.check_instance_metadata` as written. The template of a node group with
+``allow_pod_imds_access`` also carries :data:`~eks_irsa.iam.review.IMDS_OPT_OUT_TAG` ``= "true"``, the
+opt-in as our policy pack reads it."""
 
 NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 """The AWS managed policies a node role needs when the VPC CNI has its own IRSA role (EKS User
@@ -186,11 +188,9 @@ class EksCluster(pulumi.ComponentResource):
     after those rules), ``<name>-vpc-cni`` (an ``IrsaRole`` for ``kube-system/aws-node`` with
     ``AmazonEKS_CNI_Policy``, role only), ``<name>-vpc-cni-addon`` (``preserve=True``: removing the
     resource never strips aws-node from the nodes), ``<name>-node-role`` with only :data:`NODE_POLICIES`,
-    per node group a launch template (IMDSv2 required, hop limit 1 or, with ``allow_pod_imds_access``, the
-    opted-in limit and the tag :data:`~eks_irsa.iam.review.IMDS_OPT_OUT_TAG` our policy pack honours; the disk
-    on the AMI's data volume) and an ``aws.eks.NodeGroup``, then ``<name>-coredns-addon`` after the node groups
-    (CoreDNS needs nodes to become active). :meth:`install_addon` adds a catalog's EKS add-ons, also after the
-    node groups.
+    per node group a launch template (IMDSv2 required, hop limit 1, the disk on the AMI's data volume) and an
+    ``aws.eks.NodeGroup``, then ``<name>-coredns-addon`` after the node groups (CoreDNS needs nodes to become
+    active). :meth:`install_addon` adds a catalog's EKS add-ons, also after the node groups.
 
     Node groups: the EKS name is generated from the prefix ``<group>-`` (so a replacement, e.g. of the
     instance types, AMI type, subnets or node role, creates the new group before deleting the old one), the
