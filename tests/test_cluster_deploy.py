@@ -94,6 +94,19 @@ def test_an_sso_role_written_with_its_path_is_the_same_principal_as_its_pathless
     assert not same_principal(ADMIN, "arn:aws:iam::444455556666:role/platform-admin")  # another account
 
 
+def test_a_known_role_path_goes_back_into_the_principal():
+    assert caller_principal_arn(CI_SESSION, "/ci/") == "arn:aws:iam::111122223333:role/ci/ci-deployer"
+    assert caller_principal_arn(SSO_SESSION, "/aws-reserved/sso.amazonaws.com/us-west-2/") == SSO_ROLE
+    assert caller_principal_arn("arn:aws:iam::111122223333:user/jane", "/x/") == "arn:aws:iam::111122223333:user/jane"
+
+
+def test_role_and_user_names_match_ignoring_case():
+    # IAM API Reference, CreateRole/CreateUser: names are not distinguished by case
+    assert same_principal("arn:aws:iam::111122223333:role/ops/Platform-Admin", caller_principal_arn(ADMIN_SESSION))
+    assert same_principal("arn:aws:iam::111122223333:user/Jane", "arn:aws:iam::111122223333:user/jane")
+    assert not same_principal("arn:aws:iam::111122223333:user/platform-admin", ADMIN)  # a user is not a role
+
+
 def test_the_creator_listed_as_admin_is_refused_before_anything_is_registered():
     problems = _problems(_stack("dev"), caller=ADMIN_SESSION)
     [problem] = problems

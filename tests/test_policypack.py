@@ -452,6 +452,25 @@ def test_documents_of_public_failure_reports_are_flagged_by_the_right_policy(typ
         assert any(phrase in m for m in messages), (phrase, messages)
 
 
+@pytest.mark.parametrize("preview", [False, True], ids=["deploy", "preview"])
+def test_our_stack_opted_in_to_pod_imds_access_passes_our_imds_rule(preview):
+    """allowPodImdsAccess is the component's knowing opt-in; the launch template carries the tag the pack
+    honours, so the pack judges the same rule the same way. The hop limit alone would be flagged."""
+    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config["eks-irsa:cluster"]["nodeGroups"]["general"].update(imdsHopLimit=2, allowPodImdsAccess=True)
+    registrations = run_program(ROOT / "__main__.py", config, "dev", preview=preview).registrations
+    resources = [
+        (r.type, r.name, r.inputs if preview else r.outputs, r.dependencies) for r in registrations if r.custom
+    ]
+    _, _, props, _ = _only(resources, "aws:ec2/launchTemplate:LaunchTemplate")
+    assert props["metadataOptions"]["httpPutResponseHopLimit"] == 2
+    assert props["tags"]["eks-irsa/allow-pod-imds-access"] == "true"
+    assert _stack_violations("eks-node-imds", resources) == []
+    props["tags"] = {k: v for k, v in props["tags"].items() if k != "eks-irsa/allow-pod-imds-access"}
+    [(message, _)] = _stack_violations("eks-node-imds", resources)
+    assert "metadataOptions.httpPutResponseHopLimit: 2 lets pods reach the instance metadata service" in message
+
+
 # --- rules across resources: our dev stack as deployed, with one fault from a public report each -------------
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -43,36 +42,6 @@ TRUST = json.dumps(
 # --- pure rules -----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("caller", "path", "expected"),
-    [
-        (
-            f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ci-run-42",
-            None,
-            f"arn:aws:iam::{ACCOUNT}:role/deployer",
-        ),
-        (
-            f"arn:aws:sts::{ACCOUNT}:assumed-role/{SSO_ROLE}/alice@example.com",
-            None,
-            f"arn:aws:iam::{ACCOUNT}:role{SSO_PATH}{SSO_ROLE}",
-        ),
-        (
-            f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/ci-run-42",
-            "/ci/",
-            f"arn:aws:iam::{ACCOUNT}:role/ci/deployer",
-        ),
-        (f"arn:aws:iam::{ACCOUNT}:user/alice", None, f"arn:aws:iam::{ACCOUNT}:user/alice"),
-        (
-            "arn:aws-cn:sts::123456789012:assumed-role/deployer/s",
-            None,
-            "arn:aws-cn:iam::123456789012:role/deployer",
-        ),
-    ],
-)
-def test_principal_arn_maps_a_session_to_its_role(caller: str, path: str | None, expected: str) -> None:
-    assert rules.principal_arn(caller, path) == expected
-
-
 def _severities(findings: list[Finding], check: str) -> list[str]:
     return [f.severity.value for f in findings if f.check == check]
 
@@ -85,8 +54,10 @@ def test_identity_refuses_the_creator_listed_in_admins_only_before_the_cluster_e
         (Severity.OK, "aws:allowedAccountIds"),
         (Severity.ERROR, "eks-irsa:cluster.admins"),
     ]
-    assert "409 ResourceInUseException" in first[1].message
-    assert f"remove {admins[0]}" in first[1].fix
+    assert "409 ResourceInUseException" in first[1].message and first[1].message.startswith(admins[0])
+    assert first[1].fix.startswith(
+        "remove it from eks-irsa:cluster.admins, or set eks-irsa:cluster.bootstrapCreatorAdmin"
+    )
     later = rules.identity_findings(caller, ACCOUNT, [ACCOUNT], admins, cluster_exists=True)
     assert _severities(later, "identity") == ["ok", "ok"]
 
@@ -99,6 +70,19 @@ def test_identity_matches_role_names_ignoring_case_and_path() -> None:
         caller, ACCOUNT, [ACCOUNT], ["arn:aws:iam::111122223333:role/Deployer"], False
     )
     assert _severities(other_account, "identity") == ["ok", "ok"]
+
+
+def test_identity_without_the_bootstrap_needs_the_deployer_among_the_admins() -> None:
+    caller = f"arn:aws:sts::{ACCOUNT}:assumed-role/deployer/run"
+    deployer = f"arn:aws:iam::{ACCOUNT}:role/ci/deployer"
+    admin = f"arn:aws:iam::{ACCOUNT}:role/platform-admin"
+    missing = rules.identity_findings(caller, ACCOUNT, [ACCOUNT], [admin], False, "/ci/", bootstrap_creator_admin=False)
+    assert _severities(missing, "identity") == ["ok", "error"]
+    assert "401" in missing[1].message and missing[1].fix.startswith(f"add {deployer} ")
+    listed = rules.identity_findings(
+        caller, ACCOUNT, [ACCOUNT], [admin, deployer], False, "/ci/", bootstrap_creator_admin=False
+    )
+    assert _severities(listed, "identity") == ["ok", "ok"]
 
 
 def test_identity_wrong_account_and_a_non_admin_on_an_existing_cluster() -> None:
@@ -147,36 +131,45 @@ def test_network_needs_two_zones_free_addresses_and_role_tags() -> None:
     assert [f.severity for f in rules.network_findings(_cluster(), True, six, REGION)] == [Severity.OK]
 
 
-@dataclass(frozen=True)
-class _ClusterWithIngress(ClusterSettings):
-    """The shape another change may give the settings: a runner CIDR admitted to the private endpoint."""
-
-    endpoint_ingress_cidrs: tuple[str, ...] = ()
-
-
 @pytest.mark.parametrize(
-    ("private", "public", "cidrs", "ingress", "expected"),
+    ("public", "cidrs", "ways_in", "expected"),
     [
-        (True, False, (), {}, Severity.ERROR),
-        (True, False, (), None, Severity.WARNING),
-        (True, False, (), {"endpoint_ingress_cidrs": ("10.8.0.0/16",)}, Severity.WARNING),
-        (False, False, (), {}, Severity.ERROR),
-        (True, True, ("203.0.113.0/24",), {}, Severity.WARNING),
-        (False, True, ("0.0.0.0/0",), {}, Severity.OK),
-        (False, True, (), {}, Severity.OK),
+        (False, (), None, Severity.WARNING),
+        (False, (), {"endpoint.privateAccessCidrs": ("10.8.0.0/16",)}, Severity.WARNING),
+        (True, ("203.0.113.0/24",), {}, Severity.WARNING),
+        (True, ("0.0.0.0/0",), {}, Severity.OK),
+        (True, (), {}, Severity.OK),
     ],
 )
 def test_endpoint_gives_the_runner_a_way_in(
-    private: bool, public: bool, cidrs: tuple[str, ...], ingress: dict | None, expected: Severity
+    public: bool, cidrs: tuple[str, ...], ways_in: dict | None, expected: Severity
 ) -> None:
-    [finding] = rules.endpoint_findings(private, public, cidrs, ingress)
+    [finding] = rules.endpoint_findings(public, cidrs, ways_in)
     assert finding.severity == expected
 
 
-def test_endpoint_ingress_reads_settings_added_later_by_name() -> None:
-    assert rules.endpoint_ingress(_cluster()) == {}
-    cluster = _ClusterWithIngress(**_cluster().__dict__, endpoint_ingress_cidrs=("10.8.0.0/16",))
-    assert rules.endpoint_ingress(cluster) == {"endpoint_ingress_cidrs": ("10.8.0.0/16",)}
+def test_endpoint_ways_in_are_the_private_access_cidrs_and_security_groups() -> None:
+    assert rules.endpoint_ways_in(_cluster()) == {}
+    cluster = _cluster(private_access_cidrs=("10.8.0.0/16",), private_access_security_group_ids=("sg-0123abcd",))
+    assert rules.endpoint_ways_in(cluster) == {
+        "endpoint.privateAccessCidrs": ("10.8.0.0/16",),
+        "endpoint.privateAccessSecurityGroupIds": ("sg-0123abcd",),
+    }
+
+
+def test_all_checks_read_the_bootstrap_setting_and_the_ways_in_of_the_stack() -> None:
+    cluster = _cluster(
+        admins=(f"arn:aws:iam::{ACCOUNT}:role/platform-admin",),
+        bootstrap_creator_admin=False,
+        private_access_cidrs=("10.8.0.0/16",),
+    )
+    settings = StackSettings(REGION, "aws", ACCOUNT, (ACCOUNT,), cluster, ())
+    facts = rules.AccountFacts(caller_arn=f"arn:aws:sts::{ACCOUNT}:assumed-role/ci/run", caller_account=ACCOUNT)
+    findings = rules.preflight_findings(settings, facts, datetime.date(2026, 12, 2))
+    admins = next(f for f in findings if f.subject == "eks-irsa:cluster.admins")
+    assert admins.severity == Severity.ERROR and "bootstrapCreatorAdmin false" in admins.message
+    [endpoint] = [f for f in findings if f.check == "endpoint"]
+    assert "endpoint.privateAccessCidrs 10.8.0.0/16" in endpoint.message
 
 
 @pytest.mark.parametrize(
@@ -417,7 +410,7 @@ def test_a_broken_account_names_each_problem(aws, project: Path, dev_config: dic
         "vpcId": vpc,
         "privateSubnetIds": [*same_zone, elsewhere, missing],
         "publicSubnetIds": [],
-        "endpoint": {"privateAccess": True, "publicAccess": False},
+        "endpoint": {"privateAccess": True, "publicAccess": False, "privateAccessCidrs": ["10.8.0.0/16"]},
         "admins": [sso],
         "kubernetesVersion": "1.33",
     }
@@ -435,17 +428,29 @@ def test_a_broken_account_names_each_problem(aws, project: Path, dev_config: dic
         ("network", f"eks-irsa:cluster.privateSubnetIds: {elsewhere}"),
         ("network", f"eks-irsa:cluster.privateSubnetIds: {missing}"),
         ("network", "eks-irsa:cluster.privateSubnetIds"),
-        ("endpoint", "eks-irsa:cluster.endpoint"),
         ("oidc-quota", "iam:ListOpenIDConnectProviders"),
         ("kubernetes-version", "eks-irsa:cluster.kubernetesVersion"),
     }
     warnings = {f["subject"] for f in document["findings"] if f["severity"] == "warning"}
-    assert warnings == {f"eks-irsa:cluster.privateSubnetIds: {s}" for s in same_zone}
+    assert warnings == {"eks-irsa:cluster.endpoint", *(f"eks-irsa:cluster.privateSubnetIds: {s}" for s in same_zone)}
     admins = next(f for f in document["findings"] if f["subject"] == "eks-irsa:cluster.admins")
     assert sso == f"arn:aws:iam::{ACCOUNT}:role{SSO_PATH}{SSO_ROLE}"
-    assert admins["fix"].startswith(f"remove {sso} from eks-irsa:cluster.admins")
+    assert admins["message"].startswith(f"{sso} is the identity running pulumi ({sso})")  # the path from iam:GetRole
+    assert admins["fix"].startswith("remove it from eks-irsa:cluster.admins")
     zones = next(f for f in document["findings"] if f["subject"] == "eks-irsa:cluster.privateSubnetIds")
     assert "1 availability zone(s) (us-west-2a)" in zones["message"]
+
+
+def test_a_private_only_stack_with_no_way_in_is_bad_input(aws, project: Path, dev_config: dict, capsys) -> None:
+    cluster, aws_keys = _seed_ready()
+    cluster["endpoint"] = {"privateAccess": True, "publicAccess": False}
+    _write_stack(project, dev_config, "private", cluster, **aws_keys)
+    assert preflight_cli.main(["--stack", "private", "--json", "--today", TODAY]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "eks-irsa:cluster.endpoint.privateAccessCidrs: [] leaves a private-only endpoint with no way in" in (
+        captured.err
+    )
 
 
 def test_the_readable_list_puts_errors_first_and_ends_with_the_verdict(

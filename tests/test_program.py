@@ -276,6 +276,7 @@ def test_node_groups_keep_imds_out_of_pods_reach(stack_run):
         template = templates[f"{group.name}-lt"]
         assert template.inputs["metadataOptions"]["httpTokens"] == "required"
         assert template.inputs["metadataOptions"]["httpPutResponseHopLimit"] == 1
+        assert "eks-irsa/allow-pod-imds-access" not in (template.inputs.get("tags") or {})  # no opt-out claimed
         assert f"{group.name}-lt" in group.dependencies
 
 

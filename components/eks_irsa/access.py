@@ -36,34 +36,37 @@ class KubeconfigCredentials(TypedDict):
     Default: none."""
 
 
-def caller_principal_arn(caller_arn: str) -> str:
+def caller_principal_arn(caller_arn: str, role_path: str | None = None) -> str:
     """The IAM principal behind an STS caller ARN (``sts:GetCallerIdentity``'s ``Arn``).
 
-    ``arn:<p>:sts::<acct>:assumed-role/<name>/<session>`` becomes ``arn:<p>:iam::<acct>:role/<name>``:
-    STS drops the role's path (IAM User Guide, 'IAM identifiers', assumed-role session ARNs), so an
-    IAM Identity Center role ``/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_...`` comes
-    back without it; :func:`same_principal` compares without the path for that reason. IAM users
+    ``arn:<p>:sts::<acct>:assumed-role/<name>/<session>`` becomes ``arn:<p>:iam::<acct>:role<path><name>``.
+    STS drops the role's path (IAM User Guide, 'IAM identifiers', assumed-role session ARNs), so an IAM
+    Identity Center role ``/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_...`` comes back
+    without it: ``role_path`` (``/`` or ``/a/b/``, as ``iam:GetRole`` answers it) puts it back when known,
+    else the path is ``/``. :func:`same_principal` compares without the path for that reason. IAM users
     and the root user are returned as given.
     """
     arn = parse_arn(caller_arn)
     if arn is not None and arn.service == "sts" and arn.resource_type == "assumed-role":
         name = arn.resource_id.split("/", 1)[0]
-        return f"arn:{arn.partition}:iam::{arn.account}:role/{name}"
+        return f"arn:{arn.partition}:iam::{arn.account}:role{role_path or '/'}{name}"
     return caller_arn
 
 
 def same_principal(admin_arn: str, principal_arn: str) -> bool:
     """Whether an admin ARN names the principal of :func:`caller_principal_arn`.
 
-    Roles and users match on partition, account and name, ignoring the path: names are unique in an
-    account whatever the path (IAM API Reference, CreateRole/CreateUser), and an STS caller ARN has no path.
+    Roles and users match on partition, account, type and name, ignoring the path and the name's case:
+    names are unique in an account whatever the path, and "are not distinguished by case" (IAM API
+    Reference, CreateRole and CreateUser ``RoleName``/``UserName``), and an STS caller ARN has no path.
+    ARNs that do not parse match only when equal.
     """
     a, b = parse_arn(admin_arn), parse_arn(principal_arn)
     if a is None or b is None:
         return admin_arn == principal_arn
 
     def key(arn):
-        return arn.partition, arn.account, arn.resource_type, arn.resource.rsplit("/", 1)[-1]
+        return arn.partition, arn.account, arn.resource_type, arn.resource.rsplit("/", 1)[-1].lower()
 
     return key(a) == key(b)
 

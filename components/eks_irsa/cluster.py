@@ -25,6 +25,7 @@ from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.names import short_hash
 from .iam.policy import canonical_json
+from .iam.review import IMDS_OPT_OUT_TAG, check_instance_metadata
 from .iam.trust import DEFAULT_AUDIENCE
 from .irsa import IrsaRole, IrsaRoleArgs
 from .nodegroup import (
@@ -46,7 +47,15 @@ from .versions import (
     check_addon_versions,
 )
 
-IMDS_DOCS = "EKS Best Practices Guide, 'Restrict access to the instance profile assigned to the worker node'"
+NODE_METADATA_OPTIONS: Mapping[str, str] = {
+    "http_endpoint": "enabled",
+    "http_tokens": "required",
+    "instance_metadata_tags": "disabled",
+}
+"""The launch template's metadata options besides the hop limit (IMDSv2 only); checked by
+:func:`eks_irsa.iam.review.check_instance_metadata` as written. The template of a node group with
+``allow_pod_imds_access`` also carries :data:`~eks_irsa.iam.review.IMDS_OPT_OUT_TAG` ``= "true"``, the
+opt-in as our policy pack reads it."""
 
 NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 """The AWS managed policies a node role needs when the VPC CNI has its own IRSA role (EKS User
@@ -456,10 +465,7 @@ class EksCluster(pulumi.ComponentResource):
             f"{name}-{group.name}-lt",
             description=f"{args.cluster_name} {group.name}: IMDSv2 only, hop limit {group.imds_hop_limit}",
             metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
-                http_endpoint="enabled",
-                http_tokens="required",
-                http_put_response_hop_limit=group.imds_hop_limit,
-                instance_metadata_tags="disabled",
+                **NODE_METADATA_OPTIONS, http_put_response_hop_limit=group.imds_hop_limit
             ),
             block_device_mappings=[
                 aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
@@ -469,7 +475,7 @@ class EksCluster(pulumi.ComponentResource):
                     ),
                 )
             ],
-            tags=tags,
+            tags={**tags, IMDS_OPT_OUT_TAG: "true"} if group.allow_pod_imds_access else tags,
             opts=child,
         )
         return aws.eks.NodeGroup(
@@ -574,7 +580,8 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
     public one narrow, ``public_access_cidrs`` only with a public endpoint (pulumi-eks throws at deploy
     otherwise), a private-only one with a way in (EKS User Guide, 'Cluster API server endpoint'), the
     identity running pulumi against the admins when ``deployer_arn`` is given (:func:`eks_irsa.access.check_deployer`),
-    the OIDC client IDs and log types, IMDS hop limit 1 unless opted in,
+    the OIDC client IDs and log types, IMDSv2 with hop limit 1 unless opted in
+    (:func:`eks_irsa.iam.review.check_instance_metadata`),
     ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig), node group names that fit a
     generated EKS name, AMI types of the closed set that exist for the Kubernetes version
     (:func:`~eks_irsa.nodegroup.check_ami_type`), the upgrade policy, and add-on versions
@@ -650,16 +657,15 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
         where = f"node_groups.{group.name}"
         problems += check_node_group_name(f"{where}.name", group.name)
         problems += check_ami_type(f"{where}.ami_type", group.ami_type, a.kubernetes_version)
-        if group.imds_hop_limit > 1 and not group.allow_pod_imds_access:
-            problems.append(
-                Problem(
-                    f"{where}.imds_hop_limit",
-                    group.imds_hop_limit,
-                    "lets pods reach the instance metadata service and borrow the node role",
-                    IMDS_DOCS,
-                    "keep 1, or set allow_pod_imds_access to opt in knowingly",
-                )
-            )
+        problems += check_instance_metadata(
+            f"{where}.metadata_options",
+            NODE_METADATA_OPTIONS["http_endpoint"],
+            NODE_METADATA_OPTIONS["http_tokens"],
+            group.imds_hop_limit,
+            group.allow_pod_imds_access,
+            hop_limit_field=f"{where}.imds_hop_limit",
+            hop_limit_fix="keep 1, or set allow_pod_imds_access to opt in knowingly",
+        )
         if not group.min_size <= group.desired_size <= group.max_size:
             problems.append(
                 Problem(

@@ -14,20 +14,13 @@ import ipaddress
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
+from .access import ACCESS_ENTRIES_DOCS, caller_principal_arn, check_deployer, same_principal
 from .catalog import ClusterSettings, ExistingClusterSettings, StackSettings
-from .iam.arn import parse_arn
+from .errors import Problem
 from .versions import EKS_SUPPORT, RELEASE_CALENDAR
 
 PULUMI_ALLOWED_ACCOUNTS = "Pulumi AWS provider configuration, 'allowedAccountIds'"
-ACCESS_ENTRY_DOCS = (
-    "pulumi-eks Cluster (bootstrapClusterCreatorAdminPermissions); EKS API CreateAccessEntry "
-    "(ResourceInUseException: one access entry per IAM principal)"
-)
-SSO_ROLE_PATH = "/aws-reserved/sso.amazonaws.com/"
-"""The path IAM Identity Center gives the roles of its permission sets (named ``AWSReservedSSO_*``)."""
-SSO_ROLE_PREFIX = "AWSReservedSSO_"
 
 EKS_NETWORK_DOCS = "EKS User Guide, 'View Amazon EKS networking requirements for VPC and subnets'"
 EKS_MIN_SUBNET_IPS = 6
@@ -114,7 +107,6 @@ class ClusterFacts:
     """An EKS cluster as ``DescribeCluster`` answers (``None`` in :class:`AccountFacts` when there is none)."""
 
     version: str
-    endpoint_private_access: bool
     endpoint_public_access: bool
     public_access_cidrs: tuple[str, ...]
     issuer: str
@@ -167,31 +159,13 @@ class AccountFacts:
 # --- identity -----------------------------------------------------------------------------------------------
 
 
-def principal_arn(caller_arn: str, role_path: str | None = None) -> str:
-    """The IAM principal behind a caller ARN, as an access entry names it.
-
-    An STS session ``arn:<p>:sts::<acct>:assumed-role/<name>/<session>`` maps to its role,
-    ``arn:<p>:iam::<acct>:role<path><name>``; the session ARN does not carry the path, so it is
-    ``role_path`` (from ``iam:GetRole``) when known, else ``/aws-reserved/sso.amazonaws.com/`` for IAM
-    Identity Center roles (``AWSReservedSSO_*``; IAM Identity Center User Guide, 'IAM roles created by IAM
-    Identity Center') and ``/`` for the rest. Any
-    other ARN (an IAM user, the root user) is returned unchanged.
-    """
-    arn = parse_arn(caller_arn)
-    if arn is None or arn.service != "sts" or arn.resource_type != "assumed-role":
-        return caller_arn
-    name = arn.resource_id.split("/", 1)[0]
-    path = role_path or (SSO_ROLE_PATH if name.startswith(SSO_ROLE_PREFIX) else "/")
-    return f"arn:{arn.partition}:iam::{arn.account}:role{path}{name}"
+ADMINS_KEY = "eks-irsa:cluster.admins"
+BOOTSTRAP_KEY = "eks-irsa:cluster.bootstrapCreatorAdmin"
 
 
-def _identity_key(value: str) -> tuple[str, str, str, str] | None:
-    """(partition, account, type, lower-case name): the principal, paths aside (IAM User Guide, 'IAM identifiers':
-    role and user names are unique in an account ignoring case)."""
-    arn = parse_arn(principal_arn(value))
-    if arn is None or arn.service != "iam" or arn.resource_type not in ("role", "user"):
-        return None
-    return arn.partition, arn.account, arn.resource_type, arn.resource_id.rsplit("/", 1)[-1].lower()
+def _problem_finding(check: str, problem: Problem) -> Finding:
+    """A rule's :class:`~eks_irsa.errors.Problem` as an error :class:`Finding` of ``check``."""
+    return Finding(Severity.ERROR, check, problem.field, f"{problem.value} {problem.rule}", problem.fix, problem.source)
 
 
 def identity_findings(
@@ -201,6 +175,7 @@ def identity_findings(
     admins: Sequence[str] | None,
     cluster_exists: bool,
     role_path: str | None = None,
+    bootstrap_creator_admin: bool = True,
 ) -> list[Finding]:
     """The identity running ``pulumi up`` against the stack's account and cluster admins.
 
@@ -209,14 +184,15 @@ def identity_findings(
         allowed_account_ids: ``aws:allowedAccountIds``.
         admins: ``eks-irsa:cluster.admins``; ``None`` for a cluster made elsewhere (no access entries here).
         cluster_exists: EKS already has the cluster (a later ``pulumi up``: its access entries exist).
-        role_path: the caller role's IAM path, when ``iam:GetRole`` answered.
+        role_path: the caller role's IAM path, when ``iam:GetRole`` answered (shown in the ARNs named).
+        bootstrap_creator_admin: ``eks-irsa:cluster.bootstrapCreatorAdmin`` (default true, as EKS's).
 
     Rules: Pulumi's AWS provider refuses an account outside ``allowedAccountIds``
-    (:data:`PULUMI_ALLOWED_ACCOUNTS`). pulumi-eks makes the creator a cluster admin through its own
-    access entry, and EKS allows one access entry per principal, so the creator also listed in
-    ``admins`` fails the first deploy with 409 ResourceInUseException (:data:`ACCESS_ENTRY_DOCS`).
+    (:data:`PULUMI_ALLOWED_ACCOUNTS`). Before the cluster exists, the deployer against the admins is
+    :func:`eks_irsa.access.check_deployer`'s rule (the one ``EksCluster`` applies): listed while EKS
+    makes the creator admin fails with 409, missing while it does not fails with 401.
     """
-    principal = principal_arn(caller_arn, role_path)
+    principal = caller_principal_arn(caller_arn, role_path)
     findings = []
     if caller_account in allowed_account_ids:
         findings.append(
@@ -236,51 +212,41 @@ def identity_findings(
         )
     if admins is None:
         return findings
-    key = _identity_key(principal)
-    listed = [a for a in admins if key is not None and _identity_key(a) == key]
-    if listed and not cluster_exists:
-        findings.append(
-            Finding(
-                Severity.ERROR,
-                "identity",
-                "eks-irsa:cluster.admins",
-                f"{listed[0]} is the identity running pulumi up ({caller_arn}); pulumi-eks already makes it a "
-                "cluster admin with its own access entry, so a second entry for it fails with 409 "
-                "ResourceInUseException",
-                f"remove {listed[0]} from eks-irsa:cluster.admins (it stays admin as the creator), or run "
-                "pulumi up as another identity",
-                ACCESS_ENTRY_DOCS,
+    listed = any(same_principal(a, principal) for a in admins)
+    if not cluster_exists:
+        problems = check_deployer(ADMINS_KEY, list(admins), principal, BOOTSTRAP_KEY, bootstrap_creator_admin)
+        findings += [_problem_finding("identity", p) for p in problems]
+        if not problems:
+            findings.append(
+                Finding(
+                    Severity.OK,
+                    "identity",
+                    ADMINS_KEY,
+                    f"{principal} creates the cluster and becomes its admin; admins get their own entries "
+                    "(list every other identity that runs pulumi up later, e.g. CI)"
+                    if bootstrap_creator_admin
+                    else f"{principal} is in admins, the only access entries the cluster gets",
+                )
             )
-        )
     elif listed:
         findings.append(
             Finding(
                 Severity.OK,
                 "identity",
-                "eks-irsa:cluster.admins",
+                ADMINS_KEY,
                 f"{principal} is in admins and the cluster exists: its access entry is already there",
-            )
-        )
-    elif cluster_exists:
-        findings.append(
-            Finding(
-                Severity.WARNING,
-                "identity",
-                "eks-irsa:cluster.admins",
-                f"{principal} is not in admins: unless it created the cluster, it has no access entry and the "
-                "Kubernetes provider is refused (namespaces and ServiceAccounts fail)",
-                f"add {principal} to eks-irsa:cluster.admins, from a run by an identity that has access",
-                ACCESS_ENTRY_DOCS,
             )
         )
     else:
         findings.append(
             Finding(
-                Severity.OK,
+                Severity.WARNING,
                 "identity",
-                "eks-irsa:cluster.admins",
-                f"{principal} creates the cluster and becomes its admin; admins get their own entries "
-                "(list every other identity that runs pulumi up later, e.g. CI)",
+                ADMINS_KEY,
+                f"{principal} is not in admins: unless it created the cluster with {BOOTSTRAP_KEY} on, it has no "
+                "access entry and the Kubernetes provider is refused (namespaces and ServiceAccounts fail)",
+                f"add {principal} to {ADMINS_KEY}, from a run by an identity that has access",
+                ACCESS_ENTRIES_DOCS,
             )
         )
     return findings
@@ -404,50 +370,35 @@ def network_findings(
 # --- endpoint -----------------------------------------------------------------------------------------------
 
 
-INGRESS_FIELD_MARKS = ("ingress", "security_group", "private_access_cidrs")
-"""A :class:`ClusterSettings` field whose name holds one of these configures a way into a private endpoint
-(a runner CIDR or security group admitted on 443); read by name, so fields added later count too."""
-
-
-def endpoint_ingress(cluster: ClusterSettings) -> dict[str, Any]:
-    """The cluster settings that admit a runner to a private endpoint, by field name, non-empty only."""
-    return {
-        f.name: getattr(cluster, f.name)
-        for f in dataclasses.fields(cluster)
-        if any(mark in f.name for mark in INGRESS_FIELD_MARKS) and getattr(cluster, f.name)
+def endpoint_ways_in(cluster: ClusterSettings) -> dict[str, tuple[str, ...]]:
+    """The ways into a private endpoint the stack configures (443 ingress on the cluster security group,
+    :func:`eks_irsa.access.check_endpoint_access`), by catalog key, the non-empty ones only."""
+    ways_in = {
+        "endpoint.privateAccessCidrs": cluster.private_access_cidrs,
+        "endpoint.privateAccessSecurityGroupIds": cluster.private_access_security_group_ids,
     }
+    return {key: tuple(values) for key, values in ways_in.items() if values}
 
 
 def endpoint_findings(
-    private_access: bool,
     public_access: bool,
     public_access_cidrs: Sequence[str],
-    ingress: Mapping[str, Any] | None,
+    ways_in: Mapping[str, Sequence[str]] | None,
     subject: str = "eks-irsa:cluster.endpoint",
 ) -> list[Finding]:
     """Whether the machine running ``pulumi up`` can reach the API endpoint (the Kubernetes provider runs there).
 
     Args:
-        private_access, public_access, public_access_cidrs: the endpoint settings.
-        ingress: the settings that admit a runner to the private endpoint (:func:`endpoint_ingress`);
+        public_access, public_access_cidrs: the endpoint settings.
+        ways_in: the settings that admit a runner to a private endpoint (:func:`endpoint_ways_in`);
             ``None`` when unknown (a cluster made elsewhere).
         subject: the config key the findings name.
 
-    This machine's public IP and its route into the VPC cannot be known offline: a public endpoint
-    limited to CIDRs, and a private one with ingress, are warnings to check by hand
-    (:data:`EKS_ENDPOINT_DOCS`).
+    An endpoint nothing can reach (both accesses off, or private only with no way in) is bad input that
+    ``check_cluster_args`` refuses before this runs (:func:`eks_irsa.access.check_endpoint_access`). What
+    is left cannot be known offline: this machine's public IP and its route into the VPC, so a public
+    endpoint limited to CIDRs and a private one are warnings to check by hand (:data:`EKS_ENDPOINT_DOCS`).
     """
-    if not public_access and not private_access:
-        return [
-            Finding(
-                Severity.ERROR,
-                "endpoint",
-                subject,
-                "both public and private endpoint access are off: nothing can reach the API",
-                "turn on privateAccess, publicAccess or both",
-                EKS_ENDPOINT_DOCS,
-            )
-        ]
     if public_access:
         open_to_all = not public_access_cidrs or any(
             ipaddress.ip_network(c, strict=False).prefixlen == 0 for c in public_access_cidrs
@@ -465,7 +416,7 @@ def endpoint_findings(
                 EKS_ENDPOINT_DOCS,
             )
         ]
-    if ingress is None:
+    if not ways_in:
         return [
             Finding(
                 Severity.WARNING,
@@ -476,21 +427,7 @@ def endpoint_findings(
                 EKS_ENDPOINT_DOCS,
             )
         ]
-    if not ingress:
-        return [
-            Finding(
-                Severity.ERROR,
-                "endpoint",
-                subject,
-                "the endpoint is private only and no runner CIDR or security group is admitted: the cluster "
-                "security group admits only itself, so the Kubernetes provider times out after the cluster "
-                "and roles exist",
-                "configure 443 ingress for the runner (its VPN, bastion or CI CIDRs or security group), or turn "
-                "on publicAccess with publicAccessCidrs of your egress IP",
-                EKS_ENDPOINT_DOCS,
-            )
-        ]
-    way_in = ", ".join(f"{k}={v}" for k, v in sorted(ingress.items()))
+    way_in = "; ".join(f"{key} {', '.join(values)}" for key, values in sorted(ways_in.items()))
     return [
         Finding(
             Severity.WARNING,
@@ -638,18 +575,16 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
             facts.caller_arn,
             facts.caller_account,
             settings.allowed_account_ids,
-            cluster.admins if isinstance(cluster, ClusterSettings) else None,
+            cluster.admins if new_cluster else None,
             exists,
             facts.caller_role_path,
+            cluster.bootstrap_creator_admin if new_cluster else True,
         )
     if isinstance(cluster, ClusterSettings):
         if facts.vpc_exists is not None and facts.subnets is not None:
             findings += network_findings(cluster, facts.vpc_exists, facts.subnets, settings.region)
         findings += endpoint_findings(
-            cluster.endpoint_private_access,
-            cluster.endpoint_public_access,
-            cluster.public_access_cidrs,
-            endpoint_ingress(cluster),
+            cluster.endpoint_public_access, cluster.public_access_cidrs, endpoint_ways_in(cluster)
         )
         findings += version_findings(cluster.kubernetes_version, today)
         if exists:
@@ -749,9 +684,7 @@ def _existing_cluster_findings(
             )
         ]
     found = facts.cluster
-    findings = endpoint_findings(
-        found.endpoint_private_access, found.endpoint_public_access, found.public_access_cidrs, None, subject
-    )
+    findings = endpoint_findings(found.endpoint_public_access, found.public_access_cidrs, None, subject)
     findings += version_findings(found.version, today, subject)
     if cluster.stack_reference is None and facts.oidc_provider_arns is not None and facts.caller_account:
         arn = _issuer_provider_arn(settings.partition, facts.caller_account, found.issuer)

@@ -29,9 +29,9 @@ import botocore.session
 import yaml
 
 from .. import preflight as rules
+from ..access import caller_principal_arn
 from ..catalog import ClusterSettings, StackSettings, decode_stack_config, load_catalog
 from ..errors import IrsaConfigError
-from ..iam.arn import parse_arn
 from ..testing import config_from_stack_file, encode_config
 from . import plan as plan_cli
 
@@ -109,13 +109,13 @@ def gather(client: ClientFactory, settings: StackSettings) -> rules.AccountFacts
     caller_arn, account = identity["Arn"], identity["Account"]
     facts: dict[str, Any] = {"caller_arn": caller_arn, "caller_account": account}
     iam = client("iam")
-    arn = parse_arn(caller_arn)
-    if arn is not None and arn.service == "sts" and arn.resource_type == "assumed-role":
+    principal = caller_principal_arn(caller_arn)
+    if principal != caller_arn:  # an assumed-role session: its role's path comes from IAM
         try:
-            role = iam.get_role(RoleName=arn.resource_id.split("/", 1)[0])["Role"]
+            role = iam.get_role(RoleName=principal.rsplit("/", 1)[-1])["Role"]
             facts["caller_role_path"] = role["Path"]
         except _API_ERRORS:
-            pass  # the path then follows principal_arn's documented default
+            pass  # the role ARN is then shown with the path / (eks_irsa.access.caller_principal_arn)
     try:
         providers = iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
         facts["oidc_provider_arns"] = tuple(sorted(p["Arn"] for p in providers))
@@ -127,7 +127,6 @@ def gather(client: ClientFactory, settings: StackSettings) -> rules.AccountFacts
         vpc = found.get("resourcesVpcConfig", {})
         facts["cluster"] = rules.ClusterFacts(
             version=found["version"],
-            endpoint_private_access=bool(vpc.get("endpointPrivateAccess")),
             endpoint_public_access=bool(vpc.get("endpointPublicAccess")),
             public_access_cidrs=tuple(vpc.get("publicAccessCidrs", ())),
             issuer=found.get("identity", {}).get("oidc", {}).get("issuer", ""),

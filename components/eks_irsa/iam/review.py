@@ -317,6 +317,12 @@ def check_instance_metadata(
     http_tokens: str | None,
     hop_limit: int | float | None,
     opted_out: bool = False,
+    *,
+    hop_limit_field: str | None = None,
+    hop_limit_fix: str = (
+        "set metadata_options.http_put_response_hop_limit = 1, or tag the launch template "
+        f"{IMDS_OPT_OUT_TAG}=true to opt out knowingly"
+    ),
 ) -> list[Problem]:
     """A node's instance metadata settings keep the node role out of pods' reach.
 
@@ -325,6 +331,10 @@ def check_instance_metadata(
     :data:`IMDS_OPT_OUT_TAG` on the launch template) allows a higher hop limit knowingly, never IMDSv1.
     ``http_endpoint = disabled`` turns the service off and passes. Missing settings fail: the AMI's
     defaults then apply, and this rule cannot see them.
+
+    The one owner of this rule: the policy pack calls it on a launch template's ``metadataOptions``,
+    ``EksCluster`` (:func:`eks_irsa.cluster.check_cluster_args`) on the options it writes, naming its own
+    setting and opt-in in ``hop_limit_field`` (default ``<field>.httpPutResponseHopLimit``) and ``hop_limit_fix``.
     """
     if http_endpoint == "disabled":
         return []
@@ -342,14 +352,13 @@ def check_instance_metadata(
     if not opted_out and (hop_limit is None or hop_limit > 1):
         problems.append(
             Problem(
-                f"{field}.httpPutResponseHopLimit",
+                hop_limit_field or f"{field}.httpPutResponseHopLimit",
                 hop_limit,
                 "lets pods reach the instance metadata service and borrow the node role"
                 if hop_limit
                 else "is not pinned to 1, so the AMI's default (often 2) lets pods reach the node role",
                 IMDS_DOCS,
-                f"set metadata_options.http_put_response_hop_limit = 1, or tag the launch template "
-                f"{IMDS_OPT_OUT_TAG}=true to opt out knowingly",
+                hop_limit_fix,
             )
         )
     return problems
