@@ -38,7 +38,7 @@ def _schema() -> dict:
 
 def test_public_names_import_and_the_version_matches_the_distribution():
     assert all(hasattr(eks_irsa, name) for name in eks_irsa.__all__)
-    assert importlib.metadata.version("eks-irsa") == eks_irsa.__version__ == "0.3.0"
+    assert importlib.metadata.version("eks-irsa") == eks_irsa.__version__ == "0.4.0"
 
 
 def test_the_sdk_component_analyzer_builds_a_schema_for_every_component():

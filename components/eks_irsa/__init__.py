@@ -16,7 +16,7 @@ from .nodegroup import AmiType, NodeGroupArgs
 from .plan import IdentityType, RolePlan, plan_role
 from .versions import SupportType
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 __all__ = [
     "AccountOidcProvider",
