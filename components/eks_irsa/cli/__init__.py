@@ -4,6 +4,7 @@
     eks-irsa explain ...             why STS would refuse a token for a role
     eks-irsa lint FILE...            lint IAM policy documents
     eks-irsa verify --stack dev      IRSA end to end on 127.0.0.1 (needs the ``verify`` extra)
+    eks-irsa audit --region R        judge a live account's IRSA and Pod Identity, read-only (``audit`` extra)
 
 Each verb's own ``--help`` lists its options. The verbs import their dependencies only when run,
 so ``eks-irsa plan`` works without the proof extras.
@@ -20,6 +21,7 @@ VERBS = {
     "explain": "why STS would refuse a token for a role",
     "lint": "lint IAM policy documents",
     "verify": "IRSA end to end against a local OIDC issuer and moto",
+    "audit": "judge a live account's IRSA and Pod Identity set-up, read-only",
 }
 """Verb -> one-line help; each verb is the module ``eks_irsa.cli.<verb>`` with a ``main(argv) -> int``."""
 
@@ -35,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         module = importlib.import_module(f"{__name__}.{args[0]}")
     except ModuleNotFoundError as error:
-        print(f"error: eks-irsa {args[0]} needs {error.name}: pip install 'eks-irsa[verify]'", file=sys.stderr)
+        extra = "audit" if args[0] == "audit" else "verify"
+        print(f"error: eks-irsa {args[0]} needs {error.name}: pip install 'eks-irsa[{extra}]'", file=sys.stderr)
         return 2
     return module.main(args[1:])
