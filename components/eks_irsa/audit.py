@@ -454,7 +454,8 @@ def audit(snapshot: AccountSnapshot, kube: KubeDump | None = None, cluster: str 
 
     Args:
         snapshot: what the account holds.
-        kube: the ServiceAccounts and pods of ``cluster``. Default: none (no ServiceAccount checks).
+        kube: the ServiceAccounts and pods of ``cluster`` (or of the region's only cluster). Default: none
+            (no ServiceAccount checks).
         cluster: the one cluster to judge: IRSA roles are those trusting its OIDC provider, node groups
             and associations its own. Default: every cluster of the snapshot and every role.
 
@@ -466,16 +467,14 @@ def audit(snapshot: AccountSnapshot, kube: KubeDump | None = None, cluster: str 
         raise IrsaConfigError.one(
             "--cluster", cluster, f"is not a cluster of {snapshot.region}", "EKS ListClusters", f"one of {names}"
         )
-    if kube is not None and cluster is None:
-        if len(names) != 1:
-            raise IrsaConfigError.one(
-                "--cluster",
-                None,
-                f"is needed to read a ServiceAccount dump: the region has {len(names)} clusters",
-                "EKS ListClusters",
-                f"name the dump's cluster, one of {names}",
-            )
-        cluster = names[0]
+    if kube is not None and cluster is None and len(names) != 1:
+        raise IrsaConfigError.one(
+            "--cluster",
+            None,
+            f"is needed to read a ServiceAccount dump: the region has {len(names)} clusters",
+            "EKS ListClusters",
+            f"name the dump's cluster, one of {names}",
+        )
     ctx = _Context(snapshot, cluster)
     findings: list[AuditFinding] = [_gap_finding(gap) for gap in snapshot.gaps]
     findings += _provider_findings(ctx)
@@ -485,7 +484,8 @@ def audit(snapshot: AccountSnapshot, kube: KubeDump | None = None, cluster: str 
     findings += node_findings
     access: list[ServiceAccountAccess] = []
     if kube is not None:
-        access, kube_findings = _kube_findings(ctx, kube)
+        dumped = next(c for c in snapshot.clusters if c.name == (cluster or names[0]))
+        access, kube_findings = _kube_findings(ctx, dumped, kube)
         findings += kube_findings
     return AuditReport(
         snapshot.account_id,
@@ -1068,10 +1068,11 @@ def _node_findings(ctx: _Context) -> tuple[list[dict[str, object]], list[AuditFi
 # --- ServiceAccounts and pods ----------------------------------------------------------------------------
 
 
-def _kube_findings(ctx: _Context, kube: KubeDump) -> tuple[list[ServiceAccountAccess], list[AuditFinding]]:
-    cluster = ctx.clusters[0]
+def _kube_findings(
+    ctx: _Context, cluster: Cluster, kube: KubeDump
+) -> tuple[list[ServiceAccountAccess], list[AuditFinding]]:
     provider = ctx.provider_for(cluster.issuer) if cluster.issuer else None
-    pod_identity = {(a.namespace, a.service_account): a for a in ctx.associations}
+    pod_identity = {(a.namespace, a.service_account): a for a in ctx.associations if a.cluster == cluster.name}
     findings: list[AuditFinding] = []
     access: list[ServiceAccountAccess] = []
     for account in kube.service_accounts:
@@ -1177,10 +1178,13 @@ def _missing_service_accounts(
             continue
         for statement in _statements(role.trust):
             for operator, issuer, claim, values in _claim_keys(statement):
-                if issuer != provider.issuer or claim != "sub" or "Not" in operator:
+                base = operator.removesuffix("IfExists").rpartition(":")[2]
+                if issuer != provider.issuer or claim != "sub" or base not in ("StringEquals", "StringLike"):
                     continue
-                like = operator.removesuffix("IfExists").endswith("Like")
+                like = base == "StringLike"
                 for value in values:
+                    if not value.startswith("system:serviceaccount:"):
+                        continue
                     if any(wildcard_match(value, p) if like else value == p for p in present):
                         continue
                     findings.append(

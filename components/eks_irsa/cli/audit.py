@@ -87,8 +87,9 @@ def read_only_session(profile: str | None = None, region: str | None = None) -> 
 
 
 def client_config(max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> Config:
-    """The clients' botocore config: :data:`RETRY_MODE` retries, ``max_attempts`` attempts per call."""
-    return Config(retries={"mode": RETRY_MODE, "max_attempts": max_attempts}, user_agent_extra="eks-irsa-audit")
+    """The clients' botocore config: :data:`RETRY_MODE` retries, ``max_attempts`` attempts per call in all
+    (botocore's ``total_max_attempts``: the first attempt included; its ``max_attempts`` counts retries only)."""
+    return Config(retries={"mode": RETRY_MODE, "total_max_attempts": max_attempts}, user_agent_extra="eks-irsa-audit")
 
 
 def collect(
