@@ -11,7 +11,8 @@ What moto cannot show (moto 5.2.5): EKS Pod Identity associations are not implem
 shapes) stands in; moto's EKS clusters get a random issuer, so the dev stack test sets the plan's
 issuer on moto's cluster; moto never throttles, so a ``before-send`` hook answers ``Throttling``.
 Launch template metadata options, node groups, OIDC providers, roles, inline and managed policies
-(AWS managed ones with ``MOTO_IAM_LOAD_MANAGED_POLICIES``) are moto's own. No real account was read.
+(AWS managed ones with ``MOTO_IAM_LOAD_MANAGED_POLICIES``, only those the tests attach) are moto's own.
+No real account was read.
 """
 
 from __future__ import annotations
@@ -26,17 +27,30 @@ from pathlib import Path
 import boto3
 import botocore.endpoint
 import botocore.retries.bucket
+import moto
+import moto.iam.models as moto_iam
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.validate import ParamValidator
 
-moto = pytest.importorskip("moto")
+from eks_irsa import audit as rules
+from eks_irsa.cli import audit as cli
+from eks_irsa.cli import main as dispatcher
+from eks_irsa.iam.trust import Subject, render_pod_identity_trust_policy, render_trust_policy
+from eks_irsa.testing import config_from_stack_file, run_program
 
-from eks_irsa import audit as rules  # noqa: E402
-from eks_irsa.cli import audit as cli  # noqa: E402
-from eks_irsa.cli import main as dispatcher  # noqa: E402
-from eks_irsa.iam.trust import Subject, render_pod_identity_trust_policy, render_trust_policy  # noqa: E402
-from eks_irsa.testing import config_from_stack_file, run_program  # noqa: E402
+ALL_MANAGED_POLICIES = json.loads(moto_iam.aws_managed_policies_data)
+
+
+def managed_policies(*names: str) -> str:
+    """moto's own copies of the AWS managed policies ``names``, as moto's data module holds them."""
+    return json.dumps({k: v for k, v in ALL_MANAGED_POLICIES.items() if k in names})
+
+
+MANAGED_POLICIES = managed_policies(
+    "AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly", "AmazonEKS_CNI_Policy"
+)
+"""The AWS managed policies these tests attach; loading all ~1,300 of moto's costs a second per test."""
 
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-west-2"
@@ -66,6 +80,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setenv(key, value)
     for key in ("AWS_PROFILE", "AWS_REGION", "MOTO_ACCOUNT_ID"):
         monkeypatch.delenv(key, raising=False)
+    monkeypatch.setattr(moto_iam, "aws_managed_policies_data", MANAGED_POLICIES)
     with moto.mock_aws():
         yield
 
@@ -792,6 +807,8 @@ def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, cap
     finally:
         logging.disable(logging.NOTSET)
     monkeypatch.setenv("MOTO_ACCOUNT_ID", run.mocks.account_id)
+    attached = [r.inputs["policyArn"].rsplit("/", 1)[1] for r in run.registrations if "policyArn" in r.inputs]
+    monkeypatch.setattr(moto_iam, "aws_managed_policies_data", managed_policies(*attached))
     dump = _seed_from_plan(run, boto3.client("iam"), boto3.client("eks"), boto3.client("ec2"))
     path = tmp_path / "dev.json"
     path.write_text(json.dumps(dump))
@@ -805,3 +822,75 @@ def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, cap
     assert len(rows) >= len(plan_accounts) > 0
     assert all(row["admitted"] is True for row in rows), rows
     assert report["nodeGroups"] and not any(n["podsReachImds"] for n in report["nodeGroups"])
+
+
+# --- pure rules ------------------------------------------------------------------------------------------
+
+
+def _snapshot(roles: list[rules.Role]) -> rules.AccountSnapshot:
+    issuer = "oidc.eks.us-west-2.amazonaws.com/id/ABC"
+    provider = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{issuer}"
+    return rules.AccountSnapshot(
+        ACCOUNT,
+        REGION,
+        (rules.OidcProvider(provider, issuer),),
+        tuple(roles),
+        (rules.Cluster("acme", f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/acme", issuer),),
+    )
+
+
+def test_report_does_not_depend_on_the_order_of_the_account():
+    issuer = "oidc.eks.us-west-2.amazonaws.com/id/ABC"
+    provider = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{issuer}"
+    roles = [
+        rules.Role(
+            f"arn:aws:iam::{ACCOUNT}:role/r{index}",
+            f"r{index}",
+            {
+                "Version": "2012-10-17",
+                "Statement": {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": provider},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {"StringLike": {f"{issuer}:sub": f"system:serviceaccount:ns{index}:*"}},
+                },
+            },
+        )
+        for index in range(5)
+    ]
+    forward = json.dumps(rules.audit(_snapshot(roles)).to_json(), sort_keys=True)
+    backward = json.dumps(rules.audit(_snapshot(roles[::-1])).to_json(), sort_keys=True)
+    assert forward == backward
+    assert forward.count("TRUST_NAMESPACE_WIDE") == 5
+    assert forward.count("TRUST_AUDIENCE_NOT_PINNED") == 5
+
+
+def test_dump_reading_follows_kubernetes_defaults():
+    dump = rules.parse_kube_dump(
+        {
+            "kind": "List",
+            "items": [
+                {
+                    "kind": "Pod",
+                    "metadata": {"name": "a", "namespace": "n"},
+                    "spec": {},
+                    "status": {"phase": "Running"},
+                },
+                {"kind": "Pod", "metadata": {"name": "b", "namespace": "n"}, "spec": {}, "status": {"phase": "Failed"}},
+                {"kind": "ConfigMap", "metadata": {}},
+                {
+                    "kind": "ServiceAccount",
+                    "metadata": {
+                        "name": "s",
+                        "namespace": "n",
+                        "annotations": {
+                            "eks.amazonaws.com/role-arn": f"arn:aws:iam::{ACCOUNT}:role/x",
+                            "eks.amazonaws.com/audience": "vault",
+                        },
+                    },
+                },
+            ],
+        }
+    )
+    assert dump.pods == (rules.Pod("n", "a", "default", False),)
+    assert dump.service_accounts == (rules.ServiceAccount("n", "s", f"arn:aws:iam::{ACCOUNT}:role/x", "vault"),)
