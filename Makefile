@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= dev
 
-.PHONY: plan test lint format explain verify bench clean
+.PHONY: plan test lint format explain verify audit bench clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -37,6 +37,11 @@ explain: $(VENV)/.installed
 
 verify: $(VENV)/.installed
 	$(BIN)/eks-irsa verify --stack $(STACK)
+
+# Read-only audit of a live account with your AWS credentials (AWS_PROFILE, SSO, environment):
+# make audit [REGION=us-west-2] [CLUSTER=acme-dev] [KUBE_DUMP=sa-pods.json] [JSON=1]; REGION defaults to the profile's.
+audit: $(VENV)/.installed
+	$(BIN)/eks-irsa audit $(if $(REGION),--region $(REGION)) $(if $(CLUSTER),--cluster $(CLUSTER)) $(if $(KUBE_DUMP),--kube-dump $(KUBE_DUMP)) $(if $(JSON),--json)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tools.bench
