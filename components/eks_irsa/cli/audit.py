@@ -27,10 +27,13 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -79,9 +82,17 @@ def refuse_mutations(model: Any, **_: object) -> None:
         )
 
 
+@cache
+def _loader() -> botocore.loaders.Loader:
+    """One botocore data loader per process: service models are parsed once, however many sessions."""
+    return botocore.loaders.create_loader()
+
+
 def read_only_session(profile: str | None = None, region: str | None = None) -> boto3.Session:
     """A boto3 session whose clients can only call read operations (:func:`refuse_mutations`)."""
-    session = boto3.Session(profile_name=profile, region_name=region)
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _loader())
+    session = boto3.Session(profile_name=profile, region_name=region, botocore_session=core)
     session.events.register("before-parameter-build", refuse_mutations)
     return session
 
