@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -894,3 +895,10 @@ def test_dump_reading_follows_kubernetes_defaults():
     )
     assert dump.pods == (rules.Pod("n", "a", "default", False),)
     assert dump.service_accounts == (rules.ServiceAccount("n", "s", f"arn:aws:iam::{ACCOUNT}:role/x", "vault"),)
+
+
+def test_without_boto3_the_command_names_the_audit_extra(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "boto3", None)
+    monkeypatch.delitem(sys.modules, "eks_irsa.cli.audit")
+    assert dispatcher(["audit", "--region", REGION]) == 2
+    assert "needs boto3: pip install 'eks-irsa[audit]'" in capsys.readouterr().err
