@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= dev
 
-.PHONY: plan test lint format explain verify preflight bench schema clean
+.PHONY: plan test lint format explain verify preflight audit bench schema clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -41,6 +41,11 @@ verify: $(VENV)/.installed
 # Read-only checks of the AWS account with your credentials: exit 0 ready, 1 not ready, 2 bad stack file.
 preflight: $(VENV)/.installed
 	$(BIN)/eks-irsa preflight --stack $(STACK)
+
+# Read-only audit of a live account with your AWS credentials (AWS_PROFILE, SSO, environment):
+# make audit [REGION=us-west-2] [CLUSTER=acme-dev] [KUBE_DUMP=sa-pods.json] [JSON=1]; REGION defaults to the profile's.
+audit: $(VENV)/.installed
+	$(BIN)/eks-irsa audit $(if $(REGION),--region $(REGION)) $(if $(CLUSTER),--cluster $(CLUSTER)) $(if $(KUBE_DUMP),--kube-dump $(KUBE_DUMP)) $(if $(JSON),--json)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tools.bench

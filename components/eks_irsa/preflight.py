@@ -18,6 +18,7 @@ from enum import StrEnum
 from .access import ACCESS_ENTRIES_DOCS, caller_principal_arn, check_deployer, same_principal
 from .catalog import ClusterSettings, ExistingClusterSettings, StackSettings
 from .errors import Problem
+from .iam.limits import OIDC_PROVIDER_QUOTA
 from .versions import EKS_SUPPORT, RELEASE_CALENDAR
 
 PULUMI_ALLOWED_ACCOUNTS = "Pulumi AWS provider configuration, 'allowedAccountIds'"
@@ -40,8 +41,6 @@ ROLE_TAG_VALUES = ("1", "")
 EKS_ENDPOINT_DOCS = "EKS User Guide, 'Control network access to cluster API server endpoint'"
 
 IAM_QUOTAS_DOCS = "IAM User Guide, 'IAM and AWS STS quotas' (OpenId Connect providers in an AWS account: 100)"
-OIDC_PROVIDER_QUOTA = 100
-"""IAM OIDC providers per AWS account (IAM and AWS STS quotas)."""
 OIDC_QUOTA_WARNING = 90
 """From this many providers after the deploy on, a warning: the next clusters will not fit."""
 

@@ -5,6 +5,7 @@
     eks-irsa lint FILE...            lint IAM policy documents
     eks-irsa verify --stack dev      IRSA end to end on 127.0.0.1 (needs the ``verify`` extra)
     eks-irsa preflight --stack dev   is the AWS account ready for pulumi up (your credentials, read-only)
+    eks-irsa audit --region R        judge a live account's IRSA and Pod Identity, read-only (``audit`` extra)
 
 Each verb's own ``--help`` lists its options. The verbs import their dependencies only when run,
 so ``eks-irsa plan`` works without the proof extras.
@@ -22,6 +23,7 @@ VERBS = {
     "lint": "lint IAM policy documents",
     "verify": "IRSA end to end against a local OIDC issuer and moto",
     "preflight": "is the AWS account ready for pulumi up (read-only, your credentials)",
+    "audit": "judge a live account's IRSA and Pod Identity set-up, read-only",
 }
 """Verb -> one-line help; each verb is the module ``eks_irsa.cli.<verb>`` with a ``main(argv) -> int``."""
 
@@ -37,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         module = importlib.import_module(f"{__name__}.{args[0]}")
     except ModuleNotFoundError as error:
-        print(f"error: eks-irsa {args[0]} needs {error.name}: pip install 'eks-irsa[verify]'", file=sys.stderr)
+        extra = "audit" if args[0] == "audit" else "verify"
+        print(f"error: eks-irsa {args[0]} needs {error.name}: pip install 'eks-irsa[{extra}]'", file=sys.stderr)
         return 2
     return module.main(args[1:])

@@ -14,6 +14,9 @@ from collections.abc import Mapping
 from ..errors import Problem
 
 IAM_QUOTAS = "IAM User Guide, 'IAM and AWS STS quotas'"
+OIDC_PROVIDER_QUOTA = 100
+"""IAM OIDC identity providers per AWS account (:data:`IAM_QUOTAS`); ``CreateOpenIDConnectProvider`` then
+fails with ``LimitExceeded``."""
 IAM_CREATE_ROLE = "IAM API Reference, CreateRole"
 IAM_TAG = "IAM API Reference, Tag (IAM User Guide, 'Tagging IAM resources')"
 K8S_NAMES = "Kubernetes docs, 'Object Names and IDs'"
