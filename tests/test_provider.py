@@ -163,10 +163,22 @@ def test_closed_sets_are_enums():
         "eks-irsa:index:AmiType": [t.value for t in eks_irsa.AmiType],
         "eks-irsa:index:SupportType": ["EXTENDED", "STANDARD"],
         "eks-irsa:index:ControlPlaneLog": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+        "eks-irsa:index:AwsPartition": [
+            "aws",
+            "aws-cn",
+            "aws-eusc",
+            "aws-iso",
+            "aws-iso-b",
+            "aws-iso-e",
+            "aws-iso-f",
+            "aws-us-gov",
+        ],
     }
     assert "AL2023_x86_64_STANDARD" in enums["eks-irsa:index:AmiType"]
     cluster = schema()["resources"]["eks-irsa:index:EksCluster"]["inputProperties"]
     assert cluster["upgradeSupportType"]["$ref"] == "#/types/eks-irsa:index:SupportType"
+    existing = schema()["resources"]["eks-irsa:index:ExistingCluster"]["inputProperties"]
+    assert cluster["partition"]["$ref"] == existing["partition"]["$ref"] == "#/types/eks-irsa:index:AwsPartition"
     node_group = types["eks-irsa:index:NodeGroupArgs"]["properties"]["amiType"]
     assert node_group["$ref"] == "#/types/eks-irsa:index:AmiType"
     irsa = schema()["resources"]["eks-irsa:index:IrsaRole"]["inputProperties"]
@@ -194,9 +206,21 @@ def test_inputs_a_program_feeds_from_other_resources_accept_outputs_in_every_lan
     irsa = spec["resources"]["eks-irsa:index:IrsaRole"]["inputProperties"]
     trusted = spec["types"]["eks-irsa:index:TrustedCluster"]["properties"]
     oidc = spec["resources"]["eks-irsa:index:AccountOidcProvider"]["inputProperties"]
+    cluster = spec["resources"]["eks-irsa:index:EksCluster"]["inputProperties"]
+    existing = spec["resources"]["eks-irsa:index:ExistingCluster"]["inputProperties"]
     fed = [irsa[k] for k in ("clusterName", "oidcProviderArn", "oidcIssuer", "clusterArn")]
-    fed += [trusted["oidcProviderArn"], trusted["oidcIssuer"], oidc["oidcIssuer"]]
+    fed += [trusted["oidcProviderArn"], trusted["oidcIssuer"]]
+    fed += [oidc[k] for k in ("oidcIssuer", "accountId", "assumeRoleArn", "region")]
+    fed += [cluster["vpcId"], existing["clusterName"]]
+    fed += [cluster[k] for k in ("privateSubnetIds", "publicSubnetIds")]
+    fed += [cluster[k]["items"] for k in ("privateSubnetIds", "publicSubnetIds")]
     assert [p.get("plain") for p in fed] == [None] * len(fed)
+
+
+def test_a_list_whose_length_decides_the_children_is_plain_and_its_ids_accept_outputs():
+    """One API ingress rule per security group: the list is literal (its length is the rule count), each id an input."""
+    groups = schema()["resources"]["eks-irsa:index:EksCluster"]["inputProperties"]["privateAccessSecurityGroupIds"]
+    assert (groups.get("plain"), groups["items"].get("plain")) == (True, None)
 
 
 # --- construct through the provider --------------------------------------------------------------------
