@@ -214,3 +214,32 @@ def test_an_account_oidc_provider_assumes_a_role_made_in_the_same_program():
     assert "deploy" in provider.dependencies
     assert role.outputs["arn"] in str(provider.inputs["assumeRoles"])
     assert "444455556666" in str(provider.inputs["allowedAccountIds"])
+
+
+ADMIN = f"arn:aws:iam::{ACCOUNT}:role/platform-admin"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field"),
+    [
+        ("admin_principal_arns", lambda: [pulumi.Output.from_input(ADMIN)], "admin_principal_arns[0]"),
+        ("deployer_arn", lambda: pulumi.Output.from_input(ADMIN), "deployer_arn"),
+        ("private_access_cidrs", lambda: [pulumi.Output.from_input("10.0.0.0/16")], "private_access_cidrs[0]"),
+        (
+            "private_access_security_group_ids",
+            lambda: pulumi.Output.from_input([GROUP]),
+            "private_access_security_group_ids",
+        ),
+    ],
+    ids=["admin", "deployer", "cidr", "group-list"],
+)
+def test_an_output_in_a_plain_field_is_refused_by_name_before_anything_is_registered(key, value, field):
+    caught = []
+
+    def build():
+        with pytest.raises(IrsaConfigError) as error:
+            EksCluster("c", _args(**{key: value()}))
+        caught.extend((p.field, p.value) for p in error.value.problems)
+
+    assert _run(build).registrations == ()
+    assert caught == [(f"EksCluster c: {field}", "<Output>")]

@@ -606,6 +606,9 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
     (:func:`~eks_irsa.versions.check_addon_versions`).
     """
     a = _with_defaults(args)
+    outputs = _outputs_in_plain_fields(a)
+    if outputs:
+        return outputs
     problems = limits.check_cluster_name("cluster_name", a.cluster_name)
     if a.partition not in {p.value for p in AwsPartition}:
         problems.append(
@@ -706,6 +709,42 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
                 )
             )
     return problems
+
+
+PLAIN_FIELDS = (
+    "cluster_name",
+    "deployer_arn",
+    "admin_principal_arns",
+    "public_access_cidrs",
+    "private_access_cidrs",
+    "private_access_security_group_ids",
+)
+"""The fields of :class:`EksClusterArgs` checked or keying children before registration, so plain (each
+field's docstring says why); only the entries of ``private_access_security_group_ids`` may be Outputs."""
+
+
+def _outputs_in_plain_fields(a: SimpleNamespace) -> list[Problem]:
+    """A Pulumi Output given for a plain field, or inside a plain list (the ids of
+    ``private_access_security_group_ids`` excepted): one problem each, rather than a check failing on a value
+    it cannot read."""
+    found = []
+    for field in PLAIN_FIELDS:
+        value = getattr(a, field, None)
+        if isinstance(value, pulumi.Output):
+            found.append(_output_problem(field))
+        elif isinstance(value, list) and field != "private_access_security_group_ids":
+            found += [_output_problem(f"{field}[{i}]") for i, v in enumerate(value) if isinstance(v, pulumi.Output)]
+    return found
+
+
+def _output_problem(field: str) -> Problem:
+    return Problem(
+        field,
+        "<Output>",
+        "is a Pulumi Output, but this field must be known before anything is registered (its docstring says why)",
+        "eks_irsa.EksClusterArgs",
+        "give the value itself; of private_access_security_group_ids, the list itself (its ids may be Outputs)",
+    )
 
 
 def _ways_in(name: str, args: SimpleNamespace) -> list[tuple[str, pulumi.Input[str], dict[str, pulumi.Input[str]]]]:

@@ -153,7 +153,9 @@ class IrsaRoleArgs(TypedDict):
     """Inline permission statements, linted before registration. Default: none."""
     managed_policy_arns: NotRequired[list[str]]
     """Policies to attach: AWS managed (no ``*FullAccess``) or customer managed in the role's account.
-    At most ``max_managed_policies`` with the split statements. Default: none."""
+    At most ``max_managed_policies`` with the split statements. Plain: each ARN is checked (partition,
+    account, the permissions lint) before registration and keys its attachment (``<name>-attach-<hash of
+    the ARN>``). Default: none."""
     role_name: NotRequired[str]
     """The IAM role name, 1..64 of ``[\\w+=,.@-]`` (IAM CreateRole). Default: ``<cluster>-<namespace>-<sa>``,
     shortened with a stable hash past 64 characters."""
@@ -163,7 +165,8 @@ class IrsaRoleArgs(TypedDict):
     """Extra IAM tags (IAM quotas: 50 tags, keys 128, values 256 characters); the ``eks-irsa/`` keys are
     the component's. Default: none."""
     permissions_boundary: NotRequired[str]
-    """A policy ARN that caps the role. Default: none."""
+    """A policy ARN that caps the role. Plain: its partition and account are checked before registration
+    and ``eks-irsa plan`` records it. Default: none."""
     max_session_duration: NotRequired[int]
     """Seconds, 3,600..43,200 (IAM CreateRole). Default: 3,600."""
     identity: NotRequired[IdentityType]
@@ -188,7 +191,8 @@ class IrsaRoleArgs(TypedDict):
     (AWS STS AssumeRole, Policy). Default: none."""
     existing_role_arn: NotRequired[str]
     """Use this role instead of creating one (only annotate or associate); no permissions may then be
-    given. Default: none."""
+    given. Plain: whether it is set decides which children exist, and its ARN is checked before
+    registration. Default: none."""
     create_service_account: NotRequired[bool]
     """Create the ServiceAccount(s); ``False`` when a Helm chart owns them. They need a Kubernetes
     provider in ``opts.providers``. Default: ``True``."""
