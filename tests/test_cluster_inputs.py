@@ -181,7 +181,7 @@ def test_the_partition_given_as_the_enum_registers_what_its_string_does():
 
 def test_an_existing_cluster_looked_up_by_an_output_name_waits_for_it():
     def build():
-        name = aws.ssm.Parameter("cluster-name", type="String", value="acme-prod").value
+        name = aws.ssm.Parameter("cluster-name", type="String", insecure_value="acme-prod").insecure_value
         cluster = ExistingCluster("prod", {"cluster_name": name, "partition": "aws", "account_id": ACCOUNT})
         pulumi.export("name", cluster.cluster_name)
         pulumi.export("issuer", cluster.oidc_issuer)
