@@ -208,7 +208,7 @@ def test_inputs_a_program_feeds_from_other_resources_accept_outputs_in_every_lan
     oidc = spec["resources"]["eks-irsa:index:AccountOidcProvider"]["inputProperties"]
     cluster = spec["resources"]["eks-irsa:index:EksCluster"]["inputProperties"]
     existing = spec["resources"]["eks-irsa:index:ExistingCluster"]["inputProperties"]
-    fed = [irsa[k] for k in ("clusterName", "oidcProviderArn", "oidcIssuer", "clusterArn")]
+    fed = [irsa[k] for k in ("clusterName", "oidcProviderArn", "oidcIssuer", "clusterArn", "permissionsBoundary")]
     fed += [trusted["oidcProviderArn"], trusted["oidcIssuer"]]
     fed += [oidc[k] for k in ("oidcIssuer", "accountId", "assumeRoleArn", "region")]
     fed += [cluster["vpcId"], existing["clusterName"]]
