@@ -37,8 +37,8 @@ from google.protobuf import empty_pb2
 from pulumi.errors import InputPropertiesError, InputPropertyError
 from pulumi.provider.experimental.component import ComponentProvider
 from pulumi.provider.server import ProviderServicer
-from pulumi.runtime import proto, rpc
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime import proto, rpc, settings
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc, resource_pb2
 from pulumi.runtime.sync_await import _sync_await
 
 import eks_irsa
@@ -163,10 +163,22 @@ def test_closed_sets_are_enums():
         "eks-irsa:index:AmiType": [t.value for t in eks_irsa.AmiType],
         "eks-irsa:index:SupportType": ["EXTENDED", "STANDARD"],
         "eks-irsa:index:ControlPlaneLog": ["api", "audit", "authenticator", "controllerManager", "scheduler"],
+        "eks-irsa:index:AwsPartition": [
+            "aws",
+            "aws-cn",
+            "aws-eusc",
+            "aws-iso",
+            "aws-iso-b",
+            "aws-iso-e",
+            "aws-iso-f",
+            "aws-us-gov",
+        ],
     }
     assert "AL2023_x86_64_STANDARD" in enums["eks-irsa:index:AmiType"]
     cluster = schema()["resources"]["eks-irsa:index:EksCluster"]["inputProperties"]
     assert cluster["upgradeSupportType"]["$ref"] == "#/types/eks-irsa:index:SupportType"
+    existing = schema()["resources"]["eks-irsa:index:ExistingCluster"]["inputProperties"]
+    assert cluster["partition"]["$ref"] == existing["partition"]["$ref"] == "#/types/eks-irsa:index:AwsPartition"
     node_group = types["eks-irsa:index:NodeGroupArgs"]["properties"]["amiType"]
     assert node_group["$ref"] == "#/types/eks-irsa:index:AmiType"
     irsa = schema()["resources"]["eks-irsa:index:IrsaRole"]["inputProperties"]
@@ -194,9 +206,21 @@ def test_inputs_a_program_feeds_from_other_resources_accept_outputs_in_every_lan
     irsa = spec["resources"]["eks-irsa:index:IrsaRole"]["inputProperties"]
     trusted = spec["types"]["eks-irsa:index:TrustedCluster"]["properties"]
     oidc = spec["resources"]["eks-irsa:index:AccountOidcProvider"]["inputProperties"]
-    fed = [irsa[k] for k in ("clusterName", "oidcProviderArn", "oidcIssuer", "clusterArn")]
-    fed += [trusted["oidcProviderArn"], trusted["oidcIssuer"], oidc["oidcIssuer"]]
+    cluster = spec["resources"]["eks-irsa:index:EksCluster"]["inputProperties"]
+    existing = spec["resources"]["eks-irsa:index:ExistingCluster"]["inputProperties"]
+    fed = [irsa[k] for k in ("clusterName", "oidcProviderArn", "oidcIssuer", "clusterArn", "permissionsBoundary")]
+    fed += [trusted["oidcProviderArn"], trusted["oidcIssuer"]]
+    fed += [oidc[k] for k in ("oidcIssuer", "accountId", "assumeRoleArn", "region")]
+    fed += [cluster["vpcId"], existing["clusterName"]]
+    fed += [cluster[k] for k in ("privateSubnetIds", "publicSubnetIds")]
+    fed += [cluster[k]["items"] for k in ("privateSubnetIds", "publicSubnetIds")]
     assert [p.get("plain") for p in fed] == [None] * len(fed)
+
+
+def test_a_list_whose_length_decides_the_children_is_plain_and_its_ids_accept_outputs():
+    """One API ingress rule per security group: the list is literal (its length is the rule count), each id an input."""
+    groups = schema()["resources"]["eks-irsa:index:EksCluster"]["inputProperties"]["privateAccessSecurityGroupIds"]
+    assert (groups.get("plain"), groups["items"].get("plain")) == (True, None)
 
 
 # --- construct through the provider --------------------------------------------------------------------
@@ -208,12 +232,25 @@ def _construct(
     inputs: dict[str, Any],
     providers: tuple[pulumi.ProviderResource, ...] = (),
     depends_on: tuple[pulumi.Resource, ...] = (),
+    keep_output_values: bool = False,
 ) -> dict[str, Any]:
-    """Construct ``type_token`` through :class:`EksIrsaProvider` as the engine does; the outputs it returns."""
+    """Construct ``type_token`` through :class:`EksIrsaProvider` as the engine does; the outputs it returns.
+    ``keep_output_values``: outputs inside the inputs travel as output values, each with its own dependencies,
+    as an SDK sends them to a remote component when the engine supports it (the provider accepts them:
+    ``acceptOutputs``). The SDK's mock monitor turns that feature off, so it is on for this serialisation only."""
 
     async def engine_request() -> tuple[dict, pulumi.ResourceOptions]:
         dependencies: dict[str, list[pulumi.Resource]] = {}
-        struct = await rpc.serialize_properties(inputs, dependencies)
+        features = settings.SETTINGS.monitor_features
+        feature = resource_pb2.RESOURCE_MONITOR_FEATURE_OUTPUT_VALUES
+        added = keep_output_values and feature not in features
+        if added:
+            features.add(feature)
+        try:
+            struct = await rpc.serialize_properties(inputs, dependencies, keep_output_values=keep_output_values)
+        finally:
+            if added:
+                features.discard(feature)
         request = proto.ConstructRequest(
             type=type_token,
             name=name,
@@ -475,6 +512,60 @@ def test_a_component_through_the_provider_registers_what_a_python_caller_registe
     assert all(r.provider == "cluster-k8s" and "orders-ns" in r.dependencies for r in accounts)
     assert sorted(hosted.exports) == sorted(CASES[case].outputs)
     assert hosted.exports == direct.exports
+
+
+def _network() -> dict[str, pulumi.Output[str]]:
+    """A VPC, two subnets and a bastion's security group id made in the caller's program."""
+    vpc = aws.ec2.Vpc("vpc", cidr_block="10.0.0.0/16")
+    a = aws.ec2.Subnet("private-a", vpc_id=vpc.id, cidr_block="10.0.0.0/20")
+    b = aws.ec2.Subnet("private-b", vpc_id=vpc.id, cidr_block="10.0.16.0/20")
+    bastion = aws.ssm.Parameter("bastion-sg", type="String", insecure_value="sg-0123456789abcdef0")
+    return {"vpc": vpc.id, "a": a.id, "b": b.id, "sg": bastion.insecure_value}
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
+def test_a_cluster_program_passes_its_vpc_subnets_and_security_group_as_outputs_in_any_language(preview):
+    """``vpcId: vpc.id`` from TypeScript or YAML registers what the Python caller with the same Outputs registers."""
+    base = {
+        "cluster_name": "acme-dev",
+        "partition": "aws",
+        "node_groups": [{"name": "g", "instance_types": ["m6i.large"]}],
+    }
+
+    def direct() -> None:
+        n = _network()
+        eks_irsa.EksCluster(
+            "acme-dev",
+            {
+                **base,
+                "vpc_id": n["vpc"],
+                "private_subnet_ids": [n["a"], n["b"]],
+                "private_access_security_group_ids": [n["sg"]],
+            },
+        )
+
+    def hosted() -> None:
+        n = _network()
+        engine = {
+            "clusterName": "acme-dev",
+            "partition": "aws",
+            "nodeGroups": [{"name": "g", "instanceTypes": ["m6i.large"]}],
+            "vpcId": n["vpc"],
+            "privateSubnetIds": [n["a"], n["b"]],
+            "privateAccessSecurityGroupIds": [n["sg"]],
+        }
+        _construct("eks-irsa:index:EksCluster", "acme-dev", engine, keep_output_values=True)
+
+    python = run_program(direct, {}, "test", mocks=_mocks(preview))
+    other = run_program(hosted, {}, "test", mocks=_mocks(preview))
+    assert other.registrations == python.registrations
+    cluster = next(r for r in other.registrations if r.type == "eks:index:Cluster")
+    rule = next(r for r in other.registrations if r.type.endswith("SecurityGroupIngressRule"))
+    assert {"vpc", "private-a", "private-b"} <= set(cluster.dependencies) and "bastion-sg" in rule.dependencies
+    if not preview:
+        assert (
+            cluster.inputs["vpcId"] == "vpc-id" and rule.inputs["referencedSecurityGroupId"] == "sg-0123456789abcdef0"
+        )
 
 
 def test_an_integer_from_the_engine_reaches_the_component_as_an_int():

@@ -11,6 +11,7 @@ from .catalog import load_catalog, role_args, stack_config
 from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, deployer_arn
 from .errors import IrsaConfigError, Problem
 from .existing import ExistingCluster, ExistingClusterArgs
+from .iam.partition import AwsPartition
 from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
 from .nodegroup import AmiType, NodeGroupArgs
 from .plan import IdentityType, RolePlan, plan_role
@@ -24,6 +25,7 @@ __all__ = [
     "AccountProvider",
     "AccountProviderArgs",
     "AmiType",
+    "AwsPartition",
     "ControlPlaneLog",
     "EksCluster",
     "EksClusterArgs",

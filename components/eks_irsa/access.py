@@ -134,12 +134,19 @@ def check_deployer(
 
 
 def check_endpoint_access(
-    cidrs_field: str, cidrs: list[str], groups_field: str, group_ids: list[str], public_access: bool
+    cidrs_field: str,
+    cidrs: list[str],
+    groups_field: str,
+    group_ids: list[object],
+    public_access: bool,
+    unresolved: frozenset[int] = frozenset(),
 ) -> list[Problem]:
     """The ways into a private endpoint: IPv4 CIDRs and security group ids, 443 ingress each.
 
     The Kubernetes provider runs where ``pulumi up`` runs; with the public endpoint off it reaches the API
     server only through the cluster security group, which admits nothing but itself until told.
+    ``unresolved``: indices of ``group_ids`` whose values are not known yet (Pulumi Outputs); they count as
+    a way in, and their ids are checked with :func:`check_security_group_id` once they resolve.
     """
     problems = []
     for index, cidr in enumerate(cidrs):
@@ -156,16 +163,8 @@ def check_endpoint_access(
                 )
             )
     for index, group in enumerate(group_ids):
-        if not isinstance(group, str) or not SECURITY_GROUP_ID.fullmatch(group):
-            problems.append(
-                Problem(
-                    f"{groups_field}[{index}]",
-                    group,
-                    "is not a security group id",
-                    "EC2 API Reference, SecurityGroup.GroupId",
-                    "give an id like sg-0123456789abcdef0",
-                )
-            )
+        if index not in unresolved:
+            problems += check_security_group_id(f"{groups_field}[{index}]", group)
     if not public_access and not cidrs and not group_ids:
         problems.append(
             Problem(
@@ -180,6 +179,21 @@ def check_endpoint_access(
             )
         )
     return problems
+
+
+def check_security_group_id(field: str, group: object) -> list[Problem]:
+    """``group`` is a security group id, ``sg-`` and 8 to 17 hex digits (EC2 API Reference, SecurityGroup.GroupId)."""
+    if isinstance(group, str) and SECURITY_GROUP_ID.fullmatch(group):
+        return []
+    return [
+        Problem(
+            field,
+            group,
+            "is not a security group id",
+            "EC2 API Reference, SecurityGroup.GroupId",
+            "give an id like sg-0123456789abcdef0",
+        )
+    ]
 
 
 def credentials_from_aws_config(

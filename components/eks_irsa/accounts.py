@@ -7,7 +7,11 @@ import pulumi_aws as aws
 
 
 def _account_provider(
-    name: str, account_id: str, assume_role_arn: str, region: str, parent: pulumi.Resource
+    name: str,
+    account_id: pulumi.Input[str],
+    assume_role_arn: pulumi.Input[str],
+    region: pulumi.Input[str],
+    parent: pulumi.Resource,
 ) -> aws.Provider:
     """An AWS provider that assumes ``assume_role_arn`` and refuses any account but ``account_id``."""
     return aws.Provider(
@@ -22,12 +26,15 @@ def _account_provider(
 class AccountProviderArgs(TypedDict):
     """Inputs of :class:`AccountProvider`."""
 
-    account_id: str
-    """The other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``)."""
-    assume_role_arn: str
-    """The role Pulumi assumes in that account."""
-    region: str
-    """The region of the provider's API calls."""
+    account_id: pulumi.Input[str]
+    """The other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``). An
+    Output is accepted (e.g. an ``aws.organizations.Account`` made in the same program); nothing here
+    checks it."""
+    assume_role_arn: pulumi.Input[str]
+    """The role Pulumi assumes in that account; an Output is accepted (e.g. a role made in the same program),
+    nothing here checks it."""
+    region: pulumi.Input[str]
+    """The region of the provider's API calls; an Output is accepted, nothing here checks it."""
 
 
 class AccountProvider(pulumi.ComponentResource):
@@ -51,16 +58,21 @@ class AccountProvider(pulumi.ComponentResource):
 class AccountOidcProviderArgs(TypedDict):
     """Inputs of :class:`AccountOidcProvider`."""
 
-    account_id: str
-    """The other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``)."""
-    assume_role_arn: str
-    """The role Pulumi assumes in that account."""
-    region: str
-    """The region of the provider's API calls (IAM is global; the partition follows the region)."""
+    account_id: pulumi.Input[str]
+    """The other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``). An
+    Output is accepted (e.g. an ``aws.organizations.Account`` made in the same program); nothing here
+    checks it."""
+    assume_role_arn: pulumi.Input[str]
+    """The role Pulumi assumes in that account; an Output is accepted (e.g. a role made in the same program),
+    nothing here checks it."""
+    region: pulumi.Input[str]
+    """The region of the provider's API calls (IAM is global; the partition follows the region); an Output
+    is accepted, nothing here checks it."""
     oidc_issuer: pulumi.Input[str]
     """The cluster's issuer host/path; the provider's URL is ``https://`` + it."""
     client_ids: NotRequired[list[str]]
-    """The audiences the provider accepts. Default: ``["sts.amazonaws.com"]``."""
+    """The audiences the provider accepts, sorted and de-duplicated here, so plain. Default:
+    ``["sts.amazonaws.com"]``."""
 
 
 class AccountOidcProvider(pulumi.ComponentResource):

@@ -17,6 +17,7 @@ from .access import (
     check_admins,
     check_deployer,
     check_endpoint_access,
+    check_security_group_id,
     scoped_kubeconfig,
 )
 from .addons import ADDONS
@@ -24,6 +25,7 @@ from .addons.spec import EksAddon
 from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.names import short_hash
+from .iam.partition import PARTITIONS_DOCS, AwsPartition
 from .iam.policy import canonical_json
 from .iam.review import IMDS_OPT_OUT_TAG, check_instance_metadata
 from .iam.trust import DEFAULT_AUDIENCE
@@ -95,16 +97,23 @@ class EksClusterArgs(TypedDict):
     """Inputs of :class:`EksCluster`."""
 
     cluster_name: str
-    """The EKS cluster's name (EKS CreateCluster: 1..100 of ``[A-Za-z0-9_-]``, starting alphanumeric)."""
-    partition: str
-    """The AWS partition (``aws``, ``aws-cn``, ``aws-us-gov``), for managed policy ARNs; derive it once from the
-    region."""
-    vpc_id: str
-    """An existing VPC."""
-    private_subnet_ids: list[str]
-    """Subnets for the control plane's ENIs and the nodes, in at least two availability zones."""
-    public_subnet_ids: NotRequired[list[str]]
-    """Subnets for public load balancers. Default: none."""
+    """The EKS cluster's name (EKS CreateCluster: 1..100 of ``[A-Za-z0-9_-]``, starting alphanumeric). Plain:
+    it is checked before registration and names the VPC CNI's role, which ``eks-irsa plan`` plans from it."""
+    partition: AwsPartition
+    """The AWS partition (:class:`~eks_irsa.iam.partition.AwsPartition`: ``aws``, ``aws-cn``, ``aws-us-gov``,
+    ...), for managed policy ARNs; derive it once from the region. Plain: it is a closed set, checked before
+    registration."""
+    vpc_id: pulumi.Input[str]
+    """An existing VPC, or an Output of one made in the same program (e.g. ``aws.ec2.Vpc(...).id``); nothing
+    here checks it, so an Output waits for nothing."""
+    private_subnet_ids: pulumi.Input[list[pulumi.Input[str]]]
+    """Subnets for the control plane's ENIs and the nodes, in at least two availability zones. The list, or
+    any id in it, may be an Output: no resource is made per subnet and nothing here checks the ids (EKS
+    refuses subnets in fewer than two availability zones at deploy time, EKS API Reference,
+    CreateCluster ``InvalidParameterException``)."""
+    public_subnet_ids: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
+    """Subnets for public load balancers; the list or its ids may be Outputs, as for ``private_subnet_ids``.
+    Default: none."""
     kubernetes_version: NotRequired[str]
     """``1.N``, for the control plane and, following it, every node group and pinned add-on. Default:
     :data:`~eks_irsa.versions.DEFAULT_KUBERNETES_VERSION` (``1.35``, in EKS standard support until 2027-03-27)."""
@@ -123,12 +132,15 @@ class EksClusterArgs(TypedDict):
     """Default: ``False``; when on, ``public_access_cidrs`` must be narrow (at most a /8 in all)."""
     public_access_cidrs: NotRequired[list[str]]
     """CIDRs that may reach a public endpoint; refused without ``endpoint_public_access`` (pulumi-eks throws
-    at deploy time). Default: none."""
+    at deploy time). Plain: their width is checked before registration. Default: none."""
     admin_principal_arns: NotRequired[list[str]]
     """IAM principals given ``AmazonEKSClusterAdminPolicy`` through access entries (authentication mode
     ``API``, no aws-auth ConfigMap); a role ARN keeps its path (IAM Identity Center roles have one; EKS
     User Guide, 'Create access entries'). Whether the identity running ``pulumi up`` belongs here: see
-    ``bootstrap_creator_admin``. Default: none."""
+    ``bootstrap_creator_admin``. Plain, Outputs refused: each ARN keys its own access entry (``admin-<hash
+    of the ARN>``), so reordering the list never replaces one (a replacement is created before its old
+    entry is deleted, and EKS refuses a second entry for a principal with 409), and the ARNs are checked
+    against ``deployer_arn`` before registration. Default: none."""
     node_groups: NotRequired[list[NodeGroupArgs]]
     """Managed node groups. Default: none."""
     tags: NotRequired[dict[str, str]]
@@ -148,15 +160,23 @@ class EksClusterArgs(TypedDict):
     """The IAM principal running ``pulumi up`` (a role or user ARN; an STS assumed-role ARN is mapped to
     its role), checked against ``admin_principal_arns`` and ``bootstrap_creator_admin``. Default: looked
     up with ``aws.get_caller_identity`` (one provider call, with the default AWS provider), or not at all
-    when ``bootstrap_creator_admin`` is on and no admin is listed."""
+    when ``bootstrap_creator_admin`` is on and no admin is listed. Plain: it is compared with
+    ``admin_principal_arns`` before registration."""
     private_access_cidrs: NotRequired[list[str]]
     """IPv4 CIDRs (VPN clients, CI runners, a bastion's subnet) admitted to the API endpoint on 443,
     one ingress rule each on the cluster security group. With ``endpoint_public_access`` off, this or
     ``private_access_security_group_ids`` must be set: the Kubernetes provider runs where ``pulumi up``
-    runs (EKS User Guide, 'Cluster API server endpoint'). Default: none."""
-    private_access_security_group_ids: NotRequired[list[str]]
+    runs (EKS User Guide, 'Cluster API server endpoint'). Plain: each CIDR is checked before registration
+    and keys its rule (``<name>-api-<hash of the CIDR>``). Default: none."""
+    private_access_security_group_ids: NotRequired[list[pulumi.Input[str]]]
     """Security groups (``sg-...``) whose members are admitted to the API endpoint on 443, one ingress
-    rule each on the cluster security group. Default: none."""
+    rule each on the cluster security group. Each id may be an Output (a bastion's or runner's group made
+    in the same program); the list itself is plain, since its length decides how many rules exist and
+    whether a private-only endpoint has a way in. A plain id is checked before registration and keys its
+    rule ``<name>-api-<hash of the id>``; an Output id is checked when it resolves (the same problem
+    text, raised as :class:`~eks_irsa.IrsaConfigError`, failing the deploy) and keys its rule
+    ``<name>-api-sg<position in the list>``, so keep the order of Output ids stable (add new ones at the
+    end): reordering them changes which rule holds which group. Default: none."""
     kubeconfig_credentials: NotRequired[KubeconfigCredentials]
     """The identity the Kubernetes provider's ``aws eks get-token`` runs as; give the same profile or role
     the stack's AWS provider uses (``aws:profile``, ``aws:assumeRoles``), or Kubernetes sees the ambient
@@ -269,8 +289,8 @@ class EksCluster(pulumi.ComponentResource):
             name=args.cluster_name,
             version=args.kubernetes_version,
             vpc_id=args.vpc_id,
-            private_subnet_ids=list(args.private_subnet_ids),
-            public_subnet_ids=list(args.public_subnet_ids) or None,
+            private_subnet_ids=args.private_subnet_ids,
+            public_subnet_ids=args.public_subnet_ids or None,
             endpoint_private_access=args.endpoint_private_access,
             endpoint_public_access=args.endpoint_public_access,
             public_access_cidrs=list(args.public_access_cidrs) or None,
@@ -318,23 +338,21 @@ class EksCluster(pulumi.ComponentResource):
         self.kubeconfig = pulumi.Output.secret(cluster.kubeconfig_json)
         # The name is ours, but reading it through an output makes dependents wait for the cluster.
         self.cluster_name = cluster.oidc_issuer.apply(lambda _: args.cluster_name)
-        sources = [(cidr, {"cidr_ipv4": cidr}) for cidr in sorted(set(args.private_access_cidrs))]
-        sources += [
-            (sg, {"referenced_security_group_id": sg}) for sg in sorted(set(args.private_access_security_group_ids))
-        ]
         ways_in = [
             aws.vpc.SecurityGroupIngressRule(
-                f"{name}-api-{short_hash(source)}",
+                f"{name}-api-{key}",
                 security_group_id=cluster.cluster_security_group_id,
                 ip_protocol="tcp",
                 from_port=443,
                 to_port=443,
-                description=f"Kubernetes API of {args.cluster_name} from {source}",
+                description=pulumi.Output.from_input(source).apply(
+                    lambda s: f"Kubernetes API of {args.cluster_name} from {s}"
+                ),
                 tags=tags,
                 opts=child,
                 **peer,
             )
-            for source, peer in sources
+            for key, source, peer in _ways_in(name, args)
         ]
         self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s",
@@ -484,7 +502,7 @@ class EksCluster(pulumi.ComponentResource):
             node_group_name_prefix=f"{group.name}-",
             version=args.kubernetes_version,
             node_role_arn=node_role.arn,
-            subnet_ids=list(args.private_subnet_ids),
+            subnet_ids=args.private_subnet_ids,
             instance_types=list(group.instance_types),
             ami_type=group.ami_type,
             labels=dict(sorted(group.labels.items())) or None,
@@ -588,7 +606,20 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
     (:func:`~eks_irsa.versions.check_addon_versions`).
     """
     a = _with_defaults(args)
+    outputs = _outputs_in_plain_fields(a)
+    if outputs:
+        return outputs
     problems = limits.check_cluster_name("cluster_name", a.cluster_name)
+    if a.partition not in {p.value for p in AwsPartition}:
+        problems.append(
+            Problem(
+                "partition",
+                a.partition,
+                "is not an AWS partition",
+                PARTITIONS_DOCS,
+                f"use one of {', '.join(p.value for p in AwsPartition)}, derived from the region",
+            )
+        )
     problems += limits.check_tags("tags", a.tags)
     if not a.endpoint_public_access and not a.endpoint_private_access:
         problems.append(
@@ -619,6 +650,7 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
         "private_access_security_group_ids",
         list(a.private_access_security_group_ids),
         a.endpoint_public_access,
+        frozenset(i for i, g in enumerate(a.private_access_security_group_ids) if isinstance(g, pulumi.Output)),
     )
     problems += check_admins("admin_principal_arns", list(a.admin_principal_arns))
     if deployer_arn is not None:
@@ -677,6 +709,76 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
                 )
             )
     return problems
+
+
+PLAIN_FIELDS = (
+    "cluster_name",
+    "deployer_arn",
+    "admin_principal_arns",
+    "public_access_cidrs",
+    "private_access_cidrs",
+    "private_access_security_group_ids",
+)
+"""The fields of :class:`EksClusterArgs` checked or keying children before registration, so plain (each
+field's docstring says why); only the entries of ``private_access_security_group_ids`` may be Outputs."""
+
+
+def _outputs_in_plain_fields(a: SimpleNamespace) -> list[Problem]:
+    """A Pulumi Output given for a plain field, or inside a plain list (the ids of
+    ``private_access_security_group_ids`` excepted): one problem each, rather than a check failing on a value
+    it cannot read."""
+    found = []
+    for field in PLAIN_FIELDS:
+        value = getattr(a, field, None)
+        if isinstance(value, pulumi.Output):
+            found.append(_output_problem(field))
+        elif isinstance(value, list) and field != "private_access_security_group_ids":
+            found += [_output_problem(f"{field}[{i}]") for i, v in enumerate(value) if isinstance(v, pulumi.Output)]
+    return found
+
+
+def _output_problem(field: str) -> Problem:
+    return Problem(
+        field,
+        "<Output>",
+        "is a Pulumi Output, but this field must be known before anything is registered (its docstring says why)",
+        "eks_irsa.EksClusterArgs",
+        "give the value itself; of private_access_security_group_ids, the list itself (its ids may be Outputs)",
+    )
+
+
+def _ways_in(name: str, args: SimpleNamespace) -> list[tuple[str, pulumi.Input[str], dict[str, pulumi.Input[str]]]]:
+    """The API endpoint's ingress rules, as ``(key, source, peer inputs)``: one per private access CIDR and
+    security group, a plain source keyed by its hash, an Output security group id by its position and checked
+    (:func:`~eks_irsa.access.check_security_group_id`) once it resolves."""
+    field = f"EksCluster {name}: private_access_security_group_ids"
+    ways: list[tuple[str, pulumi.Input[str], dict[str, pulumi.Input[str]]]] = [
+        (short_hash(cidr), cidr, {"cidr_ipv4": cidr}) for cidr in sorted(set(args.private_access_cidrs))
+    ]
+    groups = args.private_access_security_group_ids
+    ways += [
+        (short_hash(sg), sg, {"referenced_security_group_id": sg})
+        for sg in sorted({g for g in groups if isinstance(g, str)})
+    ]
+    for index, group in enumerate(groups):
+        if not isinstance(group, str):
+            checked = pulumi.Output.from_input(group).apply(
+                lambda g, i=index: _resolved_security_group(f"{field}[{i}]", g)
+            )
+            ways.append((f"sg{index}", checked, {"referenced_security_group_id": checked}))
+    return ways
+
+
+def _resolved_security_group(field: str, group: str) -> str:
+    """An Output security group id once it resolves, checked like a plain one.
+
+    Raises:
+        IrsaConfigError: it is not a security group id.
+    """
+    problems = check_security_group_id(field, group)
+    if problems:
+        raise IrsaConfigError(problems)
+    return group
 
 
 def _check_client_ids(client_ids: list[str]) -> list[Problem]:

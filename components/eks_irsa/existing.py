@@ -18,21 +18,25 @@ import pulumi_kubernetes as k8s
 from .access import KubeconfigCredentials, exec_kubeconfig, scoped_kubeconfig
 from .errors import IrsaConfigError
 from .iam.arn import parse_arn
+from .iam.partition import PARTITIONS_DOCS, AwsPartition
 from .iam.trust import IRSA_DOCS, normalize_issuer
 
 
 class ExistingClusterArgs(TypedDict):
     """Inputs of :class:`ExistingCluster`."""
 
-    cluster_name: str
-    """The EKS cluster's name."""
-    partition: str
-    """The AWS partition, for the OIDC provider's ARN."""
+    cluster_name: pulumi.Input[str]
+    """The EKS cluster's name; an Output is accepted (e.g. another stack's export), and the lookup waits for
+    it."""
+    partition: AwsPartition
+    """The AWS partition (:class:`~eks_irsa.iam.partition.AwsPartition`), for the OIDC provider's ARN. Plain:
+    a closed set, checked before registration."""
     account_id: str
     """The account the cluster and its IAM OIDC provider live in, 12 digits."""
     stack_reference: NotRequired[str]
     """``<org>/<project>/<stack>`` of the stack that made the cluster with this package; when set,
-    nothing is looked up. Default: none (look the cluster up by name)."""
+    nothing is looked up. Plain: whether it is set decides which children exist. Default: none (look the
+    cluster up by name)."""
     kubeconfig_credentials: NotRequired[KubeconfigCredentials]
     """The identity the Kubernetes provider's ``aws eks get-token`` runs as (the stack's ``aws:profile``
     or ``aws:assumeRoles`` role); it replaces the identity flags of a referenced stack's kubeconfig.
@@ -47,7 +51,8 @@ class ExistingCluster(pulumi.ComponentResource):
     ``--region`` of the cluster's ARN, so the machine running ``pulumi up`` needs the AWS CLI).
 
     Raises:
-        IrsaConfigError: the looked-up cluster has no OIDC issuer, or its issuer has no IAM OIDC
+        IrsaConfigError: ``partition`` is not an AWS partition (before anything is registered); the looked-up
+            cluster has no OIDC issuer, or its issuer has no IAM OIDC
             provider in the account (IRSA needs one; EKS User Guide, 'Create an IAM OIDC provider').
     """
 
@@ -61,6 +66,14 @@ class ExistingCluster(pulumi.ComponentResource):
     """A kubeconfig for the cluster (secret)."""
 
     def __init__(self, name: str, args: ExistingClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        if args["partition"] not in {p.value for p in AwsPartition}:
+            raise IrsaConfigError.one(
+                f"ExistingCluster {name}: partition",
+                args["partition"],
+                "is not an AWS partition",
+                PARTITIONS_DOCS,
+                f"use one of {', '.join(p.value for p in AwsPartition)}, derived from the region",
+            )
         super().__init__("eks-irsa:index:ExistingCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         credentials = args.get("kubeconfig_credentials") or {}
@@ -73,21 +86,18 @@ class ExistingCluster(pulumi.ComponentResource):
                 ref.require_output("kubeconfig").apply(lambda k: scoped_kubeconfig(k, credentials))
             )
         else:
-            cluster = aws.eks.get_cluster_output(
-                name=args["cluster_name"], opts=pulumi.InvokeOutputOptions(parent=self)
-            )
+            cluster_name = pulumi.Output.from_input(args["cluster_name"])
+            cluster = aws.eks.get_cluster_output(name=cluster_name, opts=pulumi.InvokeOutputOptions(parent=self))
             self.cluster_name = cluster.name
-            self.oidc_issuer = cluster.identities.apply(lambda ids: _issuer(args["cluster_name"], ids))
+            self.oidc_issuer = pulumi.Output.all(cluster_name, cluster.identities).apply(lambda v: _issuer(*v))
             provider = aws.iam.get_open_id_connect_provider_output(
                 url=self.oidc_issuer.apply(lambda issuer: f"https://{issuer}"),
                 opts=pulumi.InvokeOutputOptions(parent=self),
             )
             self.oidc_provider_arn = provider.arn
             self.kubeconfig = pulumi.Output.secret(
-                pulumi.Output.all(cluster.endpoint, cluster.certificate_authorities, cluster.arn).apply(
-                    lambda v: exec_kubeconfig(
-                        args["cluster_name"], v[0], _field(v[1][0], "data"), parse_arn(v[2]).region, credentials
-                    )
+                pulumi.Output.all(cluster_name, cluster.endpoint, cluster.certificate_authorities, cluster.arn).apply(
+                    lambda v: exec_kubeconfig(v[0], v[1], _field(v[2][0], "data"), parse_arn(v[3]).region, credentials)
                 )
             )
         self._kubernetes_provider = k8s.Provider(

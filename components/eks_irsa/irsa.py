@@ -25,6 +25,7 @@ from .iam.trust import render_chain_permissions, render_target_trust_policy
 from .plan import (
     IdentityType,
     RolePlan,
+    check_permissions_boundary,
     cluster_tags,
     plan_role,
     render_trust,
@@ -153,7 +154,9 @@ class IrsaRoleArgs(TypedDict):
     """Inline permission statements, linted before registration. Default: none."""
     managed_policy_arns: NotRequired[list[str]]
     """Policies to attach: AWS managed (no ``*FullAccess``) or customer managed in the role's account.
-    At most ``max_managed_policies`` with the split statements. Default: none."""
+    At most ``max_managed_policies`` with the split statements. Plain: each ARN is checked (partition,
+    account, the permissions lint) before registration and keys its attachment (``<name>-attach-<hash of
+    the ARN>``). Default: none."""
     role_name: NotRequired[str]
     """The IAM role name, 1..64 of ``[\\w+=,.@-]`` (IAM CreateRole). Default: ``<cluster>-<namespace>-<sa>``,
     shortened with a stable hash past 64 characters."""
@@ -162,8 +165,12 @@ class IrsaRoleArgs(TypedDict):
     tags: NotRequired[dict[str, str]]
     """Extra IAM tags (IAM quotas: 50 tags, keys 128, values 256 characters); the ``eks-irsa/`` keys are
     the component's. Default: none."""
-    permissions_boundary: NotRequired[str]
-    """A policy ARN that caps the role. Default: none."""
+    permissions_boundary: NotRequired[pulumi.Input[str]]
+    """A policy ARN that caps the role (IAM User Guide, 'Permissions boundaries for IAM entities'): in the
+    role's partition, not an AWS full-access policy, a customer policy of the role's account. An Output is
+    accepted (e.g. an ``aws.iam.Policy`` made in the same program): checked when it resolves, with the same
+    problem text, raised as :class:`~eks_irsa.IrsaConfigError` (failing the deploy); the plan then records
+    no boundary. Default: none."""
     max_session_duration: NotRequired[int]
     """Seconds, 3,600..43,200 (IAM CreateRole). Default: 3,600."""
     identity: NotRequired[IdentityType]
@@ -188,7 +195,8 @@ class IrsaRoleArgs(TypedDict):
     (AWS STS AssumeRole, Policy). Default: none."""
     existing_role_arn: NotRequired[str]
     """Use this role instead of creating one (only annotate or associate); no permissions may then be
-    given. Default: none."""
+    given. Plain: whether it is set decides which children exist, and its ARN is checked before
+    registration. Default: none."""
     create_service_account: NotRequired[bool]
     """Create the ServiceAccount(s); ``False`` when a Helm chart owns them. They need a Kubernetes
     provider in ``opts.providers``. Default: ``True``."""
@@ -269,6 +277,7 @@ class IrsaRole(pulumi.ComponentResource):
             pulumi.log.warn(warning, resource=self)
         child = pulumi.ResourceOptions(parent=self)
         cluster_name = pulumi.Output.from_input(args["cluster_name"])
+        self._boundary = _boundary(plan, args.get("permissions_boundary"))
         if plan.existing_role_arn is not None:
             role_arn: pulumi.Output[str] = pulumi.Output.from_input(plan.existing_role_arn)
             self.role_name = pulumi.Output.from_input(plan.role_name or "")
@@ -346,7 +355,7 @@ class IrsaRole(pulumi.ComponentResource):
             path=plan.role_path,
             assume_role_policy=trust,
             max_session_duration=plan.max_session_duration,
-            permissions_boundary=plan.permissions_boundary,
+            permissions_boundary=self._boundary,
             tags=cluster_name.apply(lambda c: cluster_tags(plan, c)),
             opts=there,
         )
@@ -380,7 +389,7 @@ class IrsaRole(pulumi.ComponentResource):
             path=plan.role_path,
             assume_role_policy=trust,
             max_session_duration=plan.max_session_duration,
-            permissions_boundary=None if plan.chained else plan.permissions_boundary,
+            permissions_boundary=None if plan.chained else self._boundary,
             tags=cluster_name.apply(lambda c: cluster_tags(plan, c)),
             opts=child,
         )
@@ -514,6 +523,21 @@ def _plan_or_raise(name: str, args: IrsaRoleArgs) -> RolePlan:
 
 def _named(name: str, problem: Problem) -> Problem:
     return Problem(f"IrsaRole {name}: {problem.field}", problem.value, problem.rule, problem.source, problem.fix)
+
+
+def _boundary(plan: RolePlan, given: pulumi.Input[str] | None) -> pulumi.Input[str] | None:
+    """The permissions boundary to register: the plan's (checked) plain ARN, or an Output checked by
+    :func:`~eks_irsa.plan.check_permissions_boundary` when it resolves, problems named ``IrsaRole <name>: ...``."""
+    if plan.permissions_boundary is not None or given is None:
+        return plan.permissions_boundary
+
+    def checked(boundary: str) -> str:
+        try:
+            return check_permissions_boundary(plan, boundary)
+        except IrsaConfigError as error:
+            raise IrsaConfigError([_named(plan.name, p) for p in error.problems]) from None
+
+    return pulumi.Output.from_input(given).apply(checked)
 
 
 def _trust(plan: RolePlan, cluster_arn: str | None, providers: Sequence[str], size: int | None) -> str:

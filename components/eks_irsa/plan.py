@@ -6,9 +6,10 @@ and registers from the :class:`RolePlan` it returns; ``eks-irsa plan`` writes th
 a plan from registrations or child names.
 
 Inputs that a caller may hold as Pulumi Outputs (the cluster name, OIDC provider ARNs and issuers,
-the cluster ARN) are checked here when they are plain strings. When they are Outputs their checks
-run once they resolve (:func:`render_trust`, :func:`check_cluster_name`), and fail with the same
-:class:`~eks_irsa.errors.IrsaConfigError` as every other rule.
+the cluster ARN, the permissions boundary) are checked here when they are plain strings. When they are
+Outputs their checks run once they resolve (:func:`render_trust`, :func:`role_name_for`,
+:func:`check_permissions_boundary`), and fail with the same :class:`~eks_irsa.errors.IrsaConfigError`
+as every other rule.
 
 Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArgs`
 (``additional_clusters[0].oidc_provider_arn``); the catalog translates them to its own keys.
@@ -142,7 +143,8 @@ class RolePlan:
         tags: the role's tags, the component's ``eks-irsa/`` keys last (cluster tag absent while the
             cluster name is an Output).
         max_session_duration: seconds.
-        permissions_boundary: a policy ARN, or ``None``.
+        permissions_boundary: a policy ARN, or ``None`` (also while it is an Output: the component passes
+            that on, checked by :func:`check_permissions_boundary` when it resolves).
         statements: the inline statements as given, in order.
         layout: where the statements go (one inline policy, or split customer managed policies).
         managed_policy_arns: the policy ARNs to attach, sorted, de-duplicated.
@@ -323,7 +325,8 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     grammar = [p for i, s in enumerate(statements) for p in check_statement(f"statements[{i}]", s)]
     problems += grammar
     managed = tuple(sorted(set(args.get("managed_policy_arns", ()))))
-    boundary = args.get("permissions_boundary")
+    given_boundary = args.get("permissions_boundary")
+    boundary = given_boundary if isinstance(given_boundary, str) else None
 
     account, partition, found = _identity_checks(args, identity, pattern)
     problems += found
@@ -331,7 +334,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     problems += found
     target_account, target_arn, found = _target_checks(args, identity, account, partition, session_statements)
     problems += found
-    if target_arn is not None and (statements or managed or boundary):
+    if target_arn is not None and (statements or managed or given_boundary is not None):
         problems.append(
             Problem(
                 "target_role.role_arn",
@@ -907,6 +910,22 @@ def _check_provider(where: str, arn: object, issuer: object, account: str | None
         except IrsaConfigError as error:
             problems += error.problems
     return problems
+
+
+def check_permissions_boundary(plan: RolePlan, boundary: str) -> str:
+    """A permissions boundary once an Output resolves, checked as a plain one is: an IAM policy ARN in the
+    role's partition, no AWS full-access policy, a customer policy of the role's (or target role's) account.
+
+    Raises:
+        IrsaConfigError: the ARN breaks one of those rules (fields as in ``IrsaRoleArgs``).
+    """
+    problems = _partition_problems([("permissions_boundary", boundary)], plan.partition)
+    problems += _check_iam_arn(
+        "permissions_boundary", "policy", boundary, plan.target_account_id or plan.role_account_id
+    )
+    if problems:
+        raise IrsaConfigError(problems)
+    return boundary
 
 
 def _check_arns(

@@ -4,11 +4,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from botocore.loaders import Loader
 
 from ..errors import IrsaConfigError
+
+PARTITIONS_DOCS = "AWS General Reference, 'Amazon Resource Names (ARNs)' (partition); botocore partitions.json"
+
+
+class AwsPartition(StrEnum):
+    """The AWS partitions, the second field of every ARN: the ``id`` of each partition in the table botocore
+    ships (:data:`PARTITIONS_DOCS`); a test keeps this set equal to that table."""
+
+    AWS = "aws"
+    """The commercial regions."""
+    AWS_CN = "aws-cn"
+    """The China regions."""
+    AWS_EUSC = "aws-eusc"
+    """The AWS European Sovereign Cloud."""
+    AWS_ISO = "aws-iso"
+    """AWS Top Secret-East."""
+    AWS_ISO_B = "aws-iso-b"
+    """AWS Secret Region."""
+    AWS_ISO_E = "aws-iso-e"
+    """The AWS ISO-E regions."""
+    AWS_ISO_F = "aws-iso-f"
+    """The AWS ISO-F regions."""
+    AWS_US_GOV = "aws-us-gov"
+    """AWS GovCloud (US)."""
 
 
 @dataclass(frozen=True)
