@@ -5,16 +5,26 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from .access import KubeconfigCredentials
+
 
 def _account_provider(
-    name: str, account_id: str, assume_role_arn: str, region: str, parent: pulumi.Resource
+    name: str, args: "AccountProviderArgs | AccountOidcProviderArgs", parent: pulumi.Resource
 ) -> aws.Provider:
-    """An AWS provider that assumes ``assume_role_arn`` and refuses any account but ``account_id``."""
+    """An AWS provider that assumes ``assume_role_arn`` and refuses any account but ``account_id``.
+
+    An explicit provider reads nothing of the stack's ``aws:`` config but the region from the environment
+    (pulumi-aws ``Provider``: only ``region`` falls back, to ``AWS_REGION``), so the stack's profile and role
+    are passed on: the profile as ``profile``, the role as the first link of the ``assume_roles`` chain.
+    """
+    base = args.get("source_credentials") or {}
+    chain = [aws.ProviderAssumeRoleArgs(role_arn=base["role_arn"])] if base.get("role_arn") else []
     return aws.Provider(
         name,
-        region=region,
-        allowed_account_ids=[account_id],
-        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=assume_role_arn, session_name="eks-irsa")],
+        region=args["region"],
+        profile=base.get("profile_name"),
+        allowed_account_ids=[args["account_id"]],
+        assume_roles=[*chain, aws.ProviderAssumeRoleArgs(role_arn=args["assume_role_arn"], session_name="eks-irsa")],
         opts=pulumi.ResourceOptions(parent=parent),
     )
 
@@ -28,6 +38,10 @@ class AccountProviderArgs(TypedDict):
     """The role Pulumi assumes in that account."""
     region: str
     """The region of the provider's API calls."""
+    source_credentials: NotRequired[KubeconfigCredentials]
+    """The identity that assumes ``assume_role_arn``: give the stack's ``aws:profile`` (``profile_name``) and
+    its ``aws:assumeRoles`` role (``role_arn``, assumed first), as for ``EksClusterArgs.kubeconfig_credentials``;
+    an explicit provider does not read them from the stack. Default: the ambient credentials."""
 
 
 class AccountProvider(pulumi.ComponentResource):
@@ -37,9 +51,7 @@ class AccountProvider(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AccountProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:AccountProvider", name, None, opts)
-        self._aws_provider = _account_provider(
-            f"{name}-aws", args["account_id"], args["assume_role_arn"], args["region"], self
-        )
+        self._aws_provider = _account_provider(f"{name}-aws", args, self)
         self.register_outputs({})
 
     @property
@@ -61,6 +73,10 @@ class AccountOidcProviderArgs(TypedDict):
     """The cluster's issuer host/path; the provider's URL is ``https://`` + it."""
     client_ids: NotRequired[list[str]]
     """The audiences the provider accepts. Default: ``["sts.amazonaws.com"]``."""
+    source_credentials: NotRequired[KubeconfigCredentials]
+    """The identity that assumes ``assume_role_arn``: give the stack's ``aws:profile`` (``profile_name``) and
+    its ``aws:assumeRoles`` role (``role_arn``, assumed first), as for ``EksClusterArgs.kubeconfig_credentials``;
+    an explicit provider does not read them from the stack. Default: the ambient credentials."""
 
 
 class AccountOidcProvider(pulumi.ComponentResource):
@@ -78,9 +94,7 @@ class AccountOidcProvider(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AccountOidcProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:AccountOidcProvider", name, None, opts)
-        self._aws_provider = _account_provider(
-            f"{name}-aws", args["account_id"], args["assume_role_arn"], args["region"], self
-        )
+        self._aws_provider = _account_provider(f"{name}-aws", args, self)
         provider = aws.iam.OpenIdConnectProvider(
             f"{name}-oidc",
             url=pulumi.Output.from_input(args["oidc_issuer"]).apply(lambda issuer: f"https://{issuer}"),
