@@ -547,3 +547,12 @@ def test_other_accounts_providers_assume_their_role_as_the_stack_s_identity(aws_
         roles = json.loads(roles) if isinstance(roles, str) else roles
         assert [r["roleArn"] for r in roles] == [*chain, "arn:aws:iam::222233334444:role/pulumi-deployer"]
         assert provider.inputs.get("profile") == profile
+
+
+def test_every_oidc_provider_is_deleted_before_it_is_replaced():
+    # IAM holds one OIDC provider per URL in an account (CreateOpenIDConnectProvider: EntityAlreadyExists),
+    # so a replacement that keeps the URL (e.g. a provider-wide replacement) cannot create first.
+    run = run_program(PROGRAM, config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml"), "staging")
+    providers = _of(run, OIDC_PROVIDER)
+    assert {p.provider for p in providers} >= {None, "account-data-aws"}
+    assert all(p.delete_before_replace for p in providers)

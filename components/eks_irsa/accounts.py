@@ -99,7 +99,8 @@ class AccountOidcProvider(pulumi.ComponentResource):
             f"{name}-oidc",
             url=pulumi.Output.from_input(args["oidc_issuer"]).apply(lambda issuer: f"https://{issuer}"),
             client_id_lists=sorted(set(args.get("client_ids", ["sts.amazonaws.com"]))),
-            opts=pulumi.ResourceOptions(parent=self, provider=self._aws_provider),
+            # IAM holds one provider per URL, so a replacement with the same URL must delete first.
+            opts=pulumi.ResourceOptions(parent=self, provider=self._aws_provider, delete_before_replace=True),
         )
         self.provider_arn = provider.arn
         self.register_outputs({"provider_arn": self.provider_arn})

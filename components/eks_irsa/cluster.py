@@ -309,8 +309,11 @@ class EksCluster(pulumi.ComponentResource):
             url=cluster.oidc_provider_url,
             client_id_lists=list(args.oidc_client_ids),
             tags=tags,
+            # IAM holds one provider per URL, so a replacement with the same URL must delete first.
             opts=pulumi.ResourceOptions(
-                parent=self, aliases=[pulumi.Alias(name=f"{name}-oidcProvider", parent=cluster)]
+                parent=self,
+                aliases=[pulumi.Alias(name=f"{name}-oidcProvider", parent=cluster)],
+                delete_before_replace=True,
             ),
         )
         self.oidc_provider_arn = oidc_provider.arn
