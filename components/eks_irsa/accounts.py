@@ -13,9 +13,9 @@ def _account_provider(
 ) -> aws.Provider:
     """An AWS provider that assumes ``assume_role_arn`` and refuses any account but ``account_id``.
 
-    An explicit provider reads nothing of the stack's ``aws:`` config but the region from the environment
-    (pulumi-aws ``Provider``: only ``region`` falls back, to ``AWS_REGION``), so the stack's profile and role
-    are passed on: the profile as ``profile``, the role as the first link of the ``assume_roles`` chain.
+    An explicit provider reads none of the stack's ``aws:`` config (pulumi-aws ``Provider`` falls back to the
+    environment for ``region`` only, ``AWS_REGION``), so the stack's profile and role are passed on: the
+    profile as ``profile``, the role as the first link of the ``assume_roles`` chain.
     """
     base = args.get("source_credentials") or {}
     chain = [aws.ProviderAssumeRoleArgs(role_arn=base["role_arn"])] if base.get("role_arn") else []
