@@ -91,6 +91,7 @@ def main(settings: StackSettings) -> None:
                 "region": settings.region,
                 "oidc_issuer": cluster.oidc_issuer,
                 "client_ids": list(c.oidc_client_ids),
+                "source_credentials": dict(settings.kubeconfig_credentials),
             },
         )
         for key, account in sorted(settings.accounts.items())
@@ -99,7 +100,12 @@ def main(settings: StackSettings) -> None:
     target_providers = {
         key: AccountProvider(
             f"target-{key}",
-            {"account_id": account.account_id, "assume_role_arn": account.assume_role_arn, "region": settings.region},
+            {
+                "account_id": account.account_id,
+                "assume_role_arn": account.assume_role_arn,
+                "region": settings.region,
+                "source_credentials": dict(settings.kubeconfig_credentials),
+            },
         ).aws_provider
         for key, account in sorted(settings.accounts.items())
         if any(s.target_account == key for s in settings.services)

@@ -221,3 +221,23 @@ def test_more_managed_arns_than_the_quota_register_nothing():
         assert [p.field for p in caught.value.problems] == ["IrsaRole x: managed_policy_arns"]
 
     assert _run(build).registrations == ()
+
+
+def test_children_with_a_fixed_iam_name_are_deleted_before_they_are_replaced():
+    # IAM role and policy names are unique per account whatever the path (IAM CreateRole/CreatePolicy:
+    # EntityAlreadyExists) and a path change forces a replacement, so create-before-delete would fail.
+    wide = [
+        {
+            "actions": ["dynamodb:GetItem"],
+            "resources": [f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders-{index:03d}-{'x' * 150}"],
+        }
+        for index in range(60)
+    ]
+    run = _run(lambda: IrsaRole("orders-api", _args(statements=wide), opts=_k8s()))
+    by_type = _by_type(run)
+    [role] = by_type["aws:iam/role:Role"]
+    policies = by_type["aws:iam/policy:Policy"]
+    assert role.delete_before_replace is True
+    assert len(policies) >= 2 and all(p.delete_before_replace for p in policies)
+    others = [r for r in run.registrations if r.type not in {"aws:iam/role:Role", "aws:iam/policy:Policy"}]
+    assert others and not any(r.delete_before_replace for r in others)

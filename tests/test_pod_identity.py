@@ -459,6 +459,13 @@ def test_a_target_account_gets_the_target_role_with_the_permissions_and_a_trust_
     ]
 
 
+def test_the_target_role_has_a_fixed_name_so_it_is_deleted_before_it_is_replaced():
+    run = _target_run()
+    assert _by(run, "reports-target-role").delete_before_replace is True
+    assert _by(run, "reports-role").delete_before_replace is True
+    assert _by(run, "reports-pod-identity").delete_before_replace is False
+
+
 def test_the_target_trust_admits_the_first_role_with_its_external_id_and_nothing_else():
     run = _target_run()
     first, association = _by(run, "reports-role"), _by(run, "reports-pod-identity")

@@ -519,3 +519,40 @@ def test_component_errors_name_catalog_fields(change, field):
     with pytest.raises(IrsaConfigError) as caught:
         run_program(PROGRAM, config, "dev")
     assert field in [p.field for p in caught.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("aws_config", "profile", "chain"),
+    [
+        ({}, None, []),
+        ({"aws:profile": "acme-staging"}, "acme-staging", []),
+        (
+            {"aws:profile": "acme-staging", "aws:assumeRoles": [{"roleArn": "arn:aws:iam::777788889999:role/ci"}]},
+            "acme-staging",
+            ["arn:aws:iam::777788889999:role/ci"],
+        ),
+    ],
+    ids=["ambient", "profile", "profile-and-role"],
+)
+def test_other_accounts_providers_assume_their_role_as_the_stack_s_identity(aws_config, profile, chain):
+    # An explicit aws.Provider reads no aws: stack config, so the stack's profile and role are passed on:
+    # without them the account role would be assumed by whatever ambient credentials the machine has.
+    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")
+    config.update(aws_config)
+    run = run_program(PROGRAM, config, "staging")
+    providers = [r for r in run.registrations if r.type == "pulumi:providers:aws"]
+    assert {p.name for p in providers} >= {"account-data-aws"}
+    for provider in providers:
+        roles = provider.inputs["assumeRoles"]
+        roles = json.loads(roles) if isinstance(roles, str) else roles
+        assert [r["roleArn"] for r in roles] == [*chain, "arn:aws:iam::222233334444:role/pulumi-deployer"]
+        assert provider.inputs.get("profile") == profile
+
+
+def test_every_oidc_provider_is_deleted_before_it_is_replaced():
+    # IAM holds one OIDC provider per URL in an account (CreateOpenIDConnectProvider: EntityAlreadyExists),
+    # so a replacement that keeps the URL (e.g. a provider-wide replacement) cannot create first.
+    run = run_program(PROGRAM, config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml"), "staging")
+    providers = _of(run, OIDC_PROVIDER)
+    assert {p.provider for p in providers} >= {None, "account-data-aws"}
+    assert all(p.delete_before_replace for p in providers)

@@ -5,20 +5,26 @@ from typing import NotRequired, TypedDict
 import pulumi
 import pulumi_aws as aws
 
+from .access import KubeconfigCredentials
+
 
 def _account_provider(
-    name: str,
-    account_id: pulumi.Input[str],
-    assume_role_arn: pulumi.Input[str],
-    region: pulumi.Input[str],
-    parent: pulumi.Resource,
+    name: str, args: "AccountProviderArgs | AccountOidcProviderArgs", parent: pulumi.Resource
 ) -> aws.Provider:
-    """An AWS provider that assumes ``assume_role_arn`` and refuses any account but ``account_id``."""
+    """An AWS provider that assumes ``assume_role_arn`` and refuses any account but ``account_id``.
+
+    An explicit provider reads none of the stack's ``aws:`` config (pulumi-aws ``Provider`` falls back to the
+    environment for ``region`` only, ``AWS_REGION``), so the stack's profile and role are passed on: the
+    profile as ``profile``, the role as the first link of the ``assume_roles`` chain.
+    """
+    base = args.get("source_credentials") or {}
+    chain = [aws.ProviderAssumeRoleArgs(role_arn=base["role_arn"])] if base.get("role_arn") else []
     return aws.Provider(
         name,
-        region=region,
-        allowed_account_ids=[account_id],
-        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=assume_role_arn, session_name="eks-irsa")],
+        region=args["region"],
+        profile=base.get("profile_name"),
+        allowed_account_ids=[args["account_id"]],
+        assume_roles=[*chain, aws.ProviderAssumeRoleArgs(role_arn=args["assume_role_arn"], session_name="eks-irsa")],
         opts=pulumi.ResourceOptions(parent=parent),
     )
 
@@ -35,6 +41,10 @@ class AccountProviderArgs(TypedDict):
     nothing here checks it."""
     region: pulumi.Input[str]
     """The region of the provider's API calls; an Output is accepted, nothing here checks it."""
+    source_credentials: NotRequired[KubeconfigCredentials]
+    """The identity that assumes ``assume_role_arn``: give the stack's ``aws:profile`` (``profile_name``) and
+    its ``aws:assumeRoles`` role (``role_arn``, assumed first), as for ``EksClusterArgs.kubeconfig_credentials``;
+    an explicit provider does not read them from the stack. Default: the ambient credentials."""
 
 
 class AccountProvider(pulumi.ComponentResource):
@@ -44,9 +54,7 @@ class AccountProvider(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AccountProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:AccountProvider", name, None, opts)
-        self._aws_provider = _account_provider(
-            f"{name}-aws", args["account_id"], args["assume_role_arn"], args["region"], self
-        )
+        self._aws_provider = _account_provider(f"{name}-aws", args, self)
         self.register_outputs({})
 
     @property
@@ -73,6 +81,10 @@ class AccountOidcProviderArgs(TypedDict):
     client_ids: NotRequired[list[str]]
     """The audiences the provider accepts, sorted and de-duplicated here, so plain. Default:
     ``["sts.amazonaws.com"]``."""
+    source_credentials: NotRequired[KubeconfigCredentials]
+    """The identity that assumes ``assume_role_arn``: give the stack's ``aws:profile`` (``profile_name``) and
+    its ``aws:assumeRoles`` role (``role_arn``, assumed first), as for ``EksClusterArgs.kubeconfig_credentials``;
+    an explicit provider does not read them from the stack. Default: the ambient credentials."""
 
 
 class AccountOidcProvider(pulumi.ComponentResource):
@@ -90,14 +102,13 @@ class AccountOidcProvider(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AccountOidcProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("eks-irsa:index:AccountOidcProvider", name, None, opts)
-        self._aws_provider = _account_provider(
-            f"{name}-aws", args["account_id"], args["assume_role_arn"], args["region"], self
-        )
+        self._aws_provider = _account_provider(f"{name}-aws", args, self)
         provider = aws.iam.OpenIdConnectProvider(
             f"{name}-oidc",
             url=pulumi.Output.from_input(args["oidc_issuer"]).apply(lambda issuer: f"https://{issuer}"),
             client_id_lists=sorted(set(args.get("client_ids", ["sts.amazonaws.com"]))),
-            opts=pulumi.ResourceOptions(parent=self, provider=self._aws_provider),
+            # IAM holds one provider per URL, so a replacement with the same URL must delete first.
+            opts=pulumi.ResourceOptions(parent=self, provider=self._aws_provider, delete_before_replace=True),
         )
         self.provider_arn = provider.arn
         self.register_outputs({"provider_arn": self.provider_arn})

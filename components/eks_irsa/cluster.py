@@ -329,8 +329,11 @@ class EksCluster(pulumi.ComponentResource):
             url=cluster.oidc_provider_url,
             client_id_lists=list(args.oidc_client_ids),
             tags=tags,
+            # IAM holds one provider per URL, so a replacement with the same URL must delete first.
             opts=pulumi.ResourceOptions(
-                parent=self, aliases=[pulumi.Alias(name=f"{name}-oidcProvider", parent=cluster)]
+                parent=self,
+                aliases=[pulumi.Alias(name=f"{name}-oidcProvider", parent=cluster)],
+                delete_before_replace=True,
             ),
         )
         self.oidc_provider_arn = oidc_provider.arn
@@ -823,9 +826,14 @@ def without_creator_admin(args: pulumi.ResourceTransformArgs) -> pulumi.Resource
     """A resource transform that turns ``accessConfig.bootstrapClusterCreatorAdminPermissions`` off on the
     ``aws:eks/cluster:Cluster`` pulumi-eks creates (its inputs in the provider's camelCase names).
 
-    pulumi-eks 4.4.0 hard-codes it on and ignores later changes to it (nodejs/eks/cluster/cluster.ts), so
-    this decides only for a cluster not created yet. Transforms reach the children of a packaged
-    component (Pulumi docs, 'Resource option: transforms'); the mock monitor does not run them.
+    pulumi-eks 4.4.0 hard-codes it on and ignores later changes to it (nodejs/eks/cluster/cluster.ts,
+    ``createCore``: ``ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"]``), so this
+    decides only for a cluster not created yet. The engine runs it although pulumi-eks's children are
+    registered by pulumi-eks's provider: it keeps a remote component's transforms until the provider
+    registers the component, then runs them on every descendant (pulumi/pulumi
+    pkg/resource/deploy/source_eval.go ``pendingTransforms``; lifecycle test ``TestRemoteComponentTransforms``;
+    Pulumi CLI 3.113.0 or newer, pulumi/pulumi#15846). The mock monitor does not run transforms. The props
+    arrive in the provider's camelCase names (the Python SDK does not translate another package's types).
     """
     if args.type_ != "aws:eks/cluster:Cluster":
         return None

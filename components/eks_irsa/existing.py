@@ -52,8 +52,10 @@ class ExistingCluster(pulumi.ComponentResource):
 
     Raises:
         IrsaConfigError: ``partition`` is not an AWS partition (before anything is registered); the looked-up
-            cluster has no OIDC issuer, or its issuer has no IAM OIDC
-            provider in the account (IRSA needs one; EKS User Guide, 'Create an IAM OIDC provider').
+            cluster has no OIDC issuer. An issuer without an IAM OIDC provider in
+            the account (IRSA needs one; EKS User Guide, 'Create an IAM OIDC provider') fails the AWS
+            provider's ``getOpenIdConnectProvider`` call itself, with its own error (terraform-provider-aws
+            iam/openid_connect_provider_data_source.go: not found); ``eks-irsa preflight`` names it first.
     """
 
     cluster_name: pulumi.Output[str]

@@ -209,6 +209,14 @@ class IrsaRoleArgs(TypedDict):
     """The account's attached-policies-per-role quota, 10 or up to 25 when raised (IAM quotas). Default: 10."""
 
 
+FIXED_NAME = pulumi.ResourceOptions(delete_before_replace=True)
+"""The option of every child whose AWS name we fix (the role, the target role, the split managed policies):
+IAM names are unique per account whatever the path (IAM CreateRole, CreatePolicy: EntityAlreadyExists), and
+``path`` forces a replacement (pulumi-aws ``iam.Role``, ``iam.Policy``), so the default create-before-delete
+of a ``role_path`` change would fail. Deleting first also deletes and re-creates the policies and
+attachments naming the role, so no stale detach of the old attachment hits the new role."""
+
+
 OUTPUTS = (
     "role_arn",
     "role_name",
@@ -346,6 +354,7 @@ class IrsaRole(pulumi.ComponentResource):
         """The target role in the other account: trust = the first role with the associations' external ids,
         the plan's permissions; its ARN once they are attached."""
         there = pulumi.ResourceOptions(parent=self, provider=provider)
+        fixed_name = pulumi.ResourceOptions.merge(there, FIXED_NAME)
         trust = pulumi.Output.all(first.arn, *[a.external_id for a in associations]).apply(
             lambda values: canonical_json(render_target_trust_policy(values[0], values[1:]))
         )
@@ -357,7 +366,7 @@ class IrsaRole(pulumi.ComponentResource):
             max_session_duration=plan.max_session_duration,
             permissions_boundary=self._boundary,
             tags=cluster_name.apply(lambda c: cluster_tags(plan, c)),
-            opts=there,
+            opts=fixed_name,
         )
         ready = self._permissions(name, plan, role, cluster_name, there)
         return pulumi.Output.all(role.arn, *ready).apply(lambda values: values[0])
@@ -391,7 +400,7 @@ class IrsaRole(pulumi.ComponentResource):
             max_session_duration=plan.max_session_duration,
             permissions_boundary=None if plan.chained else self._boundary,
             tags=cluster_name.apply(lambda c: cluster_tags(plan, c)),
-            opts=child,
+            opts=pulumi.ResourceOptions.merge(child, FIXED_NAME),
         )
 
     def _permissions(
@@ -415,7 +424,7 @@ class IrsaRole(pulumi.ComponentResource):
                 path=plan.role_path,
                 policy=canonical_json(document),
                 tags=cluster_name.apply(lambda c: cluster_tags(plan, c)),
-                opts=child,
+                opts=pulumi.ResourceOptions.merge(child, FIXED_NAME),
             )
             attachment = aws.iam.RolePolicyAttachment(
                 f"{name}-policy-{index}-attach", role=role.name, policy_arn=policy.arn, opts=child
