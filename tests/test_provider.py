@@ -740,3 +740,29 @@ def test_the_readme_yaml_program_uses_only_schema_inputs_and_gives_every_require
         for statement in resource["properties"].get("statements", []):
             assert set(statement) <= set(spec["types"]["eks-irsa:index:PermissionStatement"]["properties"])
     assert program["packages"]["eks-irsa"].endswith("/provider@v" + eks_irsa.__version__)
+
+
+def _typescript_object(source: str, call: str) -> dict[str, Any]:
+    """The object literal passed after the name in ``call(...)``, read as JSON (quoted keys, no comments)."""
+    start = source.index("{", source.index(call))
+    end, depth = start, 0
+    while end == start or depth:
+        depth += {"{": 1, "}": -1}.get(source[end], 0)
+        end += 1
+    literal = re.sub(r"//[^\n]*", "", source[start:end])
+    literal = re.sub(r"([{,]\s*)([A-Za-z_]\w*)\s*:", r'\1"\2":', literal)
+    return json.loads(re.sub(r",(\s*[}\]])", r"\1", literal))
+
+
+def test_the_readme_typescript_cluster_is_accepted_through_the_provider():
+    """The TypeScript program is not run (no Pulumi CLI); its EksCluster inputs go through the provider."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## From TypeScript, Go, C# or YAML")[1]
+    source = re.findall(r"```typescript\n(.*?)```", section, flags=re.DOTALL)[0]
+    inputs = _typescript_object(source, "new eksIrsa.EksCluster(")
+    assert set(inputs) <= set(schema()["resources"]["eks-irsa:index:EksCluster"]["inputProperties"])
+
+    def program() -> None:
+        _construct("eks-irsa:index:EksCluster", "acme-dev", inputs)
+
+    run = run_program(program, {}, "test", mocks=_mocks(False))
+    assert [r.name for r in run.registrations if r.type == "eks:index:Cluster"] == ["acme-dev"]

@@ -160,6 +160,27 @@ def test_a_function_runs_in_the_default_project():
     assert run_program(build, {}, "t").exports == {"project": DEFAULT_PROJECT}
 
 
+def test_the_programs_log_is_recorded_and_never_reaches_the_root_logger(capfd):
+    """Under the SDK's mock engine, ``pulumi.log.warn`` went to the root logger: once a library had called
+    ``logging.basicConfig`` (parliament does, lazily), every lint warning showed on stderr as
+    ``WARNING:root:...``, before ``make plan`` printed it again in its own summary."""
+    root = logging.getLogger()
+    handler = logging.StreamHandler()
+    root.addHandler(handler)
+    try:
+
+        def build():
+            pulumi.log.warn("plain warning")
+            role = aws.iam.Role("r", assume_role_policy="{}")
+            pulumi.log.info("about a resource", resource=role)
+
+        run = run_program(build, {}, "t")
+    finally:
+        root.removeHandler(handler)
+    assert run.logs == (("warning", "plain warning"), ("info", "about a resource"))
+    assert "plain warning" not in capfd.readouterr().err
+
+
 def _roles(applied: list) -> None:
     named = aws.iam.Role("named", name="fixed-name", assume_role_policy="{}")
     generated = aws.iam.Role("generated", assume_role_policy="{}")

@@ -36,6 +36,7 @@ import gc
 import heapq
 import inspect
 import json
+import logging
 import runpy
 import sys
 import threading
@@ -408,6 +409,11 @@ class OfflineRun:
     mocks: EksIrsaMocks
     exports: Mapping[str, Any] = field(default_factory=dict)
     """The stack outputs (``pulumi.export``) by name, resolved; secrets unwrapped; unknown as :data:`UNKNOWN`."""
+    logs: tuple[tuple[str, str], ...] = ()
+    """What the program sent to the engine's log (``pulumi.log.warn`` and the like, e.g. ``IrsaRole``'s lint
+    warnings), as ``(severity, message)`` in order, severity ``info``, ``warning`` or ``error`` (the SDK's own
+    debug messages are dropped). Recorded here, not printed: the SDK's mock engine would write them to
+    Python's root logger."""
 
 
 class _StackFileLoader(yaml.SafeLoader):
@@ -479,7 +485,8 @@ def run_program(
             ``preview``, else ``False``.
 
     Every run has its own event loop and root stack; pending tasks are cancelled and every loop the
-    run made is closed, also when the program fails.
+    run made is closed, also when the program fails. What the program logs through ``pulumi.log`` is
+    recorded in :attr:`OfflineRun.logs`, not printed.
 
     Raises:
         IrsaConfigError: the program's ``Pulumi.yaml`` has no ``name``; ``preview`` given and
@@ -509,6 +516,7 @@ def run_program(
             return runpy.run_path(path, run_name="__main__")
 
     monitor = RecordingMonitor(mocks)
+    engine_log = _EngineLog()
     # A fresh event loop per run, so runs in one process (tests, benchmarks) never share pending tasks;
     # its worker threads get loops of their own (the SDK's monitor calls need one), closed at the end.
     loop = asyncio.new_event_loop()
@@ -524,7 +532,12 @@ def run_program(
     set_root_resource(None)
     pulumi.runtime.set_all_config(encode_config(config))
     pulumi.runtime.set_mocks(
-        mocks, project=project or DEFAULT_PROJECT, stack=stack, preview=mocks.preview, monitor=monitor
+        mocks,
+        project=project or DEFAULT_PROJECT,
+        stack=stack,
+        preview=mocks.preview,
+        monitor=monitor,
+        logger=engine_log.logger,
     )
     failed = True
     try:
@@ -538,7 +551,22 @@ def run_program(
         tuple(mocks.invokes),
         mocks,
         _mark_unknowns(_unwrap_secrets(rpc.deserialize_properties(exports, keep_unknowns=True))),
+        tuple(engine_log.records),
     )
+
+
+class _EngineLog(logging.Handler):
+    """The mock engine's log of one run: a logger of its own (no parent, so nothing reaches the root logger
+    and its handlers) that keeps every message from ``info`` up as ``(severity, message)``."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[tuple[str, str]] = []
+        self.logger = logging.Logger("eks_irsa.testing.engine", logging.INFO)
+        self.logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelname.lower(), record.getMessage()))
 
 
 def _project_name(program: Path) -> str:
