@@ -47,6 +47,7 @@ import jwt
 from ..errors import IrsaConfigError
 from ..iam.arn import parse_iam_arn
 from ..iam.evaluate import (
+    AssumeRoleRequest,
     Cause,
     Decision,
     Finding,
@@ -431,14 +432,9 @@ def _run_pod(args: argparse.Namespace, out: TextIO, policy_path: Path, service: 
     cluster_arn = args.cluster_arn or _str(service.get("clusterArn"))
     if not cluster_arn:
         raise BadInput("give --cluster-arn (the service has no clusterArn: is it a Pod Identity service?)")
-    tags = service.get("sessionTags")
-    session_tags = args.session_tags == "on" if args.session_tags else tags is not False
-    policy = _read_json(policy_path, "trust policy")
+    session_tags = _session_tags(args, service)
     request = pod_identity_request(cluster_arn, namespace, service_account, session_tags=session_tags)
-    try:
-        decision = evaluate_assume_role(policy, request)
-    except IrsaConfigError as exc:
-        raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
+    decision = _evaluate_trust(policy_path, request)
 
     def line(text: str = "") -> None:
         print(text, file=out)
@@ -455,26 +451,37 @@ def _run_pod(args: argparse.Namespace, out: TextIO, policy_path: Path, service: 
     return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
 
 
+def _session_tags(args: argparse.Namespace, service: Mapping[str, object]) -> bool:
+    """``--session-tags on|off`` if given, else the plan's ``sessionTags`` (on unless it says ``false``)."""
+    if args.session_tags:
+        return args.session_tags == "on"
+    return service.get("sessionTags") is not False
+
+
+def _evaluate_trust(policy_path: Path, request: AssumeRoleRequest) -> Decision:
+    """The trust policy file's answer to ``request``; a malformed policy is bad input."""
+    policy = _read_json(policy_path, "trust policy")
+    try:
+        return evaluate_assume_role(policy, request)
+    except IrsaConfigError as exc:
+        raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
+
+
 def _run_chain(args: argparse.Namespace, out: TextIO, policy_path: Path, service: Mapping[str, object]) -> int:
     """The cross-account question: the first role's ``sts:AssumeRole`` into the target role."""
     caller = args.caller or _str(service.get("roleArn"))
     external_id = args.external_id or _str(service.get("externalId"))
     if not caller:
         raise BadInput("give --caller (the first role's ARN)")
-    tags = service.get("sessionTags")
-    session_tags = args.session_tags == "on" if args.session_tags else tags is not False
+    session_tags = _session_tags(args, service)
     namespace, service_account = _str(service.get("namespace")), _str(service.get("serviceAccount"))
     passed = (
         {"kubernetes-namespace": namespace, "kubernetes-service-account": service_account}
         if session_tags and namespace and service_account
         else None
     )
-    policy = _read_json(policy_path, "trust policy")
     request = chained_request(caller, external_id, session_tags=passed)
-    try:
-        decision = evaluate_assume_role(policy, request)
-    except IrsaConfigError as exc:
-        raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
+    decision = _evaluate_trust(policy_path, request)
 
     def line(text: str = "") -> None:
         print(text, file=out)
