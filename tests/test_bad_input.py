@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import eks_irsa
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.irsa import IrsaRole, IrsaRoleArgs
 from eks_irsa.plan import ARGS_KEYS, plan_role
@@ -180,3 +181,93 @@ def test_random_values_plan_or_raise_our_error(base, overrides):
 
 def test_the_known_keys_are_exactly_the_args_typeddict():
     assert set(IrsaRoleArgs.__annotations__) == ARGS_KEYS
+
+
+# --- the other components: EksCluster, ExistingCluster, AccountProvider, AccountOidcProvider ----------------
+
+CLUSTER = {
+    "cluster_name": "dev",
+    "partition": "aws",
+    "vpc_id": "vpc-0abc",
+    "private_subnet_ids": ["subnet-a", "subnet-b"],
+    "private_access_cidrs": ["10.0.0.0/16"],
+    "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
+}
+GROUP = CLUSTER["node_groups"][0]
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/pulumi"
+ACCOUNT_ARGS = {"account_id": ACCOUNT, "assume_role_arn": ROLE, "region": "us-west-2"}
+OIDC_ARGS = {**ACCOUNT_ARGS, "oidc_issuer": ISSUER}
+EXISTING = {"cluster_name": "dev", "partition": "aws", "account_id": ACCOUNT}
+
+COMPONENT_BAD = [
+    # (component, args, the field a problem must name)
+    ("EksCluster", {**CLUSTER, "partitio": "aws"}, "partitio"),
+    ("EksCluster", {**CLUSTER, "partition": "amazon"}, "partition"),
+    ("EksCluster", {**CLUSTER, "vpc_id": None}, "vpc_id"),
+    ("EksCluster", {**CLUSTER, "private_subnet_ids": "subnet-a"}, "private_subnet_ids"),
+    ("EksCluster", {**CLUSTER, "private_subnet_ids": []}, "private_subnet_ids"),
+    ("EksCluster", {**CLUSTER, "tags": None}, "tags"),
+    ("EksCluster", {**CLUSTER, "kubernetes_version": None}, "kubernetes_version"),
+    ("EksCluster", {**CLUSTER, "kubernetes_version": 1.31}, "kubernetes_version"),
+    ("EksCluster", {**CLUSTER, "upgrade_support_type": ["STANDARD"]}, "upgrade_support_type"),
+    ("EksCluster", {**CLUSTER, "addon_versions": "v1.2"}, "addon_versions"),
+    ("EksCluster", {**CLUSTER, "endpoint_public_access": "false"}, "endpoint_public_access"),
+    ("EksCluster", {**CLUSTER, "public_access_cidrs": 1}, "public_access_cidrs"),
+    ("EksCluster", {**CLUSTER, "admin_principal_arns": None}, "admin_principal_arns"),
+    ("EksCluster", {**CLUSTER, "enabled_cluster_log_types": [{}]}, "enabled_cluster_log_types[0]"),
+    ("EksCluster", {**CLUSTER, "oidc_client_ids": None}, "oidc_client_ids"),
+    ("EksCluster", {**CLUSTER, "auto_mode": "yes"}, "auto_mode"),
+    ("EksCluster", {**CLUSTER, "kubeconfig_credentials": {"profile": "ci"}}, "kubeconfig_credentials.profile"),
+    ("EksCluster", {**CLUSTER, "node_groups": None}, "node_groups"),
+    ("EksCluster", {**CLUSTER, "node_groups": [{}]}, "node_groups[0].name"),
+    ("EksCluster", {**CLUSTER, "node_groups": [{**GROUP, "ami_type": []}]}, "node_groups[0].ami_type"),
+    ("EksCluster", {**CLUSTER, "node_groups": [{**GROUP, "min_size": None}]}, "node_groups[0].min_size"),
+    ("EksCluster", {**CLUSTER, "node_groups": [{**GROUP, "imds_hop_limit": ""}]}, "node_groups[0].imds_hop_limit"),
+    ("EksCluster", {**CLUSTER, "node_groups": [{**GROUP, "instance_types": []}]}, "node_groups.general.instance_types"),
+    ("EksCluster", {**CLUSTER, "node_groups": [{**GROUP, "min_size": -1}]}, "node_groups.general.min_size"),
+    ("EksCluster", {**CLUSTER, "node_groups": [{**GROUP, "disk_size": 10**6}]}, "node_groups.general.disk_size"),
+    ("EksCluster", {**CLUSTER, "node_groups": [{**GROUP, "imds_hop_limit": 0}]}, "node_groups.general.imds_hop_limit"),
+    ("ExistingCluster", {**EXISTING, "account_id": "1234"}, "account_id"),
+    ("ExistingCluster", {**EXISTING, "partition": "azure"}, "partition"),
+    ("ExistingCluster", {**EXISTING, "cluster_name": "my cluster"}, "cluster_name"),
+    ("ExistingCluster", {**EXISTING, "stack_reference": "org/project"}, "stack_reference"),
+    ("ExistingCluster", {**EXISTING, "stackReference": "org/p/s"}, "stackReference"),
+    ("AccountProvider", {**ACCOUNT_ARGS, "account_id": 111122223333}, "account_id"),
+    ("AccountProvider", {**ACCOUNT_ARGS, "account_id": "1111"}, "account_id"),
+    ("AccountProvider", {**ACCOUNT_ARGS, "assume_role_arn": "pulumi"}, "assume_role_arn"),
+    ("AccountProvider", {**ACCOUNT_ARGS, "assume_role_arn": "arn:aws:iam::444455556666:role/x"}, "assume_role_arn"),
+    ("AccountProvider", {**ACCOUNT_ARGS, "region": "cn-north-1"}, "assume_role_arn"),
+    ("AccountProvider", {**ACCOUNT_ARGS, "region": "mars-1"}, "region"),
+    ("AccountProvider", {k: v for k, v in ACCOUNT_ARGS.items() if k != "region"}, "region"),
+    ("AccountOidcProvider", {**OIDC_ARGS, "client_ids": "sts.amazonaws.com"}, "client_ids"),
+    ("AccountOidcProvider", {**OIDC_ARGS, "client_ids": []}, "client_ids"),
+    ("AccountOidcProvider", {**OIDC_ARGS, "oidc_issuer": 3}, "oidc_issuer"),
+]
+
+
+@pytest.mark.parametrize(("component", "args", "field"), COMPONENT_BAD, ids=[f"{c}-{f}" for c, _, f in COMPONENT_BAD])
+def test_a_bad_component_input_is_our_error_and_registers_nothing(component, args, field):
+    kind = getattr(eks_irsa, component)
+
+    def program():
+        kind("x", args)
+
+    with pytest.raises(IrsaConfigError) as raised:
+        run_program(program, {}, "dev")
+    assert f"{component} x: {field}" in [p.field for p in raised.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("component", "args"),
+    [("AccountProvider", ACCOUNT_ARGS), ("AccountOidcProvider", OIDC_ARGS), ("ExistingCluster", EXISTING)],
+)
+def test_good_component_inputs_still_register(component, args):
+    run = run_program(lambda: getattr(eks_irsa, component)("x", args), {}, "dev")
+    assert run.registrations
+
+
+def test_a_type_problem_does_not_hide_the_other_rules_problems():
+    fields = _problem_fields({**IRSA, "tags": None, "role_path": "no-slashes", "max_session_duration": 60})
+    assert {"tags", "role_path", "max_session_duration"} <= set(fields)
+    problems = eks_irsa.cluster.check_cluster_args({**CLUSTER, "tags": None, "partition": "amazon"})
+    assert {"tags", "partition"} <= {p.field for p in problems}

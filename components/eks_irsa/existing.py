@@ -16,9 +16,12 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from .access import KubeconfigCredentials, exec_kubeconfig, scoped_kubeconfig
-from .errors import IrsaConfigError
-from .iam.arn import parse_arn
+from .errors import IrsaConfigError, Problem
+from .iam import limits
+from .iam.arn import ACCOUNT_ID, parse_arn
+from .iam.partition import known_partitions
 from .iam.trust import IRSA_DOCS, normalize_issuer
+from .shape import check_shape
 
 
 class ExistingClusterArgs(TypedDict):
@@ -61,6 +64,11 @@ class ExistingCluster(pulumi.ComponentResource):
     """A kubeconfig for the cluster (secret)."""
 
     def __init__(self, name: str, args: ExistingClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        problems = check_existing_cluster_args(args)
+        if problems:
+            raise IrsaConfigError(
+                [Problem(f"ExistingCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
+            )
         super().__init__("eks-irsa:index:ExistingCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         credentials = args.get("kubeconfig_credentials") or {}
@@ -105,6 +113,50 @@ class ExistingCluster(pulumi.ComponentResource):
     def kubernetes_provider(self) -> k8s.Provider:
         """The Kubernetes provider for the cluster; pass it to ``IrsaRole`` in ``opts.providers``."""
         return self._kubernetes_provider
+
+
+def check_existing_cluster_args(args: object) -> list[Problem]:
+    """Every rule on :class:`ExistingClusterArgs`: its shape (:func:`eks_irsa.shape.check_shape`), the cluster
+    name (EKS CreateCluster), a known partition (botocore partitions), a 12-digit account, a stack reference
+    ``<org>/<project>/<stack>`` or ``<stack>`` (Pulumi docs, 'Stack references')."""
+    problems = check_shape("", args, ExistingClusterArgs)
+    if problems or not isinstance(args, dict):
+        return problems
+    problems += limits.check_cluster_name("cluster_name", args["cluster_name"])
+    if args["partition"] not in known_partitions():
+        problems.append(
+            Problem(
+                "partition",
+                args["partition"],
+                "is not an AWS partition",
+                "botocore partitions.json",
+                f"use one of {', '.join(known_partitions())}",
+            )
+        )
+    if not ACCOUNT_ID.fullmatch(args["account_id"]):
+        problems.append(
+            Problem(
+                "account_id",
+                args["account_id"],
+                "is not an AWS account ID",
+                "AWS Account Management Reference Guide, 'AWS account identifiers'",
+                "give the 12 digits",
+            )
+        )
+    reference = args.get("stack_reference")
+    if reference is not None and (
+        not reference or len(reference.split("/")) not in (1, 3) or "" in reference.split("/")
+    ):
+        problems.append(
+            Problem(
+                "stack_reference",
+                reference,
+                "is not a stack name <org>/<project>/<stack>",
+                "Pulumi docs, 'Stack references'",
+                "give the fully qualified stack name",
+            )
+        )
+    return problems
 
 
 def _issuer(cluster_name: str, identities: list) -> str:

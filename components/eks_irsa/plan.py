@@ -50,6 +50,7 @@ from .iam.trust import (
     render_pod_identity_trust_policy,
     render_trust_policy,
 )
+from .shape import root_keys
 
 TAG_PREFIX = "eks-irsa/"
 """Tag keys the component writes itself (cluster, namespace, service account); callers may not."""
@@ -260,7 +261,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     """
     problems = _shape(args)
     if problems:
-        raise IrsaConfigError(problems)
+        raise IrsaConfigError(problems + _without(name, args, problems))
     identity = IdentityType(args.get("identity", IdentityType.IRSA))
     namespace = args["namespace"]
     several = tuple(sorted(set(args.get("service_accounts", ()))))
@@ -813,6 +814,19 @@ def _shape(args: Mapping[str, Any]) -> list[Problem]:
             )
         )
     return problems
+
+
+def _without(name: str, args: Mapping[str, Any], problems: Sequence[Problem]) -> list[Problem]:
+    """The other rules' problems, read without the keys whose shape is wrong (so all are reported at once);
+    none when a key every rule reads (``cluster_name``, ``namespace``, ``identity``) is among them."""
+    roots = root_keys(problems)
+    if roots & {"cluster_name", "namespace", "identity"}:
+        return []
+    try:
+        plan_role(name, {k: v for k, v in args.items() if k not in roots})
+    except IrsaConfigError as error:
+        return [p for p in error.problems if root_keys([p]).isdisjoint(roots)]
+    return []
 
 
 def _statement_shape(where: str, statement: object) -> list[Problem]:

@@ -50,3 +50,8 @@ def partition_for_region(region: str, field: str = "aws:region") -> Partition:
         "botocore partitions.json (regionRegex of each partition)",
         "use a region name such as us-east-1, cn-north-1 or us-gov-west-1",
     )
+
+
+def known_partitions() -> tuple[str, ...]:
+    """Every partition name of botocore's partition table (``aws``, ``aws-cn``, ``aws-us-gov``, ...), sorted."""
+    return tuple(sorted(partition.name for _, partition in _partitions()))
