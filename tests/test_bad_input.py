@@ -15,7 +15,7 @@ import eks_irsa
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.irsa import IrsaRole, IrsaRoleArgs
 from eks_irsa.plan import ARGS_KEYS, plan_role
-from eks_irsa.testing import run_program
+from eks_irsa.testing import config_from_stack_file, run_program
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -271,3 +271,52 @@ def test_a_type_problem_does_not_hide_the_other_rules_problems():
     assert {"tags", "role_path", "max_session_duration"} <= set(fields)
     problems = eks_irsa.cluster.check_cluster_args({**CLUSTER, "tags": None, "partition": "amazon"})
     assert {"tags", "partition"} <= {p.field for p in problems}
+
+
+# --- the stack file, as `eks-irsa plan --stack` and `preflight` read it ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        (b"- a\n- b\n", "(stack file)"),
+        (b"5\n", "(stack file)"),
+        (b"config: [1, 2]\n", "config"),
+        (b"config: just text\n", "config"),
+        (b"\xff\xfe config: {}\n", "(stack file)"),
+    ],
+    ids=["list", "number", "config-list", "config-text", "not-utf8"],
+)
+def test_a_stack_file_of_the_wrong_shape_is_our_error(tmp_path, content, field):
+    path = tmp_path / "Pulumi.bad.yaml"
+    path.write_bytes(content)
+    with pytest.raises(IrsaConfigError) as raised:
+        config_from_stack_file(path)
+    assert [p.field for p in raised.value.problems] == [field]
+
+
+def test_plan_command_says_one_line_for_a_stack_file_of_the_wrong_shape(tmp_path, capsys, monkeypatch):
+    import eks_irsa.cli.plan as plan_cli
+
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.bad.yaml").write_text("- a\n- b\n")
+    monkeypatch.setattr(plan_cli, "ROOT", tmp_path)
+    assert plan_cli.main(["--stack", "bad", "--build-dir", str(tmp_path / "build")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "(stack file)" in err
+
+
+def test_verify_command_says_one_line_for_a_yaml_syntax_error(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("moto")
+    import eks_irsa.cli.plan as plan_cli
+    import eks_irsa.cli.verify as verify_cli
+
+    (tmp_path / "stacks").mkdir()
+    (tmp_path / "stacks" / "Pulumi.bad.yaml").write_text("config:\n  aws:region: [\n")
+    monkeypatch.setattr(plan_cli, "ROOT", tmp_path)
+    monkeypatch.setattr(verify_cli, "ROOT", tmp_path)
+    assert verify_cli.main(["--stack", "bad", "--build-dir", str(tmp_path / "build")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: stacks/Pulumi.bad.yaml:3:1: ")
+    assert len(err.splitlines()) == 1
