@@ -320,3 +320,24 @@ def test_verify_command_says_one_line_for_a_yaml_syntax_error(tmp_path, capsys, 
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: stacks/Pulumi.bad.yaml:3:1: ")
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("as_list", [True, False], ids=["list", "single-resource"])
+def test_depends_on_a_single_resource_still_makes_the_service_account_wait(as_list):
+    """``ResourceOptions.depends_on`` takes a resource or a list (Pulumi docs, 'Resource options: dependsOn')."""
+    import pulumi_kubernetes as k8s
+
+    def program():
+        k8s_provider = k8s.Provider("k8s", kubeconfig="{}")
+        namespace = k8s.core.v1.Namespace("ns", opts=pulumi.ResourceOptions(provider=k8s_provider))
+        IrsaRole(
+            "orders-api",
+            IRSA,
+            pulumi.ResourceOptions(
+                providers={"kubernetes": k8s_provider}, depends_on=[namespace] if as_list else namespace
+            ),
+        )
+
+    run = run_program(program, {}, "dev")
+    (service_account,) = [r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
+    assert "ns" in service_account.dependencies
