@@ -341,3 +341,13 @@ def test_depends_on_a_single_resource_still_makes_the_service_account_wait(as_li
     run = run_program(program, {}, "dev")
     (service_account,) = [r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
     assert "ns" in service_account.dependencies
+
+
+@pytest.mark.parametrize("automount", [True, False])
+def test_automount_token_without_a_service_account_is_refused_not_dropped(automount):
+    args = {**IRSA, "create_service_account": False, "service_account_options": {"automount_token": automount}}
+    with pytest.raises(IrsaConfigError) as raised:
+        plan_role("orders-api", args)
+    (problem,) = raised.value.problems
+    assert problem.field == "service_account_options.automount_token"
+    assert "serviceAccount.automountServiceAccountToken" in problem.fix

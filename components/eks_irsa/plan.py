@@ -72,6 +72,7 @@ ROLE_ONLY_CHART_VALUES = {
     "annotations": "serviceAccount.annotations",
     "sts_regional_endpoints": 'serviceAccount.annotations "eks.amazonaws.com/sts-regional-endpoints": "true"',
     "token_expiration": 'serviceAccount.annotations "eks.amazonaws.com/token-expiration": "<seconds>"',
+    "automount_token": "serviceAccount.automountServiceAccountToken",
 }
 """Where a chart that creates its own ServiceAccount takes the settings a role-only service cannot apply (the
 ``serviceAccount.*`` values most charts share, e.g. eks-charts' aws-load-balancer-controller)."""
@@ -971,6 +972,7 @@ def _service_account_plan(
             "annotations": bool(annotations),
             "sts_regional_endpoints": regional,
             "token_expiration": expiration is not None,
+            "automount_token": options.get("automount_token") is not None,
         }
         problems += [
             Problem(
