@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import eks_irsa
+import eks_irsa.plan as plan_module
 from eks_irsa.errors import IrsaConfigError
-from eks_irsa.irsa import IrsaRole, IrsaRoleArgs
+from eks_irsa.irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole
 from eks_irsa.plan import ARGS_KEYS, plan_role
 from eks_irsa.testing import config_from_stack_file, run_program
 
@@ -179,8 +180,11 @@ def test_random_values_plan_or_raise_our_error(base, overrides):
         assert all(p.field and p.rule and p.source and p.fix for p in error.problems)
 
 
-def test_the_known_keys_are_exactly_the_args_typeddict():
+def test_the_known_keys_are_exactly_the_args_typeddicts():
     assert set(IrsaRoleArgs.__annotations__) == ARGS_KEYS
+    assert set(PermissionStatement.__annotations__) == plan_module._STATEMENT_KEYS
+    assert set(ServiceAccountOptions.__annotations__) == plan_module._SA_OPTION_KEYS
+    assert set(TargetRole.__annotations__) == plan_module._TARGET_KEYS
 
 
 # --- the other components: EksCluster, ExistingCluster, AccountProvider, AccountOidcProvider ----------------
@@ -351,3 +355,9 @@ def test_automount_token_without_a_service_account_is_refused_not_dropped(automo
     (problem,) = raised.value.problems
     assert problem.field == "service_account_options.automount_token"
     assert "serviceAccount.automountServiceAccountToken" in problem.fix
+
+
+def test_an_unknown_target_role_key_is_refused_not_dropped():
+    target = {"account_id": "444455556666", "external_id": "x"}
+    fields = _problem_fields({**POD, "target_role": target})
+    assert "target_role.external_id" in fields

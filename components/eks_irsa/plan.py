@@ -731,6 +731,7 @@ _QUOTAS = {
 """Whole-number inputs and their bounds (inclusive)."""
 _STATEMENT_KEYS = frozenset({"actions", "resources", "effect", "conditions", "sid", "justification"})
 _SA_OPTION_KEYS = frozenset({"labels", "annotations", "sts_regional_endpoints", "token_expiration", "automount_token"})
+_TARGET_KEYS = frozenset({"account_id", "role_arn", "provider"})
 _TYPE_FIX = "give the documented type (IrsaRoleArgs)"
 
 
@@ -787,6 +788,12 @@ def _shape(args: Mapping[str, Any]) -> list[Problem]:
             problems.append(_not_a(key, value, "whole number"))
         elif not low <= value <= high:
             problems.append(Problem(key, value, f"is outside {low}..{high}", source, f"give {low}..{high}"))
+    target = args.get("target_role") or {}
+    if isinstance(target, Mapping):
+        problems += [
+            Problem(f"target_role.{k}", target[k], "is not a target_role key", OURS, _closest(k, _TARGET_KEYS))
+            for k in sorted(k for k in target if k not in _TARGET_KEYS)
+        ]
     options = args.get("service_account_options") or {}
     if not isinstance(options, Mapping):
         problems.append(_not_a("service_account_options", options, "mapping"))
