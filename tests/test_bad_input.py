@@ -6,6 +6,8 @@ refuse and that nothing was registered."""
 
 from __future__ import annotations
 
+import functools
+
 import pulumi
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -320,6 +322,7 @@ def test_verify_command_says_one_line_for_a_yaml_syntax_error(tmp_path, capsys, 
     (tmp_path / "stacks" / "Pulumi.bad.yaml").write_text("config:\n  aws:region: [\n")
     monkeypatch.setattr(plan_cli, "ROOT", tmp_path)
     monkeypatch.setattr(verify_cli, "ROOT", tmp_path)
+    monkeypatch.setattr(verify_cli, "verify", functools.partial(verify_cli.verify, project_root=tmp_path))
     assert verify_cli.main(["--stack", "bad", "--build-dir", str(tmp_path / "build")]) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: stacks/Pulumi.bad.yaml:3:1: ")
@@ -361,3 +364,35 @@ def test_an_unknown_target_role_key_is_refused_not_dropped():
     target = {"account_id": "444455556666", "external_id": "x"}
     fields = _problem_fields({**POD, "target_role": target})
     assert "target_role.external_id" in fields
+
+
+# A regular expression's `$` also matches before a trailing newline: "orders\n" must not pass as "orders".
+NEWLINE = [
+    {"namespace": "orders\n"},
+    {"cluster_name": "dev\n"},
+    {"role_name": "orders\n"},
+    {"service_account": "orders-api\n"},
+    {"role_path": "/apps/\n"},
+    {"tags": {"team\n": "orders"}},
+    {"tags": {"team": "orders\n"}},
+    {"subject_pattern": "spark-*\n"},
+    {"statements": [{**STATEMENT, "resources": [STATEMENT["resources"][0] + "\n"]}]},
+    {"statements": [{**STATEMENT, "sid": "Read\n"}]},
+    {"statements": [{**STATEMENT, "actions": ["dynamodb:GetItem\n"]}]},
+    {"permissions_boundary": f"arn:aws:iam::{ACCOUNT}:policy/boundary\n"},
+    {"role_account_id": ACCOUNT + "\n"},
+]
+
+
+@pytest.mark.parametrize("overrides", NEWLINE, ids=[next(iter(o)) for o in NEWLINE])
+def test_a_trailing_newline_is_refused_by_the_fields_own_rule(overrides):
+    key = next(iter(overrides))
+    fields = _problem_fields({**IRSA, **overrides})
+    assert any(f.startswith(key) for f in fields), fields
+
+
+def test_a_region_with_a_trailing_newline_is_not_a_region():
+    from eks_irsa.iam.partition import partition_for_region
+
+    with pytest.raises(IrsaConfigError):
+        partition_for_region("us-east-1\n")

@@ -1012,6 +1012,17 @@ def _identity_checks(
     problems: list[Problem] = []
     account = args.get("role_account_id")
     partition = None
+    if account is not None and not ACCOUNT_ID.fullmatch(account):
+        problems.append(
+            Problem(
+                "role_account_id",
+                account,
+                "is not an AWS account ID",
+                "AWS Account Management Reference Guide, 'AWS account identifiers'",
+                "give the 12 digits",
+            )
+        )
+        account = None
     if identity.uses_pod_identity:
         cluster_arn = args.get("cluster_arn")
         parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None

@@ -1126,7 +1126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: no stack file stacks/Pulumi.{args.stack}.yaml", file=sys.stderr)
         return 2
     try:
-        result = verify(args.stack, args.build_dir, ROOT)
+        result = verify(args.stack, args.build_dir)
     except IrsaConfigError as error:
         print(f"error: stack {args.stack} is invalid; nothing was verified.\n{error}", file=sys.stderr)
         return 1
