@@ -396,3 +396,20 @@ def test_a_region_with_a_trailing_newline_is_not_a_region():
 
     with pytest.raises(IrsaConfigError):
         partition_for_region("us-east-1\n")
+
+
+@pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        ("check_hosted_zone_id", "Z0123456789ABCDEFGHIJ\n"),
+        ("check_bucket_name", "acme-dev-logs\n"),
+        ("check_secret_name_prefix", "acme-dev/payments\n"),
+        ("check_parameter_path", "/acme/dev\n"),
+    ],
+)
+def test_an_addon_scope_with_a_trailing_newline_is_refused(check, value):
+    from eks_irsa.addons import scopes
+
+    context = scopes.AddonContext("aws", "us-west-2", ACCOUNT, "dev")
+    assert getattr(scopes, check)("scope", value, context)
+    assert not getattr(scopes, check)("scope", value.rstrip("\n"), context)
