@@ -413,3 +413,24 @@ def test_an_addon_scope_with_a_trailing_newline_is_refused(check, value):
     context = scopes.AddonContext("aws", "us-west-2", ACCOUNT, "dev")
     assert getattr(scopes, check)("scope", value, context)
     assert not getattr(scopes, check)("scope", value.rstrip("\n"), context)
+
+
+def test_outputs_pass_the_shape_where_another_language_computes_an_input():
+    """A TypeScript or YAML program passes ``vpcId: vpc.id``: the host hands the component an Output."""
+    from eks_irsa.accounts import check_account_args
+    from eks_irsa.existing import check_existing_cluster_args
+
+    found = {}
+
+    def program():
+        later = pulumi.Output.from_input
+        found["cluster"] = eks_irsa.cluster.check_cluster_args(
+            {**CLUSTER, "vpc_id": later("vpc-0abc"), "private_subnet_ids": later(["subnet-a", "subnet-b"])}
+        )
+        found["account"] = check_account_args(
+            {**OIDC_ARGS, "account_id": later(ACCOUNT), "oidc_issuer": later(ISSUER)}, eks_irsa.AccountOidcProviderArgs
+        )
+        found["existing"] = check_existing_cluster_args({**EXISTING, "cluster_name": later("dev")})
+
+    run_program(program, {}, "dev")
+    assert found == {"cluster": [], "account": [], "existing": []}

@@ -47,6 +47,8 @@ def check_account_args(args: object, hint: type) -> list[Problem]:
     if problems or not isinstance(args, dict):
         return problems
     account, role, region = args["account_id"], args["assume_role_arn"], args["region"]
+    if not all(isinstance(v, str) for v in (account, role, region)):
+        return problems
     if not ACCOUNT_ID.fullmatch(account):
         problems.append(Problem("account_id", account, "is not an AWS account ID", ACCOUNT_DOCS, "give the 12 digits"))
     parsed = parse_iam_arn(role, "role")
@@ -86,7 +88,8 @@ def check_account_args(args: object, hint: type) -> list[Problem]:
                 )
             )
     client_ids = args.get("client_ids", ["sts.amazonaws.com"])
-    if not 1 <= len(client_ids) <= 100 or any(not 1 <= len(c) <= 255 for c in client_ids):
+    sizes = [len(c) if isinstance(c, str) else 1 for c in client_ids] if isinstance(client_ids, list) else [1]
+    if not 1 <= len(sizes) <= 100 or not all(1 <= size <= 255 for size in sizes):
         problems.append(
             Problem(
                 "client_ids",

@@ -620,7 +620,7 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
                 f"use one of {', '.join(known_partitions())} (derive it from the region)",
             )
         )
-    if not a.private_subnet_ids:
+    if isinstance(a.private_subnet_ids, list) and not a.private_subnet_ids:
         problems.append(
             Problem(
                 "private_subnet_ids",

@@ -122,8 +122,9 @@ def check_existing_cluster_args(args: object) -> list[Problem]:
     problems = check_shape("", args, ExistingClusterArgs)
     if problems or not isinstance(args, dict):
         return problems
-    problems += limits.check_cluster_name("cluster_name", args["cluster_name"])
-    if args["partition"] not in known_partitions():
+    if isinstance(args["cluster_name"], str):
+        problems += limits.check_cluster_name("cluster_name", args["cluster_name"])
+    if isinstance(args["partition"], str) and args["partition"] not in known_partitions():
         problems.append(
             Problem(
                 "partition",
@@ -133,7 +134,7 @@ def check_existing_cluster_args(args: object) -> list[Problem]:
                 f"use one of {', '.join(known_partitions())}",
             )
         )
-    if not ACCOUNT_ID.fullmatch(args["account_id"]):
+    if isinstance(args["account_id"], str) and not ACCOUNT_ID.fullmatch(args["account_id"]):
         problems.append(
             Problem(
                 "account_id",
@@ -144,7 +145,7 @@ def check_existing_cluster_args(args: object) -> list[Problem]:
             )
         )
     reference = args.get("stack_reference")
-    if reference is not None and (
+    if isinstance(reference, str) and (
         not reference or len(reference.split("/")) not in (1, 3) or "" in reference.split("/")
     ):
         problems.append(

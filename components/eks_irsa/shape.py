@@ -29,9 +29,12 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
     ``int`` (not a bool), ``float``, ``StrEnum`` subclasses (by value), ``list[X]``, ``dict[K, V]``, unions
     (``pulumi.Input[X]`` is ``X | Awaitable[X] | Output[X]``: an Output or an awaitable passes, its value is
     checked where it resolves), other classes by ``isinstance``, ``Any``. A ``NotRequired`` key may be left out
-    but not given as ``None`` (leave it out for the default).
+    but not given as ``None`` (leave it out for the default). A value that is not plain data (an Output, as
+    another Pulumi language passes an input computed from a resource) passes wherever a ``TypedDict`` is not
+    expected: Pulumi schemas make every input property an Input, and the component's own rules say which must
+    be plain.
     """
-    if hint is Any:
+    if hint is Any or (not _plain(value) and not typing.is_typeddict(hint)):
         return []
     if isinstance(hint, typing.ForwardRef):
         return [] if not _plain(value) else [_problem(field, value, hint.__forward_arg__)]
