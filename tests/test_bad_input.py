@@ -434,3 +434,14 @@ def test_outputs_pass_the_shape_where_another_language_computes_an_input():
 
     run_program(program, {}, "dev")
     assert found == {"cluster": [], "account": [], "existing": []}
+
+
+def test_explain_names_a_policy_file_that_is_not_utf8(tmp_path, capsys):
+    from eks_irsa.cli.explain import EXIT_BAD_INPUT, main
+
+    policy = tmp_path / "trust.json"
+    policy.write_bytes(b"\xff\xfe{}")
+    cluster = ["--cluster-arn", CLUSTER_ARN]
+    assert main(["--policy", str(policy), "--pod", "orders/orders-api", *cluster]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: cannot read trust policy {policy}: not UTF-8 text"
