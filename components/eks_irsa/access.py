@@ -19,7 +19,7 @@ BOOTSTRAP_DOCS = "EKS API Reference, CreateAccessConfigRequest.bootstrapClusterC
 ENDPOINT_DOCS = "EKS User Guide, 'Cluster API server endpoint' (private access: security group ingress on 443)"
 GET_TOKEN_DOCS = "AWS CLI Command Reference, 'aws eks get-token'"
 
-SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}$")
+SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}\Z")
 """A security group id: ``sg-`` and 8 to 17 hex digits (EC2 API Reference, SecurityGroup.GroupId)."""
 
 

@@ -6,6 +6,13 @@ import pulumi
 import pulumi_aws as aws
 
 from .access import KubeconfigCredentials
+from .errors import IrsaConfigError, Problem
+from .iam.arn import ACCOUNT_ID, parse_iam_arn
+from .iam.partition import partition_for_region
+from .shape import check_shape
+
+ACCOUNT_DOCS = "AWS Account Management Reference Guide, 'AWS account identifiers'"
+CLIENT_ID_DOCS = "IAM API Reference, CreateOpenIDConnectProvider (ClientIDList: 1 to 100 ids of 1 to 255 characters)"
 
 
 def _account_provider(
@@ -47,12 +54,84 @@ class AccountProviderArgs(TypedDict):
     an explicit provider does not read them from the stack. Default: the ambient credentials."""
 
 
+def check_account_args(args: object, hint: type) -> list[Problem]:
+    """Every rule on :class:`AccountProviderArgs` or :class:`AccountOidcProviderArgs` (``hint``), fields named
+    as in them: the shape (:func:`eks_irsa.shape.check_shape`), a 12-digit account, an IAM role ARN in that
+    account (the provider refuses any other account, so a role elsewhere fails every call at deploy), a region
+    of a partition the role ARN is in (botocore partitions), and 1 to 100 client IDs of 1 to 255 characters."""
+    problems = check_shape("", args, hint)
+    if problems or not isinstance(args, dict):
+        return problems
+    account, role, region = args["account_id"], args["assume_role_arn"], args["region"]
+    if not all(isinstance(v, str) for v in (account, role, region)):
+        return problems
+    if not ACCOUNT_ID.fullmatch(account):
+        problems.append(Problem("account_id", account, "is not an AWS account ID", ACCOUNT_DOCS, "give the 12 digits"))
+    parsed = parse_iam_arn(role, "role")
+    if parsed is None:
+        problems.append(
+            Problem(
+                "assume_role_arn",
+                role,
+                "is not an IAM role ARN",
+                "IAM User Guide, 'IAM identifiers'",
+                "give arn:<partition>:iam::<account>:role/<name>",
+            )
+        )
+    elif parsed.account != account:
+        problems.append(
+            Problem(
+                "assume_role_arn",
+                role,
+                f"is a role of account {parsed.account}, but the provider only allows {account}",
+                "pulumi-aws provider, allowed_account_ids",
+                "give the role Pulumi assumes in account_id's account",
+            )
+        )
+    try:
+        partition = partition_for_region(region, "region").name
+    except IrsaConfigError as error:
+        problems += error.problems
+    else:
+        if parsed is not None and parsed.partition != partition:
+            problems.append(
+                Problem(
+                    "assume_role_arn",
+                    role,
+                    f"names partition {parsed.partition!r}, but region {region} is in {partition!r}",
+                    "botocore partitions.json",
+                    "give a role of the region's partition",
+                )
+            )
+    client_ids = args.get("client_ids", ["sts.amazonaws.com"])
+    sizes = [len(c) if isinstance(c, str) else 1 for c in client_ids] if isinstance(client_ids, list) else [1]
+    if not 1 <= len(sizes) <= 100 or not all(1 <= size <= 255 for size in sizes):
+        problems.append(
+            Problem(
+                "client_ids",
+                client_ids,
+                "are not 1 to 100 ids of 1 to 255 characters",
+                CLIENT_ID_DOCS,
+                "list the audiences",
+            )
+        )
+    return problems
+
+
+def _raise(component: str, name: str, problems: list[Problem]) -> None:
+    if problems:
+        raise IrsaConfigError(
+            [Problem(f"{component} {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
+        )
+
+
 class AccountProvider(pulumi.ComponentResource):
     """An AWS provider for another account, e.g. for the target roles of cross-account Pod Identity
     (``IrsaRoleArgs.target_role.provider``). Child: ``<name>-aws`` (``pulumi:providers:aws``, refusing any
     other account). Attribute ``aws_provider``."""
 
     def __init__(self, name: str, args: AccountProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        _raise("AccountProvider", name, check_account_args(args, AccountProviderArgs))
         super().__init__("eks-irsa:index:AccountProvider", name, None, opts)
         self._aws_provider = _account_provider(f"{name}-aws", args, self)
         self.register_outputs({})
@@ -101,6 +180,7 @@ class AccountOidcProvider(pulumi.ComponentResource):
     """The IAM OIDC provider's ARN in the other account."""
 
     def __init__(self, name: str, args: AccountOidcProviderArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        _raise("AccountOidcProvider", name, check_account_args(args, AccountOidcProviderArgs))
         super().__init__("eks-irsa:index:AccountOidcProvider", name, None, opts)
         self._aws_provider = _account_provider(f"{name}-aws", args, self)
         provider = aws.iam.OpenIdConnectProvider(

@@ -25,7 +25,7 @@ from .addons.spec import EksAddon
 from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.names import short_hash
-from .iam.partition import PARTITIONS_DOCS, AwsPartition
+from .iam.partition import AwsPartition
 from .iam.policy import canonical_json
 from .iam.review import IMDS_OPT_OUT_TAG, check_instance_metadata
 from .iam.trust import DEFAULT_AUDIENCE
@@ -38,6 +38,7 @@ from .nodegroup import (
     check_node_group_name,
     data_volume_device,
 )
+from .shape import check_shape, root_keys
 from .versions import (
     CORE_ADDONS,
     DEFAULT_KUBERNETES_VERSION,
@@ -594,8 +595,21 @@ def _with_defaults(args: EksClusterArgs) -> SimpleNamespace:
     return merged
 
 
+NODE_GROUP_BOUNDS = (
+    ("min_size", 0, 1000, "EKS API Reference, NodegroupScalingConfig (minSize >= 0)"),
+    ("max_size", 1, 1000, "EKS API Reference, NodegroupScalingConfig (maxSize >= 1; 1,000 nodes per group quota)"),
+    ("disk_size", 1, 16384, "Amazon EBS User Guide, 'Amazon EBS volume types' (gp3: 1 GiB to 16 TiB)"),
+    ("imds_hop_limit", 1, 64, "EC2 API Reference, InstanceMetadataOptionsRequest (HttpPutResponseHopLimit 1..64)"),
+)
+"""Bounds of a node group's whole numbers, inclusive, with their source."""
+
+
 def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) -> list[Problem]:
     """Every rule on :class:`EksClusterArgs`, fields named as in it (``node_groups.general.imds_hop_limit``).
+
+    First its shape (:func:`eks_irsa.shape.check_shape`: known keys, required keys, types; the other rules then
+    read the args without the keys whose shape is wrong; the partition is an
+    :class:`~eks_irsa.iam.partition.AwsPartition`), then at least one private subnet.
 
     The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all, a
     public one narrow, ``public_access_cidrs`` only with a public endpoint (pulumi-eks throws at deploy
@@ -608,19 +622,26 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
     (:func:`~eks_irsa.nodegroup.check_ami_type`), the upgrade policy, and add-on versions
     (:func:`~eks_irsa.versions.check_addon_versions`).
     """
+    shape = check_shape("", args, EksClusterArgs)
+    if shape:
+        roots = root_keys(shape)
+        if not isinstance(args, Mapping) or roots & set(EksClusterArgs.__required_keys__):
+            return shape
+        rest = cast(EksClusterArgs, {k: v for k, v in args.items() if k not in roots})
+        return shape + [p for p in check_cluster_args(rest, deployer_arn) if root_keys([p]).isdisjoint(roots)]
     a = _with_defaults(args)
     outputs = _outputs_in_plain_fields(a)
     if outputs:
         return outputs
     problems = limits.check_cluster_name("cluster_name", a.cluster_name)
-    if a.partition not in {p.value for p in AwsPartition}:
+    if isinstance(a.private_subnet_ids, list) and not a.private_subnet_ids:
         problems.append(
             Problem(
-                "partition",
-                a.partition,
-                "is not an AWS partition",
-                PARTITIONS_DOCS,
-                f"use one of {', '.join(p.value for p in AwsPartition)}, derived from the region",
+                "private_subnet_ids",
+                [],
+                "is empty; the control plane needs subnets in at least two Availability Zones",
+                "EKS User Guide, 'View Amazon EKS networking requirements for VPC and subnets'",
+                "list the VPC's private subnets",
             )
         )
     problems += limits.check_tags("tags", a.tags)
@@ -691,6 +712,22 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
     for group in a.node_groups:
         where = f"node_groups.{group.name}"
         problems += check_node_group_name(f"{where}.name", group.name)
+        if not group.instance_types:
+            problems.append(
+                Problem(
+                    f"{where}.instance_types",
+                    [],
+                    "is empty",
+                    "EKS API Reference, CreateNodegroup (instanceTypes)",
+                    "list at least one EC2 instance type",
+                )
+            )
+        for key, low, high, source in NODE_GROUP_BOUNDS:
+            value = getattr(group, key)
+            if not low <= value <= high:
+                problems.append(
+                    Problem(f"{where}.{key}", value, f"is outside {low}..{high}", source, f"give {low}..{high}")
+                )
         problems += check_ami_type(f"{where}.ami_type", group.ami_type, a.kubernetes_version)
         problems += check_instance_metadata(
             f"{where}.metadata_options",

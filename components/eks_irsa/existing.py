@@ -16,10 +16,12 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from .access import KubeconfigCredentials, exec_kubeconfig, scoped_kubeconfig
-from .errors import IrsaConfigError
-from .iam.arn import parse_arn
-from .iam.partition import PARTITIONS_DOCS, AwsPartition
+from .errors import IrsaConfigError, Problem
+from .iam import limits
+from .iam.arn import ACCOUNT_ID, parse_arn
+from .iam.partition import AwsPartition
 from .iam.trust import IRSA_DOCS, normalize_issuer
+from .shape import check_shape
 
 
 class ExistingClusterArgs(TypedDict):
@@ -68,13 +70,10 @@ class ExistingCluster(pulumi.ComponentResource):
     """A kubeconfig for the cluster (secret)."""
 
     def __init__(self, name: str, args: ExistingClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        if args["partition"] not in {p.value for p in AwsPartition}:
-            raise IrsaConfigError.one(
-                f"ExistingCluster {name}: partition",
-                args["partition"],
-                "is not an AWS partition",
-                PARTITIONS_DOCS,
-                f"use one of {', '.join(p.value for p in AwsPartition)}, derived from the region",
+        problems = check_existing_cluster_args(args)
+        if problems:
+            raise IrsaConfigError(
+                [Problem(f"ExistingCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
             )
         super().__init__("eks-irsa:index:ExistingCluster", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
@@ -117,6 +116,41 @@ class ExistingCluster(pulumi.ComponentResource):
     def kubernetes_provider(self) -> k8s.Provider:
         """The Kubernetes provider for the cluster; pass it to ``IrsaRole`` in ``opts.providers``."""
         return self._kubernetes_provider
+
+
+def check_existing_cluster_args(args: object) -> list[Problem]:
+    """Every rule on :class:`ExistingClusterArgs`: its shape (:func:`eks_irsa.shape.check_shape`; the partition
+    is an :class:`~eks_irsa.iam.partition.AwsPartition`), the cluster name (EKS CreateCluster), a 12-digit
+    account, a stack reference ``<org>/<project>/<stack>`` or ``<stack>`` (Pulumi docs, 'Stack references')."""
+    problems = check_shape("", args, ExistingClusterArgs)
+    if problems or not isinstance(args, dict):
+        return problems
+    if isinstance(args["cluster_name"], str):
+        problems += limits.check_cluster_name("cluster_name", args["cluster_name"])
+    if isinstance(args["account_id"], str) and not ACCOUNT_ID.fullmatch(args["account_id"]):
+        problems.append(
+            Problem(
+                "account_id",
+                args["account_id"],
+                "is not an AWS account ID",
+                "AWS Account Management Reference Guide, 'AWS account identifiers'",
+                "give the 12 digits",
+            )
+        )
+    reference = args.get("stack_reference")
+    if isinstance(reference, str) and (
+        not reference or len(reference.split("/")) not in (1, 3) or "" in reference.split("/")
+    ):
+        problems.append(
+            Problem(
+                "stack_reference",
+                reference,
+                "is not a stack name <org>/<project>/<stack>",
+                "Pulumi docs, 'Stack references'",
+                "give the fully qualified stack name",
+            )
+        )
+    return problems
 
 
 def _issuer(cluster_name: str, identities: list) -> str:

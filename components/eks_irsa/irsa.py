@@ -273,7 +273,8 @@ class IrsaRole(pulumi.ComponentResource):
         plan = _plan_or_raise(name, args)
         kubernetes = kubernetes_provider(name, opts) if plan.create_service_account else None
         target_provider = _target_provider(name, args) if plan.target_account_id is not None else None
-        waits = list(opts.depends_on) if opts and isinstance(opts.depends_on, Sequence) else []
+        # A list, one resource or an Output of them (Pulumi docs, 'Resource options: dependsOn'), passed on as given.
+        waits = opts.depends_on if opts else None
         # opts.depends_on is for the ServiceAccounts only, so roles never wait for a Namespace or its cluster.
         own = copy.copy(opts) if opts else None
         if own is not None:
@@ -437,7 +438,7 @@ class IrsaRole(pulumi.ComponentResource):
             ready.append(attachment.id)
         return ready
 
-    def _service_accounts(self, name: str, plan: RolePlan, provider: pulumi.ProviderResource, waits: list[Any]) -> None:
+    def _service_accounts(self, name: str, plan: RolePlan, provider: pulumi.ProviderResource, waits: Any) -> None:
         options = plan.service_account
         annotations: dict[str, pulumi.Input[str]] = dict(options.annotations)
         if plan.identity.uses_irsa:

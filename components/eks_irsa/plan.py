@@ -15,6 +15,7 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 (``additional_clusters[0].oidc_provider_arn``); the catalog translates them to its own keys.
 """
 
+import difflib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -50,6 +51,7 @@ from .iam.trust import (
     render_pod_identity_trust_policy,
     render_trust_policy,
 )
+from .shape import root_keys
 
 TAG_PREFIX = "eks-irsa/"
 """Tag keys the component writes itself (cluster, namespace, service account); callers may not."""
@@ -71,6 +73,7 @@ ROLE_ONLY_CHART_VALUES = {
     "annotations": "serviceAccount.annotations",
     "sts_regional_endpoints": 'serviceAccount.annotations "eks.amazonaws.com/sts-regional-endpoints": "true"',
     "token_expiration": 'serviceAccount.annotations "eks.amazonaws.com/token-expiration": "<seconds>"',
+    "automount_token": "serviceAccount.automountServiceAccountToken",
 }
 """Where a chart that creates its own ServiceAccount takes the settings a role-only service cannot apply (the
 ``serviceAccount.*`` values most charts share, e.g. eks-charts' aws-load-balancer-controller)."""
@@ -261,7 +264,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     """
     problems = _shape(args)
     if problems:
-        raise IrsaConfigError(problems)
+        raise IrsaConfigError(problems + _without(name, args, problems))
     identity = IdentityType(args.get("identity", IdentityType.IRSA))
     namespace = args["namespace"]
     several = tuple(sorted(set(args.get("service_accounts", ()))))
@@ -271,7 +274,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         problems.append(
             Problem("service_accounts", list(several), "is given together with service_account", OURS, "give one")
         )
-    names = several or (() if pattern is not None and single is None else (single or name,))
+    names = several or (() if pattern is not None and single is None else (name if single is None else single,))
     problems += limits.check_namespace("namespace", namespace)
     for index, sa in enumerate(names):
         where = f"service_accounts[{index}]" if several else "service_account"
@@ -666,37 +669,151 @@ def permissions_documents(plan: RolePlan) -> dict[str, dict[str, object]]:
 # --- private helpers -------------------------------------------------------------------------------------
 
 
-_LISTS = (
-    "service_accounts",
-    "provider_client_ids",
-    "managed_policy_arns",
-    "statements",
-    "additional_clusters",
-    "session_policy",
+ARGS_KEYS = frozenset(
+    {
+        "cluster_name",
+        "namespace",
+        "oidc_provider_arn",
+        "oidc_issuer",
+        "service_account",
+        "service_accounts",
+        "subject_pattern",
+        "audience",
+        "provider_client_ids",
+        "additional_clusters",
+        "role_account_id",
+        "statements",
+        "managed_policy_arns",
+        "role_name",
+        "role_path",
+        "tags",
+        "permissions_boundary",
+        "max_session_duration",
+        "identity",
+        "cluster_arn",
+        "session_tags",
+        "target_role",
+        "session_policy",
+        "existing_role_arn",
+        "create_service_account",
+        "service_account_options",
+        "trust_policy_max_size",
+        "max_managed_policies",
+    }
 )
+"""The keys of ``IrsaRoleArgs`` (a contract test holds them equal); any other key is a typo that would be dropped."""
+
+_DEFERRED = ("cluster_name", "oidc_provider_arn", "oidc_issuer", "cluster_arn", "permissions_boundary")
+"""Fields an Output may hold: a string now, or a value that resolves later (checked when it does)."""
+_STRINGS = (
+    "service_account",
+    "subject_pattern",
+    "audience",
+    "role_account_id",
+    "role_name",
+    "role_path",
+    "existing_role_arn",
+)
+_STRING_LISTS = ("service_accounts", "provider_client_ids", "managed_policy_arns")
+_STATEMENT_LISTS = ("statements", "session_policy")
+_BOOLEANS = ("session_tags", "create_service_account")
+_QUOTAS = {
+    "max_session_duration": (limits.SESSION_DURATION_MIN, limits.SESSION_DURATION_MAX, "IAM API Reference, CreateRole"),
+    "trust_policy_max_size": (
+        limits.TRUST_POLICY_MAX_DEFAULT,
+        limits.TRUST_POLICY_MAX_RAISED,
+        "IAM User Guide, 'IAM and AWS STS quotas' (role trust policy length)",
+    ),
+    "max_managed_policies": (
+        limits.MANAGED_POLICIES_PER_ROLE_DEFAULT,
+        limits.MANAGED_POLICIES_PER_ROLE_RAISED,
+        "IAM User Guide, 'IAM and AWS STS quotas' (managed policies per role)",
+    ),
+}
+"""Whole-number inputs and their bounds (inclusive)."""
+_STATEMENT_KEYS = frozenset({"actions", "resources", "effect", "conditions", "sid", "justification"})
+_SA_OPTION_KEYS = frozenset({"labels", "annotations", "sts_regional_endpoints", "token_expiration", "automount_token"})
+_TARGET_KEYS = frozenset({"account_id", "role_arn", "provider"})
+_TYPE_FIX = "give the documented type (IrsaRoleArgs)"
 
 
 def _shape(args: Mapping[str, Any]) -> list[Problem]:
-    """What must hold before any other rule can be read: required keys, lists that are lists, a known identity."""
+    """What must hold before any other rule can be read: required keys, no unknown key, every value of its
+    documented type (a string where a string is expected, lists that are lists, booleans that are booleans: a
+    ``"false"`` read as true would silently flip a setting), whole numbers within their quota, a known identity.
+    """
     problems = [
         Problem(key, "(missing)", "is required", OURS, f"give {key}")
         for key in ("cluster_name", "namespace")
         if args.get(key) is None
     ]
-    for key in _LISTS:
+    problems += [
+        Problem(key, args[key], "is not an IrsaRole input and would be ignored", OURS, _closest(key, ARGS_KEYS))
+        for key in sorted(k for k in args if k not in ARGS_KEYS)
+    ]
+    for key in _DEFERRED:
+        if _plain_non_string(args.get(key)):
+            problems.append(Problem(key, args[key], "is not a string (or an Output of one)", OURS, _TYPE_FIX))
+    problems += [_not_a(key, args[key], "string") for key in _STRINGS if not _optional(args.get(key), str)]
+    if not isinstance(args.get("namespace"), str | type(None)):
+        problems.append(_not_a("namespace", args["namespace"], "string"))
+    for key in _STRING_LISTS:
+        problems += _string_list(key, args.get(key, ()))
+    for key in _STATEMENT_LISTS:
         value = args.get(key, ())
-        if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-            problems.append(
-                Problem(
-                    key,
-                    value,
-                    "is not a list (a string would be read letter by letter)",
-                    OURS,
-                    "wrap it in a list",
-                )
-            )
+        if not _is_list(value):
+            problems.append(_not_a(key, value, "list (a string would be read letter by letter)"))
+            continue
+        for index, statement in enumerate(value):
+            problems += _statement_shape(f"{key}[{index}]", statement)
+    clusters = args.get("additional_clusters", ())
+    if not _is_list(clusters):
+        problems.append(_not_a("additional_clusters", clusters, "list"))
+    else:
+        for index, cluster in enumerate(clusters):
+            where = f"additional_clusters[{index}]"
+            if not isinstance(cluster, Mapping):
+                problems.append(_not_a(where, cluster, "mapping {oidc_provider_arn, oidc_issuer}"))
+                continue
+            problems += [
+                Problem(f"{where}.{k}", cluster[k], "is not a string (or an Output of one)", OURS, _TYPE_FIX)
+                for k in ("oidc_provider_arn", "oidc_issuer")
+                if _plain_non_string(cluster.get(k))
+            ]
+    problems += [
+        _not_a(key, args[key], "boolean (true or false)") for key in _BOOLEANS if not _optional(args.get(key), bool)
+    ]
+    problems += _string_map("tags", args.get("tags", {}))
+    for key, (low, high, source) in _QUOTAS.items():
+        value = args.get(key, low)
+        if isinstance(value, bool) or not isinstance(value, int):
+            problems.append(_not_a(key, value, "whole number"))
+        elif not low <= value <= high:
+            problems.append(Problem(key, value, f"is outside {low}..{high}", source, f"give {low}..{high}"))
+    target = args.get("target_role") or {}
+    if isinstance(target, Mapping):
+        problems += [
+            Problem(f"target_role.{k}", target[k], "is not a target_role key", OURS, _closest(k, _TARGET_KEYS))
+            for k in sorted(k for k in target if k not in _TARGET_KEYS)
+        ]
+    options = args.get("service_account_options") or {}
+    if not isinstance(options, Mapping):
+        problems.append(_not_a("service_account_options", options, "mapping"))
+    else:
+        where = "service_account_options"
+        problems += [
+            Problem(f"{where}.{k}", options[k], "is not a ServiceAccount option", OURS, _closest(k, _SA_OPTION_KEYS))
+            for k in sorted(k for k in options if k not in _SA_OPTION_KEYS)
+        ]
+        problems += _string_map(f"{where}.labels", options.get("labels") or {})
+        problems += _string_map(f"{where}.annotations", options.get("annotations") or {})
+        problems += [
+            _not_a(f"{where}.{k}", options[k], "boolean (true or false)")
+            for k in ("sts_regional_endpoints", "automount_token")
+            if not _optional(options.get(k), bool)
+        ]
     identity = args.get("identity", IdentityType.IRSA)
-    if identity not in {t.value for t in IdentityType}:
+    if not isinstance(identity, str) or identity not in {t.value for t in IdentityType}:
         problems.append(
             Problem(
                 "identity",
@@ -706,9 +823,104 @@ def _shape(args: Mapping[str, Any]) -> list[Problem]:
                 f"use one of {', '.join(t.value for t in IdentityType)}",
             )
         )
-    if not isinstance(args.get("namespace"), str | type(None)):
-        problems.append(Problem("namespace", args.get("namespace"), "is not a string", OURS, "give the name"))
     return problems
+
+
+def _without(name: str, args: Mapping[str, Any], problems: Sequence[Problem]) -> list[Problem]:
+    """The other rules' problems, read without the keys whose shape is wrong (so all are reported at once);
+    none when a key every rule reads (``cluster_name``, ``namespace``, ``identity``) is among them."""
+    roots = root_keys(problems)
+    if roots & {"cluster_name", "namespace", "identity"}:
+        return []
+    try:
+        plan_role(name, {k: v for k, v in args.items() if k not in roots})
+    except IrsaConfigError as error:
+        return [p for p in error.problems if root_keys([p]).isdisjoint(roots)]
+    return []
+
+
+def _statement_shape(where: str, statement: object) -> list[Problem]:
+    """A ``PermissionStatement``: a mapping of its documented keys, lists of strings, a known effect."""
+    if not isinstance(statement, Mapping):
+        return [_not_a(where, statement, "statement mapping {actions, resources, ...}")]
+    problems = [
+        Problem(f"{where}.{k}", statement[k], "is not a statement key", OURS, _closest(k, _STATEMENT_KEYS))
+        for k in sorted(k for k in statement if k not in _STATEMENT_KEYS)
+    ]
+    for key in ("actions", "resources"):
+        problems += _string_list(f"{where}.{key}", statement.get(key, ()))
+    effect = statement.get("effect", Effect.ALLOW)
+    if not isinstance(effect, str) or effect not in {e.value for e in Effect}:
+        problems.append(
+            Problem(
+                f"{where}.effect",
+                effect,
+                "is not Allow or Deny",
+                "IAM User Guide, 'IAM JSON policy elements: Effect' (case-sensitive)",
+                "write Allow or Deny",
+            )
+        )
+    conditions = statement.get("conditions") or {}
+    well_formed = isinstance(conditions, Mapping) and all(
+        isinstance(op, str)
+        and isinstance(keys, Mapping)
+        and all(
+            isinstance(k, str) and (isinstance(v, str) or (_is_list(v) and all(isinstance(x, str) for x in v)))
+            for k, v in keys.items()
+        )
+        for op, keys in conditions.items()
+    )
+    if not well_formed:
+        problems.append(
+            Problem(
+                f"{where}.conditions",
+                conditions,
+                "is not an IAM Condition block {operator: {key: [values]}}",
+                "IAM User Guide, 'IAM JSON policy elements: Condition'",
+                "write e.g. {StringEquals: {aws:ResourceTag/team: [orders]}}",
+            )
+        )
+    problems += [
+        _not_a(f"{where}.{k}", statement[k], "string")
+        for k in ("sid", "justification")
+        if not _optional(statement.get(k), str)
+    ]
+    return problems
+
+
+def _plain_non_string(value: object) -> bool:
+    """A plain value that is neither absent, nor a string, nor something that resolves later (an Output)."""
+    return isinstance(value, bool | int | float | bytes | Mapping) or _is_list(value)
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
+
+
+def _optional(value: object, kind: type) -> bool:
+    return value is None or isinstance(value, kind)
+
+
+def _not_a(field: str, value: object, kind: str) -> Problem:
+    return Problem(field, value, f"is not a {kind}", OURS, _TYPE_FIX)
+
+
+def _string_list(field: str, value: object) -> list[Problem]:
+    if not _is_list(value):
+        return [_not_a(field, value, "list (a string would be read letter by letter)")]
+    return [_not_a(f"{field}[{i}]", item, "string") for i, item in enumerate(value) if not isinstance(item, str)]  # type: ignore[arg-type]
+
+
+def _string_map(field: str, value: object) -> list[Problem]:
+    if not isinstance(value, Mapping):
+        return [_not_a(field, value, "mapping of strings to strings")]
+    bad = {k: v for k, v in value.items() if not isinstance(k, str) or not isinstance(v, str)}
+    return [_not_a(field, bad, "mapping of strings to strings")] if bad else []
+
+
+def _closest(key: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    return f"did you mean {close[0]}?" if close else f"use one of {', '.join(sorted(known))}"
 
 
 def _check_pattern(namespace: str, pattern: object) -> list[Problem]:
@@ -769,6 +981,7 @@ def _service_account_plan(
             "annotations": bool(annotations),
             "sts_regional_endpoints": regional,
             "token_expiration": expiration is not None,
+            "automount_token": options.get("automount_token") is not None,
         }
         problems += [
             Problem(
@@ -801,6 +1014,17 @@ def _identity_checks(
     problems: list[Problem] = []
     account = args.get("role_account_id")
     partition = None
+    if account is not None and not ACCOUNT_ID.fullmatch(account):
+        problems.append(
+            Problem(
+                "role_account_id",
+                account,
+                "is not an AWS account ID",
+                "AWS Account Management Reference Guide, 'AWS account identifiers'",
+                "give the 12 digits",
+            )
+        )
+        account = None
     if identity.uses_pod_identity:
         cluster_arn = args.get("cluster_arn")
         parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None

@@ -449,10 +449,26 @@ def config_from_stack_file(path: Path) -> dict[str, Any]:
     """The ``config:`` map of a ``Pulumi.<stack>.yaml`` file, values as the Pulumi CLI reads them.
 
     Raises:
-        IrsaConfigError: a key written twice in one mapping (the second would silently win).
+        IrsaConfigError: a key written twice in one mapping (the second would silently win); a file that is not
+            UTF-8, not a mapping, or whose ``config`` is not a mapping.
+        yaml.YAMLError: a file that is not YAML.
     """
-    document = yaml.load(path.read_text(), Loader=_StackFileLoader) or {}
-    return dict(document.get("config") or {})
+    source = "Pulumi docs, 'Pulumi.<stack>.yaml' (a mapping with a config: mapping)"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise IrsaConfigError.one(
+            "(stack file)", str(path), f"is not UTF-8 text ({error.reason})", source, "save it as UTF-8"
+        ) from None
+    document = yaml.load(text, Loader=_StackFileLoader) or {}
+    if not isinstance(document, dict):
+        raise IrsaConfigError.one(
+            "(stack file)", type(document).__name__, "is not a mapping", source, "write config: {key: value, ...}"
+        )
+    config = document.get("config") or {}
+    if not isinstance(config, dict):
+        raise IrsaConfigError.one("config", config, "is not a mapping", source, "write config: {key: value, ...}")
+    return dict(config)
 
 
 def encode_config(config: Mapping[str, Any]) -> dict[str, str]:

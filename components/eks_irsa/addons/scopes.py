@@ -59,7 +59,7 @@ def check_context(context: AddonContext) -> list[Problem]:
                     f"use {expected!r}",
                 )
             )
-    if not isinstance(context.account, str) or not ACCOUNT_ID.match(context.account):
+    if not isinstance(context.account, str) or not ACCOUNT_ID.fullmatch(context.account):
         problems.append(
             Problem(
                 "account",
@@ -76,18 +76,18 @@ def check_context(context: AddonContext) -> list[Problem]:
 # ---------------------------------------------------------------------------------------------
 # Value checks, each with the rule's source.
 
-_HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_IP_ADDRESS = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+_HOSTED_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}\Z")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z")
+_IP_ADDRESS = re.compile(r"^\d+\.\d+\.\d+\.\d+\Z")
 _BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
-_SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
+_SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}\Z")
 _SECRET_ANY_SUFFIX = "-??????"
-_REGION_FIELD = re.compile(r"^[a-z0-9-]+$")
-_PARAMETER_PATH = re.compile(r"^(/[A-Za-z0-9_.-]+)+/?$")
-_KMS_KEY_ID = re.compile(r"^[A-Za-z0-9-]+$")
-_QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}$|^[A-Za-z0-9_-]{1,75}\.fifo$")
-_LOG_GROUP = re.compile(r"^[A-Za-z0-9._/#-]+\*?$")
+_REGION_FIELD = re.compile(r"^[a-z0-9-]+\Z")
+_PARAMETER_PATH = re.compile(r"^(/[A-Za-z0-9_.-]+)+/?\Z")
+_KMS_KEY_ID = re.compile(r"^[A-Za-z0-9-]+\Z")
+_QUEUE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,80}\Z|^[A-Za-z0-9_-]{1,75}\.fifo\Z")
+_LOG_GROUP = re.compile(r"^[A-Za-z0-9._/#-]+\*?\Z")
 
 S3_BUCKET_RULES = "Amazon S3 User Guide, 'General purpose bucket naming rules'"
 ROUTE53_ZONE = "Amazon Route 53 API Reference, HostedZone (Id) and CreateHostedZone"
@@ -176,7 +176,7 @@ def _regional_arn(value: str, service: str) -> Arn | None:
     fields = parse_arn(value)
     if fields is None or fields.service != service or not _REGION_FIELD.match(fields.region):
         return None
-    return fields if ACCOUNT_ID.match(fields.account) else None
+    return fields if ACCOUNT_ID.fullmatch(fields.account) else None
 
 
 def check_secret_arn(where: str, value: str, context: AddonContext) -> list[Problem]:

@@ -216,6 +216,14 @@ def write_plan(
     return run, files, settings
 
 
+def yaml_error_line(path: Path, error: yaml.YAMLError) -> str:
+    """A YAML syntax error as one line, ``<path>:<line>:<column>: <problem>`` (the mark where PyYAML found it)."""
+    mark = getattr(error, "problem_mark", None)
+    where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+    reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"{path}{where}: {reason}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The command line: 0 rendered (lint errors make a catalog invalid), 1 invalid catalog, 2 no such stack file."""
     parser = argparse.ArgumentParser(prog="eks-irsa plan", description=__doc__.split("\n")[0])
@@ -233,10 +241,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: stack {args.stack} is invalid; nothing was written.\n{error}", file=sys.stderr)
         return 1
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        print(f"error: {stack_file.relative_to(ROOT)}{where}: {reason}; nothing was written.", file=sys.stderr)
+        print(f"error: {yaml_error_line(stack_file.relative_to(ROOT), error)}; nothing was written.", file=sys.stderr)
         return 1
     out = args.build_dir / args.stack
     warnings = [w for plan in settings.plans.values() for w in plan.warnings]

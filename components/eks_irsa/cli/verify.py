@@ -69,6 +69,7 @@ from pathlib import Path
 from typing import Any
 
 import botocore.exceptions
+import yaml
 
 from ..errors import IrsaConfigError
 from ..iam.arn import Arn, parse_arn, wildcard_match
@@ -94,7 +95,7 @@ from .localidp import (
     sign_token,
     unsigned_token,
 )
-from .plan import ROOT, table, write_plan
+from .plan import ROOT, table, write_plan, yaml_error_line
 from .podidentity import (
     POD_CASES,
     LocalEksAuth,
@@ -1128,6 +1129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = verify(args.stack, args.build_dir)
     except IrsaConfigError as error:
         print(f"error: stack {args.stack} is invalid; nothing was verified.\n{error}", file=sys.stderr)
+        return 1
+    except yaml.YAMLError as error:
+        line = yaml_error_line(Path("stacks") / f"Pulumi.{args.stack}.yaml", error)
+        print(f"error: {line}; nothing was verified.", file=sys.stderr)
         return 1
     print(f"Stack {args.stack}: IRSA end to end on 127.0.0.1 (local OIDC issuer, STS side, moto {version('moto')}).")
     print(render(result.cells, result.services))

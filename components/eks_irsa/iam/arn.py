@@ -14,7 +14,7 @@ from functools import lru_cache
 
 ARN_DOCS = "AWS General Reference, 'Amazon Resource Names (ARNs)'"
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
+ACCOUNT_ID = re.compile(r"^\d{12}\Z")
 """An AWS account ID: 12 digits (AWS Account Management Reference Guide, 'AWS account identifiers')."""
 
 PARTITION = re.compile(r"aws[a-z-]*")
@@ -60,12 +60,18 @@ def parse_arn(value: object) -> Arn | None:
     Only the shape is checked (six fields, ``arn`` first, a :data:`PARTITION`, a service); what a field
     may hold is for the caller, who knows which resource type it expects.
     """
-    if not isinstance(value, str) or not value.startswith("arn:"):
+    if not isinstance(value, str) or not value.startswith("arn:") or has_control_character(value):
         return None
     parts = value.split(":", 5)
     if len(parts) != 6 or not PARTITION.fullmatch(parts[1]) or not parts[2]:
         return None
     return Arn(*parts[1:])
+
+
+def has_control_character(value: str) -> bool:
+    """A C0 control character or DEL (a newline, a tab, ...): never part of an ARN, a name or an id an AWS API
+    takes, and invisible in a review (a trailing newline is the usual one, from a YAML block scalar)."""
+    return any(ord(ch) < 0x20 or ch == "\x7f" for ch in value)
 
 
 def parse_iam_arn(value: object, resource_type: str) -> Arn | None:

@@ -25,13 +25,13 @@ K8S_SA_TOKEN = "Kubernetes API, TokenRequest expirationSeconds; EKS pod identity
 ROLE_NAME_MAX = 64
 """Role name length, 1 to 64 characters (IAM API Reference, CreateRole, RoleName)."""
 
-ROLE_NAME_PATTERN = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
+ROLE_NAME_PATTERN = re.compile(r"^[\w+=,.@-]+\Z", re.ASCII)
 """Role name characters: ``[\\w+=,.@-]+`` (IAM API Reference, CreateRole, RoleName)."""
 
 ROLE_PATH_MAX = 512
 """Path length, 1 to 512 characters (IAM API Reference, CreateRole, Path)."""
 
-ROLE_PATH_PATTERN = re.compile(r"^(/|/[\x21-\x7e]*/)$")
+ROLE_PATH_PATTERN = re.compile(r"^(/|/[\x21-\x7e]*/)\Z")
 """Path: ``/`` alone, or starting and ending with ``/`` with printable ASCII between
 (IAM API Reference, CreateRole, Path: ``(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)``)."""
 
@@ -79,14 +79,14 @@ TAG_KEY_MAX = 128
 TAG_VALUE_MAX = 256
 """Tag value length: 0 to 256 characters (IAM API Reference, Tag, Value)."""
 
-TAG_PATTERN = re.compile(r"^[\w\s.:/=+\-@]*$", re.UNICODE)
+TAG_PATTERN = re.compile(r"^(?:[\w.:/=+\-@]|(?![\t\n\r\f\v\x1c-\x1f\x85])\s)*\Z", re.UNICODE)
 """Tag key and value characters: letters, digits, spaces and ``_.:/=+-@`` (IAM API Reference, Tag)."""
 
 DNS1123_LABEL_MAX = 63
 """A DNS-1123 label, the rule for namespace names: at most 63 characters (Kubernetes docs,
 'Object Names and IDs', RFC 1123 Label Names)."""
 
-DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+DNS1123_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 """Lower-case alphanumerics and ``-``, starting and ending alphanumeric (Kubernetes docs, 'Object
 Names and IDs'; apimachinery ``IsDNS1123Label``)."""
 
@@ -94,7 +94,7 @@ DNS1123_SUBDOMAIN_MAX = 253
 """A DNS-1123 subdomain, the rule for ServiceAccount names: at most 253 characters (Kubernetes
 docs, 'Object Names and IDs', DNS Subdomain Names)."""
 
-DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+DNS1123_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z")
 """Dot-separated DNS-1123 labels (apimachinery ``IsDNS1123Subdomain``)."""
 
 TOKEN_EXPIRATION_MIN = 600
@@ -105,7 +105,7 @@ TOKEN_EXPIRATION_MAX = 86400
 """Projected token lifetime upper bound the EKS pod identity webhook accepts, seconds (24 hours,
 ``eks.amazonaws.com/token-expiration``)."""
 
-CLUSTER_NAME_PATTERN = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$")
+CLUSTER_NAME_PATTERN = re.compile(r"^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}\Z")
 """EKS cluster name: 1 to 100 characters, alphanumeric first, then ``[A-Za-z0-9-_]`` (EKS API
 Reference, CreateCluster, name)."""
 

@@ -66,7 +66,7 @@ def partition_for_region(region: str, field: str = "aws:region") -> Partition:
         IrsaConfigError: the region matches no partition.
     """
     for pattern, partition in _partitions():
-        if pattern.match(region):
+        if isinstance(region, str) and pattern.fullmatch(region):
             return partition
     raise IrsaConfigError.one(
         field,

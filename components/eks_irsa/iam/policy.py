@@ -13,16 +13,17 @@ from enum import StrEnum
 
 from ..errors import IrsaConfigError, Problem
 from . import limits
+from .arn import has_control_character
 
 POLICY_VERSION = "2012-10-17"
 """The current policy language version (IAM JSON policy elements reference: Version)."""
 
 IAM_GRAMMAR = "IAM User Guide, 'IAM JSON policy elements reference'"
 
-ACTION_PATTERN = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+$")
+ACTION_PATTERN = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9*?]+\Z")
 """``service-prefix:ActionName``, wildcards allowed (IAM JSON policy elements reference: Action)."""
 
-SID_PATTERN = re.compile(r"^[A-Za-z0-9]+$")
+SID_PATTERN = re.compile(r"^[A-Za-z0-9]+\Z")
 """Statement ids are ASCII letters and digits (IAM JSON policy elements reference: Sid)."""
 
 _TEMPLATE_VARIABLE = re.compile(r"\$\{([A-Za-z0-9_]*)\}")
@@ -157,7 +158,17 @@ def check_statement(field_path: str, statement: PolicyStatement) -> list[Problem
             )
         )
     for resource in statement.resources:
-        if not isinstance(resource, str) or not (resource == "*" or resource.startswith("arn:")):
+        if isinstance(resource, str) and resource.startswith("arn:") and has_control_character(resource):
+            problems.append(
+                Problem(
+                    f"{field_path}.resources",
+                    resource,
+                    "holds a control character (a newline, a tab) that no ARN has",
+                    IAM_GRAMMAR,
+                    "remove it (in YAML, a >- or |- block scalar drops the trailing newline)",
+                )
+            )
+        elif not isinstance(resource, str) or not (resource == "*" or resource.startswith("arn:")):
             problems.append(
                 Problem(
                     f"{field_path}.resources",

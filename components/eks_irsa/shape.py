@@ -1,0 +1,160 @@
+"""The shape of a component's Args: every key known, every required key given, every value of the type its
+``TypedDict`` annotation declares. Pure: the annotations are the one source, read with ``typing``.
+
+A Python caller gets no help from a ``TypedDict`` at run time: a typo'd key would be silently ignored, a
+``"false"`` read as true, a ``None`` where a list is expected fail deep inside a rule as a ``TypeError``.
+:func:`check_shape` turns each into a :class:`~eks_irsa.errors.Problem` before any other rule reads the value.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+import types
+import typing
+from collections.abc import Awaitable, Mapping, Sequence
+from enum import Enum
+from typing import Any, NotRequired, Required
+
+from .errors import Problem
+
+SOURCE = "the component's Args (TypedDict annotations)"
+
+
+def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
+    """Problems of ``value`` against the annotation ``hint``; ``field`` names it (``node_groups[0].min_size``).
+
+    Understood: ``TypedDict`` classes (unknown keys, missing required keys, then each value), ``str``, ``bool``,
+    ``int`` (not a bool), ``float``, ``StrEnum`` subclasses (by value), ``list[X]``, ``dict[K, V]``, unions
+    (``pulumi.Input[X]`` is ``X | Awaitable[X] | Output[X]``: an Output or an awaitable passes, its value is
+    checked where it resolves), other classes by ``isinstance``, ``Any``. A ``NotRequired`` key may be left out
+    but not given as ``None`` (leave it out for the default). A value that is not plain data (an Output, as
+    another Pulumi language passes an input computed from a resource) passes wherever a ``TypedDict`` is not
+    expected: Pulumi schemas make every input property an Input, and the component's own rules say which must
+    be plain.
+    """
+    if hint is Any or (not _plain(value) and not typing.is_typeddict(hint)):
+        return []
+    if isinstance(hint, typing.ForwardRef):
+        return [] if not _plain(value) else [_problem(field, value, hint.__forward_arg__)]
+    origin = typing.get_origin(hint)
+    if origin in (NotRequired, Required):
+        return check_shape(field, value, typing.get_args(hint)[0])
+    if typing.is_typeddict(hint):
+        return _typed_dict(field, value, hint)
+    if origin in (typing.Union, types.UnionType):
+        members = typing.get_args(hint)
+        if any(not check_shape(field, value, member) for member in members):
+            return []
+        plain = [m for m in members if not _deferred(m)]
+        later = " (or an Output of one)" if len(plain) < len(members) else ""
+        return [_problem(field, value, " or ".join(_describe(m) for m in plain) + later)]
+    if origin in (list, Sequence):
+        if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+            return [_problem(field, value, _describe(hint), "; a string would be read letter by letter")]
+        (item,) = typing.get_args(hint) or (Any,)
+        return [p for i, v in enumerate(value) for p in check_shape(f"{field}[{i}]", v, item)]
+    if origin in (dict, Mapping):
+        if not isinstance(value, Mapping):
+            return [_problem(field, value, _describe(hint))]
+        key_hint, value_hint = typing.get_args(hint) or (Any, Any)
+        problems = []
+        for key, item in value.items():
+            problems += check_shape(f"{field} key", key, key_hint)
+            problems += check_shape(f"{field}.{key}", item, value_hint)
+        return problems
+    if origin is not None and inspect.isclass(origin) and issubclass(origin, Awaitable):
+        return [] if inspect.isawaitable(value) else [_problem(field, value, "awaitable")]
+    if origin is not None:
+        return [] if isinstance(value, origin) else [_problem(field, value, _describe(hint))]
+    if inspect.isclass(hint) and issubclass(hint, Enum):
+        allowed = [m.value for m in hint]
+        if isinstance(value, str) and value in allowed:
+            return []
+        return [
+            Problem(field, value, f"is not a {hint.__name__}", SOURCE, f"use one of {', '.join(map(str, allowed))}")
+        ]
+    if hint is bool:
+        return [] if isinstance(value, bool) else [_problem(field, value, "boolean, true or false")]
+    if hint is int:
+        return [] if isinstance(value, int) and not isinstance(value, bool) else [_problem(field, value, "integer")]
+    if hint is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        return [] if ok else [_problem(field, value, "number")]
+    if inspect.isclass(hint):
+        return [] if isinstance(value, hint) else [_problem(field, value, _describe(hint))]
+    return []
+
+
+def root_keys(problems: Sequence[Problem]) -> set[str]:
+    """The top-level keys the problems are about (``node_groups`` for ``node_groups[0].min_size``)."""
+    return {re.split(r"[.\[ ]", p.field, maxsplit=1)[0] for p in problems}
+
+
+def _typed_dict(field: str, value: object, hint: Any) -> list[Problem]:
+    prefix = f"{field}." if field else ""
+    if not isinstance(value, Mapping):
+        return [_problem(field or "args", value, f"mapping ({hint.__name__})")]
+    hints = hint.__annotations__
+    problems = [
+        Problem(
+            f"{prefix}{key}",
+            value[key],
+            f"is not a key of {hint.__name__} and would be ignored",
+            SOURCE,
+            _closest(key, hints),
+        )
+        for key in sorted((k for k in value if k not in hints), key=str)
+    ]
+    problems += [
+        Problem(f"{prefix}{key}", "(missing)", "is required", SOURCE, f"give {key}")
+        for key in sorted(hint.__required_keys__)
+        if value.get(key) is None
+    ]
+    for key, key_hint in hints.items():
+        if key not in value or (value[key] is None and key in hint.__required_keys__):
+            continue
+        if value[key] is None:
+            problems.append(
+                Problem(f"{prefix}{key}", None, "is None", SOURCE, "leave the key out for its default, or give a value")
+            )
+            continue
+        problems += check_shape(f"{prefix}{key}", value[key], key_hint)
+    return problems
+
+
+def _deferred(hint: Any) -> bool:
+    """``Awaitable[X]`` or ``Output[X]``: the members ``pulumi.Input`` adds to ``X``."""
+    origin = typing.get_origin(hint)
+    return isinstance(hint, typing.ForwardRef) or (inspect.isclass(origin) and issubclass(origin, Awaitable))
+
+
+def _plain(value: object) -> bool:
+    """A plain data value (what a literal or a parsed file holds), as opposed to an Output or an awaitable."""
+    return value is None or isinstance(value, str | bytes | int | float | Mapping | Sequence)
+
+
+def _problem(field: str, value: object, kind: str, note: str = "") -> Problem:
+    return Problem(field, value, f"is not of the expected type ({kind}){note}", SOURCE, f"give a {kind}")
+
+
+def _describe(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (list, Sequence):
+        return f"list of {_describe(args[0]) if args else 'values'}"
+    if origin in (dict, Mapping):
+        return f"mapping of {_describe(args[0])} to {_describe(args[1])}" if args else "mapping"
+    if origin is not None and inspect.isclass(origin):
+        return origin.__name__
+    if isinstance(hint, typing.ForwardRef):
+        return hint.__forward_arg__
+    return {str: "string", bool: "boolean", int: "integer", float: "number"}.get(
+        hint, getattr(hint, "__name__", str(hint))
+    )
+
+
+def _closest(key: object, known: Mapping[str, object]) -> str:
+    close = difflib.get_close_matches(str(key), sorted(known), n=1)
+    return f"did you mean {close[0]}?" if close else f"use one of {', '.join(sorted(known))}"
