@@ -699,16 +699,8 @@ def _service(
         read = _read_policy_file(f"{where}.{path}", project_root / item["file"], found)
         for number, statement in enumerate(read):
             justification = policy_file_justification(statement, number, item)
-            statements.append(
-                {
-                    "actions": list(statement.actions),
-                    "resources": [sub(f"{where}.{path}.Resource", r) for r in statement.resources],
-                    "effect": statement.effect.value,
-                    "conditions": {op: dict(keys) for op, keys in statement.conditions.items()},
-                    **({"sid": statement.sid} if statement.sid else {}),
-                    **({"justification": justification} if justification else {}),
-                }
-            )
+            resources = [sub(f"{where}.{path}.Resource", r) for r in statement.resources]
+            statements.append(_permission(statement, resources, justification))
             origins.append(f"{path}.Statement[{number}]")
         keys = {str(number) for number in range(len(read))} | {s.sid for s in read if s.sid}
         unknown = sorted(set(item.get("justifications", {})) - keys)
@@ -733,16 +725,7 @@ def _service(
                 cluster=variables["cluster"],
                 field=f"{where}.addon",
             ):
-                statements.append(
-                    {
-                        "actions": list(statement.actions),
-                        "resources": list(statement.resources),
-                        "effect": statement.effect.value,
-                        "conditions": {op: dict(keys) for op, keys in statement.conditions.items()},
-                        **({"sid": statement.sid} if statement.sid else {}),
-                        **({"justification": statement.justification} if statement.justification else {}),
-                    }
-                )
+                statements.append(_permission(statement, list(statement.resources), statement.justification))
                 origins.append("addon")
         except IrsaConfigError as error:
             found.extend(error.problems)
@@ -759,6 +742,19 @@ def _service(
         addon=spec.name if spec else None,
         target_account=raw.get("target", {}).get("account"),
     )
+
+
+def _permission(statement: PolicyStatement, resources: list[str], justification: str | None) -> dict[str, Any]:
+    """A parsed statement (a policy file's, an add-on's) as a ``PermissionStatement``, with ``resources`` as
+    given (variables substituted) and ``justification`` if any."""
+    return {
+        "actions": list(statement.actions),
+        "resources": resources,
+        "effect": statement.effect.value,
+        "conditions": {op: dict(keys) for op, keys in statement.conditions.items()},
+        **({"sid": statement.sid} if statement.sid else {}),
+        **({"justification": justification} if justification else {}),
+    }
 
 
 def _statement(path: str, item: Mapping[str, Any], sub: Any) -> dict[str, Any]:
