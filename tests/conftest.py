@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from eks_irsa import IrsaConfigError
 from eks_irsa.cli import plan
 from eks_irsa.testing import config_from_stack_file
 
@@ -32,3 +34,26 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         shutil.copytree(ROOT / name, tmp_path / name)
     monkeypatch.setattr(plan, "ROOT", tmp_path)
     return tmp_path
+
+
+def raised_problems(run: Callable[[Callable[[], None]], object], build: Callable[[], None]) -> list[str]:
+    """The problem texts a caller gets from ``build`` run by ``run`` (a ``run_program`` wrapper): an
+    ``IrsaConfigError`` the constructor raises for a plain value, or one raised inside an ``apply`` for an
+    Output, which reaches the run as the cause of the SDK's 'While processing resource' errors."""
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            build()
+        except IrsaConfigError as error:
+            errors.append(error)
+
+    try:
+        run(guarded)
+    except ValueError as error:
+        errors.append(error)
+    [error] = errors
+    while not isinstance(error, IrsaConfigError) and (error.__cause__ or error.__context__):
+        error = error.__cause__ or error.__context__
+    assert isinstance(error, IrsaConfigError)
+    return [str(p) for p in error.problems]

@@ -25,6 +25,7 @@ from eks_irsa import (
 )
 from eks_irsa.iam.names import short_hash
 from eks_irsa.testing import UNKNOWN, EksIrsaMocks, run_program
+from tests.conftest import raised_problems
 
 ACCOUNT = "111122223333"
 GROUP = "sg-0123456789abcdef0"
@@ -121,24 +122,12 @@ def test_a_private_only_endpoint_with_only_an_output_security_group_has_a_way_in
 def _problem_text(group: str, as_output: bool) -> list[str]:
     """The problems the caller gets: raised by the constructor for a plain id; for an Output, raised inside its
     ``apply`` and reaching the run as the cause of the SDK's 'While processing resource' errors."""
-    errors: list[BaseException] = []
 
-    def build():
+    def build() -> None:
         given = pulumi.Output.from_input(group) if as_output else group
-        try:
-            EksCluster("c", _args(private_access_security_group_ids=[given]))
-        except IrsaConfigError as error:
-            errors.append(error)
+        EksCluster("c", _args(private_access_security_group_ids=[given]))
 
-    try:
-        _run(build)
-    except ValueError as error:
-        errors.append(error)
-    [error] = errors
-    while not isinstance(error, IrsaConfigError) and (error.__cause__ or error.__context__):
-        error = error.__cause__ or error.__context__
-    assert isinstance(error, IrsaConfigError)
-    return [str(p) for p in error.problems]
+    return raised_problems(_run, build)
 
 
 def test_a_bad_security_group_id_inside_an_output_fails_with_the_plain_value_s_problem_text():

@@ -11,8 +11,9 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from eks_irsa import IrsaConfigError, IrsaRole, IrsaRoleArgs
+from eks_irsa import IrsaRole, IrsaRoleArgs
 from eks_irsa.testing import UNKNOWN, EksIrsaMocks, run_program
+from tests.conftest import raised_problems
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -59,24 +60,12 @@ def test_a_boundary_policy_made_in_the_same_program_caps_the_role(preview):
 def _problems(boundary: str, as_output: bool) -> list[str]:
     """The problems the caller gets: raised by the constructor for a plain ARN; for an Output, raised inside its
     ``apply`` and reaching the run as the cause of the SDK's 'While processing resource' errors."""
-    errors: list[BaseException] = []
 
-    def build():
+    def build() -> None:
         given = pulumi.Output.from_input(boundary) if as_output else boundary
-        try:
-            IrsaRole("orders-api", _args(permissions_boundary=given))
-        except IrsaConfigError as error:
-            errors.append(error)
+        IrsaRole("orders-api", _args(permissions_boundary=given))
 
-    try:
-        _run(build)
-    except ValueError as error:
-        errors.append(error)
-    [error] = errors
-    while not isinstance(error, IrsaConfigError) and (error.__cause__ or error.__context__):
-        error = error.__cause__ or error.__context__
-    assert isinstance(error, IrsaConfigError)
-    return [str(p) for p in error.problems]
+    return raised_problems(_run, build)
 
 
 @pytest.mark.parametrize(
