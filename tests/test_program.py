@@ -32,7 +32,7 @@ CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
 ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 ROLE_ARN_KEY = "eks.amazonaws.com/role-arn"
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
-"""The ``audience`` default of the README's catalog table (and the audience the EKS webhook requests)."""
+"""The ``audience`` default of the catalog table (docs/catalog.md) (and the audience the EKS webhook requests)."""
 
 
 def _stack(path) -> str:

@@ -726,9 +726,9 @@ def test_the_plugin_installs_this_checkout_with_the_programs_exact_versions():
     assert runtime == {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}}
 
 
-def test_the_readme_yaml_program_uses_only_schema_inputs_and_gives_every_required_one():
+def test_the_docs_yaml_program_uses_only_schema_inputs_and_gives_every_required_one():
     """The YAML program is not run (no Pulumi CLI); its component properties are checked against the schema."""
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## From TypeScript, Go, C# or YAML")[1]
+    section = (ROOT / "docs" / "other-languages.md").read_text(encoding="utf-8")
     program = yaml.safe_load(re.findall(r"```yaml\n(.*?)```", section, flags=re.DOTALL)[0])
     spec = schema()
     ours = {name: r for name, r in program["resources"].items() if r["type"].startswith("eks-irsa:")}
@@ -754,9 +754,9 @@ def _typescript_object(source: str, call: str) -> dict[str, Any]:
     return json.loads(re.sub(r",(\s*[}\]])", r"\1", literal))
 
 
-def test_the_readme_typescript_cluster_is_accepted_through_the_provider():
+def test_the_docs_typescript_cluster_is_accepted_through_the_provider():
     """The TypeScript program is not run (no Pulumi CLI); its EksCluster inputs go through the provider."""
-    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## From TypeScript, Go, C# or YAML")[1]
+    section = (ROOT / "docs" / "other-languages.md").read_text(encoding="utf-8")
     source = re.findall(r"```typescript\n(.*?)```", section, flags=re.DOTALL)[0]
     inputs = _typescript_object(source, "new eksIrsa.EksCluster(")
     assert set(inputs) <= set(schema()["resources"]["eks-irsa:index:EksCluster"]["inputProperties"])

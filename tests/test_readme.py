@@ -1,22 +1,53 @@
-"""The README's Python examples run as written."""
+"""The README is a quick start that links every reference page, and the docs' Python examples run as written.
+
+What this cannot show: that a reader finds the pages clear; the shell, TypeScript and YAML snippets are
+checked elsewhere (tests/test_provider.py) or not at all (they need the Pulumi CLI or AWS).
+"""
 
 from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
+
+import pytest
 
 from eks_irsa.testing import run_program
 from tests.conftest import ROOT
 
-BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), flags=re.DOTALL)
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+LIBRARY = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "library.md").read_text(), flags=re.DOTALL)
+LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
-def test_readme_has_the_two_examples():
-    assert len(BLOCKS) == 2
+def _local_links(page: Path) -> list[str]:
+    """The link targets in ``page`` that point into the repository (no scheme), anchors dropped."""
+    targets = (m.group(1) for m in LINK.finditer(page.read_text(encoding="utf-8")))
+    return [t.split("#")[0] for t in targets if "://" not in t and not t.startswith(("#", "mailto:"))]
+
+
+def test_readme_is_a_quick_start_of_at_most_300_lines():
+    assert len(README.splitlines()) <= 300
+
+
+def test_readme_links_every_docs_page():
+    linked = {target for target in _local_links(ROOT / "README.md") if target.startswith("docs/")}
+    assert linked == {f"docs/{page.name}" for page in DOCS}
+
+
+@pytest.mark.parametrize("page", [ROOT / "README.md", *DOCS], ids=lambda p: p.name)
+def test_every_local_link_resolves(page: Path):
+    missing = [t for t in _local_links(page) if t and not (page.parent / t).exists()]
+    assert missing == []
+
+
+def test_library_page_has_the_two_examples():
+    assert len(LIBRARY) == 2
 
 
 def test_component_example_registers_a_role_and_service_account():
-    run = run_program(lambda: exec(BLOCKS[0], {}), {}, "readme")
+    run = run_program(lambda: exec(LIBRARY[0], {}), {}, "readme")
     types = [r.type for r in run.registrations]
     assert types.count("eks-irsa:index:IrsaRole") == 2  # orders-api and the cluster's vpc-cni role
     sa = next(r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount")
@@ -28,7 +59,7 @@ def test_mock_monitor_example_runs_from_the_repository_root():
     os.chdir(ROOT)
     try:
         namespace: dict = {}
-        exec(BLOCKS[1], namespace)
+        exec(LIBRARY[1], namespace)
     finally:
         os.chdir(cwd)
     assert namespace["roles"]
