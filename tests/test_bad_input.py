@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import eks_irsa
-import eks_irsa.plan as plan_module
+import eks_irsa.plan.rules as plan_rules
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole
 from eks_irsa.plan import ARGS_KEYS, plan_role
@@ -184,9 +184,9 @@ def test_random_values_plan_or_raise_our_error(base, overrides):
 
 def test_the_known_keys_are_exactly_the_args_typeddicts():
     assert set(IrsaRoleArgs.__annotations__) == ARGS_KEYS
-    assert set(PermissionStatement.__annotations__) == plan_module._STATEMENT_KEYS
-    assert set(ServiceAccountOptions.__annotations__) == plan_module._SA_OPTION_KEYS
-    assert set(TargetRole.__annotations__) == plan_module._TARGET_KEYS
+    assert set(PermissionStatement.__annotations__) == plan_rules._STATEMENT_KEYS
+    assert set(ServiceAccountOptions.__annotations__) == plan_rules._SA_OPTION_KEYS
+    assert set(TargetRole.__annotations__) == plan_rules._TARGET_KEYS
 
 
 # --- the other components: EksCluster, ExistingCluster, AccountProvider, AccountOidcProvider ----------------

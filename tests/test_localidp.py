@@ -1,4 +1,4 @@
-"""The local OIDC issuer, token minting and the STS-side checks of eks_irsa.cli.localidp, over real HTTP on 127.0.0.1.
+"""The local OIDC issuer, token minting and the STS-side checks of eks_irsa.proof.localidp, over real HTTP on 127.0.0.1.
 
 What these tests cannot prove: that AWS STS runs its checks in this order or words its errors this
 way beyond the documented error codes, nor its clock-skew allowance (AWS does not publish it).
@@ -18,7 +18,10 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from eks_irsa.cli.localidp import (
+from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam.evaluate import Cause
+from eks_irsa.iam.trust import Subject, render_trust_policy
+from eks_irsa.proof.localidp import (
     Check,
     LocalIssuer,
     LoopbackFetcher,
@@ -30,9 +33,6 @@ from eks_irsa.cli.localidp import (
     sign_token,
     unsigned_token,
 )
-from eks_irsa.errors import IrsaConfigError
-from eks_irsa.iam.evaluate import Cause
-from eks_irsa.iam.trust import Subject, render_trust_policy
 
 ISSUER = "https://oidc.eks.us-west-2.amazonaws.com/id/0TESTCLUSTER0000000000000000000"
 HOST_PATH = ISSUER.removeprefix("https://")

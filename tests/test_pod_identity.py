@@ -22,7 +22,6 @@ import pytest
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.cli.explain import main
 from eks_irsa.cli.plan import write_plan
-from eks_irsa.cli.podidentity import Association, LocalEksAuth, PodIdentityCheck
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.evaluate import (
     AssumeRoleRequest,
@@ -35,6 +34,7 @@ from eks_irsa.iam.evaluate import (
 )
 from eks_irsa.irsa import IdentityType, IrsaRole
 from eks_irsa.plan import plan_role
+from eks_irsa.proof.podidentity import Association, LocalEksAuth, PodIdentityCheck
 from eks_irsa.testing import EksIrsaMocks, config_from_stack_file, run_program
 
 ACCOUNT = "111122223333"

@@ -16,9 +16,10 @@ from dataclasses import replace
 
 import pytest
 
-from eks_irsa.cli import emulator as emulator_module
 from eks_irsa.cli import verify as verify_module
-from eks_irsa.cli.verify import Cell, Result, expected_access, main, render, unverifiable, verify
+from eks_irsa.cli.verify import Result, main, render, verify
+from eks_irsa.proof import emulator as emulator_module
+from eks_irsa.proof.matrix import Cell, expected_access, unverifiable
 from eks_irsa.testing import config_from_stack_file
 from tests.conftest import ROOT
 

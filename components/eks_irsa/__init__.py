@@ -3,21 +3,52 @@
     from eks_irsa import EksCluster, IrsaRole
 
 Public names are listed in ``__all__``; everything else may change between minor versions.
+
+Names are handed on lazily (PEP 562): ``import eks_irsa`` loads no component, and the pure modules
+(``eks_irsa.iam``, ``eks_irsa.plan``) load no Pulumi module. A component's module, and the Pulumi SDKs
+with it, loads the first time one of its names is read.
 """
 
-from .access import KubeconfigCredentials
-from .accounts import AccountOidcProvider, AccountOidcProviderArgs, AccountProvider, AccountProviderArgs
-from .catalog import load_catalog, role_args, stack_config
-from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, deployer_arn
-from .errors import IrsaConfigError, Problem
-from .existing import ExistingCluster, ExistingClusterArgs
-from .iam.partition import AwsPartition
-from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
-from .nodegroup import AmiType, NodeGroupArgs
-from .plan import IdentityType, RolePlan, plan_role
-from .versions import SupportType
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .access import KubeconfigCredentials
+    from .accounts import AccountOidcProvider, AccountOidcProviderArgs, AccountProvider, AccountProviderArgs
+    from .catalog import load_catalog, role_args, stack_config
+    from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, deployer_arn
+    from .errors import IrsaConfigError, Problem
+    from .existing import ExistingCluster, ExistingClusterArgs
+    from .iam.partition import AwsPartition
+    from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
+    from .nodegroup import AmiType, NodeGroupArgs
+    from .plan import IdentityType, RolePlan, plan_role
+    from .versions import SupportType
 
 __version__ = "0.4.0"
+
+_MODULES = {
+    ".access": ("KubeconfigCredentials",),
+    ".accounts": ("AccountOidcProvider", "AccountOidcProviderArgs", "AccountProvider", "AccountProviderArgs"),
+    ".catalog": ("load_catalog", "role_args", "stack_config"),
+    ".cluster": ("ControlPlaneLog", "EksCluster", "EksClusterArgs", "deployer_arn"),
+    ".errors": ("IrsaConfigError", "Problem"),
+    ".existing": ("ExistingCluster", "ExistingClusterArgs"),
+    ".iam.partition": ("AwsPartition",),
+    ".irsa": (
+        "IrsaRole",
+        "IrsaRoleArgs",
+        "PermissionStatement",
+        "ServiceAccountOptions",
+        "TargetRole",
+        "TrustedCluster",
+    ),
+    ".nodegroup": ("AmiType", "NodeGroupArgs"),
+    ".plan": ("IdentityType", "RolePlan", "plan_role"),
+    ".versions": ("SupportType",),
+}
+_HOME = {name: module for module, names in _MODULES.items() for name in names}
+"""Public name -> the module (relative to this package) that defines it."""
 
 __all__ = [
     "AccountOidcProvider",
@@ -51,3 +82,22 @@ __all__ = [
     "role_args",
     "stack_config",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """A public name, imported from its module on first use and kept here (PEP 562).
+
+    Raises:
+        AttributeError: ``name`` is not a public name of this package (nor a submodule already imported).
+    """
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The public names with the module's own attributes, as ``dir()`` shows them."""
+    return sorted(set(globals()) | set(__all__))

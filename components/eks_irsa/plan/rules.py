@@ -1,4 +1,4 @@
-"""``RolePlan`` and ``plan_role``: the one owner of every per-role rule, run once per role.
+""":func:`plan_role`: the one owner of every per-role rule, run once per role.
 
 Pure: no Pulumi import. ``IrsaRole`` calls :func:`plan_role` before its first child is registered
 and registers from the :class:`RolePlan` it returns; ``eks-irsa plan`` writes the plan's
@@ -16,17 +16,15 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 """
 
 import difflib
-import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 from typing import Any
 
-from .errors import IrsaConfigError, Problem
-from .iam import limits
-from .iam.arn import ACCOUNT_ID, ARN_DOCS, parse_arn
-from .iam.names import derive_role_name
-from .iam.policy import (
+from ..errors import IrsaConfigError, Problem
+from ..iam import limits
+from ..iam.arn import ACCOUNT_ID, ARN_DOCS, parse_arn
+from ..iam.names import derive_role_name
+from ..iam.policy import (
     Effect,
     PermissionsLayout,
     PolicyStatement,
@@ -34,27 +32,12 @@ from .iam.policy import (
     check_statement,
     layout_permissions,
     render_permissions_policy,
-    statement_list,
 )
-from .iam.risk import ManagedPolicy, Risk
-from .iam.trust import (
-    DEFAULT_AUDIENCE,
-    IRSA_DOCS,
-    TARGET_ROLE_DOCS,
-    Subject,
-    TrustedProvider,
-    check_audience,
-    check_provider_arn,
-    check_trust_policy,
-    merge_trust_policies,
-    normalize_issuer,
-    render_pod_identity_trust_policy,
-    render_trust_policy,
-)
-from .shape import root_keys
-
-TAG_PREFIX = "eks-irsa/"
-"""Tag keys the component writes itself (cluster, namespace, service account); callers may not."""
+from ..iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS, TARGET_ROLE_DOCS, Subject, check_audience, check_provider_arn
+from ..shape import root_keys
+from .lint import Assessment, assess, lint
+from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan
+from .render import check_provider, render_trust
 
 WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
 POD_IDENTITY_DOCS = "EKS User Guide, 'EKS Pod Identity'"
@@ -80,173 +63,6 @@ ROLE_ONLY_CHART_VALUES = {
 
 BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
 """AWS managed policies refused, with every ``*FullAccess`` one: they grant whole services or accounts."""
-
-
-class IdentityType(StrEnum):
-    """How pods get the role: IRSA (OIDC web identity, the default) or EKS Pod Identity."""
-
-    IRSA = "irsa"
-    """The role trusts the cluster's IAM OIDC provider; the ServiceAccount carries ``eks.amazonaws.com/role-arn``."""
-    POD_IDENTITY = "pod-identity"
-    """The role trusts ``pods.eks.amazonaws.com``; an EKS Pod Identity association binds it to the ServiceAccount."""
-    BOTH = "both"
-    """The migration step between the two: the role trusts the OIDC provider *and* ``pods.eks.amazonaws.com``,
-    the ServiceAccount keeps ``eks.amazonaws.com/role-arn`` and an association binds the same role, so a pod
-    started before or after the switch gets credentials for the same role."""
-
-    @property
-    def uses_irsa(self) -> bool:
-        """The role trusts the OIDC provider and the ServiceAccount carries the IRSA annotation."""
-        return self in (IdentityType.IRSA, IdentityType.BOTH)
-
-    @property
-    def uses_pod_identity(self) -> bool:
-        """The role trusts ``pods.eks.amazonaws.com`` and an association binds it (the agent is needed)."""
-        return self in (IdentityType.POD_IDENTITY, IdentityType.BOTH)
-
-
-@dataclass(frozen=True)
-class ServiceAccountPlan:
-    """The ServiceAccount(s) a role gets and the settings of the tokens projected into its pods.
-
-    Attributes:
-        names: the ServiceAccounts to create, sorted; empty when none is created.
-        labels: Kubernetes labels, sorted by key.
-        annotations: the user's annotations, sorted by key, before the component adds its own.
-        sts_regional_endpoints: annotate ``eks.amazonaws.com/sts-regional-endpoints: "true"``.
-        token_expiration: projected token lifetime in seconds, or ``None`` for the webhook's default.
-        automount_token: mount the Kubernetes API token into pods.
-    """
-
-    names: tuple[str, ...]
-    labels: Mapping[str, str]
-    annotations: Mapping[str, str]
-    sts_regional_endpoints: bool
-    token_expiration: int | None
-    automount_token: bool
-
-
-@dataclass(frozen=True)
-class RolePlan:
-    """Everything one role will be, derived once from its arguments.
-
-    Attributes:
-        name: the component's logical name.
-        identity: :class:`IdentityType`.
-        namespace: the ServiceAccounts' namespace.
-        service_accounts: every literal ServiceAccount name the trust admits, sorted.
-        subjects: the ``sub`` values the trust admits (literal names and at most one pattern).
-        audience: the ``aud`` the trust pins (IRSA).
-        role_name: the IAM role name, or ``None`` while the cluster name is an unresolved Output
-            (then :func:`role_name_for` derives it when it resolves).
-        role_path: the IAM path.
-        role_account_id: the role's account when known from the inputs, else ``None``.
-        partition: the partition of the role's ARNs when known from the inputs, else ``None``.
-        existing_role_arn: the role used instead of creating one, or ``None``.
-        tags: the role's tags, the component's ``eks-irsa/`` keys last (cluster tag absent while the
-            cluster name is an Output).
-        max_session_duration: seconds.
-        permissions_boundary: a policy ARN, or ``None`` (also while it is an Output: the component passes
-            that on, checked by :func:`check_permissions_boundary` when it resolves).
-        statements: the inline statements as given, in order.
-        layout: where the statements go (one inline policy, or split customer managed policies).
-        managed_policy_arns: the policy ARNs to attach, sorted, de-duplicated.
-        trust_policy: the canonical trust policy JSON when every input it needs is plain, else ``None``
-            (the component renders it with :func:`render_trust` when the Outputs resolve).
-        service_account: :class:`ServiceAccountPlan`.
-        create_service_account: whether the component creates the ServiceAccount(s).
-        warnings: lint warnings and notices, one line each; the component logs them.
-        session_tags: with Pod Identity, whether the association passes EKS Pod Identity's session tags
-            (then the trust policy pins ``aws:RequestTag/kubernetes-namespace`` and
-            ``.../kubernetes-service-account``); ``False`` without Pod Identity.
-        session_policy: with Pod Identity, the association's session policy (canonical JSON), or ``None``.
-        cluster_arn: with Pod Identity, the cluster ARN the trust names when it is a plain string, else ``None``.
-        target_account_id: cross-account Pod Identity: the account the component creates the target role in
-            (with this plan's role name, path, tags and permissions), else ``None``.
-        target_role_arn: cross-account Pod Identity: an existing target role managed elsewhere, else ``None``.
-            With either, this plan's role holds only ``sts:AssumeRole`` and ``sts:TagSession`` on the target.
-        risks: the risk categories the role reaches through its statements and AWS managed policies
-            (:func:`eks_irsa.iam.risk.risks`); empty without the ``lint`` extra.
-        managed_policies: the AWS managed policies attached, as the offline copy holds them.
-        managed_policy_source: where those copies come from (package, file, date), or ``None``.
-    """
-
-    name: str
-    identity: IdentityType
-    namespace: str
-    service_accounts: tuple[str, ...]
-    subjects: tuple[Subject, ...]
-    audience: str
-    role_name: str | None
-    role_path: str
-    role_account_id: str | None
-    partition: str | None
-    existing_role_arn: str | None
-    tags: Mapping[str, str]
-    max_session_duration: int
-    permissions_boundary: str | None
-    statements: tuple[PolicyStatement, ...]
-    layout: PermissionsLayout
-    managed_policy_arns: tuple[str, ...]
-    trust_policy: str | None
-    service_account: ServiceAccountPlan
-    create_service_account: bool
-    warnings: tuple[str, ...]
-    session_tags: bool = False
-    session_policy: str | None = None
-    cluster_arn: str | None = None
-    target_account_id: str | None = None
-    target_role_arn: str | None = None
-
-    @property
-    def chained(self) -> bool:
-        """Cross-account Pod Identity: the association chains this role into a target role."""
-        return self.target_account_id is not None or self.target_role_arn is not None
-
-    risks: tuple[Risk, ...] = ()
-    managed_policies: tuple[ManagedPolicy, ...] = ()
-    managed_policy_source: str | None = None
-
-    def summary(self) -> dict[str, Any]:
-        """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
-        return {
-            "name": self.name,
-            "identity": self.identity.value,
-            "namespace": self.namespace,
-            "serviceAccount": self.service_accounts[0] if self.service_accounts else None,
-            "serviceAccounts": list(self.service_accounts),
-            "subjects": sorted(s.value for s in self.subjects),
-            "audience": self.audience if self.identity.uses_irsa else None,
-            "roleName": self.role_name or (self.existing_role_arn or "").rsplit("/", 1)[-1] or None,
-            "rolePath": self.role_path,
-            "roleManagedHere": self.existing_role_arn is None,
-            "existingRoleArn": self.existing_role_arn,
-            "maxSessionDuration": self.max_session_duration,
-            "permissionsBoundary": self.permissions_boundary,
-            "managedPolicyArns": list(self.managed_policy_arns),
-            "tags": dict(self.tags),
-            "serviceAccountCreated": self.create_service_account and bool(self.service_account.names),
-            "stsRegionalEndpoints": self.service_account.sts_regional_endpoints,
-            "tokenExpiration": self.service_account.token_expiration,
-            "automountServiceAccountToken": self.service_account.automount_token,
-            "warnings": list(self.warnings),
-            "sessionTags": self.session_tags if self.identity.uses_pod_identity else None,
-            "sessionPolicy": json.loads(self.session_policy) if self.session_policy else None,
-            "clusterArn": self.cluster_arn,
-            "targetAccountId": self.target_account_id,
-            "targetRoleArn": self.target_role_arn,
-            "riskCategories": {r.category: r.summary() for r in self.risks},
-            "managedPolicies": [
-                {
-                    "arn": m.arn,
-                    "version": m.version,
-                    "updated": m.updated,
-                    "actions": sorted({a for item in statement_list(m.document) for a in _actions_of(item)}),
-                }
-                for m in self.managed_policies
-            ],
-            "managedPolicySource": self.managed_policy_source,
-        }
 
 
 def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
@@ -450,220 +266,6 @@ def statement_from_args(statement: Mapping[str, Any]) -> PolicyStatement:
         sid=statement.get("sid"),
         justification=statement.get("justification"),
     )
-
-
-def lint(name: str, statements: Sequence[PolicyStatement]) -> tuple[list[Problem], list[str]]:
-    """The permissions lint (parliament + current IAM data, the ``lint`` extra): errors as Problems, warnings as lines.
-
-    Without the extra, no error and one warning saying the lint did not run. Results are cached by
-    the statements' content, so a program that checks a catalog before registering lints each role once.
-    """
-    key = (
-        name,
-        *((canonical_json(s.to_json()), bool(s.justification and s.justification.strip())) for s in statements),
-    )
-    if key not in _LINTED:
-        _LINTED[key] = _lint(name, statements)
-    problems, warnings = _LINTED[key]
-    return list(problems), list(warnings)
-
-
-_LINTED: dict[tuple[object, ...], tuple[tuple[Problem, ...], tuple[str, ...]]] = {}
-"""Lint results by service name and statement content: the lint is pure, and the slowest rule."""
-
-
-def _lint(name: str, statements: Sequence[PolicyStatement]) -> tuple[tuple[Problem, ...], tuple[str, ...]]:
-    try:
-        from .iam.lint import Severity, lint_statements
-    except ImportError as error:
-        return (), (f"permissions lint skipped: {error.name} is not installed (pip install 'eks-irsa[lint]')",)
-    problems, warnings = [], []
-    for finding in lint_statements(name, statements):
-        if finding.severity is Severity.ERROR:
-            index = finding.statement.index
-            problems.append(
-                Problem(
-                    "statements" if index is None else f"statements[{index}]",
-                    list(finding.statement.actions) or finding.code,
-                    f"fails the permissions lint: {finding.code}: {finding.message}",
-                    "eks_irsa.iam.lint (parliament and current IAM data)",
-                    "fix the action or resource the message names",
-                )
-            )
-        else:
-            warnings.append(str(finding))
-    return tuple(problems), tuple(warnings)
-
-
-Assessment = tuple[tuple[Problem, ...], tuple[str, ...], tuple[Risk, ...], tuple[tuple[ManagedPolicy, ...], str] | None]
-"""What :func:`assess` returns: problems, warnings, risk categories, and the managed policies with their source."""
-
-RISK_DOCS = "cloudsplaining (salesforce/cloudsplaining) risk categories, via eks_irsa.iam.risk"
-
-
-def assess(statements: Sequence[PolicyStatement], managed_arns: Sequence[str]) -> Assessment:
-    """AWS managed policies looked into and risk categories judged (the ``lint`` extra; without it, a warning).
-
-    Rules: an AWS managed policy ARN whose name (and path) is not in the offline copy is an error (IAM
-    refuses to attach it, so it fails only at deploy otherwise). A risk category reached by a
-    statement is an error unless that statement's ``justification`` names it; one reached only
-    through AWS managed policies is a warning (they carry no justification; the plan records it).
-    Results are cached by content.
-    """
-    key = (
-        tuple((canonical_json(s.to_json()), s.justification or "") for s in statements),
-        tuple(managed_arns),
-    )
-    if key not in _ASSESSED:
-        _ASSESSED[key] = _assess(statements, managed_arns)
-    return _ASSESSED[key]
-
-
-_ASSESSED: dict[tuple[object, ...], Assessment] = {}
-
-
-def _assess(statements: Sequence[PolicyStatement], managed_arns: Sequence[str]) -> Assessment:
-    from .iam import risk
-
-    if not risk.available():
-        return (), ("risk categories and managed policies not assessed: pip install 'eks-irsa[lint]'",), (), None
-    problems: list[Problem] = []
-    managed: list[ManagedPolicy] = []
-    for arn in managed_arns:
-        parsed = parse_arn(arn)
-        if parsed is None or parsed.account != "aws":
-            continue
-        policy = risk.aws_managed_policy(arn)
-        if policy is None:
-            close = risk.close_managed_policy_names(arn)
-            problems.append(
-                Problem(
-                    "managed_policy_arns",
-                    arn,
-                    f"is not an AWS managed policy (name and path) in {risk.managed_policy_source()}; IAM would "
-                    "refuse to attach it at deploy",
-                    "IAM User Guide, 'AWS managed policies'",
-                    f"did you mean {close[0]}?" if close else "copy the ARN from the IAM console or docs",
-                )
-            )
-        else:
-            managed.append(policy)
-    warnings: list[str] = []
-    found = risk.risks(statements, managed)
-    for item in found:
-        for where in item.unjustified:
-            problems.append(
-                Problem(
-                    where,
-                    list(statements[int(where[len("statements[") : -1])].actions),
-                    f"reaches the risk category {item.category!r} ({', '.join(item.actions[:6])}"
-                    f"{', ...' if len(item.actions) > 6 else ''}) and its justification does not name it",
-                    RISK_DOCS,
-                    f"narrow the statement (ARNs or a Condition), or give it a justification saying why it needs "
-                    f"{item.category}",
-                )
-            )
-        if not any(s.startswith("statements[") for s in item.sources):
-            warnings.append(
-                f"{item.category} through AWS managed policies {', '.join(item.sources)}: "
-                f"{', '.join(item.actions[:6])}{', ...' if len(item.actions) > 6 else ''}"
-            )
-    return tuple(problems), tuple(warnings), found, (tuple(managed), risk.managed_policy_source())
-
-
-def _actions_of(item: Mapping[str, object]) -> list[str]:
-    value = item.get("Action", [])
-    return [value] if isinstance(value, str) else [a for a in value if isinstance(a, str)]  # type: ignore[union-attr]
-
-
-def role_name_for(plan: RolePlan, cluster_name: str) -> str:
-    """The role name once an Output cluster name resolves (checked like a plain one).
-
-    Raises:
-        IrsaConfigError: the resolved cluster name breaks the EKS cluster name rule.
-    """
-    problems = limits.check_cluster_name("cluster_name", cluster_name)
-    if problems:
-        raise IrsaConfigError(problems)
-    return plan.role_name or derive_role_name(cluster_name, plan.namespace, (*plan.service_accounts, plan.name)[0])
-
-
-def cluster_tags(plan: RolePlan, cluster_name: str) -> dict[str, str]:
-    """The plan's tags with the ``eks-irsa/cluster`` tag of a resolved cluster name."""
-    return {**plan.tags, f"{TAG_PREFIX}cluster": cluster_name}
-
-
-def render_trust(
-    subjects: Sequence[Subject],
-    audience: str,
-    role_account_id: str | None,
-    providers: Sequence[tuple[str, str]],
-    trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT,
-    *,
-    identity: IdentityType = IdentityType.IRSA,
-    cluster_arn: str | None = None,
-    session_tags: bool = False,
-) -> str:
-    """The canonical trust policy once provider ARNs, issuers and the cluster ARN are known.
-
-    IRSA: one web identity statement per OIDC provider. Pod Identity: one ``pods.eks.amazonaws.com``
-    statement on ``cluster_arn`` (pinning the session tags to ``subjects`` when ``session_tags``).
-    ``both``: the statements of the two, in that order, in one document under one size quota.
-
-    Args:
-        subjects, audience, role_account_id: the plan's (:class:`RolePlan`).
-        providers: ``(provider ARN, issuer)`` pairs, the cluster's first, then ``additional_clusters``
-            (IRSA and ``both``).
-        trust_policy_max_size: the account's trust policy quota, characters (IAM quotas; default 2,048).
-        identity: the plan's :class:`IdentityType`. Default: IRSA.
-        cluster_arn: the cluster's ARN (Pod Identity and ``both``).
-        session_tags: the plan's ``session_tags``.
-
-    Raises:
-        IrsaConfigError: a provider ARN or issuer is malformed or in another account than the role's, the
-            cluster ARN is not an EKS cluster of the role's account, or the document passes the quota.
-    """
-    problems: list[Problem] = []
-    for index, (arn, issuer) in enumerate(providers if identity.uses_irsa else ()):
-        where = "oidc" if index == 0 else f"additional_clusters[{index - 1}].oidc"
-        problems += _check_provider(where, arn, issuer, role_account_id)
-    if problems:
-        raise IrsaConfigError(problems)
-    documents = []
-    if identity.uses_irsa:
-        documents.append(
-            render_trust_policy(
-                providers[0][0],
-                providers[0][1],
-                subjects,
-                audience,
-                additional_providers=[TrustedProvider(a, i) for a, i in providers[1:]],
-                role_account=role_account_id,
-            )
-        )
-    if identity.uses_pod_identity:
-        parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None
-        account = role_account_id or (parsed.account if parsed else "")
-        documents.append(
-            render_pod_identity_trust_policy(account, [str(cluster_arn)], subjects if session_tags else ())
-        )
-    document = documents[0] if len(documents) == 1 else merge_trust_policies(*documents)
-    problems = check_trust_policy("trust_policy", document, trust_policy_max_size)
-    if problems:
-        raise IrsaConfigError(problems)
-    return canonical_json(document)
-
-
-def permissions_documents(plan: RolePlan) -> dict[str, dict[str, object]]:
-    """The permissions documents by file name: ``permissions-policy.json`` or ``managed-policy-<n>.json``."""
-    files: dict[str, dict[str, object]] = {}
-    if plan.layout.inline is not None:
-        files["permissions-policy.json"] = plan.layout.inline
-    for index, document in enumerate(plan.layout.managed, start=1):
-        files[f"managed-policy-{index}.json"] = document
-    if not files and plan.statements:
-        files["permissions-policy.json"] = render_permissions_policy(plan.statements)
-    return files
 
 
 # --- private helpers -------------------------------------------------------------------------------------
@@ -1103,37 +705,12 @@ def _identity_checks(
                     )
                 )
             continue
-        problems += _check_provider(where, arn, issuer, account)
+        problems += check_provider(where, arn, issuer, account)
         parsed = parse_arn(arn) if isinstance(arn, str) else None
         if parsed is not None and not check_provider_arn("", arn):
             partition = partition or parsed.partition
             account = account or parsed.account
     return account, partition, problems
-
-
-def _check_provider(where: str, arn: object, issuer: object, account: str | None) -> list[Problem]:
-    """A plain provider ARN's shape and account, a plain issuer's shape; Outputs pass until they resolve."""
-    problems: list[Problem] = []
-    if isinstance(arn, str):
-        found = check_provider_arn(f"{where}_provider_arn", arn)
-        problems += found
-        parsed = parse_arn(arn)
-        if not found and parsed is not None and account and parsed.account != account:
-            problems.append(
-                Problem(
-                    f"{where}_provider_arn",
-                    arn,
-                    f"is in account {parsed.account}, the role in {account}; IAM OIDC providers are per account",
-                    IRSA_DOCS,
-                    "create the cluster's OIDC provider in the role's account (AccountOidcProvider)",
-                )
-            )
-    if isinstance(issuer, str):
-        try:
-            normalize_issuer(issuer, f"{where}_issuer")
-        except IrsaConfigError as error:
-            problems += error.problems
-    return problems
 
 
 def check_permissions_boundary(plan: RolePlan, boundary: str) -> str:
@@ -1298,14 +875,6 @@ def _session_checks(
         )
     session_tags = bool(raw_tags) if raw_tags is not None else not statements
     return session_tags, statements, problems
-
-
-def target_role_arn_for(plan: RolePlan, role_name: str) -> str:
-    """The ARN of the target role the component creates (``target_account_id``), named ``role_name`` on the
-    plan's path: ``arn:<partition>:iam::<target account>:role<path><name>`` (IAM User Guide, 'IAM identifiers').
-    The association names it before the role exists, so the target's trust can pin the association's
-    external id."""
-    return f"arn:{plan.partition or 'aws'}:iam::{plan.target_account_id}:role{plan.role_path}{role_name}"
 
 
 def _target_checks(

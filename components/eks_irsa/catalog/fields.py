@@ -1,0 +1,124 @@
+"""The one table catalog key <-> ``IrsaRoleArgs`` field (and ``EksClusterArgs`` field <-> ``eks-irsa:cluster``
+key), and the translation of ``plan_role``'s and ``check_cluster_args``'s problems into catalog words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ..errors import Problem
+from .settings import ServiceSettings
+
+CLUSTER_KEYS: Mapping[str, str] = {
+    "cluster_name": "name",
+    "endpoint_private_access": "endpoint.privateAccess",
+    "endpoint_public_access": "endpoint.publicAccess",
+    "public_access_cidrs": "endpoint.publicAccessCidrs",
+    "private_access_cidrs": "endpoint.privateAccessCidrs",
+    "private_access_security_group_ids": "endpoint.privateAccessSecurityGroupIds",
+    "admin_principal_arns": "admins",
+    "bootstrap_creator_admin": "bootstrapCreatorAdmin",
+    "oidc_client_ids": "oidcClientIds",
+    "deletion_protection": "deletionProtection",
+    "enabled_cluster_log_types": "controlPlaneLogs",
+    "node_groups": "nodeGroups",
+    "tags": "tags",
+    "imds_hop_limit": "imdsHopLimit",
+    "allow_pod_imds_access": "allowPodImdsAccess",
+    "min_size": "minSize",
+    "desired_size": "desiredSize",
+    "max_size": "maxSize",
+    "ami_type": "amiType",
+    "disk_size": "diskSize",
+    "kubernetes_version": "kubernetesVersion",
+    "upgrade_support_type": "upgradePolicy",
+    "addon_versions": "addonVersions",
+}
+"""``EksClusterArgs`` (and ``NodeGroupArgs``) field -> ``eks-irsa:cluster`` key, for problems of
+:func:`eks_irsa.cluster.check_cluster_args`."""
+
+
+def cluster_key(text: str) -> str:
+    """Every ``EksClusterArgs`` field name in ``text`` replaced by its ``eks-irsa:cluster`` key (longest first)."""
+    for arg in sorted(CLUSTER_KEYS, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){arg}(?![\w-])", CLUSTER_KEYS[arg], text)
+    return text
+
+
+FIELDS: Mapping[str, str] = {
+    "namespace": "namespace",
+    "service_account": "serviceAccount",
+    "service_accounts": "serviceAccounts",
+    "subject_pattern": "subjectPattern",
+    "audience": "audience",
+    "additional_clusters": "trustedClusters",
+    "oidc_provider_arn": "oidcProviderArn",
+    "oidc_issuer": "oidcIssuer",
+    "role_account_id": "account",
+    "statements": "statements",
+    "managed_policy_arns": "managedPolicyArns",
+    "role_name": "roleName",
+    "role_path": "rolePath",
+    "tags": "tags",
+    "permissions_boundary": "permissionsBoundary",
+    "max_session_duration": "maxSessionDuration",
+    "identity": "identity",
+    "session_tags": "sessionTags",
+    "session_policy": "sessionPolicy",
+    "target_role.account_id": "target.account",
+    "target_role.role_arn": "target.roleArn",
+    "target_role": "target",
+    "existing_role_arn": "existingRoleArn",
+    "create_service_account": "createServiceAccount",
+    "labels": "labels",
+    "annotations": "annotations",
+    "sts_regional_endpoints": "stsRegionalEndpoints",
+    "token_expiration": "tokenExpiration",
+    "automount_token": "automountServiceAccountToken",
+}
+"""The one table: ``IrsaRoleArgs`` field -> catalog key. :func:`_service` reads the catalog through it and
+:func:`catalog_problem` translates problem paths and fixes back through it."""
+
+SERVICE_ACCOUNT_OPTIONS = ("labels", "annotations", "sts_regional_endpoints", "token_expiration", "automount_token")
+"""The ``IrsaRoleArgs.service_account_options`` fields, written flat in a catalog entry."""
+
+CLUSTER_FIELDS: Mapping[str, str] = {
+    "cluster_name": "eks-irsa:cluster.name",
+    "oidc_provider_arn": "the cluster's OIDC provider",
+    "oidc_issuer": "the cluster's OIDC issuer",
+    "provider_client_ids": "eks-irsa:cluster.oidcClientIds",
+    "trust_policy": "trust policy",
+    "trust_policy_max_size": "eks-irsa:trustPolicyMaxSize",
+    "max_managed_policies": "eks-irsa:maxManagedPolicies",
+}
+"""``IrsaRoleArgs`` fields the program fills from stack-wide settings, and where a user changes them."""
+
+
+def catalog_problem(service: ServiceSettings, problem: Problem) -> Problem:
+    """A problem of ``plan_role`` (``IrsaRoleArgs`` vocabulary) in the catalog's words.
+
+    ``statements[3].resources`` becomes the path the statement came from (``policyFiles[0].Statement[2]``),
+    ``additional_clusters[0].oidc_provider_arn`` becomes ``trustedClusters[0].oidcProviderArn``,
+    ``service_account_options.token_expiration`` becomes ``tokenExpiration``; the fix's field names follow.
+    """
+    path = problem.field
+    match = re.match(r"^statements\[(\d+)\](.*)$", path)
+    if match and int(match.group(1)) < len(service.statement_fields):
+        head, rest = service.statement_fields[int(match.group(1))], match.group(2)
+        if not head.endswith("]"):
+            rest = ""  # an add-on's statement: the add-on is what the user wrote
+        field_path = f"eks-irsa:services.{service.name}.{head}{_rename(rest)}"
+    elif (head := re.split(r"[.\[]", path)[0]) in CLUSTER_FIELDS:
+        field_path = f"{CLUSTER_FIELDS[head]} (eks-irsa:services.{service.name})"
+    else:
+        rest = _rename(re.sub(r"^service_account_options\.?", "", path))
+        field_path = ".".join(filter(None, [f"eks-irsa:services.{service.name}", rest]))
+    return Problem(field_path, problem.value, problem.rule, problem.source, _rename(problem.fix))
+
+
+def _rename(text: str) -> str:
+    """Every ``IrsaRoleArgs`` field name in ``text`` replaced by its catalog key (longest names first)."""
+    text = text.replace("service_account_options.", "")
+    for arg in sorted(FIELDS, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){arg}(?![\w-])", FIELDS[arg], text)
+    return text

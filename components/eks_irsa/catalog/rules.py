@@ -1,0 +1,132 @@
+"""The catalog's cross-service rules: unique logical names, ServiceAccounts and role names; subject patterns that
+cover another service's account; add-ons EKS Auto Mode runs itself; Pod Identity without a Linux node."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import Problem
+from ..iam import limits
+from ..iam.arn import wildcard_match
+from ..iam.names import derive_role_name
+from ..nodegroup import NODE_GROUP_DEFAULTS
+from ..plan import POD_IDENTITY_DOCS, RolePlan
+from .settings import AUTO_MODE_ADDONS, ClusterSettings, ExistingClusterSettings, ServiceSettings
+
+
+def auto_mode_addons(cluster: ClusterSettings | ExistingClusterSettings, catalog: Mapping[str, Any]) -> list[Problem]:
+    """With Auto Mode, a catalog role for an add-on Auto Mode runs itself is refused."""
+    if not isinstance(cluster, ClusterSettings) or not cluster.auto_mode:
+        return []
+    problems = []
+    for name in sorted(catalog):
+        entry = catalog[name] if isinstance(catalog[name], Mapping) else {}
+        addon = entry.get("addon").get("name") if isinstance(entry.get("addon"), Mapping) else None
+        if addon in AUTO_MODE_ADDONS:
+            problems.append(
+                Problem(
+                    f"eks-irsa:services.{name}.addon",
+                    addon,
+                    f"is run by EKS Auto Mode itself ({AUTO_MODE_ADDONS[addon]}, with the cluster role's "
+                    "permissions), so it gets no role here",
+                    "EKS User Guide, 'Automate cluster infrastructure with EKS Auto Mode'",
+                    "remove the service, or turn off eks-irsa:cluster.autoMode",
+                )
+            )
+    return problems
+
+
+def pod_identity_nodes(
+    cluster: ClusterSettings | ExistingClusterSettings, plans: Mapping[str, RolePlan]
+) -> list[Problem]:
+    """Pod Identity needs a Linux EC2 node to run its agent on: refused when every node group is Windows.
+
+    Source: EKS User Guide, 'EKS Pod Identity' (the agent is a DaemonSet on Linux Amazon EC2 nodes; Windows
+    nodes and Fargate are not supported). Auto Mode runs the agent itself.
+    """
+    if not isinstance(cluster, ClusterSettings) or cluster.auto_mode or not cluster.node_groups:
+        return []
+    if not all(
+        str(g.get("ami_type", NODE_GROUP_DEFAULTS["ami_type"])).startswith("WINDOWS") for g in cluster.node_groups
+    ):
+        return []
+    return [
+        Problem(
+            f"eks-irsa:services.{name}.identity",
+            plan.identity.value,
+            "uses EKS Pod Identity, but every node group of the cluster is Windows, where its agent does not run",
+            POD_IDENTITY_DOCS,
+            "use identity irsa, or add a Linux node group",
+        )
+        for name, plan in sorted(plans.items())
+        if plan.identity.uses_pod_identity
+    ]
+
+
+def _pattern_overlaps(plans: Mapping[str, RolePlan], named: Mapping[tuple[str, str], str]) -> list[Problem]:
+    """A subject pattern must not cover a service account another service (or the VPC CNI) uses."""
+    problems = []
+    for plan in plans.values():
+        for pattern in (s.service_account for s in plan.subjects if s.pattern):
+            for (namespace, sa), owner in sorted(named.items()):
+                if namespace == plan.namespace and owner != plan.name and wildcard_match(pattern, sa):
+                    problems.append(
+                        Problem(
+                            f"eks-irsa:services.{plan.name}.subjectPattern",
+                            pattern,
+                            f"also matches {namespace}/{sa}, the service account of {owner}, which would then "
+                            "assume this role",
+                            "IAM User Guide, 'Condition operators' (StringLike)",
+                            "narrow the pattern, or move one of the two to another namespace",
+                        )
+                    )
+    return problems
+
+
+def uniqueness(services: list[ServiceSettings], plans: Mapping[str, RolePlan], cluster_name: str) -> list[Problem]:
+    """Logical names, ServiceAccounts and role names are unique across the stack (and apart from the VPC CNI's)."""
+    problems: list[Problem] = []
+    by_subject: dict[tuple[str, str], str] = {("kube-system", "aws-node"): "the cluster's vpc-cni add-on"}
+    by_role: dict[str, str] = {derive_role_name(cluster_name, "kube-system", "aws-node").lower(): "vpc-cni"}
+    for service in services:
+        where = f"eks-irsa:services.{service.name}"
+        if service.name in (cluster_name, f"{cluster_name}-vpc-cni"):
+            problems.append(
+                Problem(
+                    where,
+                    service.name,
+                    "is the logical name of one of the cluster's own components",
+                    "this package (logical names are unique per stack)",
+                    "rename the service",
+                )
+            )
+        plan = plans.get(service.name)
+        if plan is None:
+            continue
+        for sa in plan.service_accounts:
+            subject = (plan.namespace, sa)
+            if subject in by_subject:
+                problems.append(
+                    Problem(
+                        f"{where}.serviceAccount",
+                        f"{subject[0]}/{subject[1]}",
+                        f"is already the service account of {by_subject[subject]}",
+                        "Kubernetes docs, 'Object Names and IDs' (one name per namespace)",
+                        "give each service its own service account",
+                    )
+                )
+            by_subject.setdefault(subject, service.name)
+        key = (plan.role_name or "").lower()
+        if key in by_role:
+            problems.append(
+                Problem(
+                    f"{where}.roleName",
+                    plan.role_name,
+                    f"clashes with the role of {by_role[key]} (IAM role names are case-insensitive)",
+                    limits.IAM_CREATE_ROLE,
+                    "choose another roleName",
+                )
+            )
+        by_role.setdefault(key, service.name)
+    return problems + _pattern_overlaps(plans, by_subject)

@@ -1,0 +1,154 @@
+"""The catalog's typed settings: what :func:`~eks_irsa.catalog.load.load_catalog` returns for a stack file."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..access import KubeconfigCredentials
+from ..iam import limits
+from ..iam.trust import DEFAULT_AUDIENCE
+from ..nodegroup import NodeGroupArgs
+from ..plan import IdentityType, RolePlan
+from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """The EKS cluster: network, endpoint access, admins, node groups."""
+
+    name: str
+    vpc_id: str
+    private_subnet_ids: tuple[str, ...]
+    node_groups: tuple[NodeGroupArgs, ...]
+    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
+    upgrade_policy: str = DEFAULT_SUPPORT_TYPE.value
+    addon_versions: Mapping[str, str] = field(default_factory=dict)
+    public_subnet_ids: tuple[str, ...] = ()
+    endpoint_private_access: bool = True
+    endpoint_public_access: bool = False
+    public_access_cidrs: tuple[str, ...] = ()
+    admins: tuple[str, ...] = ()
+    protect: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+    oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
+    private_access_cidrs: tuple[str, ...] = ()
+    private_access_security_group_ids: tuple[str, ...] = ()
+    bootstrap_creator_admin: bool = True
+    deployer_arn: str | None = None
+    deletion_protection: bool = False
+    control_plane_logs: tuple[str, ...] = ()
+    auto_mode: bool = False
+
+
+AUTO_MODE_ADDONS: Mapping[str, str] = {
+    "vpc-cni": "pod networking",
+    "ebs-csi-driver": "block storage",
+    "aws-load-balancer-controller": "load balancing",
+    "karpenter": "compute (its own Karpenter)",
+}
+"""Add-ons EKS Auto Mode runs itself, with the cluster role's permissions (EKS User Guide, 'Automate
+cluster infrastructure with EKS Auto Mode'); a catalog role for one of them is refused."""
+
+
+@dataclass(frozen=True)
+class ExistingClusterSettings:
+    """A cluster made elsewhere: looked up by name, or read from the stack that made it.
+
+    Attributes:
+        name: the EKS cluster's name.
+        stack_reference: ``<org>/<project>/<stack>`` of a stack made with this package, or ``None``
+            to look the cluster up by name.
+    """
+
+    name: str
+    stack_reference: str | None = None
+    oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    """Another AWS account roles may live in (cross-account IRSA).
+
+    Attributes:
+        name: the key under ``eks-irsa:accounts``; services name it in ``account``.
+        account_id: 12 digits.
+        assume_role_arn: the role Pulumi assumes to create the OIDC provider and roles there.
+    """
+
+    name: str
+    account_id: str
+    assume_role_arn: str
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    """One microservice of the catalog, mapped onto ``IrsaRoleArgs`` (every ``${variable}`` substituted,
+    every file read); the cluster inputs are added by :func:`role_args`.
+
+    Attributes:
+        name: the key under ``eks-irsa:services``; the ``IrsaRole``'s logical name.
+        args: the ``IrsaRoleArgs`` fields the catalog sets.
+        statement_fields: the catalog path of each ``args["statements"][i]`` (a ``statements`` entry, a
+            ``policyFiles`` statement or the ``addon``), so problems name what the user wrote.
+        account: the ``eks-irsa:accounts`` key the role lives in, or ``None`` for the stack's account.
+        addon: the ``addon.name`` (a key of :data:`eks_irsa.addons.ADDONS`), or ``None``.
+        target_account: cross-account Pod Identity: the ``eks-irsa:accounts`` key the target role is
+            created in (``target.account``), or ``None``.
+    """
+
+    name: str
+    args: Mapping[str, Any]
+    statement_fields: tuple[str, ...]
+    account: str | None = None
+    addon: str | None = None
+    target_account: str | None = None
+
+    @property
+    def identity(self) -> IdentityType:
+        """The service's identity mode."""
+        return IdentityType(self.args.get("identity", IdentityType.IRSA))
+
+    @property
+    def namespace(self) -> str:
+        """The service's namespace."""
+        return self.args["namespace"]
+
+    @property
+    def create_service_account(self) -> bool:
+        """Whether the service's ServiceAccount(s) are created (a pattern alone creates none)."""
+        named = self.args.get("service_account") or self.args.get("service_accounts")
+        return bool(self.args.get("create_service_account", True)) and bool(
+            named or not self.args.get("subject_pattern")
+        )
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """Everything the program needs, validated.
+
+    Attributes:
+        account_id: the first of ``aws:allowedAccountIds``: the account roles and ARNs live in.
+        partition: derived once from ``region`` (``aws``, ``aws-cn``, ``aws-us-gov``, ...).
+        create_namespaces: ``eks-irsa:createNamespaces``; default ``True`` for a cluster this stack makes,
+            ``False`` for an existing cluster: its namespaces usually exist, and pulumi-kubernetes (4.34, whose
+            provider option ``upsertExistingObjects`` defaults to false; pulumi/pulumi-kubernetes#4278) fails
+            with AlreadyExists on creating an object that exists.
+        kubeconfig_credentials: the identity of ``aws eks get-token``, from ``aws:profile`` and
+            ``aws:assumeRoles`` (see :func:`eks_irsa.access.credentials_from_aws_config`).
+    """
+
+    region: str
+    partition: str
+    account_id: str
+    allowed_account_ids: tuple[str, ...]
+    cluster: ClusterSettings | ExistingClusterSettings
+    services: tuple[ServiceSettings, ...]
+    plans: Mapping[str, RolePlan] = field(default_factory=dict)
+    accounts: Mapping[str, AccountSettings] = field(default_factory=dict)
+    create_namespaces: bool = True
+    trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
+    max_managed_policies: int = limits.MANAGED_POLICIES_PER_ROLE_DEFAULT
+    kubeconfig_credentials: KubeconfigCredentials = field(default_factory=dict)

@@ -1,0 +1,51 @@
+"""``RolePlan`` and ``plan_role``: the one owner of every per-role rule, run once per role.
+
+Pure: no Pulumi import. Rooms: :mod:`~eks_irsa.plan.model` (the planned role and its ``service.json``
+form), :mod:`~eks_irsa.plan.rules` (:func:`plan_role` and every per-role rule),
+:mod:`~eks_irsa.plan.render` (documents and names once Outputs resolve), :mod:`~eks_irsa.plan.lint` (the
+permissions lint and risk assessment as the rules call them). The names below are re-exported so that
+``from eks_irsa.plan import X`` reads the same whichever room holds ``X``.
+"""
+
+from .lint import RISK_DOCS, Assessment, assess
+from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan
+from .render import cluster_tags, permissions_documents, render_trust, role_name_for, target_role_arn_for
+from .rules import (
+    ARGS_KEYS,
+    BROAD_MANAGED_POLICIES,
+    OURS,
+    POD_IDENTITY_CHINA_DOCS,
+    POD_IDENTITY_DOCS,
+    ROLE_ONLY_CHART_VALUES,
+    SESSION_POLICY_DOCS,
+    WEBHOOK_DOCS,
+    check_permissions_boundary,
+    plan_role,
+    statement_from_args,
+)
+
+__all__ = [
+    "ARGS_KEYS",
+    "BROAD_MANAGED_POLICIES",
+    "OURS",
+    "POD_IDENTITY_CHINA_DOCS",
+    "POD_IDENTITY_DOCS",
+    "RISK_DOCS",
+    "ROLE_ONLY_CHART_VALUES",
+    "SESSION_POLICY_DOCS",
+    "TAG_PREFIX",
+    "WEBHOOK_DOCS",
+    "Assessment",
+    "IdentityType",
+    "RolePlan",
+    "ServiceAccountPlan",
+    "assess",
+    "check_permissions_boundary",
+    "cluster_tags",
+    "permissions_documents",
+    "plan_role",
+    "render_trust",
+    "role_name_for",
+    "statement_from_args",
+    "target_role_arn_for",
+]

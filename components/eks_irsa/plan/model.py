@@ -1,0 +1,188 @@
+"""The planned role: :class:`RolePlan` (with its :class:`ServiceAccountPlan` and :class:`IdentityType`) and its
+JSON form, the ``service.json`` of ``eks-irsa plan``. Pure: no Pulumi import.
+"""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from ..iam.policy import PermissionsLayout, PolicyStatement, statement_list
+from ..iam.risk import ManagedPolicy, Risk
+from ..iam.trust import Subject
+
+TAG_PREFIX = "eks-irsa/"
+"""Tag keys the component writes itself (cluster, namespace, service account); callers may not."""
+
+
+class IdentityType(StrEnum):
+    """How pods get the role: IRSA (OIDC web identity, the default) or EKS Pod Identity."""
+
+    IRSA = "irsa"
+    """The role trusts the cluster's IAM OIDC provider; the ServiceAccount carries ``eks.amazonaws.com/role-arn``."""
+    POD_IDENTITY = "pod-identity"
+    """The role trusts ``pods.eks.amazonaws.com``; an EKS Pod Identity association binds it to the ServiceAccount."""
+    BOTH = "both"
+    """The migration step between the two: the role trusts the OIDC provider *and* ``pods.eks.amazonaws.com``,
+    the ServiceAccount keeps ``eks.amazonaws.com/role-arn`` and an association binds the same role, so a pod
+    started before or after the switch gets credentials for the same role."""
+
+    @property
+    def uses_irsa(self) -> bool:
+        """The role trusts the OIDC provider and the ServiceAccount carries the IRSA annotation."""
+        return self in (IdentityType.IRSA, IdentityType.BOTH)
+
+    @property
+    def uses_pod_identity(self) -> bool:
+        """The role trusts ``pods.eks.amazonaws.com`` and an association binds it (the agent is needed)."""
+        return self in (IdentityType.POD_IDENTITY, IdentityType.BOTH)
+
+
+@dataclass(frozen=True)
+class ServiceAccountPlan:
+    """The ServiceAccount(s) a role gets and the settings of the tokens projected into its pods.
+
+    Attributes:
+        names: the ServiceAccounts to create, sorted; empty when none is created.
+        labels: Kubernetes labels, sorted by key.
+        annotations: the user's annotations, sorted by key, before the component adds its own.
+        sts_regional_endpoints: annotate ``eks.amazonaws.com/sts-regional-endpoints: "true"``.
+        token_expiration: projected token lifetime in seconds, or ``None`` for the webhook's default.
+        automount_token: mount the Kubernetes API token into pods.
+    """
+
+    names: tuple[str, ...]
+    labels: Mapping[str, str]
+    annotations: Mapping[str, str]
+    sts_regional_endpoints: bool
+    token_expiration: int | None
+    automount_token: bool
+
+
+@dataclass(frozen=True)
+class RolePlan:
+    """Everything one role will be, derived once from its arguments.
+
+    Attributes:
+        name: the component's logical name.
+        identity: :class:`IdentityType`.
+        namespace: the ServiceAccounts' namespace.
+        service_accounts: every literal ServiceAccount name the trust admits, sorted.
+        subjects: the ``sub`` values the trust admits (literal names and at most one pattern).
+        audience: the ``aud`` the trust pins (IRSA).
+        role_name: the IAM role name, or ``None`` while the cluster name is an unresolved Output
+            (then :func:`role_name_for` derives it when it resolves).
+        role_path: the IAM path.
+        role_account_id: the role's account when known from the inputs, else ``None``.
+        partition: the partition of the role's ARNs when known from the inputs, else ``None``.
+        existing_role_arn: the role used instead of creating one, or ``None``.
+        tags: the role's tags, the component's ``eks-irsa/`` keys last (cluster tag absent while the
+            cluster name is an Output).
+        max_session_duration: seconds.
+        permissions_boundary: a policy ARN, or ``None`` (also while it is an Output: the component passes
+            that on, checked by :func:`check_permissions_boundary` when it resolves).
+        statements: the inline statements as given, in order.
+        layout: where the statements go (one inline policy, or split customer managed policies).
+        managed_policy_arns: the policy ARNs to attach, sorted, de-duplicated.
+        trust_policy: the canonical trust policy JSON when every input it needs is plain, else ``None``
+            (the component renders it with :func:`render_trust` when the Outputs resolve).
+        service_account: :class:`ServiceAccountPlan`.
+        create_service_account: whether the component creates the ServiceAccount(s).
+        warnings: lint warnings and notices, one line each; the component logs them.
+        session_tags: with Pod Identity, whether the association passes EKS Pod Identity's session tags
+            (then the trust policy pins ``aws:RequestTag/kubernetes-namespace`` and
+            ``.../kubernetes-service-account``); ``False`` without Pod Identity.
+        session_policy: with Pod Identity, the association's session policy (canonical JSON), or ``None``.
+        cluster_arn: with Pod Identity, the cluster ARN the trust names when it is a plain string, else ``None``.
+        target_account_id: cross-account Pod Identity: the account the component creates the target role in
+            (with this plan's role name, path, tags and permissions), else ``None``.
+        target_role_arn: cross-account Pod Identity: an existing target role managed elsewhere, else ``None``.
+            With either, this plan's role holds only ``sts:AssumeRole`` and ``sts:TagSession`` on the target.
+        risks: the risk categories the role reaches through its statements and AWS managed policies
+            (:func:`eks_irsa.iam.risk.risks`); empty without the ``lint`` extra.
+        managed_policies: the AWS managed policies attached, as the offline copy holds them.
+        managed_policy_source: where those copies come from (package, file, date), or ``None``.
+    """
+
+    name: str
+    identity: IdentityType
+    namespace: str
+    service_accounts: tuple[str, ...]
+    subjects: tuple[Subject, ...]
+    audience: str
+    role_name: str | None
+    role_path: str
+    role_account_id: str | None
+    partition: str | None
+    existing_role_arn: str | None
+    tags: Mapping[str, str]
+    max_session_duration: int
+    permissions_boundary: str | None
+    statements: tuple[PolicyStatement, ...]
+    layout: PermissionsLayout
+    managed_policy_arns: tuple[str, ...]
+    trust_policy: str | None
+    service_account: ServiceAccountPlan
+    create_service_account: bool
+    warnings: tuple[str, ...]
+    session_tags: bool = False
+    session_policy: str | None = None
+    cluster_arn: str | None = None
+    target_account_id: str | None = None
+    target_role_arn: str | None = None
+
+    @property
+    def chained(self) -> bool:
+        """Cross-account Pod Identity: the association chains this role into a target role."""
+        return self.target_account_id is not None or self.target_role_arn is not None
+
+    risks: tuple[Risk, ...] = ()
+    managed_policies: tuple[ManagedPolicy, ...] = ()
+    managed_policy_source: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
+        return {
+            "name": self.name,
+            "identity": self.identity.value,
+            "namespace": self.namespace,
+            "serviceAccount": self.service_accounts[0] if self.service_accounts else None,
+            "serviceAccounts": list(self.service_accounts),
+            "subjects": sorted(s.value for s in self.subjects),
+            "audience": self.audience if self.identity.uses_irsa else None,
+            "roleName": self.role_name or (self.existing_role_arn or "").rsplit("/", 1)[-1] or None,
+            "rolePath": self.role_path,
+            "roleManagedHere": self.existing_role_arn is None,
+            "existingRoleArn": self.existing_role_arn,
+            "maxSessionDuration": self.max_session_duration,
+            "permissionsBoundary": self.permissions_boundary,
+            "managedPolicyArns": list(self.managed_policy_arns),
+            "tags": dict(self.tags),
+            "serviceAccountCreated": self.create_service_account and bool(self.service_account.names),
+            "stsRegionalEndpoints": self.service_account.sts_regional_endpoints,
+            "tokenExpiration": self.service_account.token_expiration,
+            "automountServiceAccountToken": self.service_account.automount_token,
+            "warnings": list(self.warnings),
+            "sessionTags": self.session_tags if self.identity.uses_pod_identity else None,
+            "sessionPolicy": json.loads(self.session_policy) if self.session_policy else None,
+            "clusterArn": self.cluster_arn,
+            "targetAccountId": self.target_account_id,
+            "targetRoleArn": self.target_role_arn,
+            "riskCategories": {r.category: r.summary() for r in self.risks},
+            "managedPolicies": [
+                {
+                    "arn": m.arn,
+                    "version": m.version,
+                    "updated": m.updated,
+                    "actions": sorted({a for item in statement_list(m.document) for a in _actions_of(item)}),
+                }
+                for m in self.managed_policies
+            ],
+            "managedPolicySource": self.managed_policy_source,
+        }
+
+
+def _actions_of(item: Mapping[str, object]) -> list[str]:
+    value = item.get("Action", [])
+    return [value] if isinstance(value, str) else [a for a in value if isinstance(a, str)]  # type: ignore[union-attr]
