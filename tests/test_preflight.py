@@ -19,12 +19,23 @@ import yaml
 from moto import mock_aws
 
 from eks_irsa import preflight as rules
-from eks_irsa.catalog import ClusterSettings, ExistingClusterSettings, StackSettings
+from eks_irsa.catalog import AccountSettings, ClusterSettings, ExistingClusterSettings, ServiceSettings, StackSettings
 from eks_irsa.cli import main as eks_irsa
 from eks_irsa.cli import preflight as preflight_cli
-from eks_irsa.preflight import Finding, Severity, SubnetFacts
+from eks_irsa.preflight import (
+    Finding,
+    OtherAccountFacts,
+    RouteFacts,
+    RouteTableFacts,
+    Severity,
+    SubnetFacts,
+    VpcDnsFacts,
+    VpcEndpointFacts,
+)
+from eks_irsa.preflight.egress import PRIVATE_CLUSTER_DOCS
 
 ACCOUNT = "123456789012"  # moto's default account
+DATA = "222233334444"  # another account of the stack (eks-irsa:accounts)
 REGION = "us-west-2"
 TODAY = "2026-12-02"
 SSO_PATH = "/aws-reserved/sso.amazonaws.com/"
@@ -228,6 +239,180 @@ def test_an_existing_cluster_missing_from_the_account(stack_reference: str | Non
     assert [f.check for f in findings if f.severity == Severity.OK] == ["identity", "oidc-quota"]
 
 
+# --- egress of the private subnets ------------------------------------------------------------------------------
+
+NODE_INTERFACES = ("ec2", "ecr.api", "ecr.dkr", "sts")
+
+
+def _table(target: str | None = None, state: str = "active", rtb: str = "rtb-private", main: bool = False):
+    subnets = () if main else ("subnet-0000000a", "subnet-0000000b")
+    default = (RouteFacts("0.0.0.0/0", target, state),) if target else ()
+    return RouteTableFacts(rtb, main, subnets, (RouteFacts("10.0.0.0/16", "local"), *default))
+
+
+def _interface(name: str, private_dns: bool = True, state: str = "available") -> VpcEndpointFacts:
+    return VpcEndpointFacts(f"vpce-{name}", f"com.amazonaws.{REGION}.{name}", "Interface", state, private_dns)
+
+
+def _s3_gateway(*tables: str) -> VpcEndpointFacts:
+    return VpcEndpointFacts("vpce-s3", f"com.amazonaws.{REGION}.s3", "Gateway", "available", True, tables)
+
+
+ENDPOINTS = (*(_interface(n) for n in NODE_INTERFACES), _s3_gateway("rtb-private"))
+
+
+def _egress(tables, endpoints=(), public_ip: bool = False, **cluster: object) -> list[Finding]:
+    subnets = {
+        s: SubnetFacts(s, "vpc-0a1b2c3d", zone, 250, {}, public_ip)
+        for s, zone in (("subnet-0000000a", "us-west-2a"), ("subnet-0000000b", "us-west-2b"))
+    }
+    needed = rules.required_endpoints(pod_identity=False, node_logging=False)
+    return rules.egress_findings(_cluster(**cluster), subnets, tables, endpoints, REGION, needed)
+
+
+@pytest.mark.parametrize(
+    ("tables", "endpoints", "expected", "says"),
+    [
+        ([_table("nat-0a")], (), "ok", "reaches the internet through NAT gateway nat-0a (rtb-private)"),
+        ([_table()], ENDPOINTS, "ok", "the VPC endpoints its nodes need are there (ec2, ecr.api, ecr.dkr, s3, sts)"),
+        ([_table("tgw-0a")], ENDPOINTS, "ok", "sends 0.0.0.0/0 to transit gateway tgw-0a"),
+        (
+            [_table()],
+            (),
+            "error",
+            "rtb-private has no 0.0.0.0/0 route to a NAT gateway, so nodes here cannot reach com.amazonaws",
+        ),
+        ([_table("nat-0a", "blackhole")], (), "error", "(blackhole: nat-0a, its target is gone)"),
+        ([_table("igw-0a")], (), "error", "an internet gateway, but the subnet gives nodes no public address"),
+        (
+            [_table("tgw-0a")],
+            (),
+            "warning",
+            "which preflight cannot follow; unless it leads to the internet, nodes here cannot reach",
+        ),
+        ([_table("eni-0a")], (), "warning", "network interface eni-0a"),
+        # the subnets use the main table only without an explicit association of their own
+        ([_table("nat-0a", rtb="rtb-main", main=True)], (), "ok", "NAT gateway nat-0a (rtb-main)"),
+        ([_table(), _table("nat-0a", rtb="rtb-main", main=True)], (), "error", "rtb-private has no"),
+        # an endpoint counts only when it is usable from the subnet
+        ([_table()], (*ENDPOINTS[:4], _s3_gateway("rtb-other")), "error", "s3 (ECR image layers"),
+        ([_table()], (_interface("sts", private_dns=False), *ENDPOINTS[:3], ENDPOINTS[4]), "error", ".sts (IRSA"),
+        ([_table()], (_interface("ec2", state="pendingacceptance"), *ENDPOINTS[1:]), "error", f"{REGION}.ec2 ("),
+    ],
+)
+def test_private_subnets_need_a_nat_route_or_the_endpoints(tables, endpoints, expected: str, says: str) -> None:
+    findings = _egress(tables, endpoints)
+    assert [(f.severity.value, f.subject) for f in findings] == [
+        (expected, "eks-irsa:cluster.privateSubnetIds: subnet-0000000a"),
+        (expected, "eks-irsa:cluster.privateSubnetIds: subnet-0000000b"),
+    ]
+    assert says in findings[0].message
+    if expected == "error":
+        assert findings[0].source == PRIVATE_CLUSTER_DOCS
+        assert findings[0].fix.startswith("add a 0.0.0.0/0 route to a NAT gateway in rtb-private, or create")
+
+
+def test_an_error_names_only_the_missing_endpoints() -> None:
+    [first, _] = _egress([_table()], (_interface("ec2"), _s3_gateway("rtb-private")))
+    missing = first.message.split("cannot reach ", 1)[1]
+    assert [part.split(" (")[0] for part in missing.split("; ")] == [
+        f"com.amazonaws.{REGION}.ecr.api",
+        f"com.amazonaws.{REGION}.ecr.dkr",
+        f"com.amazonaws.{REGION}.sts",
+    ]
+
+
+def test_an_internet_gateway_is_egress_when_the_subnet_gives_public_addresses() -> None:
+    findings = _egress([_table("igw-0a")], public_ip=True)
+    assert [f.severity for f in findings] == [Severity.OK, Severity.OK]
+    assert "internet gateway (the subnet gives nodes public addresses) igw-0a" in findings[0].message
+
+
+def test_without_a_nat_route_the_nodes_need_the_private_api_endpoint() -> None:
+    findings = _egress([_table()], ENDPOINTS, endpoint_private_access=False, endpoint_public_access=True)
+    assert {(f.severity, f.source) for f in findings} == {(Severity.ERROR, rules.EKS_NETWORK_DOCS)}
+    assert "endpoint.privateAccess is false" in findings[0].message
+    assert [f.severity for f in _egress([_table("nat-0a")], endpoint_private_access=False)] == [Severity.OK] * 2
+    unfollowed = _egress([_table("tgw-0a")], ENDPOINTS, endpoint_private_access=False, endpoint_public_access=True)
+    assert [f.severity for f in unfollowed] == [Severity.WARNING] * 2
+    assert unfollowed[0].fix == "make sure tgw-0a leads to a NAT, or turn endpoint.privateAccess on"
+
+
+def test_pod_identity_and_node_logging_add_their_endpoints() -> None:
+    assert list(rules.required_endpoints(pod_identity=False, node_logging=False)) == [
+        "ec2",
+        "ecr.api",
+        "ecr.dkr",
+        "s3",
+        "sts",
+    ]
+    services = (
+        ServiceSettings("agent", {"namespace": "amazon-cloudwatch"}, (), addon="cloudwatch-observability"),
+        ServiceSettings("orders", {"namespace": "orders", "identity": "pod-identity"}, ()),
+    )
+    settings = StackSettings(REGION, "aws", ACCOUNT, (ACCOUNT,), _cluster(), services)
+    subnets = {"subnet-0000000a": _subnet("subnet-0000000a", "us-west-2a")}
+    facts = rules.AccountFacts(subnets=subnets, route_tables=(_table(),), vpc_endpoints=ENDPOINTS)
+    [egress] = [f for f in rules.preflight_findings(settings, facts, datetime.date(2026, 12, 2)) if f.check == "egress"]
+    assert egress.severity == Severity.ERROR
+    lacking = egress.message.split("cannot reach ", 1)[1]
+    assert [part.split(" (")[0] for part in lacking.split("; ")] == [
+        f"com.amazonaws.{REGION}.eks-auth",
+        f"com.amazonaws.{REGION}.logs",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("support", "hostnames", "flags"),
+    [
+        (True, True, []),
+        (True, False, ["--enable-dns-hostnames"]),
+        (False, False, ["--enable-dns-support", "--enable-dns-hostnames"]),
+    ],
+)
+def test_the_vpc_needs_dns_support_and_hostnames(support: bool, hostnames: bool, flags: list[str]) -> None:
+    findings = rules.vpc_dns_findings(_cluster(), VpcDnsFacts(support, hostnames))
+    assert [f.severity for f in findings] == ([Severity.ERROR] if flags else [])
+    if flags:
+        assert [part.rsplit(" ", 1)[1] for part in findings[0].fix.split("; ")] == flags
+
+
+# --- trustedClusters providers ----------------------------------------------------------------------------------
+
+OTHER_ISSUER = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF"
+
+
+def _trusting(name: str, account: str, issuers: list[str], **changes: object) -> ServiceSettings:
+    clusters = [{"oidc_provider_arn": f"arn:aws:iam::{account}:oidc-provider/{i}", "oidc_issuer": i} for i in issuers]
+    return ServiceSettings(name, {"namespace": "orders", "additional_clusters": clusters, **changes}, ())
+
+
+def test_each_trusted_cluster_provider_must_exist_in_the_role_account() -> None:
+    second = OTHER_ISSUER.replace("0123", "4567")
+    data = AccountSettings("data", DATA, f"arn:aws:iam::{DATA}:role/deployer")
+    services = (
+        _trusting("orders", ACCOUNT, [OTHER_ISSUER, second]),
+        ServiceSettings(
+            "reports", {**_trusting("r", DATA, [OTHER_ISSUER]).args, "namespace": "reports"}, (), account="data"
+        ),
+        _trusting("legacy", ACCOUNT, [second], existing_role_arn=f"arn:aws:iam::{ACCOUNT}:role/legacy"),
+        _trusting("pods", ACCOUNT, [second], identity="pod-identity"),
+    )
+    settings = StackSettings(REGION, "aws", ACCOUNT, (ACCOUNT,), _cluster(), services, accounts={"data": data})
+    own = (f"arn:aws:iam::{ACCOUNT}:oidc-provider/{OTHER_ISSUER}",)
+    other = {"data": OtherAccountFacts(DATA, ())}
+    findings = rules.trusted_cluster_findings(settings, own, other)
+    assert [(f.severity.value, f.subject) for f in findings] == [
+        ("ok", "eks-irsa:services.orders.trustedClusters[0].oidcProviderArn"),
+        ("error", "eks-irsa:services.orders.trustedClusters[1].oidcProviderArn"),
+        ("error", "eks-irsa:services.reports.trustedClusters[0].oidcProviderArn"),
+    ]
+    assert findings[2].message.startswith(f"account {DATA} has no IAM OIDC provider arn:aws:iam::{DATA}:")
+    assert f"--url https://{OTHER_ISSUER} " in findings[2].fix
+    # an account whose role could not be assumed, or a failed list, judges nothing (that call is the error)
+    assert rules.trusted_cluster_findings(settings, None, {}) == []
+
+
 # --- the command against moto -------------------------------------------------------------------------------
 
 
@@ -273,8 +458,9 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
 
 
 def _seed_ready() -> tuple[dict, dict]:
-    """A ready account: the VPC, private subnets in three zones and public ones, tagged; three other
-    OIDC providers; a deployer role (path ``/ci/``) the stack assumes. Returns the cluster keys and ``aws:`` keys."""
+    """A ready account: the VPC with DNS hostnames on, private subnets in three zones routed to a NAT
+    gateway and public ones, tagged; three other OIDC providers; a deployer role (path ``/ci/``) the stack
+    assumes. Returns the cluster keys and ``aws:`` keys."""
     ec2 = boto3.client("ec2", region_name=REGION)
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     private = [
@@ -284,6 +470,14 @@ def _seed_ready() -> tuple[dict, dict]:
     public = [
         _subnet_in(ec2, vpc, f"10.20.{10 + i}.0/24", f"{REGION}{z}", {rules.ELB_TAG: "1"}) for i, z in enumerate("ab")
     ]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    nat = ec2.create_nat_gateway(SubnetId=public[0], AllocationId=ec2.allocate_address(Domain="vpc")["AllocationId"])
+    private_routes = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(
+        RouteTableId=private_routes, DestinationCidrBlock="0.0.0.0/0", NatGatewayId=nat["NatGateway"]["NatGatewayId"]
+    )
+    for subnet in private:
+        ec2.associate_route_table(RouteTableId=private_routes, SubnetId=subnet)
     iam = boto3.client("iam", region_name=REGION)
     for n in range(3):
         iam.create_open_id_connect_provider(
@@ -312,10 +506,16 @@ def test_a_ready_account_passes(aws, project: Path, dev_config: dict, capsys: py
     assert by_check == {
         ("identity", "ok"),
         ("network", "ok"),
+        ("egress", "ok"),
         ("endpoint", "warning"),  # dev admits 203.0.113.0/24 only: this machine's IP cannot be seen
         ("oidc-quota", "ok"),
         ("kubernetes-version", "ok"),
     }
+    egress = [f for f in document["findings"] if f["check"] == "egress"]
+    assert [f["subject"] for f in egress] == [
+        f"eks-irsa:cluster.privateSubnetIds: {s}" for s in sorted(cluster["privateSubnetIds"])
+    ]
+    assert all("through NAT gateway nat-" in f["message"] for f in egress)
     quota = next(f for f in document["findings"] if f["check"] == "oidc-quota")
     assert quota["message"].startswith("3 IAM OIDC providers now, 1 created by this stack: 4 of 100")
 
@@ -347,9 +547,6 @@ def test_the_stack_profile_is_the_identity_checked(
     code, document = _run(capsys, "--stack", "team")
     assert code == 0, document
     assert document["caller"] == f"arn:aws:iam::{ACCOUNT}:user/alice"
-
-
-DATA = "222233334444"
 
 
 @pytest.mark.parametrize(
@@ -395,6 +592,75 @@ def test_another_account_is_assumed_and_its_oidc_quota_counted(
         assert quota["message"].startswith(f"{providers} IAM OIDC providers now, 1 created by this stack")
 
 
+def test_a_private_subnet_without_a_nat_route_needs_the_vpc_endpoints(
+    aws, project: Path, dev_config: dict, capsys
+) -> None:
+    cluster, aws_keys = _seed_ready()
+    ec2 = boto3.client("ec2", region_name=REGION)
+    isolated_subnet = cluster["privateSubnetIds"][0]
+    [table] = ec2.describe_route_tables(Filters=[{"Name": "association.subnet-id", "Values": [isolated_subnet]}])[
+        "RouteTables"
+    ]
+    [association] = [a for a in table["Associations"] if a.get("SubnetId") == isolated_subnet]
+    isolated = ec2.create_route_table(VpcId=cluster["vpcId"])["RouteTable"]["RouteTableId"]
+    ec2.replace_route_table_association(AssociationId=association["RouteTableAssociationId"], RouteTableId=isolated)
+    _write_stack(project, dev_config, "isolated", cluster, **aws_keys)
+    subject = f"eks-irsa:cluster.privateSubnetIds: {isolated_subnet}"
+
+    code, document = _run(capsys, "--stack", "isolated")
+
+    assert code == 1
+    egress = {f["subject"]: f for f in document["findings"] if f["check"] == "egress"}
+    assert {s: f["severity"] for s, f in egress.items()} == {
+        f"eks-irsa:cluster.privateSubnetIds: {s}": "error" if s == isolated_subnet else "ok"
+        for s in cluster["privateSubnetIds"]
+    }
+    assert egress[subject]["message"].startswith(f"{isolated} has no 0.0.0.0/0 route to a NAT gateway")
+
+    for name in NODE_INTERFACES:
+        ec2.create_vpc_endpoint(
+            VpcId=cluster["vpcId"],
+            ServiceName=f"com.amazonaws.{REGION}.{name}",
+            VpcEndpointType="Interface",
+            SubnetIds=[isolated_subnet],
+            PrivateDnsEnabled=True,
+        )
+    ec2.create_vpc_endpoint(
+        VpcId=cluster["vpcId"],
+        ServiceName=f"com.amazonaws.{REGION}.s3",
+        VpcEndpointType="Gateway",
+        RouteTableIds=[isolated],
+    )
+    code, document = _run(capsys, "--stack", "isolated")
+    assert code == 0, document
+    [finding] = [f for f in document["findings"] if f["subject"] == subject]
+    assert (finding["severity"], finding["message"]) == (
+        "ok",
+        f"{isolated} has no 0.0.0.0/0 route to a NAT gateway; the VPC endpoints its nodes need are there "
+        "(ec2, ecr.api, ecr.dkr, s3, sts)",
+    )
+
+
+def test_each_trusted_cluster_provider_is_looked_up(aws, project: Path, dev_config: dict, capsys) -> None:
+    cluster, aws_keys = _seed_ready()
+    issuers = [OTHER_ISSUER, OTHER_ISSUER.replace("0123", "4567")]
+    boto3.client("iam", region_name=REGION).create_open_id_connect_provider(
+        Url=f"https://{issuers[0]}", ClientIDList=["sts.amazonaws.com"]
+    )
+    first_service = min(dev_config["eks-irsa:services"])
+    dev_config["eks-irsa:services"][first_service]["trustedClusters"] = [
+        {"oidcProviderArn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{i}", "oidcIssuer": i} for i in issuers
+    ]
+    _write_stack(project, dev_config, "blue-green", cluster, **aws_keys)
+
+    code, document = _run(capsys, "--stack", "blue-green")
+
+    assert code == 1
+    trusted = [(f["severity"], f["subject"]) for f in document["findings"] if f["check"] == "trusted-cluster"]
+    where = f"eks-irsa:services.{first_service}.trustedClusters"
+    assert trusted == [("error", f"{where}[1].oidcProviderArn"), ("ok", f"{where}[0].oidcProviderArn")]
+
+
 def test_a_broken_account_names_each_problem(aws, project: Path, dev_config: dict, capsys) -> None:
     ec2 = boto3.client("ec2", region_name=REGION)
     vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
@@ -428,6 +694,8 @@ def test_a_broken_account_names_each_problem(aws, project: Path, dev_config: dic
         ("network", f"eks-irsa:cluster.privateSubnetIds: {elsewhere}"),
         ("network", f"eks-irsa:cluster.privateSubnetIds: {missing}"),
         ("network", "eks-irsa:cluster.privateSubnetIds"),
+        ("network", "eks-irsa:cluster.vpcId"),  # DNS hostnames off, as for every new VPC
+        *(("egress", f"eks-irsa:cluster.privateSubnetIds: {s}") for s in same_zone),  # no NAT route, no endpoint
         ("oidc-quota", "iam:ListOpenIDConnectProviders"),
         ("kubernetes-version", "eks-irsa:cluster.kubernetesVersion"),
     }
@@ -462,7 +730,7 @@ def test_the_readable_list_puts_errors_first_and_ends_with_the_verdict(
     lines = capsys.readouterr().out.splitlines()
     assert lines[2].startswith("ERROR    kubernetes-version")
     assert any(line.strip().startswith("fix: choose one in standard support: 1.35") for line in lines)
-    assert lines[-1] == "NOT READY: 1 errors, 1 warnings, 4 ok."
+    assert lines[-1] == "NOT READY: 1 errors, 1 warnings, 7 ok."  # 3 of the ok: one per private subnet's egress
 
 
 def test_a_cluster_of_the_stack_name_that_exists_is_a_later_deploy(

@@ -6,9 +6,11 @@ Runs with your AWS credentials (the stack's ``aws:profile`` and ``aws:assumeRole
 provider uses them, unless ``--profile`` is given) and calls only read APIs: ``sts:GetCallerIdentity``
 (and ``sts:AssumeRole`` for ``aws:assumeRoles`` and each ``eks-irsa:accounts`` role a service uses),
 ``iam:GetRole`` (the caller role's path), ``iam:ListOpenIDConnectProviders``, ``ec2:DescribeVpcs``,
-``ec2:DescribeSubnets``, ``eks:DescribeCluster``. The rules are :mod:`eks_irsa.preflight`'s: the caller
-against ``aws:allowedAccountIds`` and the cluster admins, the other accounts' roles, the VPC and subnets,
-the endpoint, the OIDC provider quota (per account), the Kubernetes version's standard support.
+``ec2:DescribeVpcAttribute``, ``ec2:DescribeSubnets``, ``ec2:DescribeRouteTables``,
+``ec2:DescribeVpcEndpoints``, ``eks:DescribeCluster``. The rules are :mod:`eks_irsa.preflight`'s: the caller
+against ``aws:allowedAccountIds`` and the cluster admins, the other accounts' roles, the VPC, its DNS
+attributes and subnets, the private subnets' egress (NAT route or VPC endpoints), the endpoint, the OIDC
+provider quota (per account), the ``trustedClusters`` providers, the Kubernetes version's standard support.
 
 Needs only botocore (a dependency of the package), so no extra. Exit 0 ready (warnings allowed), 1 not
 ready (an error finding, including an API call that failed), 2 bad input (no stack file, a stack file
@@ -185,13 +187,84 @@ def _network(ec2: Any, cluster: ClusterSettings, failed: list[rules.Finding]) ->
                 availability_zone=s["AvailabilityZone"],
                 available_ips=s["AvailableIpAddressCount"],
                 tags={t["Key"]: t["Value"] for t in s.get("Tags", ())},
+                map_public_ip=bool(s.get("MapPublicIpOnLaunch")),
             )
             for page in pages
             for s in page["Subnets"]
         }
     except _API_ERRORS as error:
         failed.append(_api_error("ec2:DescribeSubnets", error))
+    in_vpc = [{"Name": "vpc-id", "Values": [cluster.vpc_id]}]
+    try:
+        pages = ec2.get_paginator("describe_route_tables").paginate(Filters=in_vpc)
+        out["route_tables"] = tuple(_route_table(t) for page in pages for t in page["RouteTables"])
+    except _API_ERRORS as error:
+        failed.append(_api_error("ec2:DescribeRouteTables", error))
+    try:
+        pages = ec2.get_paginator("describe_vpc_endpoints").paginate(Filters=in_vpc)
+        out["vpc_endpoints"] = tuple(
+            rules.VpcEndpointFacts(
+                endpoint_id=e["VpcEndpointId"],
+                service_name=e["ServiceName"],
+                endpoint_type=e["VpcEndpointType"],
+                state=e["State"].lower(),
+                private_dns=bool(e.get("PrivateDnsEnabled")),
+                route_table_ids=tuple(e.get("RouteTableIds", ())),
+            )
+            for page in pages
+            for e in page["VpcEndpoints"]
+        )
+    except _API_ERRORS as error:
+        failed.append(_api_error("ec2:DescribeVpcEndpoints", error))
+    if out.get("vpc_exists"):
+        try:
+            attribute = {
+                name: ec2.describe_vpc_attribute(VpcId=cluster.vpc_id, Attribute=name)[name[0].upper() + name[1:]]
+                for name in ("enableDnsSupport", "enableDnsHostnames")
+            }
+            out["vpc_dns"] = rules.VpcDnsFacts(
+                dns_support=bool(attribute["enableDnsSupport"]["Value"]),
+                dns_hostnames=bool(attribute["enableDnsHostnames"]["Value"]),
+            )
+        except _API_ERRORS as error:
+            failed.append(_api_error("ec2:DescribeVpcAttribute", error))
     return out
+
+
+ROUTE_TARGETS = (
+    "NatGatewayId",
+    "GatewayId",
+    "TransitGatewayId",
+    "NetworkInterfaceId",
+    "InstanceId",
+    "VpcPeeringConnectionId",
+    "LocalGatewayId",
+    "CarrierGatewayId",
+    "EgressOnlyInternetGatewayId",
+    "CoreNetworkArn",
+)
+"""The keys of a ``DescribeRouteTables`` route that name its target, NAT first (a NAT instance's route
+carries both ``InstanceId`` and ``NetworkInterfaceId``)."""
+
+
+def _route_table(table: Mapping[str, Any]) -> rules.RouteTableFacts:
+    """One ``DescribeRouteTables`` answer as :class:`~eks_irsa.preflight.RouteTableFacts`."""
+    associations = table.get("Associations", ())
+    return rules.RouteTableFacts(
+        route_table_id=table["RouteTableId"],
+        main=any(a.get("Main") for a in associations),
+        subnet_ids=tuple(sorted(a["SubnetId"] for a in associations if a.get("SubnetId"))),
+        routes=tuple(
+            rules.RouteFacts(
+                destination=r.get("DestinationCidrBlock")
+                or r.get("DestinationIpv6CidrBlock")
+                or r.get("DestinationPrefixListId", ""),
+                target=next((r[key] for key in ROUTE_TARGETS if r.get(key)), ""),
+                state=r.get("State", "active"),
+            )
+            for r in table.get("Routes", ())
+        ),
+    )
 
 
 def report(stack: str, facts: rules.AccountFacts, findings: Sequence[rules.Finding]) -> dict[str, Any]:

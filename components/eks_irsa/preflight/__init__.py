@@ -8,22 +8,58 @@ plain values. :func:`preflight_findings` runs them all over one :class:`AccountF
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import ipaddress
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
+from collections.abc import Mapping, Sequence
 
-from .access import ACCESS_ENTRIES_DOCS, caller_principal_arn, check_deployer, same_principal
-from .catalog import ClusterSettings, ExistingClusterSettings, StackSettings
-from .errors import Problem
-from .iam.limits import OIDC_PROVIDER_QUOTA
-from .versions import EKS_SUPPORT, RELEASE_CALENDAR
+from ..access import ACCESS_ENTRIES_DOCS, caller_principal_arn, check_deployer, same_principal
+from ..catalog import ClusterSettings, ExistingClusterSettings, StackSettings
+from ..errors import Problem
+from ..iam.limits import OIDC_PROVIDER_QUOTA
+from ..versions import EKS_SUPPORT, RELEASE_CALENDAR
+from .egress import EKS_NETWORK_DOCS, egress_findings, required_endpoints, vpc_dns_findings
+from .facts import (
+    AccountFacts,
+    ClusterFacts,
+    OtherAccountFacts,
+    RouteFacts,
+    RouteTableFacts,
+    SubnetFacts,
+    VpcDnsFacts,
+    VpcEndpointFacts,
+)
+from .findings import SEVERITY_ORDER, Finding, Severity, sorted_findings
+from .trusted import trusted_cluster_findings
+
+__all__ = [
+    "SEVERITY_ORDER",
+    "AccountFacts",
+    "ClusterFacts",
+    "Finding",
+    "OtherAccountFacts",
+    "RouteFacts",
+    "RouteTableFacts",
+    "Severity",
+    "SubnetFacts",
+    "VpcDnsFacts",
+    "VpcEndpointFacts",
+    "egress_findings",
+    "endpoint_findings",
+    "endpoint_ways_in",
+    "identity_findings",
+    "network_findings",
+    "oidc_quota_findings",
+    "other_account_findings",
+    "preflight_findings",
+    "required_endpoints",
+    "sorted_findings",
+    "trusted_cluster_findings",
+    "version_findings",
+    "vpc_dns_findings",
+]
 
 PULUMI_ALLOWED_ACCOUNTS = "Pulumi AWS provider configuration, 'allowedAccountIds'"
 
-EKS_NETWORK_DOCS = "EKS User Guide, 'View Amazon EKS networking requirements for VPC and subnets'"
 EKS_MIN_SUBNET_IPS = 6
 """Free addresses each cluster subnet must have for the control plane's network interfaces (EKS
 networking requirements: at least 6, 16 recommended)."""
@@ -45,114 +81,11 @@ OIDC_QUOTA_WARNING = 90
 """From this many providers after the deploy on, a warning: the next clusters will not fit."""
 
 
+NODE_LOGGING_ADDON = "cloudwatch-observability"
+"""The catalog add-on whose agents on the nodes write to CloudWatch Logs (the egress check then needs ``logs``)."""
+
 SUPPORT_WARNING_DAYS = 90
 """Days before the end of standard support from which the version check warns."""
-
-
-class Severity(StrEnum):
-    """How a finding weighs: any ``error`` means not ready (exit 1)."""
-
-    ERROR = "error"
-    WARNING = "warning"
-    OK = "ok"
-
-
-SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.OK)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One result of one check.
-
-    Attributes:
-        severity: error (not ready), warning (ready, but read it) or ok.
-        check: ``identity``, ``network``, ``endpoint``, ``oidc-quota``, ``kubernetes-version`` or ``aws-api``.
-        subject: what was checked: a config key, an ARN, a subnet id.
-        message: what was found.
-        fix: what to change; empty for ``ok``.
-        source: the rule's source.
-    """
-
-    severity: Severity
-    check: str
-    subject: str
-    message: str
-    fix: str = ""
-    source: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        """The finding as JSON data."""
-        return {k: str(v) for k, v in dataclasses.asdict(self).items()}
-
-
-def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
-    """Errors first, then warnings, then ok; within a severity by check and subject (deterministic)."""
-    return sorted(findings, key=lambda f: (SEVERITY_ORDER.index(f.severity), f.check, f.subject, f.message))
-
-
-@dataclass(frozen=True)
-class SubnetFacts:
-    """A subnet as EC2 ``DescribeSubnets`` answers: id, VPC, zone, free addresses, tags."""
-
-    subnet_id: str
-    vpc_id: str
-    availability_zone: str
-    available_ips: int
-    tags: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ClusterFacts:
-    """An EKS cluster as ``DescribeCluster`` answers (``None`` in :class:`AccountFacts` when there is none)."""
-
-    version: str
-    endpoint_public_access: bool
-    public_access_cidrs: tuple[str, ...]
-    issuer: str
-    """``https://oidc.eks.<region>.amazonaws.com/id/<id>``, as EKS gives it."""
-
-
-@dataclass(frozen=True)
-class OtherAccountFacts:
-    """What an ``eks-irsa:accounts`` entry answered through its ``assumeRoleArn``.
-
-    Attributes:
-        account: the account the assumed role's credentials are for (``sts:GetCallerIdentity``).
-        oidc_provider_arns: ``iam:ListOpenIDConnectProviders`` there.
-    """
-
-    account: str
-    oidc_provider_arns: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class AccountFacts:
-    """What the AWS APIs answered for one stack; ``None`` where the call was not made or failed.
-
-    Attributes:
-        caller_arn: ``sts:GetCallerIdentity`` Arn (an assumed-role session for roles).
-        caller_account: its Account.
-        caller_role_path: the caller role's path from ``iam:GetRole``, or ``None`` when unknown.
-        vpc_exists: whether ``ec2:DescribeVpcs`` found the stack's VPC.
-        subnets: ``ec2:DescribeSubnets`` answers by subnet id (missing ids are absent).
-        oidc_provider_arns: ``iam:ListOpenIDConnectProviders``.
-        cluster: the cluster of the stack's name, or ``None`` when EKS has none.
-        cluster_looked_up: whether ``eks:DescribeCluster`` answered (found or not found).
-        other_accounts: by ``eks-irsa:accounts`` key, the accounts where this stack creates an OIDC provider
-            and roles, as their ``assumeRoleArn`` answered (a role that cannot be assumed is an api finding).
-        api_findings: calls that failed (access denied, no credentials), as errors naming the permission.
-    """
-
-    caller_arn: str | None = None
-    caller_account: str | None = None
-    caller_role_path: str | None = None
-    vpc_exists: bool | None = None
-    subnets: Mapping[str, SubnetFacts] | None = None
-    oidc_provider_arns: tuple[str, ...] | None = None
-    cluster: ClusterFacts | None = None
-    cluster_looked_up: bool = False
-    other_accounts: Mapping[str, OtherAccountFacts] = field(default_factory=dict)
-    api_findings: tuple[Finding, ...] = ()
 
 
 # --- identity -----------------------------------------------------------------------------------------------
@@ -582,6 +515,16 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
     if isinstance(cluster, ClusterSettings):
         if facts.vpc_exists is not None and facts.subnets is not None:
             findings += network_findings(cluster, facts.vpc_exists, facts.subnets, settings.region)
+        if facts.vpc_dns is not None:
+            findings += vpc_dns_findings(cluster, facts.vpc_dns)
+        if facts.subnets is not None and facts.route_tables is not None and facts.vpc_endpoints is not None:
+            needed = required_endpoints(
+                pod_identity=any(s.identity.uses_pod_identity for s in settings.services),
+                node_logging=any(s.addon == NODE_LOGGING_ADDON for s in settings.services),
+            )
+            findings += egress_findings(
+                cluster, facts.subnets, facts.route_tables, facts.vpc_endpoints, settings.region, needed
+            )
         findings += endpoint_findings(
             cluster.endpoint_public_access, cluster.public_access_cidrs, endpoint_ways_in(cluster)
         )
@@ -621,6 +564,7 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
         findings += oidc_quota_findings(len(facts.oidc_provider_arns), created)
     for key, other in sorted(facts.other_accounts.items()):
         findings += other_account_findings(settings, key, other, facts.cluster)
+    findings += trusted_cluster_findings(settings, facts.oidc_provider_arns, facts.other_accounts)
     return sorted_findings(findings)
 
 
