@@ -26,7 +26,7 @@ from ..nodegroup import NodeGroupArgs
 from ..plan import RolePlan, plan_role
 from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
 from .fields import FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem, cluster_key
-from .rules import auto_mode_addons, pod_identity_nodes, uniqueness
+from .rules import account_entries, auto_mode_addons, eks_addons, pod_identity_nodes, uniqueness
 from .settings import AccountSettings, ClusterSettings, ExistingClusterSettings, ServiceSettings, StackSettings
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -217,6 +217,8 @@ def load_catalog(
         except IrsaConfigError as error:
             problems += [catalog_problem(service, p) for p in error.problems]
     problems += uniqueness(services, plans, cluster.name)
+    problems += account_entries(settings.account_id, settings.accounts, services)
+    problems += eks_addons(services)
     problems += auto_mode_addons(settings.cluster, catalog)
     problems += pod_identity_nodes(settings.cluster, plans)
     if problems:

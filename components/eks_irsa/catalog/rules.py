@@ -1,18 +1,27 @@
 """The catalog's cross-service rules: unique logical names, ServiceAccounts and role names; subject patterns that
-cover another service's account; add-ons EKS Auto Mode runs itself; Pod Identity without a Linux node."""
+cover another service's account; add-ons EKS Auto Mode runs itself; Pod Identity without a Linux node; other
+accounts that are the stack's own or repeat one another; EKS add-ons installed twice or bound to another
+service account."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from ..addons import ADDONS
+from ..addons.install import check_addon_subjects, check_single_install
 from ..errors import Problem
 from ..iam import limits
 from ..iam.arn import wildcard_match
 from ..iam.names import derive_role_name
 from ..nodegroup import NODE_GROUP_DEFAULTS
 from ..plan import POD_IDENTITY_DOCS, RolePlan
-from .settings import AUTO_MODE_ADDONS, ClusterSettings, ExistingClusterSettings, ServiceSettings
+from .fields import catalog_problem
+from .settings import AUTO_MODE_ADDONS, AccountSettings, ClusterSettings, ExistingClusterSettings, ServiceSettings
+
+OIDC_PROVIDER_PER_URL = (
+    "IAM API Reference, CreateOpenIDConnectProvider (one provider per URL in an account: EntityAlreadyExists)"
+)
 
 
 def auto_mode_addons(cluster: ClusterSettings | ExistingClusterSettings, catalog: Mapping[str, Any]) -> list[Problem]:
@@ -130,3 +139,67 @@ def uniqueness(services: list[ServiceSettings], plans: Mapping[str, RolePlan], c
             )
         by_role.setdefault(key, service.name)
     return problems + _pattern_overlaps(plans, by_subject)
+
+
+def account_entries(
+    account_id: str, accounts: Mapping[str, AccountSettings], services: list[ServiceSettings]
+) -> list[Problem]:
+    """``eks-irsa:accounts`` entries are other accounts: not the stack's own, and not one account twice.
+
+    The program makes, in each account a service names in ``account``, an IAM OIDC provider for the cluster's
+    issuer (:class:`eks_irsa.AccountOidcProvider`); in the stack's own account the cluster's provider is already
+    there, and two entries for one account make two, so the second fails (:data:`OIDC_PROVIDER_PER_URL`).
+    An entry for the stack's own account is refused even when only ``target.account`` names it: a role of the
+    stack's account needs no other provider or credentials.
+
+    Args:
+        account_id: the stack's account (the first of ``aws:allowedAccountIds``).
+        accounts: ``eks-irsa:accounts`` by key.
+        services: the catalog's services (``account`` names the entries that get an OIDC provider).
+    """
+    problems = []
+    for key, account in sorted(accounts.items()):
+        if account.account_id == account_id:
+            problems.append(
+                Problem(
+                    f"eks-irsa:accounts.{key}.accountId",
+                    account.account_id,
+                    "is the stack's own account (the first of aws:allowedAccountIds), where the cluster's OIDC "
+                    "provider already is: a second one for the same issuer fails with EntityAlreadyExists",
+                    OIDC_PROVIDER_PER_URL,
+                    f"remove eks-irsa:accounts.{key} and every service's account: {key} (roles live in the stack's "
+                    "account by default)",
+                )
+            )
+    used = sorted({s.account for s in services if s.account in accounts and s.account is not None})
+    first: dict[str, str] = {}
+    for key in used:
+        account_id_of_key = accounts[key].account_id
+        if account_id_of_key in first and account_id_of_key != account_id:
+            problems.append(
+                Problem(
+                    f"eks-irsa:accounts.{key}.accountId",
+                    account_id_of_key,
+                    f"is also the accountId of eks-irsa:accounts.{first[account_id_of_key]}, which services use too: "
+                    "each entry makes its own OIDC provider for the cluster's issuer, and the second fails with "
+                    "EntityAlreadyExists",
+                    OIDC_PROVIDER_PER_URL,
+                    f"use eks-irsa:accounts.{first[account_id_of_key]} in the services that name {key}",
+                )
+            )
+        first.setdefault(account_id_of_key, key)
+    return problems
+
+
+def eks_addons(services: list[ServiceSettings]) -> list[Problem]:
+    """A service whose ``addon`` EKS installs trusts only the add-on's own service account, and each EKS add-on
+    is installed for one service (:func:`eks_irsa.addons.install.check_addon_subjects` and
+    :func:`~eks_irsa.addons.install.check_single_install`, the rules ``EksCluster.install_addon`` applies too),
+    named in catalog keys."""
+    problems = []
+    for service in services:
+        if service.addon is not None:
+            found = check_addon_subjects(ADDONS[service.addon], service.args)
+            problems += [catalog_problem(service, p) for p in found]
+    installs = [(f"eks-irsa:services.{s.name}.addon", ADDONS[s.addon]) for s in services if s.addon is not None]
+    return problems + check_single_install(installs)
