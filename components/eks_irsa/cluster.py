@@ -65,6 +65,12 @@ NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnl
 Guide, 'Amazon EKS node IAM role'). ``AmazonEKS_CNI_Policy`` is deliberately absent."""
 
 CNI_POLICY = "AmazonEKS_CNI_Policy"
+CNI_JUSTIFICATION = (
+    "Infrastructure modification: the VPC CNI creates, attaches, tags and deletes the network interfaces and "
+    "assigns the IP addresses of every pod on every node, whose ids are generated at creation (EKS User Guide, "
+    "'Amazon VPC CNI'). AWS's own policy names them with Resource * and any account and region."
+)
+"""Why the VPC CNI's role holds ``AmazonEKS_CNI_Policy`` (its ``managed_policy_justifications``)."""
 """The VPC CNI's permissions, given to ``kube-system/aws-node`` through IRSA (EKS User Guide,
 'Configure Amazon VPC CNI plugin to use IRSA')."""
 
@@ -544,6 +550,7 @@ def vpc_cni_role_args(
         "namespace": "kube-system",
         "service_account": "aws-node",
         "managed_policy_arns": [f"arn:{partition}:iam::aws:policy/{CNI_POLICY}"],
+        "managed_policy_justifications": {f"arn:{partition}:iam::aws:policy/{CNI_POLICY}": CNI_JUSTIFICATION},
         "create_service_account": False,
         "tags": dict(tags),
     }

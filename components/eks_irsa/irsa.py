@@ -153,10 +153,16 @@ class IrsaRoleArgs(TypedDict):
     statements: NotRequired[list[PermissionStatement]]
     """Inline permission statements, linted before registration. Default: none."""
     managed_policy_arns: NotRequired[list[str]]
-    """Policies to attach: AWS managed (no ``*FullAccess``) or customer managed in the role's account.
-    At most ``max_managed_policies`` with the split statements. Plain: each ARN is checked (partition,
-    account, the permissions lint) before registration and keys its attachment (``<name>-attach-<hash of
-    the ARN>``). Default: none."""
+    """Policies to attach: AWS managed or customer managed in the role's account. At most
+    ``max_managed_policies`` with the split statements. Plain: each ARN is checked (partition, account)
+    before registration and keys its attachment (``<name>-attach-<hash of the ARN>``); an AWS managed
+    policy's document is judged as statements are (reach, risk categories, privilege escalation over the
+    whole role; docs/permissions.md). Default: none."""
+    managed_policy_justifications: NotRequired[dict[str, str]]
+    """Why an AWS managed policy of ``managed_policy_arns`` is needed, by its ARN: as a statement's
+    ``justification``, it allows reach ``*`` or any account in the policy's document and must name each
+    risk category (and privilege escalation method) the policy reaches. A key that is not attached is
+    refused. Default: none."""
     role_name: NotRequired[str]
     """The IAM role name, 1..64 of ``[\\w+=,.@-]`` (IAM CreateRole). Default: ``<cluster>-<namespace>-<sa>``,
     shortened with a stable hash past 64 characters."""

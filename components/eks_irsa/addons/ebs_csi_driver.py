@@ -70,6 +70,8 @@ SPEC = AddonSpec(
     tighter="volume, instance and snapshot ARNs are pinned to the cluster's region (and account, except "
     "snapshots, whose ARNs have none) instead of arn:aws:ec2:*:*:...",
     parameters=(),
+    reaches="Infrastructure modification: the driver creates, attaches, snapshots and deletes the volumes of "
+    "every PersistentVolumeClaim of the cluster, whose ids are generated at creation.",
     build=_build,
     installed_by=EksAddon("aws-ebs-csi-driver", VersionRule.HELD_FROM_CREATION),
 )

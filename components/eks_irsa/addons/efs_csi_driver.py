@@ -62,6 +62,8 @@ SPEC = AddonSpec(
     "file-system/access-point ARNs, and the S3 Files ones on the region's and account's s3files file systems, "
     "instead of '*' (conditions kept)",
     parameters=(),
+    reaches="Data exfiltration: the driver reads the file systems and access points a StorageClass names, "
+    "unknown when the role is made (file system metadata, not file contents).",
     build=_build,
     installed_by=EksAddon("aws-efs-csi-driver", VersionRule.HELD_FROM_CREATION),
 )

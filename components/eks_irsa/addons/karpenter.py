@@ -205,6 +205,11 @@ SPEC = AddonSpec(
             check_queue_name,
         ),
     ),
+    reaches="Infrastructure modification: Karpenter launches, tags and terminates the nodes (instances, fleets, "
+    "launch templates, volumes, network interfaces) of the cluster, whose ids are generated at launch. Data "
+    "exfiltration: it reads the instance types, images and subnets it may launch into. The account is * for "
+    "subnets, security groups, capacity reservations, placement groups and launch templates, which another "
+    "account may share with this one (AWS RAM), and for what a launch in a shared subnet creates.",
     build=_build,
     installed_by=HelmChart(
         "oci://public.ecr.aws/karpenter/karpenter",

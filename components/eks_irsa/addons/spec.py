@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from ..errors import IrsaConfigError, Problem
@@ -105,6 +105,10 @@ class AddonSpec:
         kubernetes_api: the add-on is a controller that talks to the Kubernetes API, so its ServiceAccount
             mounts the API token (``automountServiceAccountToken: true``) unless the catalog says otherwise;
             plain workloads keep ``false``. Default: ``True``: every add-on here is such a controller.
+        reaches: why the controller needs what its statements reach, naming each risk category of
+            :mod:`eks_irsa.iam.risk` they reach and why an ARN's account is ``*`` where one is; added to each
+            statement's justification by :meth:`statements` (the permissions judgement reads it there).
+            Default: none (the statements reach no category).
     """
 
     name: str
@@ -118,6 +122,7 @@ class AddonSpec:
     installed_by: EksAddon | HelmChart
     one_of: tuple[str, ...] = ()
     kubernetes_api: bool = True
+    reaches: str = ""
 
     def parameter(self, name: str) -> AddonParameter | None:
         """The parameter called ``name``, or ``None``."""
@@ -190,7 +195,13 @@ class AddonSpec:
         problems = check_context(context) + self.check(params, context, field_path)
         if problems:
             raise IrsaConfigError(problems)
-        return self.build(params, context)
+        built = self.build(params, context)
+        if not self.reaches:
+            return built
+        return [
+            replace(s, justification=f"{s.justification} {self.reaches}" if s.justification else self.reaches)
+            for s in built
+        ]
 
 
 def _check_value(where: str, value: object, parameter: AddonParameter, context: AddonContext) -> list[Problem]:

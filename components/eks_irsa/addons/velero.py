@@ -55,6 +55,8 @@ SPEC = AddonSpec(
             check_region,
         ),
     ),
+    reaches="Infrastructure modification: Velero snapshots and restores the volumes of the cluster, whose ids "
+    "are known only at backup time.",
     build=_build,
     installed_by=HelmChart(
         "vmware-tanzu/velero", (("serviceAccount.server.create", "false"), ("serviceAccount.server.name", "velero"))

@@ -57,6 +57,9 @@ SPEC = AddonSpec(
     "and security groups of the region (any account: VPC sharing) instead of '*'; CreateTags is pinned to "
     "the region and account",
     parameters=(),
+    reaches="Infrastructure modification: the VPC CNI creates, attaches and tags the network interfaces and "
+    "assigns the IP addresses of every pod, whose ids are generated at creation. The account is * for subnets and "
+    "security groups, which another account may share with this one (AWS RAM).",
     build=_build,
     installed_by=EksAddon("vpc-cni", VersionRule.HELD_FROM_CREATION),
 )

@@ -57,6 +57,7 @@ FIELDS: Mapping[str, str] = {
     "role_account_id": "account",
     "statements": "statements",
     "managed_policy_arns": "managedPolicyArns",
+    "managed_policy_justifications": "managedPolicyJustifications",
     "role_name": "roleName",
     "role_path": "rolePath",
     "tags": "tags",

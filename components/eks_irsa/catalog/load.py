@@ -401,6 +401,11 @@ def _service(
         args["service_account_options"] = options
     if "managed_policy_arns" in args:
         args["managed_policy_arns"] = [sub(f"{where}.managedPolicyArns", a) for a in args["managed_policy_arns"]]
+    if isinstance(args.get("managed_policy_justifications"), Mapping):
+        args["managed_policy_justifications"] = {
+            sub(f"{where}.managedPolicyJustifications", arn): why
+            for arn, why in args["managed_policy_justifications"].items()
+        }
     if raw.get("trustedClusters"):
         args["additional_clusters"] = [
             {

@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..iam.lint import Finding, Severity, has_errors, lint_document, policy_finding
+from ..iam.findings import Finding
+from ..iam.lint import has_errors, lint_document, policy_finding
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,17 +38,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows.append(_summary_row(path.name, findings))
         else:
             for finding in findings:
-                print(finding)
+                print(line(finding))
     if args.summary:
         print("| File | Errors | Warnings | Findings by code (severity) |\n| --- | ---: | ---: | --- |")
         print("\n".join(rows))
     return 1 if failed else 0
 
 
+def line(finding: Finding) -> str:
+    """One finding as the command prints it: ``<file stem>: <error|warning> <CODE> <statement> (<actions>): <rule>``
+    (``error``: the plan refuses it; ``warning``: for a reviewer)."""
+    where = finding.field + (f" ({finding.value})" if finding.value else "")
+    return f"{finding.resource}: {_kind(finding)} {finding.code} {where}: {finding.rule}"
+
+
+def _kind(finding: Finding) -> str:
+    return "error" if finding.refused else "warning"
+
+
 def _summary_row(name: str, findings: Sequence[Finding]) -> str:
-    counts = Counter((f.code, f.severity.value) for f in findings)
-    by_code = ", ".join(f"{code} ({severity}) {n}" for (code, severity), n in sorted(counts.items())) or "none"
-    errors = sum(n for (_, severity), n in counts.items() if severity == Severity.ERROR)
+    counts = Counter((f.code, _kind(f)) for f in findings)
+    by_code = ", ".join(f"{code} ({kind}) {n}" for (code, kind), n in sorted(counts.items())) or "none"
+    errors = sum(n for (_, kind), n in counts.items() if kind == "error")
     return f"| {name} | {errors} | {sum(counts.values()) - errors} | {by_code} |"
 
 

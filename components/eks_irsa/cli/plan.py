@@ -262,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"mock monitor's record.\nWrote {out / 'plan.json'} and {out / 'services'}/<service>/ "
         f"(trust policy, permissions, {ROLE_ARN_ANNOTATION} ServiceAccount)."
     )
-    print(f"\nPermissions lint (parliament + our rules): every service passed; {len(warnings)} warnings.")
+    print(f"\nPermissions judgement (by reach, docs/permissions.md): every service passed; {len(warnings)} warnings.")
     for warning in warnings:
         print(f"  {warning}")
     print(risk_report(files))

