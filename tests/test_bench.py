@@ -227,9 +227,10 @@ def test_baseline_registers_the_same_provider_resources(runs):
 # --- reporting ---------------------------------------------------------------------------------------
 
 
-def _size(n, ours_s, base_s, rss=100 * 1024**2, over=0, invokes=0.0):
+def _size(n, ours_s, base_s, rss=100 * 1024**2, over=0, invokes=0.0, base_rss=100 * 1024**2):
     spread = {"median": ours_s, "min": ours_s, "max": ours_s, "n": 1}
     return {
+        "baseline": {"peak_rss_bytes": {"median": base_rss, "min": base_rss, "max": base_rss, "n": 1}},
         "n": n,
         "ratio_program": ours_s / base_s,
         "ratio_cpu": ours_s / base_s,
@@ -252,12 +253,12 @@ def test_targets_pass_and_fail_on_the_numbers():
     assert all(good.values()), good
     bad = bench.evaluate_targets([_size(100, 1.0, 1.0), _size(1000, 21.0, 10.0, rss=2 * 1024**3, over=1, invokes=2)])
     failed = [t["target"] for t in bad if t["passed"] is False]
-    assert len(failed) == 6, failed  # ratio, scaling, invokes, budget, 20 s, memory
+    assert len(failed) == 7, failed  # ratio, scaling, invokes, budget, 20 s, memory, memory over the baseline's
 
 
 def test_targets_not_covered_by_the_sizes_are_not_claimed():
     targets = bench.evaluate_targets([_size(10, 1.0, 1.0)])
-    assert [t["passed"] for t in targets if "1000" in t["target"]] == [None, None]
+    assert [t["passed"] for t in targets if "1000" in t["target"]] == [None, None, None]
 
 
 def test_command_line_refuses_bad_sizes(capsys):
