@@ -13,10 +13,10 @@ category                     actions
 ===========================  ===============================================================================
 privilege escalation         the methods of :mod:`eks_irsa.iam.escalation`, judged over the whole role
 data exfiltration            access level Read (``s3:GetObject``, ``secretsmanager:GetSecretValue``,
-                             ``dynamodb:GetItem``, ``kms:Decrypt`` is Write and is not here)
+                             ``dynamodb:GetItem``; ``kms:Decrypt`` is Write in the reference)
 credentials exposure         actions whose response holds credentials (cloudsplaining's list of them:
-                             ``ecr:GetAuthorizationToken``, ``secretsmanager:GetSecretValue``,
-                             ``iam:CreateAccessKey``, ``sts:AssumeRole``...)
+                             ``ecr:GetAuthorizationToken``, ``iam:CreateAccessKey``,
+                             ``sts:AssumeRole``...)
 resource exposure            access level Permissions management (policies, grants, ACLs)
 infrastructure modification  access levels Write, Tagging and Permissions management
 ===========================  ===============================================================================

@@ -8,7 +8,8 @@ credentials, and moto's copy of every AWS managed policy's default version. ``da
 records each source's version and date; :func:`source` gives them as one line.
 
 Each service and each managed policy is one member of the zip, read on first use and cached, so a
-process pays only for the services its policies name (about 1-5 ms each; ``ec2``, the largest, 40 ms).
+process pays only for the services its policies name (opening the zip about 40 ms; a service from under
+1 ms to about 50 ms for ``ec2``, the largest, measured on a loaded 2-core machine).
 """
 
 from __future__ import annotations
