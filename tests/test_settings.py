@@ -147,6 +147,9 @@ def test_the_vpc_cni_service_account_is_taken(dev_config):
         "namespace": "kube-system",
         "serviceAccount": "aws-node",
         "managedPolicyArns": ["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"],
+        "managedPolicyJustifications": {
+            "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy": "Infrastructure modification: pods' network interfaces."
+        },
     }
     assert "vpc-cni" in _problems(dev_config)[0].rule
 
@@ -200,8 +203,9 @@ def test_addon_defaults_to_its_usual_service_account(dev_config):
 @pytest.mark.parametrize(
     ("arn", "rule"),
     [
-        ("arn:aws:iam::aws:policy/AdministratorAccess", "full-access policy"),
-        ("arn:aws:iam::aws:policy/AmazonS3FullAccess", "full-access policy"),
+        # Judged by their documents: Action "*", and s3:* (every action of a service).
+        ("arn:aws:iam::aws:policy/AdministratorAccess", "IRSA_ALL_ACTIONS"),
+        ("arn:aws:iam::aws:policy/AmazonS3FullAccess", "IRSA_SERVICE_WILDCARD"),
         ("arn:aws:s3:::x:policy/y", "is not an IAM policy ARN"),
     ],
 )
@@ -261,10 +265,14 @@ def test_a_file_wide_justification_does_not_cover_unconditioned_resource_star(de
     problems = _problems(dev_config)
     star = [p.field for p in problems if "IRSA_RESOURCE_STAR" in p.rule]
     assert star == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in UNCONDITIONED_STAR]
-    # The five of them that write (all but the read-only statement 1) also reach a risk category.
+    # The five of them that write (all but the read-only statement 1) reach infrastructure modification; the
+    # two that read on "*" (statement 1's coip-pool and VPC reads, statement 2's certificate and WAF reads)
+    # data exfiltration (access level Read, Service Authorization Reference).
     risky = [p.field for p in problems if "infrastructure modification" in p.rule]
     assert risky == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in UNCONDITIONED_STAR if n != 1]
-    assert len(problems) == len(star) + len(risky)
+    reads = [p.field for p in problems if "'data exfiltration'" in p.rule]
+    assert reads == [f"{S}.{ALB}.policyFiles[0].Statement[{n}]" for n in (1, 2)]
+    assert len(problems) == len(star) + len(risky) + len(reads)
 
 
 def test_each_unconditioned_resource_star_statement_needs_its_own_justification(dev_config: dict) -> None:
