@@ -65,10 +65,12 @@ class PermissionStatement(TypedDict):
     sid: NotRequired[str]
     """Statement id, ASCII letters and digits (IAM JSON policy elements: Sid). Default: none."""
     justification: NotRequired[str]
-    """Why ``Resource: "*"`` is needed, and which risk categories (cloudsplaining's: ``privilege escalation``,
-    ``data exfiltration``, ``resource exposure``, ``infrastructure modification``, ``credentials exposure``)
-    the statement reaches and why, named in those words; read by the permissions lint, never rendered.
-    Default: none."""
+    """Why the statement reaches what it does: it allows reach ``*`` and "any account or any region", must
+    name each risk category the statement reaches (``privilege escalation``, ``data exfiltration``,
+    ``resource exposure``, ``infrastructure modification``, ``credentials exposure``) and each privilege
+    escalation method it helps open (``CreateEC2WithExistingIP``...), and names an account id or region
+    of an ARN that is meant to be another than the stack's (docs/permissions.md); read by the permissions
+    judgement, never rendered. Default: none."""
 
 
 class TrustedCluster(TypedDict):

@@ -270,8 +270,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def risk_report(files: Mapping[str, Mapping[str, str]]) -> str:
-    """The risk categories of every service (cloudsplaining's, over statements and AWS managed policies),
-    each with the actions behind it and its justification, from the services' ``service.json``."""
+    """The risk categories of every service (by reach and access level over its statements and AWS managed
+    policies: docs/permissions.md), each with the actions behind it and its justifications, from the
+    services' ``service.json``."""
     lines: list[str] = []
     sources = set()
     for service, texts in files.items():
@@ -282,13 +283,12 @@ def risk_report(files: Mapping[str, Mapping[str, str]]) -> str:
             actions = risk["actions"]
             shown = ", ".join(actions[:4]) + (f" and {len(actions) - 4} more" if len(actions) > 4 else "")
             lines.append(f"  {service}: {category} ({shown}) via {', '.join(risk['sources'])}")
+            if risk.get("methods"):
+                lines.append(f"      privilege escalation methods: {', '.join(risk['methods'])}")
             for where, why in risk["justifications"].items():
                 lines.append(f"      justified, {where}: {why if len(why) <= 110 else why[:109] + '…'}")
-            managed = [s for s in risk["sources"] if not s.startswith("statements[")]
-            if managed:
-                lines.append(f"      AWS managed ({', '.join(managed)}): no justification possible; recorded here")
-    head = "\nRisk categories (cloudsplaining"
-    head += f"; AWS managed policies from {', '.join(sorted(sources))})" if sources else ")"
+    head = "\nRisk categories (by reach, docs/permissions.md"
+    head += f"; {', '.join(sorted(sources))})" if sources else ")"
     return "\n".join([head + (":" if lines else ": none reached."), *lines])
 
 

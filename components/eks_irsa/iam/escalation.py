@@ -29,6 +29,7 @@ from functools import cache
 from . import table
 from .arn import wildcard_match
 from .grants import Grant
+from .reach import Reach
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def _counts(grant: Grant, action: str, method: Method) -> bool:
         return True
     if grant.passed_to:
         partners = {a.split(":", 1)[0] for a in method.actions if not a.startswith(("iam:", "sts:"))}
-        return grant.level >= grant.level.TYPE and any(
+        return grant.level >= Reach.TYPE and any(
             p in pattern.lower() or wildcard_match(pattern, f"{p}.amazonaws.com", ignore_case=True)
             for p in partners
             for pattern in grant.passed_to

@@ -51,9 +51,10 @@ class PolicyStatement:
         effect: Default: ``Effect.ALLOW``.
         conditions: an IAM ``Condition`` block, ``{operator: {key: value or [values]}}``. Default: none.
         sid: optional statement id, ASCII letters and digits. Default: none.
-        justification: why ``Resource: "*"`` is needed and which risk categories the statement reaches
-            (:data:`eks_irsa.iam.risk.CATEGORIES`, named in those words); read by the permissions lint,
-            never rendered. Default: none.
+        justification: why the statement reaches what it does: allows reach ``*`` and any account or
+            region, names the risk categories (:data:`eks_irsa.iam.risk.CATEGORIES`, in those words) and
+            escalation methods it reaches, and any other account id or region meant; read by the
+            permissions judgement (docs/permissions.md), never rendered. Default: none.
     """
 
     actions: tuple[str, ...]
