@@ -139,7 +139,7 @@ def main(settings: StackSettings) -> None:
             opts=pulumi.ResourceOptions(providers=providers, depends_on=[namespace] if namespace else None),
         )
         if isinstance(cluster, EksCluster) and service.addon:
-            cluster.install_addon(service.name, service.addon, role.role_arn if service.identity.uses_irsa else None)
+            cluster.install_addon(service.name, service.addon, role)
         exported[service.name] = {
             "roleArn": role.role_arn,
             "roleName": role.role_name,

@@ -10,10 +10,14 @@ the dependencies the SDK sends).
 
 from __future__ import annotations
 
+import json
+from graphlib import TopologicalSorter
+
 import pytest
 
 from eks_irsa.catalog import load_catalog
 from eks_irsa.errors import IrsaConfigError
+from eks_irsa.testing import Registration, run_program
 from tests.conftest import ROOT
 
 S = "eks-irsa:services"
@@ -116,3 +120,116 @@ def test_naming_the_addon_s_own_service_account_is_accepted(dev_config) -> None:
     dev_config[S]["ebs-csi-driver"]["serviceAccount"] = "ebs-csi-controller-sa"
     plan = load_catalog(dev_config, ROOT).plans["ebs-csi-driver"]
     assert (plan.namespace, plan.service_accounts) == ("kube-system", ("ebs-csi-controller-sa",))
+
+
+# --- the EKS add-on's lifecycle: the service present, then removed from the catalog ------------------------------
+
+PROGRAM = ROOT / "__main__.py"
+ADDON = "aws:eks/addon:Addon"
+
+
+def _deletion_order(removed: list[Registration]) -> list[str]:
+    """The order the engine deletes ``removed`` in: each resource before every resource it depends on."""
+    names = {r.name for r in removed}
+    order: TopologicalSorter[str] = TopologicalSorter()
+    for resource in removed:
+        order.add(resource.name)
+        for dependency in set(resource.dependencies) & names:
+            order.add(dependency, resource.name)
+    return list(order.static_order())
+
+
+@pytest.mark.parametrize("identity", ["irsa", "pod-identity"])
+def test_removing_an_addon_service_removes_the_addon_before_its_role(dev_config, identity: str) -> None:
+    dev_config[S]["ebs-csi-driver"]["identity"] = identity
+    present = run_program(PROGRAM, dev_config, "dev")
+    # moment 1, the service present: its add-on is not preserved and waits for the whole IrsaRole
+    [addon] = [a for a in present.registrations if a.type == ADDON and a.inputs["addonName"] == "aws-ebs-csi-driver"]
+    assert addon.inputs["preserve"] is False
+    service_children = {r.name for r in present.registrations if r.parent == "ebs-csi-driver" and r.custom}
+    association = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+    assert {r.type for r in present.registrations if r.name in service_children} >= {
+        "aws:iam/role:Role",
+        *([association] if identity == "pod-identity" else []),
+    }
+    assert service_children <= set(addon.dependencies)
+    # the cluster's own add-ons stay preserved: removing their resource never strips running nodes
+    assert {a.inputs["addonName"]: a.inputs["preserve"] for a in present.registrations if a.type == ADDON} == {
+        "vpc-cni": True,
+        "coredns": True,
+        "aws-ebs-csi-driver": False,
+        **({"eks-pod-identity-agent": True} if identity == "pod-identity" else {}),
+    }
+
+    # moment 2, the service removed from the catalog: the engine deletes what the program no longer registers
+    del dev_config[S]["ebs-csi-driver"]
+    removed_from_catalog = run_program(PROGRAM, dev_config, "dev")
+    kept = {(r.type, r.name) for r in removed_from_catalog.registrations}
+    removed = [r for r in present.registrations if (r.type, r.name) not in kept]
+    assert {r.name for r in removed if r.custom} == service_children | {addon.name} | (
+        {f"{dev_config['eks-irsa:cluster']['name']}-pod-identity-agent"} if identity == "pod-identity" else set()
+    )
+    order = _deletion_order(removed)
+    assert all(order.index(addon.name) < order.index(child) for child in service_children)
+    # nothing that stays names the deleted role
+    [role] = [r for r in removed if r.type == "aws:iam/role:Role"]
+    assert not [r.name for r in removed_from_catalog.registrations if role.outputs["arn"] in json.dumps(r.inputs)]
+
+
+# --- the same rules on EksCluster.install_addon, for a program of one's own ------------------------------------
+
+
+def _cluster_and_role(service_account: str = "ebs-csi-controller-sa"):
+    from eks_irsa import EksCluster, IrsaRole
+
+    cluster = EksCluster(
+        "c",
+        {
+            "cluster_name": "acme",
+            "partition": "aws",
+            "vpc_id": "vpc-0a1b2c3d4e5f60718",
+            "private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+            "private_access_cidrs": ["10.255.0.0/20"],
+        },
+    )
+    role = IrsaRole(
+        "ebs",
+        {
+            "cluster_name": "acme",
+            "namespace": "kube-system",
+            "service_account": service_account,
+            "oidc_provider_arn": cluster.oidc_provider_arn,
+            "oidc_issuer": cluster.oidc_issuer,
+            "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
+            "create_service_account": False,
+        },
+    )
+    return cluster, role
+
+
+def test_install_addon_refuses_a_role_of_another_service_account_before_the_addon() -> None:
+    def program() -> None:
+        cluster, role = _cluster_and_role("ebs-csi-driver")
+        cluster.install_addon("ebs", "ebs-csi-driver", role)
+
+    with pytest.raises(IrsaConfigError) as caught:
+        run_program(program, {}, "t")
+    [problem] = caught.value.problems
+    assert problem.field == "EksCluster c.install_addon('ebs'): role service_accounts"
+    assert problem.value == ["ebs-csi-driver"]
+
+
+def test_install_addon_refuses_a_second_install_of_one_addon() -> None:
+    installed = []
+
+    def program() -> None:
+        cluster, role = _cluster_and_role()
+        installed.append(cluster.install_addon("ebs", "ebs-csi-driver", role))
+        cluster.install_addon("ebs-again", "ebs-csi-driver", role)
+
+    with pytest.raises(IrsaConfigError) as caught:
+        run_program(program, {}, "t")
+    [problem] = caught.value.problems
+    assert problem.field == "EksCluster c.install_addon('ebs-again')"
+    assert "which EksCluster c.install_addon('ebs') installs already" in problem.rule
+    assert installed and installed[0] is not None

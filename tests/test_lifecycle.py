@@ -18,7 +18,7 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from eks_irsa import AmiType, EksCluster, IrsaConfigError, SupportType, plan_role
+from eks_irsa import AmiType, EksCluster, IrsaConfigError, IrsaRole, SupportType, plan_role
 from eks_irsa.addons import ADDONS
 from eks_irsa.addons.spec import EksAddon, HelmChart
 from eks_irsa.catalog import decode_stack_config, load_catalog
@@ -166,14 +166,16 @@ def test_coredns_is_an_addon_created_after_every_node_group(stack_run):
     assert {g.name for g in _of(run, NODE_GROUP)} <= set(coredns.dependencies)
 
 
-def test_every_addon_we_install_is_preserved_and_held_or_pinned(stack_run):
+def test_the_cluster_s_own_addons_are_preserved_and_every_addon_held_or_pinned(stack_run):
     config, run = stack_run
     addons = _of(run, ADDON)
     # Auto Mode runs the VPC CNI itself (tests/test_auto_mode.py); every other cluster gets ours.
     expected = {"coredns"} if config["eks-irsa:cluster"].get("autoMode") else {"vpc-cni", "coredns"}
     assert expected <= {a.inputs["addonName"] for a in addons}
+    # a catalog service's add-on leaves with the service (tests/test_eks_addons.py)
+    catalog = {f"{config['eks-irsa:cluster']['name']}-{s}-addon" for s in config["eks-irsa:services"]}
     for addon in addons:
-        assert addon.inputs["preserve"] is True
+        assert addon.inputs["preserve"] is (addon.name not in catalog)
         pinned = addon.inputs["addonName"] in PINNED_ADDON_VERSIONS
         assert ("addonVersion" in addon.inputs) is pinned
 
@@ -400,13 +402,26 @@ def test_the_monitor_records_aliases_delete_before_replace_and_replace_on_change
 def test_eks_cluster_install_addon_skips_helm_addons():
     def program():
         cluster = EksCluster("c", _cluster_args())
-        assert cluster.install_addon("dns", "external-dns") is None
-        cluster.install_addon("efs", "efs-csi-driver", "arn:aws:iam::111122223333:role/efs")
+        role = IrsaRole(
+            "efs",
+            {
+                "cluster_name": "acme",
+                "namespace": "kube-system",
+                "service_account": "efs-csi-controller-sa",
+                "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"],
+                "oidc_provider_arn": cluster.oidc_provider_arn,
+                "oidc_issuer": cluster.oidc_issuer,
+                "create_service_account": False,
+            },
+        )
+        assert cluster.install_addon("dns", "external-dns", role) is None
+        cluster.install_addon("efs", "efs-csi-driver", role)
 
     run = run_program(program, {}, "t")
     [efs] = [a for a in _of(run, ADDON) if a.inputs["addonName"] == "aws-efs-csi-driver"]
+    [role] = [r for r in _of(run, "aws:iam/role:Role") if r.parent == "efs"]
     assert efs.name == "c-efs-addon" and efs.parent == "c"
-    assert efs.inputs["serviceAccountRoleArn"] == "arn:aws:iam::111122223333:role/efs"
+    assert efs.inputs["serviceAccountRoleArn"] == role.outputs["arn"]
 
 
 def test_docs_addons_gives_each_addon_s_installation_and_chart_values():

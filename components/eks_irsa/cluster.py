@@ -2,6 +2,7 @@
 Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 from enum import StrEnum
 from types import SimpleNamespace
 from typing import NotRequired, TypedDict, cast
@@ -21,7 +22,8 @@ from .access import (
     scoped_kubeconfig,
 )
 from .addons import ADDONS
-from .addons.spec import EksAddon
+from .addons.install import check_addon_subjects, check_single_install
+from .addons.spec import AddonSpec, EksAddon
 from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.names import short_hash
@@ -287,6 +289,7 @@ class EksCluster(pulumi.ComponentResource):
         self._tags = dict(sorted(args.tags.items()))
         super().__init__("eks-irsa:index:EksCluster", name, None, opts)
         self._name = name
+        self._addon_installs: list[tuple[str, AddonSpec]] = []
         child = pulumi.ResourceOptions(parent=self)
         p = args.partition
         tags = self._tags
@@ -424,26 +427,50 @@ class EksCluster(pulumi.ComponentResource):
             }
         )
 
-    def install_addon(
-        self, service: str, addon: str, service_account_role_arn: pulumi.Input[str] | None = None
-    ) -> aws.eks.Addon | None:
+    def install_addon(self, service: str, addon: str, role: IrsaRole) -> aws.eks.Addon | None:
         """Install catalog add-on ``addon`` (a key of :data:`eks_irsa.addons.ADDONS`) for ``service``, if it is an
-        EKS managed add-on: ``<cluster>-<service>-addon``, after the node groups, with the IRSA role in
-        ``service_account_role_arn`` (``None`` with Pod Identity: the service's association binds the role).
+        EKS managed add-on: ``<cluster>-<service>-addon``, after the node groups, with ``role``, the service's
+        ``IrsaRole`` (its ARN as the add-on's service account role with IRSA; with Pod Identity its association
+        binds it).
+
+        The add-on belongs to the service: removing the service from the program removes the add-on, never
+        leaves it running with a deleted role. It is not preserved (``preserve=False``: EKS DeleteAddon removes
+        its workloads and the ServiceAccount it annotated, and the AWS provider waits until EKS reports it gone,
+        terraform-provider-aws ``resourceAddonDelete``) and it depends on ``role``, so the engine deletes it
+        before the role, its policies and its association. The cluster's own add-ons stay preserved.
 
         Returns:
             The ``aws.eks.Addon``; ``None`` for an add-on installed with a Helm chart (``docs/addons.md`` gives
             the chart values) and for ``vpc-cni``, which the cluster installs itself.
+
+        Raises:
+            IrsaConfigError: ``role`` trusts another service account than the add-on's own
+                (:func:`eks_irsa.addons.install.check_addon_subjects`), or another service installed the add-on
+                already (:func:`eks_irsa.addons.install.check_single_install`); before the add-on is registered.
         """
-        installed_by = ADDONS[addon].installed_by
+        spec = ADDONS[addon]
+        installed_by = spec.installed_by
         if not isinstance(installed_by, EksAddon) or installed_by.name == "vpc-cni":
             return None
+        plan = role.plan
+        where = f"EksCluster {self._name}.install_addon({service!r})"
+        subjects = {
+            "namespace": plan.namespace,
+            "service_accounts": list(plan.service_accounts),
+            "subject_pattern": next((s.service_account for s in plan.subjects if s.pattern), None),
+        }
+        problems = [replace(p, field=f"{where}: role {p.field}") for p in check_addon_subjects(spec, subjects)]
+        problems += check_single_install([*self._addon_installs, (where, spec)])
+        if problems:
+            raise IrsaConfigError(problems)
+        self._addon_installs.append((where, spec))
         return self._addon(
             f"{self._name}-{service}-addon",
             installed_by.name,
             installed_by.version_rule,
-            service_account_role_arn,
-            self._node_groups,
+            role.role_arn if plan.identity.uses_irsa else None,
+            [*self._node_groups, role],
+            preserve=False,
         )
 
     def _addon_version(self, addon: str, rule: VersionRule) -> str | None:
@@ -456,17 +483,19 @@ class EksCluster(pulumi.ComponentResource):
         rule: VersionRule,
         role_arn: pulumi.Input[str] | None,
         depends_on: list[pulumi.Resource],
+        preserve: bool = True,
     ) -> aws.eks.Addon:
-        """One EKS add-on: its version by ``rule``, ``preserve=True`` (deleting the resource leaves the add-on's
-        workloads running: EKS DeleteAddon ``preserve``), conflicts overwritten (the self-managed copy EKS
-        bootstraps is adopted)."""
+        """One EKS add-on: its version by ``rule``, conflicts overwritten (the self-managed copy EKS bootstraps is
+        adopted), ``preserve`` as given: ``True`` (the default, for the cluster's own add-ons) leaves the add-on's
+        workloads running when the resource is deleted (EKS DeleteAddon ``preserve``); ``False`` for a catalog
+        add-on, removed with its service (:meth:`install_addon`)."""
         return aws.eks.Addon(
             name,
             cluster_name=self.cluster_name,
             addon_name=addon,
             addon_version=self._addon_version(addon, rule),
             service_account_role_arn=role_arn,
-            preserve=True,
+            preserve=preserve,
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="OVERWRITE",
             tags=self._tags,

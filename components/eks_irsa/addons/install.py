@@ -52,7 +52,7 @@ def check_addon_subjects(spec: AddonSpec, args: Mapping[str, object]) -> list[Pr
     if named is not None and named != spec.service_account:
         problems.append(Problem("service_account", named, rule, ADDONS_DOCS, "leave it out: the add-on's is used"))
     listed = args.get("service_accounts")
-    if listed is not None and list(listed) != [spec.service_account]:  # type: ignore[call-overload]
+    if listed is not None and (not isinstance(listed, list | tuple) or list(listed) != [spec.service_account]):
         problems.append(Problem("service_accounts", listed, rule, ADDONS_DOCS, "leave it out: the add-on's is used"))
     if args.get("subject_pattern") is not None:
         problems.append(
