@@ -288,3 +288,12 @@ def test_a_justification_keyed_by_no_statement_is_refused(dev_config: dict) -> N
     (problem,) = _problems(dev_config)
     assert problem.field == f"{S}.{ALB}.policyFiles[0].justifications"
     assert problem.value == ["16"]
+
+
+@pytest.mark.parametrize("name", ["0[", "a.b", "orders-api["])
+@pytest.mark.parametrize("value", ["", None])
+def test_a_service_name_with_a_bracket_or_dot_and_no_mapping_is_named_not_a_crash(dev_config, name, value) -> None:
+    # Found by tests/test_fuzz_catalog.py: the schema problem's path was cut at the first '[' or '.'.
+    dev_config[S][name] = value
+    fields = [p.field for p in _problems(dev_config)]
+    assert f"{S}.{name}" in fields

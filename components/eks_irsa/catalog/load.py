@@ -4,7 +4,6 @@ onto ``EksClusterArgs`` and ``IrsaRoleArgs``, every service planned once, and th
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -150,7 +149,8 @@ def load_catalog(
         IrsaConfigError: every problem found, each naming the field, the value, the rule and its source.
     """
     problems = _shape_problems(config)
-    broken = {_service_of(p.field) for p in problems}
+    services = config.get("eks-irsa:services")
+    broken = {_service_of(p.field, services if isinstance(services, Mapping) else {}) for p in problems}
     if problems and (None in broken or not config.get("eks-irsa:services")):
         raise IrsaConfigError(problems)
     region = config["aws:region"]
@@ -272,10 +272,16 @@ def _planned_provider(settings: StackSettings, service: ServiceSettings) -> tupl
     return f"arn:{settings.partition}:iam::{account}:oidc-provider/{issuer}", issuer
 
 
-def _service_of(field_path: str) -> str | None:
-    """The service a schema problem is about (``eks-irsa:services.<name>...``), or ``None`` for the rest."""
-    match = re.match(r"^eks-irsa:services\.([^.\[]+)", field_path)
-    return match.group(1) if match else None
+def _service_of(field_path: str, services: Mapping[str, Any]) -> str | None:
+    """The service of ``services`` a schema problem is about (``eks-irsa:services.<name>...``; a name may hold
+    ``.`` or ``[``, so the longest name the path starts with wins), or ``None`` for the rest."""
+    prefix = "eks-irsa:services."
+    named = [
+        name
+        for name in services
+        if field_path == f"{prefix}{name}" or field_path.startswith((f"{prefix}{name}.", f"{prefix}{name}["))
+    ]
+    return max(named, key=len, default=None)
 
 
 def _cluster(
