@@ -200,7 +200,10 @@ def _cluster_and_role(service_account: str = "ebs-csi-controller-sa"):
             "service_account": service_account,
             "oidc_provider_arn": cluster.oidc_provider_arn,
             "oidc_issuer": cluster.oidc_issuer,
-            "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"],
+            # one narrow grant: the rules under test are the add-on's, not the permissions lint's
+            "statements": [
+                {"actions": ["dynamodb:GetItem"], "resources": ["arn:aws:dynamodb:us-west-2:123456789012:table/t"]}
+            ],
             "create_service_account": False,
         },
     )

@@ -408,7 +408,10 @@ def test_eks_cluster_install_addon_skips_helm_addons():
                 "cluster_name": "acme",
                 "namespace": "kube-system",
                 "service_account": "efs-csi-controller-sa",
-                "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy"],
+                # one narrow grant: the rules under test are the add-on's, not the permissions lint's
+                "statements": [
+                    {"actions": ["dynamodb:GetItem"], "resources": ["arn:aws:dynamodb:us-west-2:123456789012:table/t"]}
+                ],
                 "oidc_provider_arn": cluster.oidc_provider_arn,
                 "oidc_issuer": cluster.oidc_issuer,
                 "create_service_account": False,
