@@ -3,7 +3,10 @@
 A platform team copies this repository and pastes the README's "Add a service" snippet under
 ``eks-irsa:services:`` in ``stacks/Pulumi.dev.yaml``. Here that is done to a copy of the program, the
 stacks and the policies; then ``eks-irsa plan`` runs over it and the property checks of
-``tests/test_program.py`` run over the same program and stack. Nothing pins the sample's counts.
+``tests/test_program.py`` run over the same program and stack. Nothing pins the sample's counts, and
+nothing assumes the user's dev stack is as shipped: the copy starts from the user's dev stack without
+the services the snippets add (a user who already pasted the README's service keeps a green suite), and
+the last test pastes the snippet into a copy of the repository and runs the stack tests there.
 
 What mocks cannot prove: that AWS creates the roles or that the pods get credentials; only what the
 program registers is checked.
@@ -14,6 +17,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import shutil
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -49,9 +55,22 @@ def _service_names(snippet: str) -> list[str]:
     return list(yaml.safe_load(textwrap.dedent(snippet)))
 
 
+def without_services(config: dict, names: list[str]) -> dict:
+    """``config`` with the services ``names`` taken out of ``eks-irsa:services`` (those a test is about to add)."""
+    services = {k: v for k, v in config["eks-irsa:services"].items() if k not in names}
+    return {**config, "eks-irsa:services": services}
+
+
 def add_services(project, *snippets: str) -> dict:
-    """Paste ``snippets`` under the existing ``eks-irsa:services:`` key of the dev stack, as the README says."""
+    """Paste ``snippets`` under the existing ``eks-irsa:services:`` key of the dev stack, as the README says.
+
+    The stack file is first written back from the user's dev stack without the services the snippets add,
+    so a user who already pasted one of them does not get it twice.
+    """
     path = project / "stacks" / "Pulumi.dev.yaml"
+    added = [name for snippet in snippets for name in _service_names(snippet)]
+    base = without_services(config_from_stack_file(path), added)
+    path.write_text(yaml.safe_dump({"config": base}, sort_keys=False, allow_unicode=True))
     lines = path.read_text().splitlines(keepends=True)
     at = next(i for i, line in enumerate(lines) if line.strip() == "eks-irsa:services:") + 1
     lines[at:at] = [snippet if snippet.endswith("\n") else snippet + "\n" for snippet in snippets]
@@ -81,9 +100,10 @@ def plan_and_check(project, capsys, added: list[str]) -> None:
 
 
 def test_the_readme_snippet_is_a_new_service(project):
-    before = config_from_stack_file(project / "stacks" / "Pulumi.dev.yaml")["eks-irsa:services"]
-    after = add_services(project, README_SNIPPET)["eks-irsa:services"]
     (added,) = _service_names(README_SNIPPET)
+    before = config_from_stack_file(project / "stacks" / "Pulumi.dev.yaml")["eks-irsa:services"]
+    before.pop(added, None)
+    after = add_services(project, README_SNIPPET)["eks-irsa:services"]
     assert set(after) - set(before) == {added}
     assert {name: after[name] for name in before} == before
 
@@ -105,7 +125,10 @@ def test_a_second_added_service_keeps_everything_green(project, capsys):
 
 @pytest.fixture(scope="module")
 def dev_run():
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    """The user's dev stack without the README's service, and its run."""
+    config = without_services(
+        config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml"), _service_names(README_SNIPPET)
+    )
     return config, run_program(ROOT / "__main__.py", config, "dev")
 
 
@@ -166,3 +189,30 @@ def test_the_checks_catch_a_role_that_waits_for_a_node_group(dev_run):
     group = next(r for r in run.registrations if r.type == "aws:eks/nodeGroup:NodeGroup")
     with pytest.raises(AssertionError):
         check_catalog(config, _replaced(run, role.name, dependencies=(*role.dependencies, group.name)))
+
+
+STACK_TESTS = (
+    "tests/test_user_catalog.py",
+    "tests/test_stack_files.py",
+    "tests/test_plan_cli.py",
+    "tests/test_program.py",
+)
+"""The test modules that read the user's dev stack: run again in a copy where the README's service is pasted."""
+
+
+def test_the_stack_tests_stay_green_with_the_readme_snippet_pasted_into_the_dev_stack(tmp_path):
+    """The failure a user met: the README's service in their own dev stack, then ``make test``."""
+    copy = tmp_path / "repository"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info"))
+    (added,) = _service_names(README_SNIPPET)
+    stack = copy / "stacks" / "Pulumi.dev.yaml"
+    lines = stack.read_text().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.strip() == "eks-irsa:services:") + 1
+    lines[at:at] = [README_SNIPPET]
+    stack.write_text("".join(lines))
+    assert added in config_from_stack_file(stack)["eks-irsa:services"]
+    selection = [*STACK_TESTS, "-k", "(dev or not test_program) and not stack_tests_stay_green"]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", *selection], cwd=copy, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
