@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STACK ?= dev
+DIST ?= dist
 
-.PHONY: plan test lint format explain verify preflight audit bench schema iam-table clean
+.PHONY: plan test lint format explain verify preflight audit bench schema iam-table wheel clean
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
@@ -59,5 +60,10 @@ schema: $(VENV)/.installed
 iam-table: $(VENV)/.installed
 	$(BIN)/python -m tools.iam_table
 
+# The package as a wheel in $(DIST)/ (default dist/), for `pip install dist/eks_irsa-<version>-py3-none-any.whl`.
+wheel: $(BIN)/activate
+	rm -rf $(DIST)
+	$(BIN)/pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir $(DIST) .
+
 clean:
-	rm -rf build
+	rm -rf build dist

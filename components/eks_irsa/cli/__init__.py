@@ -6,6 +6,7 @@
     eks-irsa verify --stack dev      IRSA end to end on 127.0.0.1 (needs the ``verify`` extra)
     eks-irsa preflight --stack dev   is the AWS account ready for pulumi up (your credentials, read-only)
     eks-irsa audit --region R        judge a live account's IRSA and Pod Identity, read-only (``audit`` extra)
+    eks-irsa --version               the installed package's version
 
 Each verb's own ``--help`` lists its options. The verbs import their dependencies only when run,
 so ``eks-irsa plan`` works without the proof extras.
@@ -29,10 +30,18 @@ VERBS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Dispatch ``eks-irsa <verb> [args]`` to ``eks_irsa.cli.<verb>.main``; exit 2 on an unknown verb."""
+    """Dispatch ``eks-irsa <verb> [args]`` to ``eks_irsa.cli.<verb>.main``; exit 2 on an unknown verb.
+
+    ``eks-irsa --version`` prints ``eks-irsa <version>`` (``eks_irsa.__version__``) and exits 0.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--version"]:
+        from .. import __version__
+
+        print(f"eks-irsa {__version__}")
+        return 0
     if not args or args[0] not in VERBS:
-        print("usage: eks-irsa {" + ",".join(VERBS) + "} [options]\n", file=sys.stderr)
+        print("usage: eks-irsa {" + ",".join(VERBS) + "} [options] | --version\n", file=sys.stderr)
         for verb, text in VERBS.items():
             print(f"  {verb:<9} {text}", file=sys.stderr)
         return 0 if args[:1] in (["-h"], ["--help"]) else 2
