@@ -11,7 +11,7 @@ import pytest
 
 from eks_irsa import IrsaConfigError
 from eks_irsa.cli import plan
-from eks_irsa.testing import config_from_stack_file
+from eks_irsa.testing import OfflineRun, config_from_stack_file, run_program
 
 ROOT = Path(__file__).resolve().parents[1]
 STACK_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
@@ -57,3 +57,40 @@ def raised_problems(run: Callable[[Callable[[], None]], object], build: Callable
         error = error.__cause__ or error.__context__
     assert isinstance(error, IrsaConfigError)
     return [str(p) for p in error.problems]
+
+
+class StackPlans:
+    """The program over each stack file of ``stacks/``, planned once per test session (once per worker under
+    pytest-xdist) and shared by the modules that only read the result.
+
+    ``plan(stack)`` is ``eks-irsa plan``'s own ``write_plan`` into :attr:`build` (``build/<stack>/...``),
+    giving ``(run, files, settings)``; ``preview(stack)`` is a first ``pulumi preview`` of the same program.
+    Both read the user's stack files as they are now, never a copy of the shipped ones. A test that changes a
+    stack's config runs the program itself.
+    """
+
+    def __init__(self, build: Path) -> None:
+        self.build = build
+        self._plans: dict[str, tuple] = {}
+        self._previews: dict[str, OfflineRun] = {}
+
+    @staticmethod
+    def config(stack: str) -> dict:
+        """A fresh copy of ``stacks/Pulumi.<stack>.yaml``'s config, safe to mutate."""
+        return config_from_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml")
+
+    def plan(self, stack: str) -> tuple:
+        if stack not in self._plans:
+            self._plans[stack] = plan.write_plan(stack, self.build, ROOT)
+        return self._plans[stack]
+
+    def preview(self, stack: str) -> OfflineRun:
+        if stack not in self._previews:
+            self._previews[stack] = run_program(ROOT / "__main__.py", self.config(stack), stack, preview=True)
+        return self._previews[stack]
+
+
+@pytest.fixture(scope="session")
+def stack_plans(tmp_path_factory: pytest.TempPathFactory) -> StackPlans:
+    """Every stack planned once per session: see :class:`StackPlans`."""
+    return StackPlans(tmp_path_factory.mktemp("build"))

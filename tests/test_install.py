@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -40,9 +41,12 @@ def _run(*args: str | Path, cwd: Path | None = None) -> str:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    """The wheel ``make wheel`` writes (into a temporary ``DIST``)."""
+    """The wheel ``make wheel`` writes, run in a copy of the checkout (setuptools builds in the source tree)."""
+    source = tmp_path_factory.mktemp("checkout") / "eks-irsa"
+    ignore = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__")
+    shutil.copytree(ROOT, source, ignore=ignore)
     dist = tmp_path_factory.mktemp("dist")
-    _run("make", "--no-print-directory", "-C", ROOT, "wheel", f"DIST={dist}", f"BIN={Path(sys.executable).parent}")
+    _run("make", "--no-print-directory", "-C", source, "wheel", f"DIST={dist}", f"BIN={Path(sys.executable).parent}")
     (built,) = dist.glob("eks_irsa-*.whl")
     return built
 

@@ -7,7 +7,6 @@ import subprocess
 
 import pytest
 
-from eks_irsa.cli.plan import write_plan
 from eks_irsa.cluster import EksCluster, EksClusterArgs, NodeGroupArgs
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.testing import EksIrsaMocks, run_program
@@ -63,12 +62,12 @@ def test_the_credential_patterns_catch_what_they_should(text, found):
     assert bool(ACCESS_KEY_ID.search(text) or SECRET_KEY.search(text)) is found
 
 
-def test_no_static_credential_in_the_repository_or_rendered_manifests(tmp_path):
+def test_no_static_credential_in_the_repository_or_rendered_manifests(stack_plans):
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     texts = {name: (ROOT / name).read_text(errors="ignore") for name in tracked if (ROOT / name).is_file()}
     for stack_file in STACK_FILES:
-        write_plan(stack_file.name.split(".")[1], tmp_path)
-    texts.update({str(p): p.read_text() for p in tmp_path.rglob("*") if p.is_file()})
+        stack_plans.plan(stack_file.name.split(".")[1])
+    texts.update({str(p): p.read_text() for p in stack_plans.build.rglob("*") if p.is_file()})
     assert len(texts) > 10
     hits = [
         name

@@ -49,12 +49,10 @@ def _run(config, stack="dev", preview=False):
 
 
 @pytest.fixture(scope="module", params=[(f, p) for f in STACK_FILES for p in (False, True)], ids=str)
-def stack_run(request):
-    from eks_irsa.testing import config_from_stack_file
-
+def stack_run(request, stack_plans):
     path, preview = request.param
-    config = config_from_stack_file(path)
-    return config, _run(config, _stack(path), preview)
+    stack = _stack(path)
+    return stack_plans.config(stack), stack_plans.preview(stack) if preview else stack_plans.plan(stack)[0]
 
 
 def _cluster_args(**changes):

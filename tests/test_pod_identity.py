@@ -21,7 +21,6 @@ import pytest
 
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.cli.explain import main
-from eks_irsa.cli.plan import write_plan
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.evaluate import (
     AssumeRoleRequest,
@@ -573,10 +572,8 @@ def test_catalog_target_problems_name_the_catalog_keys(target, field):
 
 
 @pytest.fixture(scope="module")
-def staging_files(tmp_path_factory):
-    build = tmp_path_factory.mktemp("build")
-    _, files, _ = write_plan("staging", build, Path(__file__).parents[1])
-    return build, files
+def staging_files(stack_plans):
+    return stack_plans.build, stack_plans.plan("staging")[1]
 
 
 def test_the_plan_writes_both_trusts_and_the_chain_for_a_target_role(staging_files):

@@ -14,7 +14,7 @@ import json
 
 import pytest
 
-from eks_irsa.testing import PLACEHOLDER, UNKNOWN, config_from_stack_file, run_program
+from eks_irsa.testing import PLACEHOLDER, UNKNOWN
 from tests.conftest import ROOT, STACK_FILES
 
 PROGRAM = ROOT / "__main__.py"
@@ -25,11 +25,10 @@ def _stack(path) -> str:
 
 
 @pytest.fixture(scope="module", params=STACK_FILES, ids=_stack)
-def runs(request):
+def runs(request, stack_plans):
     """``(config, deploy run, preview run)`` of one stack file."""
-    config = config_from_stack_file(request.param)
     stack = _stack(request.param)
-    return config, run_program(PROGRAM, config, stack), run_program(PROGRAM, config, stack, preview=True)
+    return stack_plans.config(stack), stack_plans.plan(stack)[0], stack_plans.preview(stack)
 
 
 def _of(run, type_):

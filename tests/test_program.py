@@ -40,9 +40,9 @@ def _stack(path) -> str:
 
 
 @pytest.fixture(scope="module", params=STACK_FILES, ids=_stack)
-def stack_run(request):
-    config = config_from_stack_file(request.param)
-    return _stack(request.param), config, run_program(PROGRAM, config, _stack(request.param))
+def stack_run(request, stack_plans):
+    stack = _stack(request.param)
+    return stack, stack_plans.config(stack), stack_plans.plan(stack)[0]
 
 
 def _of(run, type_):

@@ -25,7 +25,6 @@ from cloudsplaining.scan.policy_document import PolicyDocument
 from moto.iam.aws_managed_policies import aws_managed_policies_data
 from policy_sentry.querying.actions import get_actions_matching_arn
 
-from eks_irsa.cli.plan import write_plan
 from eks_irsa.iam.lint import fill_placeholders, lint_document, lint_statements
 from eks_irsa.iam.policy import PolicyStatement
 from tests.conftest import ROOT
@@ -35,9 +34,8 @@ MANAGED = json.loads(aws_managed_policies_data)
 
 
 @pytest.fixture(scope="module")
-def planned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict[str, str]]]:
-    out = tmp_path_factory.mktemp("build")
-    return {stack: write_plan(stack, out, ROOT)[1] for stack in STACKS}
+def planned(stack_plans) -> dict[str, dict[str, dict[str, str]]]:
+    return {stack: stack_plans.plan(stack)[1] for stack in STACKS}
 
 
 def _as_list(value: object) -> list[str]:
