@@ -142,6 +142,31 @@ def test_role_names_clash_case_insensitively(dev_config):
     assert [p.field for p in _problems(dev_config)] == [f"{S}.orders-api.roleName"]
 
 
+def test_a_clash_is_reported_at_the_service_whose_role_name_was_written_not_the_one_derived(dev_config):
+    """The README pastes a new service at the top of ``eks-irsa:services``; its explicit roleName takes an
+    existing service's derived name. The problem names the new service and the one it clashes with."""
+    taken = "acme-dev-orders-orders-api"  # orders-api's derived name: <cluster>-<namespace>-<service account>
+    queue = "arn:aws:sqs:us-west-2:111122223333:acme-dev-invoices"
+    new = {
+        "namespace": "billing",
+        "roleName": taken.upper(),
+        "statements": [{"actions": ["sqs:ReceiveMessage"], "resources": [queue]}],
+    }
+    dev_config[S] = {"invoice-worker": new, **dev_config[S]}
+    (problem,) = _problems(dev_config)
+    assert (problem.field, problem.value) == (f"{S}.invoice-worker.roleName", taken.upper())
+    assert "clashes with the role of orders-api" in problem.rule
+
+
+def test_of_two_derived_role_names_the_later_in_the_stack_file_is_blamed(dev_config):
+    dev_config[S]["orders-api"]["serviceAccount"] = "log-shipper"
+    dev_config[S]["orders-api"]["namespace"] = "observability"
+    dev_config[S] = {"orders-api": dev_config[S].pop("orders-api"), **dev_config[S]}
+    roles = [p for p in _problems(dev_config) if p.field.endswith(".roleName")]
+    assert [p.field for p in roles] == [f"{S}.log-shipper.roleName"]
+    assert "(its derived role name) clashes with the role of orders-api" in roles[0].rule
+
+
 def test_the_vpc_cni_service_account_is_taken(dev_config):
     dev_config[S]["cni"] = {
         "namespace": "kube-system",

@@ -97,7 +97,8 @@ def uniqueness(services: list[ServiceSettings], plans: Mapping[str, RolePlan], c
     """Logical names, ServiceAccounts and role names are unique across the stack (and apart from the VPC CNI's)."""
     problems: list[Problem] = []
     by_subject: dict[tuple[str, str], str] = {("kube-system", "aws-node"): "the cluster's vpc-cni add-on"}
-    by_role: dict[str, str] = {derive_role_name(cluster_name, "kube-system", "aws-node").lower(): "vpc-cni"}
+    cni_role = derive_role_name(cluster_name, "kube-system", "aws-node").lower()
+    by_role: dict[str, list[ServiceSettings]] = {}
     for service in services:
         where = f"eks-irsa:services.{service.name}"
         if service.name in (cluster_name, f"{cluster_name}-vpc-cni"):
@@ -126,19 +127,40 @@ def uniqueness(services: list[ServiceSettings], plans: Mapping[str, RolePlan], c
                     )
                 )
             by_subject.setdefault(subject, service.name)
-        key = (plan.role_name or "").lower()
-        if key in by_role:
+        by_role.setdefault((plan.role_name or "").lower(), []).append(service)
+    return problems + _role_name_clashes(cni_role, by_role, plans) + _pattern_overlaps(plans, by_subject)
+
+
+def _role_name_clashes(
+    cni_role: str, by_role: Mapping[str, list[ServiceSettings]], plans: Mapping[str, RolePlan]
+) -> list[Problem]:
+    """One problem per service whose role name another already has, at the service the user most likely just
+    wrote: one with an explicit ``roleName`` rather than one whose name is derived (which nobody wrote), else the
+    later in the stack file. The cluster's own VPC CNI role (``cni_role``, lower case) is never the one blamed.
+
+    Source: IAM CreateRole (role names are unique per account, case-insensitively).
+    """
+    problems: list[Problem] = []
+    for key, owners in by_role.items():
+        ordered = sorted(owners, key=lambda service: "role_name" in service.args)  # stable: file order kept
+        if key == cni_role:
+            kept = "vpc-cni"
+        elif len(ordered) > 1:
+            kept = ordered.pop(0).name
+        else:
+            continue
+        for newer in ordered:
+            how = "its roleName" if "role_name" in newer.args else "its derived role name"
             problems.append(
                 Problem(
-                    f"{where}.roleName",
-                    plan.role_name,
-                    f"clashes with the role of {by_role[key]} (IAM role names are case-insensitive)",
+                    f"eks-irsa:services.{newer.name}.roleName",
+                    plans[newer.name].role_name,
+                    f"({how}) clashes with the role of {kept} (IAM role names are case-insensitive)",
                     limits.IAM_CREATE_ROLE,
                     "choose another roleName",
                 )
             )
-        by_role.setdefault(key, service.name)
-    return problems + _pattern_overlaps(plans, by_subject)
+    return problems
 
 
 def account_entries(
