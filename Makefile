@@ -31,10 +31,14 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# explain reads build/<stack>/; the plan is made again only when the stack file, the program or the package changed.
 explain: $(VENV)/.installed
 	@test -n "$(SERVICE)" -a -n "$(TOKEN)" || { echo "usage: make explain STACK=dev SERVICE=orders-api TOKEN=path/to/token"; exit 2; }
-	@$(BIN)/eks-irsa plan --stack $(STACK) --quiet >/dev/null
+	@$(MAKE) --no-print-directory build/$(STACK)/plan.json
 	$(BIN)/eks-irsa explain --stack $(STACK) --service $(SERVICE) --token $(TOKEN)
+
+build/%/plan.json: stacks/Pulumi.%.yaml __main__.py $(wildcard policies/*) $(shell find components/eks_irsa -name '*.py') $(VENV)/.installed
+	$(BIN)/eks-irsa plan --stack $* --quiet
 
 verify: $(VENV)/.installed
 	$(BIN)/eks-irsa verify --stack $(STACK)

@@ -246,6 +246,14 @@ def _associations(eks: Any, cluster: str, gaps: list[ReadGap]) -> list[PodIdenti
     return sorted(out, key=lambda a: (a.cluster, a.namespace, a.service_account, a.association_id))
 
 
+NO_REGION = (
+    "Pass --region (e.g. --region us-west-2; with make: make audit REGION=us-west-2), or set AWS_REGION, "
+    "or give the profile a region (aws configure set region us-west-2 [--profile NAME])."
+)
+"""What to set when neither ``--region`` nor the AWS SDK's configuration (``AWS_REGION``, ``AWS_DEFAULT_REGION``,
+the profile's ``region``) names one."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Audit one account and region; print a table (or ``--json``). Exit 0 clean, 1 findings, 2 bad input."""
     parser = argparse.ArgumentParser(prog="eks-irsa audit", description=__doc__.split("\n\n")[0])
@@ -274,13 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             kube = parse_kube_dump(document, "--kube-dump")
         session = read_only_session(args.profile, args.region)
         if not session.region_name:
-            raise IrsaConfigError.one(
-                "--region",
-                None,
-                "is not set and no default region is configured",
-                "AWS SDK configuration",
-                "pass --region",
-            )
+            print(f"error: no region to audit. {NO_REGION}", file=sys.stderr)
+            return 2
         arns = sorted({a.role_arn for a in kube.service_accounts if a.role_arn}) if kube else []
         snapshot = collect(session, args.cluster, arns, args.max_attempts)
         report = audit(snapshot, kube, args.cluster)

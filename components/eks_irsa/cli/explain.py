@@ -59,6 +59,7 @@ from ..iam.evaluate import (
 )
 from ..iam.policy import statement_list
 from ..iam.trust import check_provider_arn, normalize_issuer
+from .output import json_document
 
 EXIT_ALLOWED = 0
 EXIT_DENIED = 1
@@ -342,6 +343,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--now", type=float, help="seconds since the epoch to check exp/nbf against (default: now)")
     parser.add_argument("-v", "--verbose", action="store_true", help="also print every condition of every statement")
+    parser.add_argument("--json", action="store_true", help="print one JSON document (docs/cli.md) instead")
     return parser
 
 
@@ -357,11 +359,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     try:
         return _run(args, out)
     except BadInput as exc:
-        print(f"error: {_one_line(str(exc))}", file=err)
-        return EXIT_BAD_INPUT
+        message = _one_line(str(exc))
     except (OverflowError, RecursionError, ValueError) as exc:  # absurd numbers or nesting in a token or policy
-        print(f"error: the token or policy holds values out of range: {_one_line(str(exc))[:200]}", file=err)
-        return EXIT_BAD_INPUT
+        message = f"the token or policy holds values out of range: {_one_line(str(exc))[:200]}"
+    if args.json:
+        print(json_document("explain", error=message), end="", file=out)
+    else:
+        print(f"error: {message}", file=err)
+    return EXIT_BAD_INPUT
 
 
 def _one_line(text: str) -> str:
@@ -383,6 +388,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         missing = [p for p in (policy_path, service_path) if not p.is_file()]
         if missing:
             raise BadInput(f"{missing[0]} not found; run `make plan STACK={args.stack}` first")
+        stale = _newer_stack_file(args.build_dir, args.stack, service_path)
+        if stale is not None:
+            raise BadInput(
+                f"{stale} changed after {service_path} was written; run `make plan STACK={args.stack}` again"
+            )
         service = _read_json(service_path, "service file")
         absent = [k for k in SERVICE_KEYS if k not in service]
         if absent:
@@ -422,7 +432,15 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     now = time.time() if args.now is None else args.now
     expiry = token_findings(token, now) + scheme_findings(token)
     allowed = decision.allowed and not expiry
-    _report(out, token, now, provider_arn, how, policy_path, service, decision, expiry, allowed, args.verbose)
+    if args.json:
+        request_json = {"issuer": token.issuer, "subject": token.subject, "audiences": list(token.audiences)}
+        print(
+            _verdict_json("web-identity", request_json, policy_path, service, decision, expiry, allowed),
+            end="",
+            file=out,
+        )
+    else:
+        _report(out, token, now, provider_arn, how, policy_path, service, decision, expiry, allowed, args.verbose)
     return EXIT_ALLOWED if allowed else EXIT_DENIED
 
 
@@ -437,6 +455,12 @@ def _run_pod(args: argparse.Namespace, out: TextIO, policy_path: Path, service: 
     session_tags = _session_tags(args, service)
     request = pod_identity_request(cluster_arn, namespace, service_account, session_tags=session_tags)
     decision = _evaluate_trust(policy_path, request)
+    if args.json:
+        asked = {"clusterArn": cluster_arn, "pod": f"{namespace}/{service_account}", "sessionTags": session_tags}
+        print(
+            _verdict_json("pod-identity", asked, policy_path, service, decision, [], decision.allowed), end="", file=out
+        )
+        return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
 
     def line(text: str = "") -> None:
         print(text, file=out)
@@ -484,6 +508,10 @@ def _run_chain(args: argparse.Namespace, out: TextIO, policy_path: Path, service
     )
     request = chained_request(caller, external_id, session_tags=passed)
     decision = _evaluate_trust(policy_path, request)
+    if args.json:
+        asked = {"caller": caller, "externalId": external_id, "sessionTags": passed is not None}
+        print(_verdict_json("chain", asked, policy_path, service, decision, [], decision.allowed), end="", file=out)
+        return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
 
     def line(text: str = "") -> None:
         print(text, file=out)
@@ -592,6 +620,49 @@ def _verdict(
         line(f"      usual cause: {USUAL_CAUSES[finding.cause]}")
     if decision.allowed and expiry:
         line("  (the trust policy itself would allow this token)")
+
+
+def _verdict_json(
+    question: str,
+    asked: Mapping[str, object],
+    policy_path: Path,
+    service: Mapping[str, object],
+    decision: Decision,
+    expiry: list[Finding],
+    allowed: bool,
+) -> str:
+    """The ``--json`` document of one answer (``docs/cli.md``): the question (``web-identity``,
+    ``pod-identity`` or ``chain``), what was asked, the role and policy, the verdict, and each finding with its
+    usual cause."""
+    findings = [
+        {
+            "cause": str(f.cause),
+            "reason": f.reason,
+            "statement": f.statement,
+            "usualCause": None if f.cause is Cause.NO_MATCHING_STATEMENT else USUAL_CAUSES[f.cause],
+        }
+        for f in [*expiry, *decision.findings]
+    ]
+    return json_document(
+        "explain",
+        question=question,
+        request=dict(asked),
+        roleArn=_str(service.get("targetRoleArn" if question == "chain" else "roleArn")),
+        policy=str(policy_path),
+        allowed=allowed,
+        reasons=list(decision.reasons) if allowed else [],
+        findings=[] if allowed else findings,
+        notes=list(decision.notes),
+    )
+
+
+def _newer_stack_file(build_dir: Path, stack: str, written: Path) -> Path | None:
+    """The stack file ``written`` was planned from, when it changed after: ``stacks/Pulumi.<stack>.yaml`` beside
+    ``build_dir`` (the catalog), or ``Pulumi.<stack>.yaml`` there (a ``plan --program`` project); else ``None``."""
+    for candidate in (build_dir.parent / "stacks" / f"Pulumi.{stack}.yaml", build_dir.parent / f"Pulumi.{stack}.yaml"):
+        if candidate.is_file() and candidate.stat().st_mtime > written.stat().st_mtime:
+            return candidate
+    return None
 
 
 def _host(issuer: str) -> str:

@@ -14,31 +14,40 @@ from pathlib import Path
 
 from ..iam.findings import Finding
 from ..iam.lint import has_errors, lint_document, policy_finding
+from .output import json_document
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Lint policy files; print one line per finding, or with ``--summary`` a Markdown table.
 
-    Each file's stem is the finding's service. Returns 1 when any finding is an error, else 0;
+    Each file's stem is the finding's service. ``--json`` prints one document instead (``docs/cli.md``).
+    Returns 1 when any finding is an error, else 0;
     argparse exits with 2 on a usage error. A file that is not JSON is reported as MALFORMED_JSON.
     """
     parser = argparse.ArgumentParser(prog="eks-irsa lint", description=main.__doc__)
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument("--summary", action="store_true", help="print counts by code and severity per file")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--summary", action="store_true", help="print counts by code and severity per file")
+    shown.add_argument("--json", action="store_true", help="print one JSON document (docs/cli.md)")
     args = parser.parse_args(argv)
     failed = False
     rows: list[str] = []
+    linted: list[dict[str, object]] = []
     for path in args.files:
         try:
             findings = lint_document(path.stem, json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, RecursionError) as error:  # IrsaConfigError and JSONDecodeError are ValueErrors
             findings = [policy_finding(path.stem, "MALFORMED_JSON", f"cannot lint {path}: {error}")]
         failed = failed or has_errors(findings)
-        if args.summary:
+        if args.json:
+            linted.append({"file": str(path), "findings": [{**f.to_json(), "kind": _kind(f)} for f in findings]})
+        elif args.summary:
             rows.append(_summary_row(path.name, findings))
         else:
             for finding in findings:
                 print(line(finding))
+    if args.json:
+        print(json_document("lint", ok=not failed, files=linted), end="")
     if args.summary:
         print("| File | Errors | Warnings | Findings by code (severity) |\n| --- | ---: | ---: | --- |")
         print("\n".join(rows))

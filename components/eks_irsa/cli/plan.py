@@ -1,6 +1,7 @@
 """The offline plan: run the program for one stack under the mock monitor and write what it would create.
 
-    python -m eks_irsa.cli.plan --stack dev [--build-dir build] [--quiet]
+    eks-irsa plan [--stack dev] [--build-dir build] [--quiet | --json]
+    eks-irsa plan --program DIR [--stack S] [--build-dir DIR/build] [--quiet | --json]
 
 Writes ``<build-dir>/<stack>/plan.json`` (every registration, in a deterministic order, no
 timestamps) and, per IRSA role, ``services/<name>/`` with ``trust-policy.json``,
@@ -8,7 +9,8 @@ timestamps) and, per IRSA role, ``services/<name>/`` with ``trust-policy.json``,
 ``service.json``; for cross-account Pod Identity also ``target-trust-policy.json`` (the target role's trust)
 and ``chain-policy.json`` (the first role's only permissions; ``permissions-policy.json`` is the target's).
 Prints one row per service. Exit 1 with the problems listed when the catalog is
-invalid; nothing is written then.
+invalid; nothing is written then. ``--program`` plans any Pulumi Python program that uses the package
+instead of the reference program's catalog (:mod:`eks_irsa.cli.program`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +29,7 @@ from ..catalog import ClusterSettings, StackSettings, decode_stack_config, load_
 from ..cluster import vpc_cni_role_args
 from ..errors import IrsaConfigError
 from ..irsa import ROLE_ARN_ANNOTATION
-from ..plan import permissions_documents, plan_role
+from ..plan import RolePlan, permissions_documents, plan_role
 from ..testing import (
     PLACEHOLDER,
     OfflineRun,
@@ -35,6 +37,8 @@ from ..testing import (
     encode_config,
     run_program,
 )
+from .output import fit_table, json_document, problems_json
+from .program import ProgramError, run_user_program, trusted_providers
 
 ROOT = Path.cwd()
 """The project the commands read (``Pulumi.yaml``, ``__main__.py``, ``stacks/``): the working directory."""
@@ -89,14 +93,14 @@ def plan_document(run: OfflineRun, stack: str, project: str = "eks-irsa") -> dic
     }
 
 
-def service_files(run: OfflineRun, settings: StackSettings) -> dict[str, dict[str, str]]:
-    """Per service, the reviewer's files, ``{service: {file name: text}}``, written from its :class:`RolePlan`.
+Trusted = Callable[[RolePlan], tuple[str | None, list[str]]]
+"""For an IRSA role's plan: ``(issuer, [OIDC provider ARNs])``, the cluster's own provider first (``None`` and
+``[]`` when they are not known)."""
 
-    The plan gives the subjects, identity, documents and settings; the run gives only what AWS would
-    compute (the role ARN, the placeholder issuer) and the rendered manifests.
-    """
-    registered = {(r.parent, r.name): r for r in run.registrations if r.parent}
-    accounts = [r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
+
+def catalog_services(run: OfflineRun, settings: StackSettings) -> tuple[dict[str, RolePlan], Trusted]:
+    """The catalog's role plans (with the cluster's VPC CNI role) and the OIDC providers each trusts: the
+    cluster's placeholder provider in the role's account, then the service's ``trustedClusters``."""
     issuer = run.mocks.issuer(settings.cluster.name)
     plans = dict(settings.plans)
     if isinstance(settings.cluster, ClusterSettings) and not settings.cluster.auto_mode:
@@ -104,6 +108,24 @@ def service_files(run: OfflineRun, settings: StackSettings) -> dict[str, dict[st
         provider = run.mocks.arn("iam", f"oidc-provider/{issuer}")
         cni = vpc_cni_role_args(settings.cluster.name, settings.partition, provider, issuer, settings.cluster.tags)
         plans[name] = plan_role(name, cni)
+
+    def trusted(plan: RolePlan) -> tuple[str | None, list[str]]:
+        account = plan.role_account_id or run.mocks.account_id
+        providers = [run.mocks.arn("iam", f"oidc-provider/{issuer}", account=account)]
+        providers += [c["oidc_provider_arn"] for c in plan_args(settings, plan.name).get("additional_clusters", ())]
+        return issuer, providers
+
+    return plans, trusted
+
+
+def service_files(run: OfflineRun, plans: Mapping[str, RolePlan], trusted: Trusted) -> dict[str, dict[str, str]]:
+    """Per role, the reviewer's files, ``{role: {file name: text}}``, written from its :class:`RolePlan`.
+
+    The plan gives the subjects, identity, documents and settings; ``trusted`` the issuer and OIDC providers
+    of an IRSA role; the run gives only what AWS would compute (the role ARN) and the rendered manifests.
+    """
+    registered = {(r.parent, r.name): r for r in run.registrations if r.parent}
+    accounts = [r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
     files: dict[str, dict[str, str]] = {}
     for name, plan in sorted(plans.items()):
         out: dict[str, str] = {}
@@ -125,16 +147,19 @@ def service_files(run: OfflineRun, settings: StackSettings) -> dict[str, dict[st
             file = "serviceaccount.yaml" if len(mine) == 1 else f"serviceaccount-{sa.inputs['metadata']['name']}.yaml"
             out[file] = yaml.safe_dump(plain(manifest), sort_keys=True)
         summary = plan.summary()
-        account = plan.role_account_id or run.mocks.account_id
-        providers = [run.mocks.arn("iam", f"oidc-provider/{issuer}", account=account)]
-        providers += [c["oidc_provider_arn"] for c in plan_args(settings, name).get("additional_clusters", ())]
-        irsa = plan.identity.uses_irsa
         summary.update(
             roleArn=role.outputs["arn"] if role is not None else plan.existing_role_arn,
-            oidcProviderArn=providers[0] if irsa else None,
-            oidcIssuer=issuer if irsa else None,
-            trustedProviders=sorted(providers) if irsa else [],
+            oidcProviderArn=None,
+            oidcIssuer=None,
+            trustedProviders=[],
         )
+        if plan.identity.uses_irsa:
+            issuer, providers = trusted(plan)
+            summary.update(
+                oidcProviderArn=providers[0] if providers else None,
+                oidcIssuer=issuer,
+                trustedProviders=sorted(providers),
+            )
         if plan.chained:
             summary.update(
                 targetRoleArn=target.outputs["arn"] if target is not None else plan.target_role_arn,
@@ -203,17 +228,37 @@ def write_plan(
     config = config_from_stack_file(root / "stacks" / f"Pulumi.{stack}.yaml")
     settings = load_catalog(decode_stack_config(encode_config(config)), root)
     run = run_program(root / "__main__.py", config, stack)
-    files = service_files(run, settings)
-    out = build_dir / stack
+    files = service_files(run, *catalog_services(run, settings))
+    _write(build_dir / stack, plan_document(run, stack), files)
+    return run, files, settings
+
+
+def write_program_plan(
+    directory: Path, stack: str | None, build_dir: Path | None = None
+) -> tuple[str, OfflineRun, dict[str, dict[str, str]], dict[str, RolePlan]]:
+    """Run the Pulumi project in ``directory`` (any program that uses the package) and write the same files as
+    :func:`write_plan` under ``build_dir/<stack>`` (default ``directory/build``): ``(stack, run, files, plans)``.
+
+    Raises:
+        ProgramError: no project or no such stack (:func:`eks_irsa.cli.program.run_user_program`).
+        IrsaConfigError: the stack file or a component's input is refused; nothing is written then.
+        Exception: whatever else the program raises; nothing is written then.
+    """
+    project, stack, run, plans = run_user_program(directory, stack)
+    files = service_files(run, plans, lambda plan: trusted_providers(run, plan))
+    _write((build_dir or directory / "build") / stack, plan_document(run, stack, project), files)
+    return stack, run, files, plans
+
+
+def _write(out: Path, document: dict[str, Any], files: Mapping[str, Mapping[str, str]]) -> None:
     shutil.rmtree(out, ignore_errors=True)
     (out / "services").mkdir(parents=True)
-    (out / "plan.json").write_text(_pretty(plan_document(run, stack)))
+    (out / "plan.json").write_text(_pretty(document))
     for service, texts in files.items():
         folder = out / "services" / service
         folder.mkdir()
         for name, text in texts.items():
             (folder / name).write_text(text)
-    return run, files, settings
 
 
 def yaml_error_line(path: Path, error: yaml.YAMLError) -> str:
@@ -225,37 +270,58 @@ def yaml_error_line(path: Path, error: yaml.YAMLError) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The command line: 0 rendered (lint errors make a catalog invalid), 1 invalid catalog, 2 no such stack file."""
+    """The command line: 0 rendered, 1 invalid (a catalog, stack file or component input refused, a lint error,
+    or the program failing; nothing is written), 2 no such stack file or project. ``--json`` prints the same
+    outcome as one document (``docs/cli.md``, "JSON output")."""
     parser = argparse.ArgumentParser(prog="eks-irsa plan", description=__doc__.split("\n")[0])
-    parser.add_argument("--stack", default="dev", help="stack name: reads stacks/Pulumi.<stack>.yaml")
-    parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
-    parser.add_argument("--quiet", action="store_true", help="write the files, print one line")
+    parser.add_argument(
+        "--stack", help="stack name: stacks/Pulumi.<stack>.yaml (default dev); with --program its Pulumi.<stack>.yaml"
+    )
+    parser.add_argument("--program", type=Path, metavar="DIR", help="plan the Pulumi Python project in DIR instead")
+    parser.add_argument("--build-dir", type=Path, help="where <stack>/ is written (default build, or DIR/build)")
+    shown = parser.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", action="store_true", help="write the files, print one line")
+    shown.add_argument("--json", action="store_true", help="print one JSON document instead of the report")
     args = parser.parse_args(argv)
-    stack_file = ROOT / "stacks" / f"Pulumi.{args.stack}.yaml"
-    if not stack_file.exists():
-        print(f"error: no stack file {stack_file.relative_to(ROOT)}", file=sys.stderr)
-        return 2
+    stack = args.stack or ("dev" if args.program is None else None)
+
+    def fail(code: int, message: str, problems: IrsaConfigError | None = None) -> int:
+        if args.json:
+            body = {"problems": problems_json(problems)} if problems else {"error": message}
+            print(json_document("plan", ok=False, stack=stack, **body), end="")
+        else:
+            print(f"error: {message}" + (f"\n{problems}" if problems else ""), file=sys.stderr)
+        return code
+
     try:
-        run, files, settings = write_plan(args.stack, args.build_dir, ROOT)
+        if args.program is not None:
+            stack, run, files, plans = write_program_plan(args.program, stack, args.build_dir)
+            out = (args.build_dir or args.program / "build") / stack
+        else:
+            stack_file = ROOT / "stacks" / f"Pulumi.{stack}.yaml"
+            if not stack_file.exists():
+                return fail(2, f"no stack file {stack_file.relative_to(ROOT)}")
+            run, files, settings = write_plan(stack, args.build_dir or ROOT / "build", ROOT)
+            plans = dict(settings.plans)
+            out = (args.build_dir or ROOT / "build") / stack
+    except ProgramError as error:
+        return fail(2, str(error))
     except IrsaConfigError as error:
-        print(f"error: stack {args.stack} is invalid; nothing was written.\n{error}", file=sys.stderr)
-        return 1
+        return fail(1, f"stack {stack} is invalid; nothing was written.", error)
     except yaml.YAMLError as error:
-        print(f"error: {yaml_error_line(stack_file.relative_to(ROOT), error)}; nothing was written.", file=sys.stderr)
-        return 1
-    out = args.build_dir / args.stack
-    warnings = [w for plan in settings.plans.values() for w in plan.warnings]
+        where = Path("stacks") / f"Pulumi.{stack}.yaml" if args.program is None else args.program
+        return fail(1, f"{yaml_error_line(where, error)}; nothing was written.")
+    except Exception as error:  # the user's own program failed: say what, never a traceback
+        return fail(1, f"the program failed: {type(error).__name__}: {error}; nothing was written.")
+    warnings = [w for plan in plans.values() for w in plan.warnings]
+    if args.json:
+        print(json_document("plan", **plan_json(stack, out, run, files, warnings)), end="")
+        return 0
     if args.quiet:
         print(f"{len(run.registrations)} resources -> {out / 'plan.json'}; {len(warnings)} lint warnings")
         return 0
-    rows = [("service", "namespace", "service account", "role name", "may do")]
-    for service, texts in files.items():
-        summary = json.loads(texts["service.json"])
-        rows.append(
-            (service, summary["namespace"], ", ".join(summary["serviceAccounts"]), summary["roleName"], may_do(texts))
-        )
-    print(f"Stack {args.stack}: {len(run.registrations)} resources, {len(run.invokes)} invokes.")
-    print(table(rows))
+    print(f"Stack {stack}: {len(run.registrations)} resources, {len(run.invokes)} invokes.")
+    print(plan_table(files))
     print(
         f"\nPlaceholders: ARNs use account {run.mocks.account_id} and partition {run.mocks.partition} from the "
         f"stack file;\nthe OIDC issuer id ({PLACEHOLDER}...) is made up. Nothing was deployed: this is the "
@@ -267,6 +333,52 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"  {warning}")
     print(risk_report(files))
     return 0
+
+
+def plan_table(files: Mapping[str, Mapping[str, str]]) -> str:
+    """One row per role: service, identity (``irsa``, ``pod-identity``, ``both``), the service accounts it
+    admits as ``namespace/name`` (a subject pattern as written) and what it may do, within
+    :data:`~eks_irsa.cli.output.TABLE_WIDTH` columns (what it may do is cut first, down to 40 characters, then
+    the service accounts). Role names and the full values are in each ``service.json`` and in ``--json``."""
+    rows = [("service", "identity", "service account", "may do")]
+    for service, texts in files.items():
+        summary = json.loads(texts["service.json"])
+        subjects = [s.removeprefix("system:serviceaccount:").replace(":", "/", 1) for s in summary["subjects"]]
+        rows.append((service, summary["identity"], ", ".join(subjects), may_do(texts)))
+    return fit_table(rows, shrink=((3, 40), (2, 24)))
+
+
+def plan_json(
+    stack: str, out: Path, run: OfflineRun, files: Mapping[str, Mapping[str, str]], warnings: Sequence[str]
+) -> dict[str, Any]:
+    """The body of ``eks-irsa plan --json`` (``docs/cli.md``): the stack, where the files went, the resource
+    count, the invokes, the lint warnings and per role what its ``service.json`` says, with ``mayDo`` and
+    the names of its files."""
+    services = []
+    for name, texts in files.items():
+        summary = json.loads(texts["service.json"])
+        services.append(
+            {
+                "name": name,
+                "identity": summary["identity"],
+                "namespace": summary["namespace"],
+                "serviceAccounts": summary["serviceAccounts"],
+                "roleName": summary["roleName"],
+                "roleArn": summary["roleArn"],
+                "mayDo": may_do(texts),
+                "riskCategories": sorted(summary.get("riskCategories", {})),
+                "files": sorted(texts),
+            }
+        )
+    return {
+        "ok": True,
+        "stack": stack,
+        "buildDir": str(out),
+        "resources": len(run.registrations),
+        "invokes": list(run.invokes),
+        "warnings": list(warnings),
+        "services": services,
+    }
 
 
 def risk_report(files: Mapping[str, Mapping[str, str]]) -> str:
