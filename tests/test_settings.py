@@ -158,13 +158,13 @@ def test_a_clash_is_reported_at_the_service_whose_role_name_was_written_not_the_
     assert "clashes with the role of orders-api" in problem.rule
 
 
-def test_of_two_derived_role_names_the_later_in_the_stack_file_is_blamed(dev_config):
+def test_of_two_derived_role_names_the_later_by_name_is_blamed(dev_config):
     dev_config[S]["orders-api"]["serviceAccount"] = "log-shipper"
     dev_config[S]["orders-api"]["namespace"] = "observability"
     dev_config[S] = {"orders-api": dev_config[S].pop("orders-api"), **dev_config[S]}
     roles = [p for p in _problems(dev_config) if p.field.endswith(".roleName")]
-    assert [p.field for p in roles] == [f"{S}.log-shipper.roleName"]
-    assert "(its derived role name) clashes with the role of orders-api" in roles[0].rule
+    assert [p.field for p in roles] == [f"{S}.orders-api.roleName"]
+    assert "(its derived role name) clashes with the role of log-shipper" in roles[0].rule
 
 
 def test_the_vpc_cni_service_account_is_taken(dev_config):

@@ -135,14 +135,15 @@ def _role_name_clashes(
     cni_role: str, by_role: Mapping[str, list[ServiceSettings]], plans: Mapping[str, RolePlan]
 ) -> list[Problem]:
     """One problem per service whose role name another already has, at the service the user most likely just
-    wrote: one with an explicit ``roleName`` rather than one whose name is derived (which nobody wrote), else the
-    later in the stack file. The cluster's own VPC CNI role (``cni_role``, lower case) is never the one blamed.
+    wrote: one with an explicit ``roleName`` rather than one whose name is derived (which nobody wrote); between
+    two of a kind, the later by service name (the catalog is read sorted, so the stack file's order is not known).
+    The cluster's own VPC CNI role (``cni_role``, lower case) is never the one blamed.
 
     Source: IAM CreateRole (role names are unique per account, case-insensitively).
     """
     problems: list[Problem] = []
     for key, owners in by_role.items():
-        ordered = sorted(owners, key=lambda service: "role_name" in service.args)  # stable: file order kept
+        ordered = sorted(owners, key=lambda service: "role_name" in service.args)  # stable: by name within a kind
         if key == cni_role:
             kept = "vpc-cni"
         elif len(ordered) > 1:
