@@ -11,11 +11,17 @@ $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml $(BIN)/activate
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# `make plan` needs only what the program installs (requirements.txt); the other targets add the proof and
+# test tools (requirements-dev.txt, which includes requirements.txt).
+$(VENV)/.plan-installed: requirements.txt pyproject.toml $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	@touch $@
 
-plan: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml $(BIN)/activate
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(VENV)/.plan-installed $@
+
+plan: $(VENV)/.plan-installed
 	$(BIN)/eks-irsa plan --stack $(STACK)
 
 test: $(VENV)/.installed
@@ -37,7 +43,7 @@ explain: $(VENV)/.installed
 	@$(MAKE) --no-print-directory build/$(STACK)/plan.json
 	$(BIN)/eks-irsa explain --stack $(STACK) --service $(SERVICE) --token $(TOKEN)
 
-build/%/plan.json: stacks/Pulumi.%.yaml __main__.py $(wildcard policies/*) $(shell find components/eks_irsa -name '*.py') $(VENV)/.installed
+build/%/plan.json: stacks/Pulumi.%.yaml __main__.py $(wildcard policies/*) $(shell find components/eks_irsa -name '*.py') $(VENV)/.plan-installed
 	$(BIN)/eks-irsa plan --stack $* --quiet
 
 verify: $(VENV)/.installed

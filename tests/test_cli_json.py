@@ -38,11 +38,14 @@ def test_lint_json_lists_each_file_s_findings_and_fails_on_an_error(tmp_path, ca
     assert (document["command"], document["schemaVersion"], document["ok"]) == ("lint", SCHEMA_VERSION, False)
     by_file = {f["file"]: f["findings"] for f in document["files"]}
     assert by_file[good] == []
-    assert {
-        "code": "IRSA_SERVICE_WILDCARD",
-        "severity": "error",
-        "statement": "Statement[0] (s3:*)",
-    }.items() <= by_file[bad][0].items()
+    (finding,) = by_file[bad]
+    assert set(finding) == {"code", "severity", "kind", "resource", "field", "value", "rule", "source", "fix"}
+    assert (finding["code"], finding["kind"], finding["field"], finding["value"]) == (
+        "IRSA_SERVICE_WILDCARD",
+        "error",
+        "Statement[0]",
+        "s3:*",
+    )
     assert lint.main(["--json", good]) == 0
     assert _document(capsys)["ok"] is True
 
