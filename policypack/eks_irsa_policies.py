@@ -31,9 +31,9 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
-from eks_irsa.cluster import CNI_POLICY
 from eks_irsa.errors import Problem
 from eks_irsa.iam.arn import ACCOUNT_ID, parse_arn, parse_iam_arn
+from eks_irsa.iam.eks_policies import CNI_POLICY
 from eks_irsa.iam.lint import lint_document
 from eks_irsa.iam.policy import statement_list
 from eks_irsa.iam.review import (
@@ -48,7 +48,7 @@ from eks_irsa.iam.review import (
     is_kubernetes_web_identity,
 )
 from eks_irsa.iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS
-from eks_irsa.irsa import AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION
+from eks_irsa.plan import AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"

@@ -33,9 +33,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .cluster import CNI_POLICY, NODE_POLICIES
 from .errors import IrsaConfigError, Problem
 from .iam.arn import parse_iam_arn, wildcard_match
+from .iam.eks_policies import CNI_POLICY, NODE_POLICIES
 from .iam.evaluate import Cause, Decision, TrustPolicyError, WebIdentityRequest, evaluate_web_identity
 from .iam.limits import IAM_QUOTAS, OIDC_PROVIDER_QUOTA
 from .iam.policy import element_values, statement_list
@@ -48,7 +48,7 @@ from .iam.trust import (
     Subject,
     normalize_issuer,
 )
-from .irsa import AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION
+from .plan import AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION
 
 OIDC_PROVIDER_WARN_AT = 80
 """Providers from which :data:`Code.PROVIDER_QUOTA` is reported (80% of the quota): a few more clusters

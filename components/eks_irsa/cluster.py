@@ -26,6 +26,7 @@ from .addons.install import check_addon_subjects, check_single_install
 from .addons.spec import AddonSpec, EksAddon
 from .errors import IrsaConfigError, Problem
 from .iam import limits
+from .iam.eks_policies import CNI_POLICY, NODE_POLICIES
 from .iam.names import short_hash
 from .iam.partition import AwsPartition
 from .iam.policy import canonical_json
@@ -62,19 +63,12 @@ NODE_METADATA_OPTIONS: Mapping[str, str] = {
 ``allow_pod_imds_access`` also carries :data:`~eks_irsa.iam.review.IMDS_OPT_OUT_TAG` ``= "true"``, the
 opt-in as our policy pack reads it."""
 
-NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
-"""The AWS managed policies a node role needs when the VPC CNI has its own IRSA role (EKS User
-Guide, 'Amazon EKS node IAM role'). ``AmazonEKS_CNI_Policy`` is deliberately absent."""
-
-CNI_POLICY = "AmazonEKS_CNI_Policy"
 CNI_JUSTIFICATION = (
     "Infrastructure modification: the VPC CNI creates, attaches, tags and deletes the network interfaces and "
     "assigns the IP addresses of every pod on every node, whose ids are generated at creation (EKS User Guide, "
     "'Amazon VPC CNI'). AWS's own policy names them with Resource * and any account and region."
 )
 """Why the VPC CNI's role holds ``AmazonEKS_CNI_Policy`` (its ``managed_policy_justifications``)."""
-"""The VPC CNI's permissions, given to ``kube-system/aws-node`` through IRSA (EKS User Guide,
-'Configure Amazon VPC CNI plugin to use IRSA')."""
 
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 """The access policy for cluster administrators (EKS User Guide, 'Review access policy permissions')."""

@@ -23,6 +23,10 @@ from .iam.names import short_hash
 from .iam.policy import Effect, canonical_json
 from .iam.trust import render_chain_permissions, render_target_trust_policy
 from .plan import (
+    AUDIENCE_ANNOTATION,
+    REGIONAL_STS_ANNOTATION,
+    ROLE_ARN_ANNOTATION,
+    TOKEN_EXPIRATION_ANNOTATION,
     IdentityType,
     RolePlan,
     check_permissions_boundary,
@@ -32,19 +36,6 @@ from .plan import (
     role_name_for,
     target_role_arn_for,
 )
-
-ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
-"""The annotation the EKS pod identity webhook reads (EKS User Guide, 'Configure Pods to use a
-Kubernetes service account'; amazon-eks-pod-identity-webhook README)."""
-
-AUDIENCE_ANNOTATION = "eks.amazonaws.com/audience"
-"""Overrides the projected token's audience (amazon-eks-pod-identity-webhook README)."""
-
-REGIONAL_STS_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints"
-"""``"true"`` makes the SDKs in the pod call the regional STS endpoint (webhook README)."""
-
-TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration"
-"""The projected token's lifetime in seconds (webhook README; 600..86,400)."""
 
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
 

@@ -28,8 +28,7 @@ import yaml
 from ..catalog import ClusterSettings, StackSettings, decode_stack_config, load_catalog
 from ..cluster import vpc_cni_role_args
 from ..errors import IrsaConfigError
-from ..irsa import ROLE_ARN_ANNOTATION
-from ..plan import RolePlan, permissions_documents, plan_role
+from ..plan import ROLE_ARN_ANNOTATION, RolePlan, permissions_documents, plan_role
 from ..testing import (
     PLACEHOLDER,
     OfflineRun,

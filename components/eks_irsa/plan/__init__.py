@@ -8,7 +8,16 @@ permissions lint and risk assessment as the rules call them). The names below ar
 """
 
 from .lint import RISK_DOCS, Assessment, assess
-from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan
+from .model import (
+    AUDIENCE_ANNOTATION,
+    REGIONAL_STS_ANNOTATION,
+    ROLE_ARN_ANNOTATION,
+    TAG_PREFIX,
+    TOKEN_EXPIRATION_ANNOTATION,
+    IdentityType,
+    RolePlan,
+    ServiceAccountPlan,
+)
 from .render import cluster_tags, permissions_documents, render_trust, role_name_for, target_role_arn_for
 from .rules import (
     ARGS_KEYS,
@@ -26,14 +35,18 @@ from .rules import (
 
 __all__ = [
     "ARGS_KEYS",
+    "AUDIENCE_ANNOTATION",
     "BROAD_MANAGED_POLICIES",
     "OURS",
     "POD_IDENTITY_CHINA_DOCS",
     "POD_IDENTITY_DOCS",
+    "REGIONAL_STS_ANNOTATION",
     "RISK_DOCS",
+    "ROLE_ARN_ANNOTATION",
     "ROLE_ONLY_CHART_VALUES",
     "SESSION_POLICY_DOCS",
     "TAG_PREFIX",
+    "TOKEN_EXPIRATION_ANNOTATION",
     "WEBHOOK_DOCS",
     "Assessment",
     "IdentityType",

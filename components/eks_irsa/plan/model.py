@@ -12,6 +12,19 @@ from ..iam.policy import PermissionsLayout, PolicyStatement, statement_list
 from ..iam.risk import ManagedPolicy, Risk
 from ..iam.trust import Subject
 
+ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
+"""The annotation the EKS pod identity webhook reads (EKS User Guide, 'Configure Pods to use a
+Kubernetes service account'; amazon-eks-pod-identity-webhook README)."""
+
+AUDIENCE_ANNOTATION = "eks.amazonaws.com/audience"
+"""Overrides the projected token's audience (amazon-eks-pod-identity-webhook README)."""
+
+REGIONAL_STS_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints"
+"""``"true"`` makes the SDKs in the pod call the regional STS endpoint (webhook README)."""
+
+TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration"
+"""The projected token's lifetime in seconds (webhook README; 600..86,400)."""
+
 TAG_PREFIX = "eks-irsa/"
 """Tag keys the component writes itself (cluster, namespace, service account); callers may not."""
 
