@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import cast
 
 from .errors import IrsaConfigError, Problem
 from .iam.arn import parse_iam_arn, wildcard_match
@@ -620,7 +621,7 @@ def _provider_findings(ctx: _Context) -> list[AuditFinding]:
 
 def _claim_keys(statement: Mapping[str, object]) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """``(operator, issuer, claim, values)`` for each ``<issuer>:sub|aud|amr`` condition of a statement."""
-    out = []
+    out: list[tuple[str, str, str, tuple[str, ...]]] = []
     block = statement.get("Condition")
     if not isinstance(block, Mapping):
         return out
@@ -1114,7 +1115,7 @@ def _annotated(
     ctx: _Context, cluster: Cluster, provider: OidcProvider | None, account: ServiceAccount, where: str
 ) -> tuple[ServiceAccountAccess, list[AuditFinding]]:
     arn = parse_iam_arn(account.role_arn, "role")
-    if arn is None:
+    if arn is None or account.role_arn is None:
         finding = AuditFinding(
             Severity.HIGH,
             Code.SA_ROLE_ARN_MALFORMED,
@@ -1143,7 +1144,7 @@ def _annotated(
         return ServiceAccountAccess(account.namespace, account.name, "irsa", account.role_arn, False, ()), [finding]
     if provider is None:
         reason = f"cluster {cluster.name} has no IAM OIDC provider in account {ctx.snapshot.account_id}"
-        admitted, reasons = False, (reason,)
+        admitted, reasons = False, tuple[str, ...]((reason,))
     else:
         request = WebIdentityRequest(
             provider_arn=provider.arn,
@@ -1272,16 +1273,16 @@ def render_table(report: AuditReport) -> str:
         for node in report.nodes:
             reach = "pods reach IMDS" if node["podsReachImds"] else "IMDS closed to pods"
             lines.append(f"  {node['cluster']}/{node['nodeGroup']}: {reach}; node role {node['nodeRoleArn']}")
-            lines += [f"      {p}" for p in node["nodeRoleMayDo"]]
+            lines += [f"      {p}" for p in cast("list[str]", node["nodeRoleMayDo"])]
     return "\n".join(lines)
 
 
 def cluster_from_describe(cluster: Mapping[str, object]) -> Cluster:
     """A :class:`Cluster` from ``DescribeCluster``'s ``cluster`` (the issuer as host/path)."""
-    identity = cluster.get("identity") if isinstance(cluster.get("identity"), Mapping) else {}
-    oidc = identity.get("oidc") if isinstance(identity.get("oidc"), Mapping) else {}
-    issuer = oidc.get("issuer")
-    return Cluster(str(cluster["name"]), str(cluster["arn"]), normalize_issuer(issuer) if issuer else None)
+    identity = cluster.get("identity")
+    oidc = identity.get("oidc") if isinstance(identity, Mapping) else None
+    issuer = oidc.get("issuer") if isinstance(oidc, Mapping) else None
+    return Cluster(str(cluster["name"]), str(cluster["arn"]), normalize_issuer(str(issuer)) if issuer else None)
 
 
 def provider_from_arn(provider_arn: str) -> OidcProvider:

@@ -1,6 +1,7 @@
 """``EksCluster``: an EKS cluster with its IAM OIDC provider, hardened managed node groups, and a
 Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
 
+import functools
 from collections.abc import Mapping
 from dataclasses import replace
 from enum import StrEnum
@@ -278,27 +279,27 @@ class EksCluster(pulumi.ComponentResource):
             raise IrsaConfigError(
                 [Problem(f"EksCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
             )
-        args = _with_defaults(args)
-        self._args = args
-        self._tags = dict(sorted(args.tags.items()))
+        full = _with_defaults(args)
+        self._args = full
+        self._tags = dict(sorted(full.tags.items()))
         super().__init__("eks-irsa:index:EksCluster", name, None, opts)
         self._name = name
         self._addon_installs: list[tuple[str, AddonSpec]] = []
         child = pulumi.ResourceOptions(parent=self)
-        p = args.partition
+        p = full.partition
         tags = self._tags
-        credentials = dict(args.kubeconfig_credentials)
+        credentials = cast("KubeconfigCredentials", dict(full.kubeconfig_credentials))
         cluster = eks.Cluster(
             name,
-            name=args.cluster_name,
-            version=args.kubernetes_version,
-            vpc_id=args.vpc_id,
-            private_subnet_ids=args.private_subnet_ids,
-            public_subnet_ids=args.public_subnet_ids or None,
-            endpoint_private_access=args.endpoint_private_access,
-            endpoint_public_access=args.endpoint_public_access,
-            public_access_cidrs=list(args.public_access_cidrs) or None,
-            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=args.upgrade_support_type),
+            name=full.cluster_name,
+            version=full.kubernetes_version,
+            vpc_id=full.vpc_id,
+            private_subnet_ids=full.private_subnet_ids,
+            public_subnet_ids=full.public_subnet_ids or None,
+            endpoint_private_access=full.endpoint_private_access,
+            endpoint_public_access=full.endpoint_public_access,
+            public_access_cidrs=list(full.public_access_cidrs) or None,
+            upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=full.upgrade_support_type),
             kube_proxy_addon_options=eks.KubeProxyAddonOptionsArgs(
                 version=self._addon_version("kube-proxy", CORE_ADDONS["kube-proxy"])
             ),
@@ -314,24 +315,24 @@ class EksCluster(pulumi.ComponentResource):
                         )
                     },
                 )
-                for arn in sorted(set(args.admin_principal_arns))
+                for arn in sorted(set(full.admin_principal_arns))
             },
             create_oidc_provider=False,
             skip_default_node_group=True,
             use_default_vpc_cni=True,
-            deletion_protection=args.deletion_protection,
-            enabled_cluster_log_types=[t.value for t in ControlPlaneLog if t in args.enabled_cluster_log_types] or None,
+            deletion_protection=full.deletion_protection,
+            enabled_cluster_log_types=[t.value for t in ControlPlaneLog if t in full.enabled_cluster_log_types] or None,
             provider_credential_opts=eks.KubeconfigOptionsArgs(**credentials) if credentials else None,
-            auto_mode=eks.AutoModeOptionsArgs(enabled=True) if args.auto_mode else None,
+            auto_mode=eks.AutoModeOptionsArgs(enabled=True) if full.auto_mode else None,
             tags=tags,
             opts=pulumi.ResourceOptions(
-                parent=self, transforms=None if args.bootstrap_creator_admin else [without_creator_admin]
+                parent=self, transforms=None if full.bootstrap_creator_admin else [without_creator_admin]
             ),
         )
         oidc_provider = aws.iam.OpenIdConnectProvider(
             f"{name}-oidc-provider",
             url=cluster.oidc_provider_url,
-            client_id_lists=list(args.oidc_client_ids),
+            client_id_lists=list(full.oidc_client_ids),
             tags=tags,
             # IAM holds one provider per URL, so a replacement with the same URL must delete first.
             opts=pulumi.ResourceOptions(
@@ -344,7 +345,7 @@ class EksCluster(pulumi.ComponentResource):
         self.oidc_issuer = cluster.oidc_issuer
         self.kubeconfig = pulumi.Output.secret(cluster.kubeconfig_json)
         # The name is ours, but reading it through an output makes dependents wait for the cluster.
-        self.cluster_name = cluster.oidc_issuer.apply(lambda _: args.cluster_name)
+        self.cluster_name = cluster.oidc_issuer.apply(lambda _: full.cluster_name)
         ways_in = [
             aws.vpc.SecurityGroupIngressRule(
                 f"{name}-api-{key}",
@@ -353,13 +354,13 @@ class EksCluster(pulumi.ComponentResource):
                 from_port=443,
                 to_port=443,
                 description=pulumi.Output.from_input(source).apply(
-                    lambda s: f"Kubernetes API of {args.cluster_name} from {s}"
+                    lambda s: f"Kubernetes API of {full.cluster_name} from {s}"
                 ),
                 tags=tags,
                 opts=child,
                 **peer,
             )
-            for key, source, peer in _ways_in(name, args)
+            for key, source, peer in _ways_in(name, full)
         ]
         self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s",
@@ -369,15 +370,15 @@ class EksCluster(pulumi.ComponentResource):
         )
 
         networking: list[pulumi.Resource] = []
-        if not args.auto_mode:
+        if not full.auto_mode:
             cni_role = IrsaRole(
                 f"{name}-vpc-cni",
-                vpc_cni_role_args(args.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
+                vpc_cni_role_args(full.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
                 opts=child,
             )
             cni = cast(EksAddon, ADDONS["vpc-cni"].installed_by)
             networking.append(self._addon(f"{name}-vpc-cni-addon", cni.name, cni.version_rule, cni_role.role_arn, []))
-        if args.pod_identity_agent and not args.auto_mode:
+        if full.pod_identity_agent and not full.auto_mode:
             self._addon(
                 f"{name}-pod-identity-agent", "eks-pod-identity-agent", CORE_ADDONS["eks-pod-identity-agent"], None, []
             )
@@ -406,8 +407,8 @@ class EksCluster(pulumi.ComponentResource):
         ]
         self.node_role_arn = node_role.arn
         self._node_groups = [
-            self._node_group(name, group, args, node_role, [*networking, *attachments], tags)
-            for group in args.node_groups
+            self._node_group(name, group, full, node_role, [*networking, *attachments], tags)
+            for group in full.node_groups
         ]
         self._addon(f"{name}-coredns-addon", "coredns", CORE_ADDONS["coredns"], None, self._node_groups)
 
@@ -833,7 +834,7 @@ def _ways_in(name: str, args: SimpleNamespace) -> list[tuple[str, pulumi.Input[s
     for index, group in enumerate(groups):
         if not isinstance(group, str):
             checked = pulumi.Output.from_input(group).apply(
-                lambda g, i=index: _resolved_security_group(f"{field}[{i}]", g)
+                functools.partial(_resolved_security_group, f"{field}[{index}]")
             )
             ways.append((f"sg{index}", checked, {"referenced_security_group_id": checked}))
     return ways

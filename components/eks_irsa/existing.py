@@ -9,7 +9,7 @@ It gives ``IrsaRole`` what ``EksCluster`` gives (``cluster_name``, ``oidc_provid
   function calls per stack, never per service.
 """
 
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_aws as aws
@@ -98,7 +98,7 @@ class ExistingCluster(pulumi.ComponentResource):
             self.oidc_provider_arn = provider.arn
             self.kubeconfig = pulumi.Output.secret(
                 pulumi.Output.all(cluster_name, cluster.endpoint, cluster.certificate_authorities, cluster.arn).apply(
-                    lambda v: exec_kubeconfig(v[0], v[1], _field(v[2][0], "data"), parse_arn(v[3]).region, credentials)
+                    lambda v: exec_kubeconfig(v[0], v[1], _field(v[2][0], "data"), _region(v[3]), credentials)
                 )
             )
         self._kubernetes_provider = k8s.Provider(
@@ -162,6 +162,18 @@ def _issuer(cluster_name: str, identities: list) -> str:
     return normalize_issuer(_field(oidcs[0], "issuer"))
 
 
-def _field(value: object, name: str) -> object:
+def _region(cluster_arn: str) -> str:
+    """The region of a cluster ARN the SDK returned.
+
+    Raises:
+        ValueError: the SDK returned something else than an ARN.
+    """
+    parsed = parse_arn(cluster_arn)
+    if parsed is None:
+        raise ValueError(f"the EKS cluster ARN {cluster_arn!r} is not an ARN")
+    return parsed.region
+
+
+def _field(value: object, name: str) -> Any:
     """A field of a nested invoke result, which the SDK hands over as an output type or as a dict."""
     return value.get(name) if isinstance(value, dict) else getattr(value, name, None)

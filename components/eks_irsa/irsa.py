@@ -11,6 +11,7 @@ at run time to build the multi-language schema.
 """
 
 import copy
+import functools
 from collections.abc import Sequence
 from typing import Any, NotRequired, TypedDict
 
@@ -420,7 +421,7 @@ class IrsaRole(pulumi.ComponentResource):
         for index, document in enumerate(plan.layout.managed, start=1):
             policy = aws.iam.Policy(
                 f"{name}-policy-{index}",
-                name=cluster_name.apply(lambda c, i=index: f"{role_name_for(plan, c)}-{i}"),
+                name=cluster_name.apply(functools.partial(_policy_name, plan, index)),
                 path=plan.role_path,
                 policy=canonical_json(document),
                 tags=cluster_name.apply(lambda c: cluster_tags(plan, c)),
@@ -511,7 +512,7 @@ def _target_provider(name: str, args: IrsaRoleArgs) -> pulumi.ProviderResource:
             default provider's account, the cluster's).
     """
     provider = (args.get("target_role") or {}).get("provider")
-    if getattr(provider, "package", None) != "aws":
+    if not isinstance(provider, pulumi.ProviderResource) or provider.package != "aws":
         raise IrsaConfigError.one(
             f"IrsaRole {name}: target_role.provider",
             type(provider).__name__ if provider is not None else None,
@@ -564,3 +565,8 @@ def _trust(plan: RolePlan, cluster_arn: str | None, providers: Sequence[str], si
         )
     except IrsaConfigError as error:
         raise IrsaConfigError([_named(plan.name, p) for p in error.problems]) from None
+
+
+def _policy_name(plan: RolePlan, index: int, cluster_name: str) -> str:
+    """The name of the plan's ``index``-th customer managed policy: the role's name and ``-<index>``."""
+    return f"{role_name_for(plan, cluster_name)}-{index}"

@@ -106,7 +106,10 @@ class EksIrsaProvider(ComponentProvider):
 
 def schema() -> dict[str, Any]:
     """The package schema the SDK's component analyzer derives from :data:`COMPONENTS`."""
-    return json.loads(EksIrsaProvider().schema)
+    text = EksIrsaProvider().schema
+    if text is None:
+        raise RuntimeError("the SDK's component analyzer derived no schema from COMPONENTS")
+    return json.loads(text)
 
 
 def schema_json() -> str:

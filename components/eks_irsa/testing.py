@@ -545,7 +545,7 @@ def run_program(
     loop.set_default_executor(ThreadPoolExecutor(thread_name_prefix="eks-irsa-mocks", initializer=own_loop))
     asyncio.set_event_loop(loop)
     SETTINGS.outputs.clear()
-    set_root_resource(None)
+    set_root_resource(None)  # type: ignore[arg-type]  # the SDK resets its root with None
     pulumi.runtime.set_all_config(encode_config(config))
     pulumi.runtime.set_mocks(
         mocks,
@@ -557,8 +557,12 @@ def run_program(
     )
     failed = True
     try:
-        _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
-        exports = _sync_await(rpc.serialize_properties(get_root_resource().outputs, {}))
+        # The SDK awaits the program's result only when it is awaitable; its annotation is narrower.
+        _sync_await(pulumi.runtime.stack.run_pulumi_func(program))  # type: ignore[arg-type]
+        stack_resource = get_root_resource()
+        if not isinstance(stack_resource, pulumi.runtime.stack.Stack):
+            raise RuntimeError("the Pulumi runtime registered no stack for the program")
+        exports = _sync_await(rpc.serialize_properties(stack_resource.outputs, {}))
         failed = False
     finally:
         _close_loops(loop, thread_loops, failed)
@@ -647,7 +651,7 @@ def _close_loops(loop: asyncio.AbstractEventLoop, thread_loops: list[asyncio.Abs
     for thread_loop in thread_loops:  # complete only now: closing ``loop`` joined its worker threads
         _close_loop(thread_loop, failed)
     asyncio.set_event_loop(None)
-    set_root_resource(None)
+    set_root_resource(None)  # type: ignore[arg-type]  # the SDK resets its root with None
     if failed:
         _close_unstarted_sdk_coroutines()
 

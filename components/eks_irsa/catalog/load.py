@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema
 
@@ -27,6 +27,9 @@ from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
 from .fields import FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem, cluster_key
 from .rules import account_entries, auto_mode_addons, eks_addons, pod_identity_nodes, uniqueness
 from .settings import AccountSettings, ClusterSettings, ExistingClusterSettings, ServiceSettings, StackSettings
+
+if TYPE_CHECKING:
+    from ..cluster import EksClusterArgs
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 SCHEMA_SOURCE = "eks_irsa/catalog/schema.json"
@@ -166,7 +169,7 @@ def load_catalog(
             tags=dict(raw_existing.get("tags", {})),
         )
     else:
-        cluster = _cluster(config["eks-irsa:cluster"], problems, deployer)
+        cluster = _cluster(config["eks-irsa:cluster"], partition, problems, deployer)
     credentials, found = credentials_from_aws_config(config.get("aws:profile"), config.get("aws:assumeRoles"))
     problems += found
     variables = {"account": accounts[0], "cluster": cluster.name, "partition": partition, "region": region}
@@ -285,9 +288,10 @@ def _service_of(field_path: str, services: Mapping[str, Any]) -> str | None:
 
 
 def _cluster(
-    raw: Mapping[str, Any], problems: list[Problem], deployer: Callable[[], str] | None = None
+    raw: Mapping[str, Any], partition: str, problems: list[Problem], deployer: Callable[[], str] | None = None
 ) -> ClusterSettings:
-    """Map ``eks-irsa:cluster`` onto ``EksClusterArgs``; its rules are ``check_cluster_args``'s."""
+    """Map ``eks-irsa:cluster`` onto ``EksClusterArgs`` (in the stack's ``partition``, from its region); its rules
+    are ``check_cluster_args``'s, run here once."""
     endpoint = raw.get("endpoint", {})
     public = endpoint.get("publicAccess", False)
     private = endpoint.get("privateAccess", True)
@@ -308,7 +312,7 @@ def _cluster(
         }.items():
             if key in ng:
                 group[arg] = ng[key]
-        node_groups.append(NodeGroupArgs(**group))
+        node_groups.append(cast("NodeGroupArgs", group))
     admins = tuple(raw.get("admins", ()))
     bootstrap = raw.get("bootstrapCreatorAdmin", True)
     deployer_arn = deployer() if deployer is not None and (admins or not bootstrap) else None
@@ -336,29 +340,28 @@ def _cluster(
         control_plane_logs=tuple(raw.get("controlPlaneLogs", ())),
         auto_mode=raw.get("autoMode", False),
     )
-    found = check_cluster_args(
-        {
-            "cluster_name": settings.name,
-            "partition": "aws",
-            "kubernetes_version": settings.kubernetes_version,
-            "upgrade_support_type": settings.upgrade_policy,
-            "addon_versions": dict(settings.addon_versions),
-            "vpc_id": settings.vpc_id,
-            "private_subnet_ids": list(settings.private_subnet_ids),
-            "endpoint_private_access": private,
-            "endpoint_public_access": public,
-            "public_access_cidrs": list(cidrs),
-            "admin_principal_arns": list(admins),
-            "node_groups": node_groups,
-            "tags": dict(settings.tags),
-            "bootstrap_creator_admin": bootstrap,
-            "private_access_cidrs": list(settings.private_access_cidrs),
-            "private_access_security_group_ids": list(settings.private_access_security_group_ids),
-            "oidc_client_ids": list(settings.oidc_client_ids),
-            "enabled_cluster_log_types": list(settings.control_plane_logs),
-        },
-        deployer_arn,
-    )
+    mapped: dict[str, Any] = {
+        "cluster_name": settings.name,
+        "partition": partition,
+        "kubernetes_version": settings.kubernetes_version,
+        "upgrade_support_type": settings.upgrade_policy,
+        "addon_versions": dict(settings.addon_versions),
+        "vpc_id": settings.vpc_id,
+        "private_subnet_ids": list(settings.private_subnet_ids),
+        "endpoint_private_access": private,
+        "endpoint_public_access": public,
+        "public_access_cidrs": list(cidrs),
+        "admin_principal_arns": list(admins),
+        "node_groups": node_groups,
+        "tags": dict(settings.tags),
+        "bootstrap_creator_admin": bootstrap,
+        "private_access_cidrs": list(settings.private_access_cidrs),
+        "private_access_security_group_ids": list(settings.private_access_security_group_ids),
+        "oidc_client_ids": list(settings.oidc_client_ids),
+        "enabled_cluster_log_types": list(settings.control_plane_logs),
+    }
+    # Plain strings where the Args name enums (StrEnum: equal to their values); check_cluster_args checks them.
+    found = check_cluster_args(cast("EksClusterArgs", mapped), deployer_arn)
     problems += [
         Problem(
             f"eks-irsa:cluster.{cluster_key(p.field)}",

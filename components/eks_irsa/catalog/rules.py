@@ -31,8 +31,9 @@ def auto_mode_addons(cluster: ClusterSettings | ExistingClusterSettings, catalog
     problems = []
     for name in sorted(catalog):
         entry = catalog[name] if isinstance(catalog[name], Mapping) else {}
-        addon = entry.get("addon").get("name") if isinstance(entry.get("addon"), Mapping) else None
-        if addon in AUTO_MODE_ADDONS:
+        given = entry.get("addon")
+        addon = given.get("name") if isinstance(given, Mapping) else None
+        if isinstance(addon, str) and addon in AUTO_MODE_ADDONS:
             problems.append(
                 Problem(
                     f"eks-irsa:services.{name}.addon",

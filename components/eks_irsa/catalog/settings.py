@@ -151,4 +151,4 @@ class StackSettings:
     create_namespaces: bool = True
     trust_policy_max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
     max_managed_policies: int = limits.MANAGED_POLICIES_PER_ROLE_DEFAULT
-    kubeconfig_credentials: KubeconfigCredentials = field(default_factory=dict)
+    kubeconfig_credentials: KubeconfigCredentials = field(default_factory=lambda: KubeconfigCredentials())

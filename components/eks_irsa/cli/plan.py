@@ -195,8 +195,8 @@ def may_do(files: Mapping[str, str]) -> str:
         resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
         parts.append(f"{', '.join(actions)} on {', '.join(resources)}")
     elif statements:
-        actions = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
-        parts.append(f"{len(actions)} actions in {len(statements)} statements")
+        distinct = {a for s in statements for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])}
+        parts.append(f"{len(distinct)} actions in {len(statements)} statements")
     summary = json.loads(files["service.json"])
     looked_into = {m["arn"]: len(m["actions"]) for m in summary.get("managedPolicies", [])}
     parts += [

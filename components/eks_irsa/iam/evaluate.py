@@ -563,7 +563,7 @@ def _evaluate_statement(
     if sid is not None and not isinstance(sid, str):
         raise _error(f"{where}.Sid", sid, "is not a string", "use letters and digits")
     try:
-        effect = Effect(statement.get("Effect"))
+        effect = Effect(str(statement.get("Effect")))
     except ValueError:
         raise _error(
             f"{where}.Effect", statement.get("Effect"), "is not Allow or Deny", "write Allow or Deny"
@@ -609,12 +609,11 @@ def _evaluate_statement(
             if note:
                 notes.append(note)
             if result.finding:
-                result = replace(result, finding=replace(result.finding, statement=index))
-                if not (
-                    principal_finding_cause is Cause.ISSUER_MISMATCH and result.finding.cause is Cause.ISSUER_MISMATCH
-                ):
+                found = replace(result.finding, statement=index)
+                result = replace(result, finding=found)
+                if not (principal_finding_cause is Cause.ISSUER_MISMATCH and found.cause is Cause.ISSUER_MISMATCH):
                     # A key for another issuer repeats what the principal already says.
-                    findings.append(result.finding)
+                    findings.append(found)
             conditions.append(result)
     return StatementResult(
         index, sid, effect, principal_matched, action_matched, tuple(conditions), tuple(findings), tuple(notes)
@@ -625,7 +624,7 @@ def _evaluate_statement(
 
 
 def _match_principal(
-    where: str, statement: Mapping[str, object], request: WebIdentityRequest, effect: Effect
+    where: str, statement: Mapping[str, object], request: WebIdentityRequest | AssumeRoleRequest, effect: Effect
 ) -> tuple[bool, Finding | None, str | None]:
     if "Principal" not in statement:
         raise _error(
@@ -861,8 +860,8 @@ def _evaluate_condition(
                 f"document this case for a single-valued operator, so it is read as {'true' if passed else 'false'} "
                 "(the reading that denies)"
             )
-    shown = "absent" if present is None else ", ".join(present)
-    detail = f"{operator} {key}: request {shown}; policy {', '.join(policy_values)}: {why}"
+    request_values = "absent" if present is None else ", ".join(present)
+    detail = f"{operator} {key}: request {request_values}; policy {', '.join(policy_values)}: {why}"
     finding = None
     if not passed:
         finding = _condition_finding(prefix, base, negated, key, policy_values, present, request)

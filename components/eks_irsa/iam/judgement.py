@@ -106,7 +106,7 @@ def _judge(
     session_statements: tuple[PolicyStatement, ...] | None,
 ) -> Judgement:
     name, _, managed_arns, justified_pairs, _, account, region = key
-    managed_justifications = dict(justified_pairs)  # type: ignore[arg-type]
+    managed_justifications = dict(justified_pairs)  # type: ignore[call-overload]
     findings: list[SourcedFinding] = []
     justifications: dict[str, str | None] = {}
     role: list[Grant] = []
@@ -121,7 +121,7 @@ def _judge(
         role += grants(label, statement.to_json(), account, region)  # type: ignore[arg-type]
     managed: list[table.ManagedPolicy] = []
     unknown: list[str] = []
-    for arn in managed_arns:  # type: ignore[union-attr]
+    for arn in managed_arns:  # type: ignore[attr-defined]
         parts = str(arn).split(":", 5)
         if len(parts) != 6 or parts[4] != "aws":
             continue

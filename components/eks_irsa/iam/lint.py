@@ -409,7 +409,8 @@ def _document_findings(service: str, document: Mapping[str, object]) -> list[Fin
 def _prepare(
     service: str, index: int, item: Mapping[str, object], justification: str, account: str | None, region: str | None
 ) -> _Statement:
-    sid = item.get("Sid") if isinstance(item.get("Sid"), str) else None
+    raw_sid = item.get("Sid")
+    sid = raw_sid if isinstance(raw_sid, str) else None
     element = "Action" if "Action" in item else "NotAction"
     written = _as_list(item.get(element, []))
     effect = item.get("Effect")

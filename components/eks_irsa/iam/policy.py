@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from ..errors import IrsaConfigError, Problem
 from . import limits
@@ -81,9 +82,10 @@ class PolicyStatement:
         return out
 
 
-def statement_list(document: Mapping[str, object]) -> list[object]:
+def statement_list(document: Mapping[str, object]) -> list[Any]:
     """A document's ``Statement`` as a list: IAM takes one statement object or an array of them (IAM
-    User Guide, 'IAM JSON policy elements: Statement'). Missing or of another type: empty."""
+    User Guide, 'IAM JSON policy elements: Statement'). Missing or of another type: empty. The items are
+    JSON values as parsed (a caller reading foreign documents checks that each is an object)."""
     raw = document.get("Statement")
     if isinstance(raw, Mapping):
         return [raw]
@@ -367,7 +369,7 @@ def layout_permissions(
     if whole_size <= limits.INLINE_POLICIES_MAX:
         return PermissionsLayout(whole, ())
     groups: list[list[dict[str, object]]] = [[]]
-    for statement in whole["Statement"]:  # type: ignore[union-attr]
+    for statement in statement_list(whole):
         alone = limits.policy_size(canonical_json({"Version": POLICY_VERSION, "Statement": [statement]}))
         if alone > limits.MANAGED_POLICY_MAX:
             raise IrsaConfigError.one(

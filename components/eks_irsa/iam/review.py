@@ -433,7 +433,7 @@ def _issuer_problems(where: str, statement: Mapping[str, object]) -> list[Proble
         )
     provider = _provider(federated[0]) if len(federated) == 1 else None
     strays = [k for k in keyed if provider and k != provider.resource_id and "://" not in k]
-    if strays:
+    if strays and provider:
         problems.append(
             Problem(
                 f"{where}.Condition",

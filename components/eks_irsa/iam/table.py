@@ -191,7 +191,8 @@ def expand(pattern: str) -> tuple[Action, ...]:
 @cache
 def credentials_actions() -> frozenset[str]:
     """Lower-case ``service:action`` of the actions whose response holds credentials (cloudsplaining's list)."""
-    return frozenset(meta()["credentials"]["actions"])  # type: ignore[arg-type]
+    actions = meta()["credentials"]["actions"]
+    return frozenset(actions) if isinstance(actions, list) else frozenset()
 
 
 def managed_policy_names() -> Mapping[str, str]:
@@ -213,7 +214,10 @@ def managed_policy(arn: str) -> ManagedPolicy | None:
     if managed_policy_names().get(name) != path + "/":
         return None
     raw = _managed(name)
-    return ManagedPolicy(arn, name, str(raw["version"]), str(raw["updated"]), raw["document"])
+    document = raw["document"]
+    return ManagedPolicy(
+        arn, name, str(raw["version"]), str(raw["updated"]), document if isinstance(document, Mapping) else {}
+    )
 
 
 @cache

@@ -115,6 +115,7 @@ def _risk_problem(
 ) -> Problem:
     """The problem of one source whose justification does not name a risk it reaches."""
     shown = f"{', '.join(risk.actions[:6])}{', ...' if len(risk.actions) > 6 else ''}"
+    value: str | list[str]
     if source.startswith("statements["):
         where, value = source, list(statements[int(source[len("statements[") : -1])].actions)
         say = "give the statement a justification"

@@ -198,4 +198,6 @@ class RolePlan:
 
 def _actions_of(item: Mapping[str, object]) -> list[str]:
     value = item.get("Action", [])
-    return [value] if isinstance(value, str) else [a for a in value if isinstance(a, str)]  # type: ignore[union-attr]
+    if isinstance(value, str):
+        return [value]
+    return [a for a in value if isinstance(a, str)] if isinstance(value, list) else []

@@ -18,7 +18,7 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
@@ -507,7 +507,7 @@ def _plain_non_string(value: object) -> bool:
     return isinstance(value, bool | int | float | bytes | Mapping) or _is_list(value)
 
 
-def _is_list(value: object) -> bool:
+def _is_list(value: object) -> TypeGuard[Sequence[object]]:
     return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
@@ -522,7 +522,7 @@ def _not_a(field: str, value: object, kind: str) -> Problem:
 def _string_list(field: str, value: object) -> list[Problem]:
     if not _is_list(value):
         return [_not_a(field, value, "list (a string would be read letter by letter)")]
-    return [_not_a(f"{field}[{i}]", item, "string") for i, item in enumerate(value) if not isinstance(item, str)]  # type: ignore[arg-type]
+    return [_not_a(f"{field}[{i}]", item, "string") for i, item in enumerate(value) if not isinstance(item, str)]
 
 
 def _string_map(field: str, value: object) -> list[Problem]:

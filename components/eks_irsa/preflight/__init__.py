@@ -507,10 +507,10 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
             facts.caller_arn,
             facts.caller_account,
             settings.allowed_account_ids,
-            cluster.admins if new_cluster else None,
+            cluster.admins if isinstance(cluster, ClusterSettings) else None,
             exists,
             facts.caller_role_path,
-            cluster.bootstrap_creator_admin if new_cluster else True,
+            cluster.bootstrap_creator_admin if isinstance(cluster, ClusterSettings) else True,
         )
     if isinstance(cluster, ClusterSettings):
         if facts.vpc_exists is not None and facts.subnets is not None:
@@ -543,7 +543,7 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
                     "EKS API CreateCluster",
                 )
             )
-        if exists and facts.cluster.version != cluster.kubernetes_version:
+        if facts.cluster is not None and facts.cluster.version != cluster.kubernetes_version:
             findings.append(
                 Finding(
                     Severity.WARNING,
@@ -558,7 +558,7 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
         findings += _existing_cluster_findings(settings, cluster, facts, today)
     if facts.oidc_provider_arns is not None:
         created = 1 if new_cluster and not exists else 0
-        if new_cluster and exists and facts.caller_account:
+        if new_cluster and facts.cluster is not None and facts.caller_account:
             arn = _issuer_provider_arn(settings.partition, facts.caller_account, facts.cluster.issuer)
             created = 0 if arn in facts.oidc_provider_arns else 1
         findings += oidc_quota_findings(len(facts.oidc_provider_arns), created)

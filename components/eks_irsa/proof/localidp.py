@@ -183,7 +183,7 @@ def sign_token(claims: Mapping[str, Any], key: SigningKey, kid: str | None = Non
 def unsigned_token(claims: Mapping[str, Any], kid: str | None = None) -> str:
     """An unsecured JWT (RFC 7519, section 6: ``alg: none``, empty signature), the classic forgery."""
     headers = {"kid": kid} if kid else None
-    return jwt.encode(dict(claims), None, algorithm="none", headers=headers)
+    return jwt.encode(dict(claims), "", algorithm="none", headers=headers)  # PyJWT reads "" as no key
 
 
 # --- the issuer --------------------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ class LocalIssuer:
         if self._server is None:
             raise RuntimeError("the issuer is not started")
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     @property
     def pin(self) -> tuple[str, str]:

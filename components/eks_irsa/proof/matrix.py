@@ -54,6 +54,7 @@ see the ``emulator`` cells):
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
@@ -163,7 +164,7 @@ class ServicePlan:
         return (SESSION_PREFIX + self.name)[:64]
 
 
-def unverifiable(summary: Mapping[str, object], account: str) -> str | None:
+def unverifiable(summary: Mapping[str, Any], account: str) -> str | None:
     """Why a role is outside what verify exercises, or ``None``: one IRSA role made here, trusted by
     one OIDC provider for named service accounts of one namespace."""
     if summary["identity"] == "pod-identity":
@@ -727,7 +728,7 @@ def _call(emulator: MotoEmulator, credentials: Credentials, probe: Probe) -> Non
         raise ValueError(f"no call for {probe.action}")
 
 
-def _observe(call: Callable[[], None]) -> tuple[str, str]:
+def _observe(call: Callable[[], object]) -> tuple[str, str]:
     """``(allow|deny|error, reason)`` of one AWS call."""
     try:
         call()
@@ -808,7 +809,7 @@ def run_matrix(
             if credentials is None:
                 actual, reason = ERROR, "no credentials: the role's own token was not accepted"
             else:
-                actual, reason = _observe(lambda c=credentials, p=probe: _call(emulator, c, p))
+                actual, reason = _observe(functools.partial(_call, emulator, credentials, probe))
             cells.append(
                 Cell(
                     "access",
@@ -936,7 +937,7 @@ def emulator_cells(
             continue
         service, probe = found
         with emulator.patches.suspended(group):
-            actual, reason = _observe(lambda s=service, p=probe: _call(emulator, sessions[s.name], p))
+            actual, reason = _observe(functools.partial(_call, emulator, sessions[service.name], probe))
         case = f"without the {group} patch: {probe.label}"
         cells.append(Cell("emulator", service.name, case, expected, "moto", why, actual, "moto", reason))
     return cells
