@@ -16,13 +16,12 @@ from eks_irsa import (
     EksCluster,
     ExistingCluster,
     IrsaRole,
-    SupportType,
     deployer_arn,
     load_catalog,
     role_args,
     stack_config,
 )
-from eks_irsa.catalog import ClusterSettings, ExistingClusterSettings, StackSettings
+from eks_irsa.catalog import ClusterSettings, ExistingClusterSettings, StackSettings, cluster_args
 
 SYSTEM_NAMESPACES = frozenset({"default", "kube-node-lease", "kube-public", "kube-system"})
 """Namespaces every cluster has; never created here."""
@@ -48,32 +47,7 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
         )
     return EksCluster(
         c.name,
-        {
-            "cluster_name": c.name,
-            "partition": settings.partition,
-            "vpc_id": c.vpc_id,
-            "private_subnet_ids": list(c.private_subnet_ids),
-            "public_subnet_ids": list(c.public_subnet_ids),
-            "kubernetes_version": c.kubernetes_version,
-            "upgrade_support_type": SupportType(c.upgrade_policy),
-            "addon_versions": dict(c.addon_versions),
-            "endpoint_private_access": c.endpoint_private_access,
-            "endpoint_public_access": c.endpoint_public_access,
-            "public_access_cidrs": list(c.public_access_cidrs),
-            "admin_principal_arns": list(c.admins),
-            "node_groups": list(c.node_groups),
-            "tags": dict(c.tags),
-            "pod_identity_agent": any(s.identity.uses_pod_identity for s in settings.services),
-            "auto_mode": c.auto_mode,
-            "bootstrap_creator_admin": c.bootstrap_creator_admin,
-            **({"deployer_arn": c.deployer_arn} if c.deployer_arn else {}),
-            "private_access_cidrs": list(c.private_access_cidrs),
-            "private_access_security_group_ids": list(c.private_access_security_group_ids),
-            "kubeconfig_credentials": dict(settings.kubeconfig_credentials),
-            "oidc_client_ids": list(c.oidc_client_ids),
-            "deletion_protection": c.deletion_protection,
-            "enabled_cluster_log_types": list(c.control_plane_logs),
-        },
+        cluster_args(settings),
         opts=pulumi.ResourceOptions(protect=c.protect),
     )
 

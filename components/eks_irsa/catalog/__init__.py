@@ -7,8 +7,8 @@ keys onto ``IrsaRoleArgs`` and translates its problems back. Every problem is re
 :class:`~eks_irsa.errors.IrsaConfigError`, before any resource is registered.
 
 Rooms: :mod:`~eks_irsa.catalog.settings` (the typed settings), :mod:`~eks_irsa.catalog.load` (stack config,
-:func:`load_catalog`, :func:`role_args`), :mod:`~eks_irsa.catalog.fields` (catalog key <-> Args field),
-:mod:`~eks_irsa.catalog.rules` (cross-service rules). This module only re-exports their names.
+:func:`load_catalog`, :func:`role_args`, :func:`cluster_args`), :mod:`~eks_irsa.catalog.fields` (catalog key <->
+Args field), :mod:`~eks_irsa.catalog.rules` (cross-service rules). This module only re-exports their names.
 """
 
 from .fields import CLUSTER_FIELDS, CLUSTER_KEYS, FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem
@@ -17,6 +17,7 @@ from .load import (
     PROJECT,
     SCHEMA_PATH,
     SCHEMA_SOURCE,
+    cluster_args,
     decode_stack_config,
     load_catalog,
     policy_file_justification,
@@ -48,6 +49,7 @@ __all__ = [
     "ServiceSettings",
     "StackSettings",
     "catalog_problem",
+    "cluster_args",
     "decode_stack_config",
     "load_catalog",
     "policy_file_justification",

@@ -22,6 +22,8 @@ CLUSTER_KEYS: Mapping[str, str] = {
     "deletion_protection": "deletionProtection",
     "enabled_cluster_log_types": "controlPlaneLogs",
     "node_groups": "nodeGroups",
+    "public_subnet_ids": "publicSubnetIds",
+    "auto_mode": "autoMode",
     "tags": "tags",
     "imds_hop_limit": "imdsHopLimit",
     "allow_pod_imds_access": "allowPodImdsAccess",

@@ -169,7 +169,7 @@ def load_catalog(
             tags=dict(raw_existing.get("tags", {})),
         )
     else:
-        cluster = _cluster(config["eks-irsa:cluster"], partition, problems, deployer)
+        cluster = _cluster(config["eks-irsa:cluster"], deployer)
     credentials, found = credentials_from_aws_config(config.get("aws:profile"), config.get("aws:assumeRoles"))
     problems += found
     variables = {"account": accounts[0], "cluster": cluster.name, "partition": partition, "region": region}
@@ -190,6 +190,18 @@ def load_catalog(
         max_managed_policies=config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT),
         kubeconfig_credentials=credentials,
     )
+    if isinstance(cluster, ClusterSettings):
+        found = check_cluster_args(cluster_args(settings), cluster.deployer_arn)
+        problems += [
+            Problem(
+                f"eks-irsa:cluster.{cluster_key(p.field)}",
+                {cluster_key(k): v for k, v in p.value.items()} if isinstance(p.value, dict) else p.value,
+                cluster_key(p.rule),
+                p.source,
+                cluster_key(p.fix),
+            )
+            for p in found
+        ]
     services: list[ServiceSettings] = []
     plans: dict[str, RolePlan] = {}
     catalog = config.get("eks-irsa:services") or {}
@@ -267,6 +279,48 @@ def role_args(
     return args
 
 
+def cluster_args(settings: StackSettings) -> EksClusterArgs:
+    """The stack's ``EksClusterArgs``, mapped once: ``eks-irsa:cluster`` with the stack-wide fields (the partition
+    derived from ``aws:region``, the kubeconfig credentials of ``aws:profile``/``aws:assumeRoles``, the Pod
+    Identity agent when a service uses Pod Identity). :func:`load_catalog` checks them (``check_cluster_args``,
+    problems in catalog keys) and the program passes the same mapping to ``EksCluster``.
+
+    Raises:
+        TypeError: the stack points at an existing cluster (``eks-irsa:existingCluster``): no ``EksClusterArgs``.
+    """
+    c = settings.cluster
+    if not isinstance(c, ClusterSettings):
+        raise TypeError(f"the stack's cluster {c.name} is an existing cluster; it has no EksClusterArgs")
+    mapped: dict[str, Any] = {
+        "cluster_name": c.name,
+        "partition": settings.partition,
+        "vpc_id": c.vpc_id,
+        "private_subnet_ids": list(c.private_subnet_ids),
+        "public_subnet_ids": list(c.public_subnet_ids),
+        "kubernetes_version": c.kubernetes_version,
+        "upgrade_support_type": c.upgrade_policy,
+        "addon_versions": dict(c.addon_versions),
+        "endpoint_private_access": c.endpoint_private_access,
+        "endpoint_public_access": c.endpoint_public_access,
+        "public_access_cidrs": list(c.public_access_cidrs),
+        "admin_principal_arns": list(c.admins),
+        "node_groups": list(c.node_groups),
+        "tags": dict(c.tags),
+        "pod_identity_agent": any(s.identity.uses_pod_identity for s in settings.services),
+        "auto_mode": c.auto_mode,
+        "bootstrap_creator_admin": c.bootstrap_creator_admin,
+        **({"deployer_arn": c.deployer_arn} if c.deployer_arn else {}),
+        "private_access_cidrs": list(c.private_access_cidrs),
+        "private_access_security_group_ids": list(c.private_access_security_group_ids),
+        "kubeconfig_credentials": dict(settings.kubeconfig_credentials),
+        "oidc_client_ids": list(c.oidc_client_ids),
+        "deletion_protection": c.deletion_protection,
+        "enabled_cluster_log_types": list(c.control_plane_logs),
+    }
+    # Plain strings where the Args name enums (StrEnum: equal to their values); check_cluster_args checks them.
+    return cast("EksClusterArgs", mapped)
+
+
 def _planned_provider(settings: StackSettings, service: ServiceSettings) -> tuple[str, str]:
     """The provider ARN and issuer the cluster will have, with an issuer id of the real size (32 characters)."""
     dns = partition_for_region(settings.region).dns_suffix
@@ -287,11 +341,8 @@ def _service_of(field_path: str, services: Mapping[str, Any]) -> str | None:
     return max(named, key=len, default=None)
 
 
-def _cluster(
-    raw: Mapping[str, Any], partition: str, problems: list[Problem], deployer: Callable[[], str] | None = None
-) -> ClusterSettings:
-    """Map ``eks-irsa:cluster`` onto ``EksClusterArgs`` (in the stack's ``partition``, from its region); its rules
-    are ``check_cluster_args``'s, run here once."""
+def _cluster(raw: Mapping[str, Any], deployer: Callable[[], str] | None = None) -> ClusterSettings:
+    """``eks-irsa:cluster`` as typed settings (:func:`cluster_args` maps them onto ``EksClusterArgs``)."""
     endpoint = raw.get("endpoint", {})
     public = endpoint.get("publicAccess", False)
     private = endpoint.get("privateAccess", True)
@@ -340,38 +391,6 @@ def _cluster(
         control_plane_logs=tuple(raw.get("controlPlaneLogs", ())),
         auto_mode=raw.get("autoMode", False),
     )
-    mapped: dict[str, Any] = {
-        "cluster_name": settings.name,
-        "partition": partition,
-        "kubernetes_version": settings.kubernetes_version,
-        "upgrade_support_type": settings.upgrade_policy,
-        "addon_versions": dict(settings.addon_versions),
-        "vpc_id": settings.vpc_id,
-        "private_subnet_ids": list(settings.private_subnet_ids),
-        "endpoint_private_access": private,
-        "endpoint_public_access": public,
-        "public_access_cidrs": list(cidrs),
-        "admin_principal_arns": list(admins),
-        "node_groups": node_groups,
-        "tags": dict(settings.tags),
-        "bootstrap_creator_admin": bootstrap,
-        "private_access_cidrs": list(settings.private_access_cidrs),
-        "private_access_security_group_ids": list(settings.private_access_security_group_ids),
-        "oidc_client_ids": list(settings.oidc_client_ids),
-        "enabled_cluster_log_types": list(settings.control_plane_logs),
-    }
-    # Plain strings where the Args name enums (StrEnum: equal to their values); check_cluster_args checks them.
-    found = check_cluster_args(cast("EksClusterArgs", mapped), deployer_arn)
-    problems += [
-        Problem(
-            f"eks-irsa:cluster.{cluster_key(p.field)}",
-            {cluster_key(k): v for k, v in p.value.items()} if isinstance(p.value, dict) else p.value,
-            cluster_key(p.rule),
-            p.source,
-            cluster_key(p.fix),
-        )
-        for p in found
-    ]
     return settings
 
 
