@@ -2,7 +2,7 @@
 Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from types import SimpleNamespace
@@ -477,7 +477,7 @@ class EksCluster(pulumi.ComponentResource):
         addon: str,
         rule: VersionRule,
         role_arn: pulumi.Input[str] | None,
-        depends_on: list[pulumi.Resource],
+        depends_on: Sequence[pulumi.Resource],
         preserve: bool = True,
     ) -> aws.eks.Addon:
         """One EKS add-on: its version by ``rule``, conflicts overwritten (the self-managed copy EKS bootstraps is

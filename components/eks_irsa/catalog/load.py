@@ -152,8 +152,8 @@ def load_catalog(
         IrsaConfigError: every problem found, each naming the field, the value, the rule and its source.
     """
     problems = _shape_problems(config)
-    services = config.get("eks-irsa:services")
-    broken = {_service_of(p.field, services if isinstance(services, Mapping) else {}) for p in problems}
+    raw_services = config.get("eks-irsa:services")
+    broken = {_service_of(p.field, raw_services if isinstance(raw_services, Mapping) else {}) for p in problems}
     if problems and (None in broken or not config.get("eks-irsa:services")):
         raise IrsaConfigError(problems)
     region = config["aws:region"]

@@ -297,6 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stack, run, files, plans = write_program_plan(args.program, stack, args.build_dir)
             out = (args.build_dir or args.program / "build") / stack
         else:
+            stack = args.stack or "dev"
             stack_file = ROOT / "stacks" / f"Pulumi.{stack}.yaml"
             if not stack_file.exists():
                 return fail(2, f"no stack file {stack_file.relative_to(ROOT)}")
