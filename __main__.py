@@ -16,6 +16,7 @@ from eks_irsa import (
     EksCluster,
     ExistingCluster,
     IrsaRole,
+    cluster_creator_arn,
     deployer_arn,
     load_catalog,
     role_args,
@@ -131,4 +132,4 @@ def main(settings: StackSettings) -> None:
     pulumi.export("services", exported)
 
 
-main(load_catalog(stack_config(), Path(__file__).parent, deployer=deployer_arn))
+main(load_catalog(stack_config(), Path(__file__).parent, deployer=deployer_arn, creator=cluster_creator_arn))

@@ -94,3 +94,26 @@ class StackPlans:
 def stack_plans(tmp_path_factory: pytest.TempPathFactory) -> StackPlans:
     """Every stack planned once per session: see :class:`StackPlans`."""
     return StackPlans(tmp_path_factory.mktemp("build"))
+
+
+GET_ADDON_VERSION = "aws:eks/getAddonVersion:getAddonVersion"
+GET_CLUSTERS = "aws:eks/getClusters:getClusters"
+CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
+FIRST_RUN_LOOKUPS = (GET_CLUSTERS, CALLER_IDENTITY)
+"""The identity lookups of a first ``pulumi up`` of a stack that makes its cluster with the bootstrap on: the
+cluster does not exist yet, so its creator is the identity running pulumi."""
+
+
+def identity_invokes(run) -> tuple[str, ...]:
+    """The run's invokes without the one ``getAddonVersion`` per EKS add-on without pinned versions, which
+    :func:`check_addon_lookups` counts."""
+    return tuple(i for i in run.invokes if i != GET_ADDON_VERSION)
+
+
+def check_addon_lookups(run) -> None:
+    """One ``getAddonVersion`` per registered EKS add-on whose version is EKS's default, and no other."""
+    from eks_irsa.versions import ADDON_VERSIONS, VersionRule
+
+    addons = [r for r in run.registrations if r.type == "aws:eks/addon:Addon"]
+    defaults = [a for a in addons if ADDON_VERSIONS[a.inputs["addonName"]].rule is VersionRule.EKS_DEFAULT]
+    assert run.invokes.count(GET_ADDON_VERSION) == len(defaults)

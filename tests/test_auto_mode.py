@@ -7,6 +7,7 @@ Mode policies) run in its provider, which is absent here; that EKS accepts the c
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,42 @@ def test_auto_mode_goes_to_pulumi_eks_and_leaves_networking_and_the_agent_to_eks
     assert cluster.inputs["autoMode"] == {"enabled": True, "createNodeRole": True}
     names = [name for _, name in _types(run)]
     assert not [n for n in names if "vpc-cni" in n or "pod-identity-agent" in n]
+
+
+def test_auto_mode_with_a_node_group_gives_its_nodes_networking_kube_proxy_and_the_agent():
+    # EKS bootstraps nothing in Auto Mode (pulumi-eks sets bootstrapSelfManagedAddons false) and runs its add-ons
+    # only on its own nodes: a managed node group without these stays NotReady and ends CREATE_FAILED.
+    group = NodeGroupArgs(name="g", instance_types=["m6i.large"])
+    run = run_program(
+        lambda: EksCluster("c", _cluster(auto_mode=True, node_groups=[group])), {}, "t", mocks=EksIrsaMocks()
+    )
+    cluster = next(r for r in run.registrations if r.type == "eks:index:Cluster")
+    assert cluster.inputs["autoMode"] == {"enabled": True, "createNodeRole": True}
+    assert cluster.inputs["kubeProxyAddonOptions"]["enabled"] is True
+    names = [name for _, name in _types(run)]
+    assert {"c-vpc-cni", "c-vpc-cni-addon", "c-pod-identity-agent", "c-coredns-addon"} <= set(names)
+    [role] = [r for r in run.registrations if r.type == "aws:iam/role:Role" and r.parent == "c-vpc-cni"]
+    assert "kube-system:aws-node" in json.dumps(role.inputs["assumeRolePolicy"])
+    node_group = next(r for r in run.registrations if r.type == "aws:eks/nodeGroup:NodeGroup")
+    assert {"c-vpc-cni-addon", "c-pod-identity-agent"} <= set(node_group.dependencies)
+
+
+def test_auto_mode_alone_leaves_kube_proxy_to_pulumi_eks_s_default():
+    run = run_program(lambda: EksCluster("c", _cluster(auto_mode=True)), {}, "t", mocks=EksIrsaMocks())
+    cluster = next(r for r in run.registrations if r.type == "eks:index:Cluster")
+    assert "enabled" not in cluster.inputs["kubeProxyAddonOptions"]  # pulumi-eks: off in Auto Mode
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_the_staging_stack_s_node_group_gets_what_its_nodes_need(preview):
+    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")
+    assert config["eks-irsa:cluster"]["autoMode"] is True and config["eks-irsa:cluster"]["nodeGroups"]
+    mocks = EksIrsaMocks(account_id="777788889999", region="us-east-2", preview=preview)
+    run = run_program(ROOT / "__main__.py", config, "staging", mocks=mocks)
+    addons = sorted(r.inputs["addonName"] for r in run.registrations if r.type == "aws:eks/addon:Addon")
+    assert {"vpc-cni", "eks-pod-identity-agent", "coredns"} <= set(addons)
+    [group] = [r for r in run.registrations if r.type == "aws:eks/nodeGroup:NodeGroup"]
+    assert {"acme-staging-green-vpc-cni-addon", "acme-staging-green-pod-identity-agent"} <= set(group.dependencies)
 
 
 def test_without_auto_mode_the_cluster_keeps_its_vpc_cni_role_and_agent():

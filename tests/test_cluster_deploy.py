@@ -12,22 +12,26 @@ deployed by eks-irsa 0.3.0. Those rest on pulumi-eks's source and the AWS docs n
 from __future__ import annotations
 
 import copy
+import datetime
 import json
 
 import pulumi
 import pytest
 from pulumi.runtime import rpc
 
-from eks_irsa import EksCluster, ExistingCluster, IrsaConfigError
+from eks_irsa import EksCluster, ExistingCluster, IrsaConfigError, preflight
 from eks_irsa.access import (
+    CREATOR_TAG,
+    access_settle_seconds,
     caller_principal_arn,
+    creator_tag_value,
     credentials_from_aws_config,
     same_principal,
     scoped_kubeconfig,
 )
-from eks_irsa.cluster import without_creator_admin
+from eks_irsa.cluster import check_cluster_args, without_creator_admin
 from eks_irsa.testing import EksIrsaMocks, RecordingMonitor, config_from_stack_file, run_program
-from tests.conftest import ROOT
+from tests.conftest import FIRST_RUN_LOOKUPS, GET_CLUSTERS, ROOT, identity_invokes
 
 PROGRAM = ROOT / "__main__.py"
 CLUSTER = "eks:index:Cluster"
@@ -35,6 +39,8 @@ INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 K8S_PROVIDER = "pulumi:providers:kubernetes"
 OIDC_PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
 CALLER_IDENTITY = "aws:index/getCallerIdentity:getCallerIdentity"
+ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry"
+ASSOCIATION = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
 ADMIN = "arn:aws:iam::111122223333:role/platform-admin"
 ADMIN_SESSION = "arn:aws:sts::111122223333:assumed-role/platform-admin/jane"
 SSO_ROLE = "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/us-west-2/AWSReservedSSO_Admin_0123abcd"
@@ -46,16 +52,20 @@ def _stack(name: str) -> dict:
     return copy.deepcopy(config_from_stack_file(ROOT / "stacks" / f"Pulumi.{name}.yaml"))
 
 
-def _run(config: dict, stack: str = "dev", caller: str | None = None, preview: bool = False):
+def _run(config: dict, stack: str = "dev", caller: str | None = None, preview: bool = False, existing=None):
     mocks = EksIrsaMocks(
-        account_id=config["aws:allowedAccountIds"][0], region=config["aws:region"], caller_arn=caller, preview=preview
+        account_id=config["aws:allowedAccountIds"][0],
+        region=config["aws:region"],
+        caller_arn=caller,
+        preview=preview,
+        existing_clusters=existing,
     )
     return run_program(PROGRAM, config, stack, mocks=mocks)
 
 
-def _problems(config: dict, caller: str | None = None) -> list:
+def _problems(config: dict, caller: str | None = None, existing=None) -> list:
     with pytest.raises(IrsaConfigError) as error:
-        _run(config, caller=caller)
+        _run(config, caller=caller, existing=existing)
     return error.value.problems
 
 
@@ -139,10 +149,11 @@ def test_without_the_bootstrap_a_listed_ci_role_and_a_listed_sso_role_both_deplo
     for caller in (SSO_SESSION, CI_SESSION):
         run = _run(config, caller=caller)
         [cluster] = _of(run, CLUSTER)
-        principals = sorted(e["principalArn"] for e in cluster.inputs["accessEntries"].values())
+        principals = sorted(e.inputs["principalArn"] for e in _of(run, ACCESS_ENTRY))
         assert principals == sorted(config["eks-irsa:cluster"]["admins"])  # the SSO role keeps its path
         assert run.mocks.transforms[(CLUSTER, cluster.name)] == [without_creator_admin]
-        assert run.invokes == (CALLER_IDENTITY,)
+        assert identity_invokes(run) == (CALLER_IDENTITY,)
+        assert "clusterTags" not in cluster.inputs  # no creator to record without the bootstrap
 
 
 def test_with_the_bootstrap_no_transform_and_the_non_creator_admins_deploy():
@@ -171,7 +182,7 @@ def test_the_transform_turns_the_bootstrap_off_on_pulumi_eks_s_cluster_only():
     }
 
 
-def test_a_component_caller_without_admins_makes_no_invoke_and_one_with_a_given_deployer_neither():
+def test_a_component_caller_given_the_creator_or_the_deployer_makes_no_identity_invoke():
     base = {
         "cluster_name": "c",
         "partition": "aws",
@@ -179,15 +190,145 @@ def test_a_component_caller_without_admins_makes_no_invoke_and_one_with_a_given_
         "private_subnet_ids": ["subnet-0a", "subnet-0b"],
         "private_access_cidrs": ["10.0.0.0/16"],
     }
-    assert run_program(lambda: EksCluster("c", base), {}, "t").invokes == ()
+    assert identity_invokes(run_program(lambda: EksCluster("c", base), {}, "t")) == FIRST_RUN_LOOKUPS
+    assert identity_invokes(run_program(lambda: EksCluster("c", {**base, "creator_arn": ADMIN}), {}, "t")) == ()
     given = {**base, "admin_principal_arns": [ADMIN], "bootstrap_creator_admin": False, "deployer_arn": ADMIN}
-    assert run_program(lambda: EksCluster("c", given), {}, "t").invokes == ()
+    assert identity_invokes(run_program(lambda: EksCluster("c", given), {}, "t")) == ()
 
     def refused():
         with pytest.raises(IrsaConfigError, match=r"EksCluster c: admin_principal_arns: .*409"):
             EksCluster("c", {**base, "admin_principal_arns": [ADMIN], "deployer_arn": ADMIN})
 
     assert run_program(refused, {}, "t").registrations == ()
+
+
+CI_ROLE = "arn:aws:iam::111122223333:role/ci-deployer"
+
+
+def _creator_tag(run) -> dict:
+    [cluster] = _of(run, CLUSTER)
+    return cluster.inputs.get("clusterTags", {})
+
+
+def test_the_first_run_records_its_deployer_as_the_creator_on_the_cluster():
+    run = _run(_stack("dev"), caller=CI_SESSION)
+    assert _creator_tag(run) == {CREATOR_TAG: CI_ROLE}
+    assert identity_invokes(run) == FIRST_RUN_LOOKUPS
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_a_listed_admin_runs_the_second_pulumi_up_and_the_creator_tag_stays(preview):
+    existing = {"acme-dev": {CREATOR_TAG: CI_ROLE}}  # the CI role created it; platform-admin is listed
+    run = _run(_stack("dev"), caller=ADMIN_SESSION, preview=preview, existing=existing)
+    assert _creator_tag(run) == {CREATOR_TAG: CI_ROLE}  # written back as read: no diff, whoever runs
+    assert identity_invokes(run) == (GET_CLUSTERS, "aws:eks/getCluster:getCluster")  # no caller lookup needed
+    assert [e.inputs["principalArn"] for e in _of(run, ACCESS_ENTRY)] == [ADMIN]
+
+
+def test_the_recorded_creator_listed_as_admin_is_refused_whoever_runs():
+    [problem] = _problems(_stack("dev"), caller=CI_SESSION, existing={"acme-dev": {CREATOR_TAG: ADMIN}})
+    assert (problem.field, problem.value) == ("eks-irsa:cluster.admins", ADMIN)
+    assert "409 ResourceInUseException" in problem.rule and f"({ADMIN})" in problem.rule
+
+
+def test_a_cluster_made_before_the_tag_is_not_judged_until_its_creator_is_given():
+    existing = {"acme-dev": {}}  # eks-irsa 0.4 recorded nobody
+    run = _run(_stack("dev"), caller=ADMIN_SESSION, existing=existing)
+    assert _creator_tag(run) == {}  # nothing to write back: the cluster keeps its tags
+    config = _stack("dev")
+    args = {
+        "cluster_name": "acme-dev",
+        "partition": "aws",
+        "vpc_id": "vpc-01234567",
+        "private_subnet_ids": ["subnet-0a", "subnet-0b"],
+        "private_access_cidrs": ["10.0.0.0/16"],
+        "admin_principal_arns": config["eks-irsa:cluster"]["admins"],
+    }
+    mocks = EksIrsaMocks(account_id="111122223333", existing_clusters=existing)
+    given = run_program(lambda: EksCluster("c", {**args, "creator_arn": CI_ROLE}), {}, "t", mocks=mocks)
+    assert _creator_tag(given) == {CREATOR_TAG: CI_ROLE}
+    with pytest.raises(IrsaConfigError, match="409"):
+        check = run_program(lambda: EksCluster("c", {**args, "creator_arn": ADMIN}), {}, "t", mocks=mocks)
+        assert check is None
+
+
+def test_the_creator_tag_is_the_principal_without_its_path_and_a_user_tag_of_that_key_is_refused():
+    assert creator_tag_value(SSO_ROLE) == "arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123abcd"
+    problems = check_cluster_args(
+        {
+            "cluster_name": "c",
+            "partition": "aws",
+            "vpc_id": "vpc-01234567",
+            "private_subnet_ids": ["subnet-0a"],
+            "private_access_cidrs": ["10.0.0.0/16"],
+            "tags": {CREATOR_TAG: "me"},
+        }
+    )
+    assert [p.field for p in problems] == [f"tags.{CREATOR_TAG}"]
+    [comma] = check_cluster_args(
+        {
+            "cluster_name": "c",
+            "partition": "aws",
+            "vpc_id": "vpc-01234567",
+            "private_subnet_ids": ["subnet-0a"],
+            "private_access_cidrs": ["10.0.0.0/16"],
+        },
+        creator_arn="arn:aws:iam::111122223333:role/ops,eu",  # a role name may hold ',' (IAM); a tag value not
+    )
+    assert comma.field == f"creator_arn.{CREATOR_TAG}"
+
+
+@pytest.mark.parametrize(
+    ("creator", "severity"),
+    [(CI_ROLE, preflight.Severity.OK), (ADMIN, preflight.Severity.ERROR)],
+)
+def test_preflight_judges_a_later_run_against_the_recorded_creator_too(creator, severity):
+    findings = preflight.identity_findings(
+        ADMIN_SESSION, "111122223333", ["111122223333"], [ADMIN], True, creator_arn=creator
+    )
+    admins = [f for f in findings if f.subject == preflight.ADMINS_KEY]
+    assert [f.severity for f in admins] == [severity]
+
+
+# --- the first Kubernetes call after an access entry ---------------------------------------------------------
+
+
+def test_the_kubernetes_provider_waits_for_every_admin_association():
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["bootstrapCreatorAdmin"] = False
+    config["eks-irsa:cluster"]["admins"] = [ADMIN, "arn:aws:iam::111122223333:role/ci-deployer"]
+    run = _run(config, caller=CI_SESSION)
+    entries, associations = _of(run, ACCESS_ENTRY), _of(run, ASSOCIATION)
+    assert len(entries) == len(associations) == 2
+    for entry in entries:
+        [association] = [a for a in associations if a.parent == entry.name]
+        assert association.name == f"{entry.name}-cluster-admin"
+        assert association.inputs["policyArn"] == "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+        assert association.inputs["accessScope"] == {"type": "cluster"}
+        # pulumi-eks made them up to 0.4 (same names, parented to its cluster): the alias keeps them, no 409
+        [alias] = entry.aliases
+        assert json.loads(alias)["parentUrn"].endswith("eks:index:Cluster::acme-dev")
+    [provider] = _of(run, K8S_PROVIDER)
+    assert {a.name for a in associations} <= set(provider.dependencies)
+    [cluster] = _of(run, CLUSTER)
+    assert "accessEntries" not in cluster.inputs
+
+
+NOON = datetime.datetime(2026, 12, 7, 12, 0, 0, tzinfo=datetime.UTC)
+
+
+@pytest.mark.parametrize(
+    ("times", "now", "seconds"),
+    [
+        ([], NOON, 0.0),  # no admin association: nothing to wait for
+        ([None], NOON, 0.0),
+        (["2026-12-07T12:00:00Z"], NOON + datetime.timedelta(seconds=10), 50.0),  # created 10 s ago
+        (["2026-12-07T11:00:00Z", "2026-12-07T12:00:00+00:00"], NOON, 60.0),  # the newest counts
+        (["2026-12-07T11:58:00Z"], NOON, 0.0),  # a later run: settled long ago
+    ],
+)
+def test_the_wait_lasts_until_the_newest_association_has_settled(times, now, seconds):
+    assert access_settle_seconds(times, now) == seconds
 
 
 # --- 2. a reachable API endpoint -----------------------------------------------------------------------

@@ -23,10 +23,10 @@ from eks_irsa.addons import ADDONS
 from eks_irsa.addons.spec import EksAddon, HelmChart
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.cli.plan import plan_document
-from eks_irsa.cluster import check_cluster_args
+from eks_irsa.cluster import CATALOG_EKS_ADDONS, check_cluster_args
 from eks_irsa.nodegroup import check_ami_type, data_volume_device
-from eks_irsa.testing import encode_config, run_program
-from eks_irsa.versions import PINNED_ADDON_VERSIONS, VersionRule
+from eks_irsa.testing import PLACEHOLDER, encode_config, run_program
+from eks_irsa.versions import ADDON_VERSIONS, EKS_SUPPORT, NODE_ADDONS, UPGRADE_ORDER, VersionRule, cluster_addons
 from tests.conftest import ROOT, STACK_FILES
 
 PROGRAM = ROOT / "__main__.py"
@@ -147,12 +147,20 @@ def test_a_bottlerocket_node_group_sizes_xvdb_not_its_os_volume(dev_config):
 # --- 5. versions that do not move by themselves -----------------------------------------------------------
 
 
+def _version_of(addon: str, kubernetes_version: str) -> str:
+    """What the table gives, or the mocks' placeholder for EKS's default version."""
+    row = ADDON_VERSIONS[addon]
+    if row.rule is VersionRule.PINNED:
+        return row.pinned[kubernetes_version]
+    return f"{PLACEHOLDER}-default-{addon}-for-{kubernetes_version}"
+
+
 def test_the_cluster_sets_its_upgrade_policy_pins_kube_proxy_and_leaves_coredns_to_us(stack_run):
     config, run = stack_run
     version = config["eks-irsa:cluster"]["kubernetesVersion"]
     [cluster] = _of(run, "eks:index:Cluster")
     assert cluster.inputs["upgradePolicy"] == {"supportType": "EXTENDED"}
-    assert cluster.inputs["kubeProxyAddonOptions"]["version"] == PINNED_ADDON_VERSIONS["kube-proxy"][version]
+    assert cluster.inputs["kubeProxyAddonOptions"]["version"] == ADDON_VERSIONS["kube-proxy"].pinned[version]
     assert cluster.inputs["corednsAddonOptions"]["enabled"] is False
 
 
@@ -160,22 +168,92 @@ def test_coredns_is_an_addon_created_after_every_node_group(stack_run):
     config, run = stack_run
     version = config["eks-irsa:cluster"]["kubernetesVersion"]
     [coredns] = [a for a in _of(run, ADDON) if a.inputs["addonName"] == "coredns"]
-    assert coredns.inputs["addonVersion"] == PINNED_ADDON_VERSIONS["coredns"][version]
+    assert coredns.inputs["addonVersion"] == ADDON_VERSIONS["coredns"].pinned[version]
     assert {g.name for g in _of(run, NODE_GROUP)} <= set(coredns.dependencies)
 
 
-def test_the_cluster_s_own_addons_are_preserved_and_every_addon_held_or_pinned(stack_run):
+def test_the_cluster_s_own_addons_are_preserved_and_every_addon_versioned_by_the_one_table(stack_run):
     config, run = stack_run
+    version = config["eks-irsa:cluster"]["kubernetesVersion"]
     addons = _of(run, ADDON)
-    # Auto Mode runs the VPC CNI itself (tests/test_auto_mode.py); every other cluster gets ours.
-    expected = {"coredns"} if config["eks-irsa:cluster"].get("autoMode") else {"vpc-cni", "coredns"}
-    assert expected <= {a.inputs["addonName"] for a in addons}
+    assert {"vpc-cni", "coredns"} <= {a.inputs["addonName"] for a in addons}  # every shipped stack has node groups
     # a catalog service's add-on leaves with the service (tests/test_eks_addons.py)
     catalog = {f"{config['eks-irsa:cluster']['name']}-{s}-addon" for s in config["eks-irsa:services"]}
     for addon in addons:
         assert addon.inputs["preserve"] is (addon.name not in catalog)
-        pinned = addon.inputs["addonName"] in PINNED_ADDON_VERSIONS
-        assert ("addonVersion" in addon.inputs) is pinned
+        assert addon.inputs["addonVersion"] == _version_of(addon.inputs["addonName"], version)
+
+
+def test_the_table_has_a_row_for_every_addon_we_install_with_its_source_and_date():
+    assert set(ADDON_VERSIONS) == set(cluster_addons(False, True, True)) | CATALOG_EKS_ADDONS
+    for row in ADDON_VERSIONS.values():
+        assert row.source
+        assert (row.read is not None) is (row.rule is VersionRule.PINNED)
+        assert all(k in EKS_SUPPORT and v.startswith("v") and "-eksbuild." in v for k, v in row.pinned.items())
+
+
+@pytest.mark.parametrize(
+    ("auto_mode", "node_groups", "agent", "expected"),
+    [
+        (False, True, False, ("coredns", "kube-proxy", "vpc-cni")),
+        (False, False, True, ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")),
+        (True, False, True, ("coredns",)),
+        (True, True, True, ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")),
+    ],
+)
+def test_the_cluster_installs_node_addons_for_every_ec2_node_outside_auto_mode(auto_mode, node_groups, agent, expected):
+    assert cluster_addons(auto_mode, node_groups, agent) == expected
+
+
+def _closure(run) -> dict[str, set[str]]:
+    """Each registration's dependencies, transitively, by logical name."""
+    direct = {r.name: set(r.dependencies) | ({r.parent} if r.parent else set()) for r in run.registrations}
+    seen: dict[str, set[str]] = {}
+
+    def walk(name: str) -> set[str]:
+        if name not in seen:
+            seen[name] = set()
+            for dep in direct.get(name, ()):
+                seen[name] |= {dep} | walk(dep)
+        return seen[name]
+
+    return {name: walk(name) for name in direct}
+
+
+def _upgrade_steps(run) -> dict[str, list[str]]:
+    """The version-bearing registrations by :data:`UPGRADE_ORDER` step."""
+    steps: dict[str, list[str]] = {step: [] for step in UPGRADE_ORDER}
+    steps["control plane"] = [r.name for r in _of(run, "eks:index:Cluster")]
+    steps["node groups"] = [r.name for r in _of(run, NODE_GROUP)]
+    for addon in _of(run, ADDON):
+        node = addon.inputs["addonName"] in NODE_ADDONS
+        steps["node add-ons" if node else "workload add-ons"].append(addon.name)
+    return steps
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging"])
+def test_an_upgrade_moves_every_version_and_applies_in_the_documented_order(stack):
+    from eks_irsa.testing import config_from_stack_file
+
+    config = copy.deepcopy(config_from_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml"))
+    runs = {}
+    for version in ("1.34", "1.35"):
+        config["eks-irsa:cluster"]["kubernetesVersion"] = version
+        runs[version] = _run(config, stack)
+    for version, run in runs.items():
+        [cluster] = _of(run, "eks:index:Cluster")
+        assert cluster.inputs["version"] == version
+        assert cluster.inputs["kubeProxyAddonOptions"]["version"] == ADDON_VERSIONS["kube-proxy"].pinned[version]
+        assert {g.inputs["version"] for g in _of(run, NODE_GROUP)} == {version}
+        assert all(a.inputs["addonVersion"] == _version_of(a.inputs["addonName"], version) for a in _of(run, ADDON))
+    assert [a.name for a in _of(runs["1.34"], ADDON)] == [a.name for a in _of(runs["1.35"], ADDON)]  # no new add-on
+    run = runs["1.35"]
+    closure, steps = _closure(run), _upgrade_steps(run)
+    assert all(steps[step] for step in ("control plane", "node add-ons", "node groups", "workload add-ons"))
+    for later_index, later in enumerate(UPGRADE_ORDER):
+        for earlier in UPGRADE_ORDER[:later_index]:
+            for name in steps[later]:
+                assert set(steps[earlier]) <= closure[name], (name, earlier)
 
 
 END_OF_STANDARD_SUPPORT = {
@@ -207,8 +285,9 @@ def test_every_shipped_stack_runs_a_version_in_standard_support(path):
 
 def test_an_unpinned_kubernetes_version_needs_explicit_addon_versions():
     problems = check_cluster_args(_cluster_args(kubernetes_version="1.36"))
-    assert sorted(p.field for p in problems) == ["addon_versions.coredns", "addon_versions.kube-proxy"]
-    pinned = {"kube-proxy": "v1.36.0-eksbuild.1", "coredns": "v1.14.0-eksbuild.1"}
+    fields = ["addon_versions.coredns", "addon_versions.kube-proxy", "addon_versions.vpc-cni"]
+    assert sorted(p.field for p in problems) == fields
+    pinned = {"kube-proxy": "v1.36.0-eksbuild.1", "coredns": "v1.14.0-eksbuild.1", "vpc-cni": "v1.22.0-eksbuild.1"}
     assert check_cluster_args(_cluster_args(kubernetes_version="1.36", addon_versions=pinned)) == []
 
 
@@ -233,7 +312,7 @@ def test_every_addon_spec_says_how_it_is_installed():
             assert values[create] == "false"
             assert spec.service_account in values.values()
         else:
-            assert spec.installed_by.version_rule in set(VersionRule)
+            assert spec.installed_by.name in ADDON_VERSIONS
     lb = dict(ADDONS["aws-load-balancer-controller"].installed_by.values)
     assert lb["region"] == "<region>" and lb["vpcId"] == "<vpc-id>"
 
@@ -435,7 +514,7 @@ def test_docs_addons_gives_each_addon_s_installation_and_chart_values():
         )
         if isinstance(spec.installed_by, EksAddon):
             assert f"EKS add-on `{spec.installed_by.name}`" in row
-            assert spec.installed_by.version_rule.value in row
+            assert ADDON_VERSIONS[spec.installed_by.name].rule.value in row
         else:
             assert f"Helm chart `{spec.installed_by.chart}`" in row
             assert all(f"`{key}={value}`" in row for key, value in spec.installed_by.values)

@@ -21,7 +21,13 @@ from eks_irsa.addons.spec import EksAddon
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.cli.plan import catalog_services, plan_document, service_files, write_plan
 from eks_irsa.testing import config_from_stack_file, encode_config, run_program
-from tests.conftest import ROOT, STACK_FILES
+from tests.conftest import (
+    FIRST_RUN_LOOKUPS,
+    ROOT,
+    STACK_FILES,
+    check_addon_lookups,
+    identity_invokes,
+)
 
 PROGRAM = ROOT / "__main__.py"
 PROVIDER_PREFIX = "arn:aws:iam::111122223333:oidc-provider"
@@ -223,8 +229,10 @@ def check_catalog(config: dict, run) -> None:
 
 
 def check_invokes(run) -> None:
-    """No invoke per service: at most the one ``aws.getCallerIdentity`` of a stack that makes its cluster."""
-    assert run.invokes in ((), (CALLER_IDENTITY,))
+    """No invoke per service: at most the creator lookups of a stack that makes its cluster, and one
+    ``getAddonVersion`` per EKS add-on without pinned versions."""
+    assert identity_invokes(run) in ((), (CALLER_IDENTITY,), FIRST_RUN_LOOKUPS)
+    check_addon_lookups(run)
 
 
 def test_one_role_per_service_of_the_catalog(stack_run):
@@ -251,7 +259,8 @@ def test_children_are_parented_and_kubernetes_resources_name_their_provider(stac
 def test_no_role_waits_for_node_groups_or_the_kubernetes_provider(stack_run):
     _, _, run = stack_run
     check_no_role_waits_for_node_groups(run)
-    assert run.invokes == (CALLER_IDENTITY,)  # every shipped stack lists admins
+    assert identity_invokes(run) == FIRST_RUN_LOOKUPS  # every shipped stack keeps the bootstrap on
+    check_addon_lookups(run)
 
 
 def test_cluster_requests_api_auth_and_no_default_node_group_and_makes_its_own_oidc_provider(stack_run):
@@ -293,7 +302,8 @@ def test_node_role_carries_only_the_node_policies_and_cni_has_its_own_role(stack
         "AmazonEKSWorkerNodePolicy",
     ]
     assert not [p for p in _of(run, "aws:iam/rolePolicy:RolePolicy") if f"{cluster}-node-role" in p.dependencies]
-    if config["eks-irsa:cluster"].get("autoMode"):  # EKS Auto Mode runs pod networking itself
+    if config["eks-irsa:cluster"].get("autoMode") and not config["eks-irsa:cluster"].get("nodeGroups"):
+        # EKS Auto Mode runs pod networking itself on its own nodes; node groups need the VPC CNI.
         assert not [a for a in _of(run, "aws:eks/addon:Addon") if a.inputs["addonName"] == "vpc-cni"]
         assert not [r for r in run.registrations if r.parent == f"{cluster}-vpc-cni"]
         return
@@ -369,10 +379,12 @@ def test_a_service_of_another_account_gets_its_role_and_oidc_provider_in_that_ac
 def test_the_pod_identity_agent_is_installed_exactly_when_a_service_uses_pod_identity(stack_run):
     _, config, run = stack_run
     addons = [a.inputs["addonName"] for a in _of(run, "aws:eks/addon:Addon")]
-    auto_mode = bool(config.get("eks-irsa:cluster", {}).get("autoMode"))  # Auto Mode has the agent built in
+    cluster = config.get("eks-irsa:cluster", {})
+    # Auto Mode has the agent built in on its own nodes; node groups beside it need the add-on.
+    ec2_nodes = not cluster.get("autoMode") or bool(cluster.get("nodeGroups"))
     wanted = any(e.get("identity") in ("pod-identity", "both") for e in config["eks-irsa:services"].values())
-    assert addons.count("eks-pod-identity-agent") == int(wanted and not auto_mode)
-    assert addons.count("vpc-cni") == int(not auto_mode)
+    assert addons.count("eks-pod-identity-agent") == int(wanted and ec2_nodes)
+    assert addons.count("vpc-cni") == int(ec2_nodes)
 
 
 def test_the_staging_stack_exercises_the_identity_features():

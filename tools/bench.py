@@ -59,8 +59,16 @@ SERVICE_ACCOUNT_TYPE = "kubernetes:core/v1:ServiceAccount"
 NODE_GROUP_TYPE = "aws:eks/nodeGroup:NodeGroup"
 K8S_PROVIDER_TYPE = "pulumi:providers:kubernetes"
 FORBIDDEN_FOR_ROLES = (NODE_GROUP_TYPE, K8S_PROVIDER_TYPE)
-STACK_INVOKES = frozenset({"aws:index/getCallerIdentity:getCallerIdentity"})
-"""Invokes made once per stack, not per service: who runs ``pulumi up`` (``EksCluster``'s admin check)."""
+STACK_INVOKES = frozenset(
+    {
+        "aws:index/getCallerIdentity:getCallerIdentity",
+        "aws:eks/getClusters:getClusters",
+        "aws:eks/getAddonVersion:getAddonVersion",
+    }
+)
+"""Invokes made once per stack, not per service: who runs ``pulumi up`` and whether the cluster exists yet
+(``EksCluster``'s admin check on a first run), and EKS's default version of each EKS add-on without pinned
+versions (one per add-on, and a stack installs each add-on once)."""
 """A service's role must not wait for these: IAM roles can be created while nodes and the API server
 are still coming up (and a Kubernetes provider must never sit between the cluster and IAM)."""
 

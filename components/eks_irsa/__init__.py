@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .access import KubeconfigCredentials
     from .accounts import AccountOidcProvider, AccountOidcProviderArgs, AccountProvider, AccountProviderArgs
     from .catalog import load_catalog, role_args, stack_config
-    from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, deployer_arn
+    from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, cluster_creator_arn, deployer_arn
     from .errors import IrsaConfigError, Problem
     from .existing import ExistingCluster, ExistingClusterArgs
     from .iam.partition import AwsPartition
@@ -31,7 +31,7 @@ _MODULES = {
     ".access": ("KubeconfigCredentials",),
     ".accounts": ("AccountOidcProvider", "AccountOidcProviderArgs", "AccountProvider", "AccountProviderArgs"),
     ".catalog": ("load_catalog", "role_args", "stack_config"),
-    ".cluster": ("ControlPlaneLog", "EksCluster", "EksClusterArgs", "deployer_arn"),
+    ".cluster": ("ControlPlaneLog", "EksCluster", "EksClusterArgs", "cluster_creator_arn", "deployer_arn"),
     ".errors": ("IrsaConfigError", "Problem"),
     ".existing": ("ExistingCluster", "ExistingClusterArgs"),
     ".iam.partition": ("AwsPartition",),
@@ -76,6 +76,7 @@ __all__ = [
     "TargetRole",
     "TrustedCluster",
     "__version__",
+    "cluster_creator_arn",
     "deployer_arn",
     "load_catalog",
     "plan_role",

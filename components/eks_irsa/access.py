@@ -6,9 +6,11 @@ Pure functions, no Pulumi calls: :class:`~eks_irsa.cluster.EksCluster` and the c
 so every rule here has one owner.
 """
 
+import datetime
 import ipaddress
 import json
 import re
+from collections.abc import Sequence
 from typing import NotRequired, TypedDict
 
 from .errors import Problem
@@ -92,32 +94,75 @@ def check_admins(field: str, admin_arns: list[str]) -> list[Problem]:
     return problems
 
 
-def check_deployer(
-    admins_field: str, admin_arns: list[str], deployer_arn: str, bootstrap_field: str, bootstrap_creator_admin: bool
-) -> list[Problem]:
-    """The identity running ``pulumi up`` (``deployer_arn``, already mapped to its principal) against the
-    admins' access entries.
+CREATOR_TAG = "eks-irsa:creator"
+"""The EKS cluster tag that records the IAM principal that created the cluster (:func:`creator_tag_value`), written
+once by :class:`~eks_irsa.EksCluster` and read back on every later run. Why a tag on the cluster: it is the one
+record that exists exactly as long as the cluster, that every later ``pulumi up`` (and ``eks-irsa preflight``) can
+read before registering anything (``eks:DescribeCluster``), and that the program keeps constant by writing back
+what it read. Pulumi state and outputs cannot serve: a program cannot read its previous state before it registers,
+and an output is known only after registration, so a rule on it would fire mid-deploy; EKS itself records the
+creator nowhere but in the access entry it makes, which does not say it is the creator's."""
 
-    With ``bootstrap_creator_admin`` (EKS's own default), EKS gives the identity that creates the
-    cluster an access entry with ``AmazonEKSClusterAdminPolicy`` outside Pulumi's state; listing it
-    again fails with 409 ``ResourceInUseException``. Without it, nothing but ``admin_arns`` gives
-    access, so the deployer must be listed or every Kubernetes resource fails with 401 after the
-    cluster exists.
+
+def creator_tag_value(principal_arn: str) -> str:
+    """The :data:`CREATOR_TAG` value for an IAM principal: its ARN without the path
+    (``arn:<p>:iam::<acct>:role/<name>``), as :func:`same_principal` compares, and short enough for a tag value
+    (a role or user name has at most 64 characters: IAM quotas)."""
+    arn = parse_arn(principal_arn)
+    if arn is None or arn.service != "iam" or arn.resource_type not in ("role", "user"):
+        return principal_arn
+    return f"arn:{arn.partition}:iam::{arn.account}:{arn.resource_type}/{arn.resource.rsplit('/', 1)[-1]}"
+
+
+def check_access_entries(
+    admins_field: str,
+    admin_arns: list[str],
+    bootstrap_field: str,
+    bootstrap_creator_admin: bool,
+    creator_arn: str | None,
+    deployer_arn: str | None,
+) -> list[Problem]:
+    """The admins' access entries against the identity that created the cluster and the one running ``pulumi up``.
+
+    Args:
+        creator_arn: the IAM principal that created the cluster (its :data:`CREATOR_TAG`), or, for a cluster not
+            created yet, the one about to create it; ``None`` when unknown (made before the tag existed).
+        deployer_arn: the IAM principal running ``pulumi up``, mapped from its session; ``None`` when not looked up.
+
+    With ``bootstrap_creator_admin`` (EKS's own default), EKS gives the creator an access entry with
+    ``AmazonEKSClusterAdminPolicy`` outside Pulumi's state, so listing the creator again fails with 409
+    ``ResourceInUseException`` on any run; whoever else runs a later ``pulumi up`` only needs its own entry, which
+    listing it gives. Without it, nothing but ``admin_arns`` gives access, so the deployer must be listed or every
+    Kubernetes resource fails with 401 after the cluster exists.
     """
-    listed = [arn for arn in admin_arns if same_principal(arn, deployer_arn)]
-    if bootstrap_creator_admin and listed:
-        return [
-            Problem(
-                admins_field,
-                listed[0],
-                f"is the identity running pulumi ({deployer_arn}), which EKS already makes cluster admin when it "
-                "creates the cluster; a second access entry for it fails with 409 ResourceInUseException",
-                f"{ACCESS_ENTRIES_DOCS}; {BOOTSTRAP_DOCS}",
-                f"remove it from {admins_field}, or set {bootstrap_field} to false so that every admin, this "
-                "identity included, is listed there",
-            )
-        ]
-    if not bootstrap_creator_admin and not listed:
+    if bootstrap_creator_admin and creator_arn is not None:
+        listed = [arn for arn in admin_arns if same_principal(arn, creator_arn)]
+        if listed:
+            if deployer_arn is None:
+                who = (
+                    f"is the cluster's creator ({creator_arn}): the identity running pulumi before the cluster "
+                    f"exists, else the one its {CREATOR_TAG} tag records; EKS makes it cluster admin"
+                )
+            elif same_principal(creator_arn, deployer_arn):
+                who = (
+                    f"is the identity running pulumi ({creator_arn}), which EKS makes cluster admin when it creates "
+                    "the cluster"
+                )
+            else:
+                who = f"is the identity that created the cluster ({creator_arn}) as its {CREATOR_TAG} tag records"
+                who += ", which EKS made cluster admin"
+            return [
+                Problem(
+                    admins_field,
+                    listed[0],
+                    f"{who}; a second access entry for it fails with 409 ResourceInUseException",
+                    f"{ACCESS_ENTRIES_DOCS}; {BOOTSTRAP_DOCS}",
+                    f"remove it from {admins_field}, or set {bootstrap_field} to false (before the cluster exists) "
+                    "so that every admin, this identity included, is listed there",
+                )
+            ]
+    unlisted = deployer_arn is not None and not any(same_principal(arn, deployer_arn) for arn in admin_arns)
+    if not bootstrap_creator_admin and unlisted:
         return [
             Problem(
                 admins_field,
@@ -131,6 +176,28 @@ def check_deployer(
             )
         ]
     return []
+
+
+ACCESS_SETTLE_SECONDS = 60
+"""How long the first Kubernetes call waits after an access entry's policy association is created. EKS gives no
+figure for how long a new access entry takes to reach the API server's authenticator; until it has, requests are
+refused with 401. Gravitational Teleport measured up to 30 seconds and waits longer (gravitational/teleport#49467,
+'wait for access entry'); twice that is used here. The wait happens only on the run that creates the association."""
+
+
+def access_settle_seconds(associated_at: Sequence[str | None], now: datetime.datetime) -> float:
+    """Seconds still to wait, at ``now`` (aware), until :data:`ACCESS_SETTLE_SECONDS` have passed since the newest
+    of the admin associations' ``associatedAt`` times (RFC 3339, as ``aws.eks.AccessPolicyAssociation`` outputs
+    them); ``0`` when there is none or every one is older.
+
+    Raises:
+        ValueError: a time is not RFC 3339.
+    """
+    times = [datetime.datetime.fromisoformat(t) for t in associated_at if t]
+    if not times:
+        return 0.0
+    elapsed = (now - max(times)).total_seconds()
+    return max(0.0, ACCESS_SETTLE_SECONDS - elapsed)
 
 
 def check_endpoint_access(

@@ -1,8 +1,10 @@
 """``EksCluster``: an EKS cluster with its IAM OIDC provider, hardened managed node groups, and a
 Kubernetes provider for the ServiceAccounts of ``IrsaRole``."""
 
+import asyncio
+import datetime
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from enum import StrEnum
 from types import SimpleNamespace
@@ -14,12 +16,15 @@ import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
 from .access import (
+    CREATOR_TAG,
     KubeconfigCredentials,
+    access_settle_seconds,
     caller_principal_arn,
+    check_access_entries,
     check_admins,
-    check_deployer,
     check_endpoint_access,
     check_security_group_id,
+    creator_tag_value,
     scoped_kubeconfig,
 )
 from .addons import ADDONS
@@ -44,14 +49,13 @@ from .nodegroup import (
 )
 from .shape import check_shape, root_keys
 from .versions import (
-    CORE_ADDONS,
     DEFAULT_KUBERNETES_VERSION,
     DEFAULT_SUPPORT_TYPE,
     UPGRADE_POLICY_DOCS,
     SupportType,
-    VersionRule,
     addon_version,
     check_addon_versions,
+    cluster_addons,
 )
 
 NODE_METADATA_OPTIONS: Mapping[str, str] = {
@@ -127,9 +131,9 @@ class EksClusterArgs(TypedDict):
     by itself then. Default: ``EXTENDED``, set explicitly so the version moves only when the stack says so."""
     addon_versions: NotRequired[dict[str, str]]
     """EKS add-on versions by EKS add-on name (``kube-proxy``, ``coredns``, ``vpc-cni``,
-    ``eks-pod-identity-agent``, ``aws-ebs-csi-driver``, ...), winning over each add-on's version rule
-    (:mod:`eks_irsa.versions`). Default: none (kube-proxy and CoreDNS pinned per Kubernetes version, the others
-    EKS's default at creation, then held)."""
+    ``eks-pod-identity-agent``, ``aws-ebs-csi-driver``, ...), winning over the add-on's row of
+    :data:`~eks_irsa.versions.ADDON_VERSIONS`. Default: none (kube-proxy, CoreDNS and the VPC CNI pinned per
+    Kubernetes version by that table, the others EKS's default for the Kubernetes version)."""
     endpoint_private_access: NotRequired[bool]
     """Default: ``True``."""
     endpoint_public_access: NotRequired[bool]
@@ -144,7 +148,7 @@ class EksClusterArgs(TypedDict):
     ``bootstrap_creator_admin``. Plain, Outputs refused: each ARN keys its own access entry (``admin-<hash
     of the ARN>``), so reordering the list never replaces one (a replacement is created before its old
     entry is deleted, and EKS refuses a second entry for a principal with 409), and the ARNs are checked
-    against ``deployer_arn`` before registration. Default: none."""
+    against ``creator_arn`` and ``deployer_arn`` before registration. Default: none."""
     node_groups: NotRequired[list[NodeGroupArgs]]
     """Managed node groups. Default: none."""
     tags: NotRequired[dict[str, str]]
@@ -155,17 +159,26 @@ class EksClusterArgs(TypedDict):
     """Let EKS give the identity that creates the cluster its own access entry with
     ``AmazonEKSClusterAdminPolicy`` (``bootstrapClusterCreatorAdminPermissions``, EKS API Reference,
     CreateAccessConfigRequest), outside Pulumi's state. That identity must then not be in
-    ``admin_principal_arns`` (an IAM principal has one access entry: 409), and only it and the listed
-    admins can run ``pulumi up``. ``False``: no implicit entry; ``admin_principal_arns`` is every admin,
-    and the identity running ``pulumi up`` must be one of them, so a CI role and people can take turns.
-    Fixed when the cluster is created (pulumi-eks ignores later changes): a cluster created with
-    ``True`` keeps its creator's entry. Default: ``True`` (EKS's and pulumi-eks's behaviour)."""
+    ``admin_principal_arns`` on any run (an IAM principal has one access entry: 409); the creator and the
+    listed admins can run ``pulumi up``. The creator is recorded in the cluster's ``eks-irsa:creator`` tag
+    (:data:`~eks_irsa.access.CREATOR_TAG`, see ``creator_arn``), so a listed admin running a later ``pulumi up``
+    is judged against the creator, not against itself. ``False``: no implicit entry; ``admin_principal_arns`` is
+    every admin, and the identity running ``pulumi up`` must be one of them, so a CI role and people can take
+    turns. Fixed when the cluster is created (pulumi-eks ignores later changes): a cluster created with ``True``
+    keeps its creator's entry. Default: ``True`` (EKS's and pulumi-eks's behaviour)."""
+    creator_arn: NotRequired[str]
+    """With ``bootstrap_creator_admin``: the IAM principal that created the cluster (a role or user ARN), checked
+    against ``admin_principal_arns`` and written to the cluster's :data:`~eks_irsa.access.CREATOR_TAG` tag. Give it
+    for a cluster created before that tag existed (eks-irsa 0.4 or earlier), once; afterwards the tag holds it.
+    Default: read with :func:`cluster_creator_arn` (the tag of the cluster when it exists, else the identity
+    running ``pulumi up``, which creates it). Plain: it is compared with ``admin_principal_arns`` before
+    registration."""
     deployer_arn: NotRequired[str]
     """The IAM principal running ``pulumi up`` (a role or user ARN; an STS assumed-role ARN is mapped to
-    its role), checked against ``admin_principal_arns`` and ``bootstrap_creator_admin``. Default: looked
-    up with ``aws.get_caller_identity`` (one provider call, with the default AWS provider), or not at all
-    when ``bootstrap_creator_admin`` is on and no admin is listed. Plain: it is compared with
-    ``admin_principal_arns`` before registration."""
+    its role), checked against ``admin_principal_arns`` when ``bootstrap_creator_admin`` is off, and the creator
+    when the cluster does not exist yet. Default: looked up with ``aws.get_caller_identity`` (one provider call,
+    with the default AWS provider) when needed. Plain: it is compared with ``admin_principal_arns`` before
+    registration."""
     private_access_cidrs: NotRequired[list[str]]
     """IPv4 CIDRs (VPN clients, CI runners, a bastion's subnet) admitted to the API endpoint on 443,
     one ingress rule each on the cluster security group. With ``endpoint_public_access`` off, this or
@@ -199,9 +212,12 @@ class EksClusterArgs(TypedDict):
     control plane logs to CloudWatch Logs'; CloudWatch charges apply). Default: none."""
     auto_mode: NotRequired[bool]
     """EKS Auto Mode (pulumi-eks ``auto_mode``): EKS runs compute, pod networking, block storage and load
-    balancing itself, with the Pod Identity agent built in (EKS User Guide, 'Automate cluster infrastructure
-    with EKS Auto Mode'). Then no VPC CNI role or add-on and no ``eks-pod-identity-agent`` add-on are made
-    here; pulumi-eks gives the cluster role Auto Mode's policies and makes its node role. Default: ``False``."""
+    balancing on its own nodes, with the Pod Identity agent built in (EKS User Guide, 'Automate cluster
+    infrastructure with EKS Auto Mode'); pulumi-eks gives the cluster role Auto Mode's policies and makes its node
+    role. Alone, no VPC CNI role or add-on, no kube-proxy and no ``eks-pod-identity-agent`` add-on are made. With
+    ``node_groups`` too (a mixed cluster), their EC2 nodes get what EKS documents for nodes outside Auto Mode: the
+    VPC CNI add-on with its IRSA role, kube-proxy and, with Pod Identity, its agent
+    (:func:`~eks_irsa.versions.cluster_addons`), since in Auto Mode EKS bootstraps none of them. Default: ``False``."""
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -220,9 +236,11 @@ class EksCluster(pulumi.ComponentResource):
     per node group a launch template (IMDSv2 required, hop limit 1, the disk on the AMI's data volume) and an
     ``aws.eks.NodeGroup``, then ``<name>-coredns-addon`` after the node groups (CoreDNS needs nodes to become
     active). :meth:`install_addon` adds a catalog's EKS add-ons, also after the node groups.
-    With ``auto_mode`` the VPC CNI role and add-on and the Pod Identity agent add-on are left out (Auto
-    Mode runs them); CoreDNS stays an add-on, as pulumi-eks itself keeps it in Auto Mode, and pulumi-eks
-    leaves kube-proxy out (nodejs/eks/cluster/cluster.ts).
+    With ``auto_mode`` and no node groups the VPC CNI role and add-on, kube-proxy and the Pod Identity agent
+    add-on are left out (Auto Mode runs them on its nodes); with node groups as well, they are all made for
+    those nodes, kube-proxy turned on explicitly (pulumi-eks leaves it out in Auto Mode, and EKS bootstraps
+    nothing then: nodejs/eks/cluster/cluster.ts); CoreDNS stays an add-on either way, as pulumi-eks itself keeps
+    it in Auto Mode.
 
     Node groups: the EKS name is generated from the prefix ``<group>-`` (so a replacement, e.g. of the
     instance types, AMI type, subnets or node role, creates the new group before deleting the old one), the
@@ -271,17 +289,22 @@ class EksCluster(pulumi.ComponentResource):
     """The node role's ARN (only the worker node and ECR pull policies)."""
 
     def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        deployer = args.get("deployer_arn")
-        if deployer is None and (not args.get("bootstrap_creator_admin", True) or args.get("admin_principal_arns")):
+        deployer, creator = args.get("deployer_arn"), args.get("creator_arn")
+        if args.get("bootstrap_creator_admin", True):
+            if creator is None:
+                creator = cluster_creator_arn(args.get("cluster_name", name), lambda: deployer or deployer_arn())
+        elif deployer is None:
             deployer = deployer_arn()
-        problems = check_cluster_args(args, deployer)
+        problems = check_cluster_args(args, deployer, creator)
         if problems:
             raise IrsaConfigError(
                 [Problem(f"EksCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
             )
         full = _with_defaults(args)
         self._args = full
+        self._addons = cluster_addons(full.auto_mode, bool(full.node_groups), full.pod_identity_agent)
         self._tags = dict(sorted(full.tags.items()))
+        recorded = {CREATOR_TAG: creator_tag_value(creator)} if full.bootstrap_creator_admin and creator else {}
         super().__init__("eks-irsa:index:EksCluster", name, None, opts)
         self._name = name
         self._addon_installs: list[tuple[str, AddonSpec]] = []
@@ -300,23 +323,13 @@ class EksCluster(pulumi.ComponentResource):
             endpoint_public_access=full.endpoint_public_access,
             public_access_cidrs=list(full.public_access_cidrs) or None,
             upgrade_policy=aws.eks.ClusterUpgradePolicyArgs(support_type=full.upgrade_support_type),
+            # pulumi-eks installs kube-proxy unless Auto Mode is on; a mixed cluster's node groups need it too.
             kube_proxy_addon_options=eks.KubeProxyAddonOptionsArgs(
-                version=self._addon_version("kube-proxy", CORE_ADDONS["kube-proxy"])
+                version=self._addon_version("kube-proxy"),
+                enabled=True if full.auto_mode and "kube-proxy" in self._addons else None,
             ),
             coredns_addon_options=eks.CoreDnsAddonOptionsArgs(enabled=False),
             authentication_mode=eks.AuthenticationMode.API,
-            access_entries={
-                f"admin-{short_hash(arn)}": eks.AccessEntryArgs(
-                    principal_arn=arn,
-                    access_policies={
-                        "cluster-admin": eks.AccessPolicyAssociationArgs(
-                            policy_arn=f"arn:{p}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}",
-                            access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                        )
-                    },
-                )
-                for arn in sorted(set(full.admin_principal_arns))
-            },
             create_oidc_provider=False,
             skip_default_node_group=True,
             use_default_vpc_cni=True,
@@ -324,6 +337,8 @@ class EksCluster(pulumi.ComponentResource):
             enabled_cluster_log_types=[t.value for t in ControlPlaneLog if t in full.enabled_cluster_log_types] or None,
             provider_credential_opts=eks.KubeconfigOptionsArgs(**credentials) if credentials else None,
             auto_mode=eks.AutoModeOptionsArgs(enabled=True) if full.auto_mode else None,
+            # Written when the cluster is created and then as read back from it, so it never changes.
+            cluster_tags=recorded or None,
             tags=tags,
             opts=pulumi.ResourceOptions(
                 parent=self, transforms=None if full.bootstrap_creator_admin else [without_creator_admin]
@@ -362,26 +377,29 @@ class EksCluster(pulumi.ComponentResource):
             )
             for key, source, peer in _ways_in(name, full)
         ]
+        admins = self._admin_entries(name, cluster, full)
+        # The first Kubernetes call waits until the newest admin's access has had time to reach the API server.
+        kubeconfig = pulumi.Output.all(cluster.kubeconfig_json, *[a.associated_at for a in admins]).apply(
+            lambda values: _after_access_settles(scoped_kubeconfig(values[0], credentials), values[1:])
+        )
         self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s",
-            kubeconfig=cluster.kubeconfig_json.apply(lambda k: scoped_kubeconfig(k, credentials)),
+            kubeconfig=kubeconfig,
             enable_server_side_apply=True,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=ways_in),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[*ways_in, *admins]),
         )
 
-        networking: list[pulumi.Resource] = []
-        if not full.auto_mode:
+        node_addons: list[pulumi.Resource] = []
+        if "vpc-cni" in self._addons:
             cni_role = IrsaRole(
                 f"{name}-vpc-cni",
                 vpc_cni_role_args(full.cluster_name, p, self.oidc_provider_arn, self.oidc_issuer, tags),
                 opts=child,
             )
             cni = cast(EksAddon, ADDONS["vpc-cni"].installed_by)
-            networking.append(self._addon(f"{name}-vpc-cni-addon", cni.name, cni.version_rule, cni_role.role_arn, []))
-        if full.pod_identity_agent and not full.auto_mode:
-            self._addon(
-                f"{name}-pod-identity-agent", "eks-pod-identity-agent", CORE_ADDONS["eks-pod-identity-agent"], None, []
-            )
+            node_addons.append(self._addon(f"{name}-vpc-cni-addon", cni.name, cni_role.role_arn, []))
+        if "eks-pod-identity-agent" in self._addons:
+            node_addons.append(self._addon(f"{name}-pod-identity-agent", "eks-pod-identity-agent", None, []))
         node_role = aws.iam.Role(
             f"{name}-node-role",
             assume_role_policy=canonical_json(
@@ -406,11 +424,13 @@ class EksCluster(pulumi.ComponentResource):
             for policy in NODE_POLICIES
         ]
         self.node_role_arn = node_role.arn
+        # The node groups wait for the add-ons their nodes need; CoreDNS and the catalog's add-ons wait for the
+        # node groups (eks_irsa.versions.UPGRADE_ORDER).
         self._node_groups = [
-            self._node_group(name, group, full, node_role, [*networking, *attachments], tags)
+            self._node_group(name, group, full, node_role, [*node_addons, *attachments], tags)
             for group in full.node_groups
         ]
-        self._addon(f"{name}-coredns-addon", "coredns", CORE_ADDONS["coredns"], None, self._node_groups)
+        self._addon(f"{name}-coredns-addon", "coredns", None, self._node_groups)
 
         self.register_outputs(
             {
@@ -462,33 +482,38 @@ class EksCluster(pulumi.ComponentResource):
         return self._addon(
             f"{self._name}-{service}-addon",
             installed_by.name,
-            installed_by.version_rule,
             role.role_arn if plan.identity.uses_irsa else None,
             [*self._node_groups, role],
             preserve=False,
         )
 
-    def _addon_version(self, addon: str, rule: VersionRule) -> str | None:
-        return addon_version(addon, rule, self._args.kubernetes_version, self._args.addon_versions)
+    def _addon_version(self, addon: str) -> pulumi.Input[str]:
+        """``addon``'s version (:func:`eks_irsa.versions.addon_version`); for an add-on without pinned versions,
+        EKS's default for the cluster's Kubernetes version (``aws.eks.getAddonVersion``, not ``most_recent``)."""
+        version = addon_version(addon, self._args.kubernetes_version, self._args.addon_versions)
+        if version is not None:
+            return version
+        return aws.eks.get_addon_version_output(
+            addon_name=addon, kubernetes_version=self._args.kubernetes_version, most_recent=False
+        ).version
 
     def _addon(
         self,
         name: str,
         addon: str,
-        rule: VersionRule,
         role_arn: pulumi.Input[str] | None,
         depends_on: Sequence[pulumi.Resource],
         preserve: bool = True,
     ) -> aws.eks.Addon:
-        """One EKS add-on: its version by ``rule``, conflicts overwritten (the self-managed copy EKS bootstraps is
-        adopted), ``preserve`` as given: ``True`` (the default, for the cluster's own add-ons) leaves the add-on's
-        workloads running when the resource is deleted (EKS DeleteAddon ``preserve``); ``False`` for a catalog
-        add-on, removed with its service (:meth:`install_addon`)."""
+        """One EKS add-on: its version from :data:`eks_irsa.versions.ADDON_VERSIONS`, conflicts overwritten (the
+        self-managed copy EKS bootstraps is adopted), ``preserve`` as given: ``True`` (the default, for the cluster's
+        own add-ons) leaves the add-on's workloads running when the resource is deleted (EKS DeleteAddon
+        ``preserve``); ``False`` for a catalog add-on, removed with its service (:meth:`install_addon`)."""
         return aws.eks.Addon(
             name,
             cluster_name=self.cluster_name,
             addon_name=addon,
-            addon_version=self._addon_version(addon, rule),
+            addon_version=self._addon_version(addon),
             service_account_role_arn=role_arn,
             preserve=preserve,
             resolve_conflicts_on_create="OVERWRITE",
@@ -496,6 +521,38 @@ class EksCluster(pulumi.ComponentResource):
             tags=self._tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on or None),
         )
+
+    def _admin_entries(
+        self, name: str, cluster: eks.Cluster, args: SimpleNamespace
+    ) -> list[aws.eks.AccessPolicyAssociation]:
+        """Per admin, ``<name>-admin-<hash of the ARN>`` (``aws.eks.AccessEntry``) and its
+        ``...-cluster-admin`` association with :data:`CLUSTER_ADMIN_POLICY`, cluster-wide; returns the associations.
+
+        They were pulumi-eks's children (its ``access_entries``, same names) up to eks-irsa 0.4: the alias keeps them,
+        as EKS refuses a second entry for a principal (409) and a replacement would create before deleting. Here
+        the Kubernetes provider can wait for them (:func:`_after_access_settles`).
+        """
+        associations = []
+        for arn in sorted(set(args.admin_principal_arns)):
+            key = f"{name}-admin-{short_hash(arn)}"
+            entry = aws.eks.AccessEntry(
+                key,
+                cluster_name=self.cluster_name,
+                principal_arn=arn,
+                tags=self._tags,
+                opts=pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(parent=cluster)]),
+            )
+            associations.append(
+                aws.eks.AccessPolicyAssociation(
+                    f"{key}-cluster-admin",
+                    cluster_name=self.cluster_name,
+                    principal_arn=entry.principal_arn,
+                    policy_arn=f"arn:{args.partition}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}",
+                    access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+                    opts=pulumi.ResourceOptions(parent=entry),
+                )
+            )
+        return associations
 
     @property
     def kubernetes_provider(self) -> k8s.Provider:
@@ -557,6 +614,19 @@ def deployer_arn() -> str:
     return caller_principal_arn(aws.get_caller_identity().arn)
 
 
+def cluster_creator_arn(cluster_name: str, deployer: Callable[[], str] = deployer_arn) -> str | None:
+    """The IAM principal that created ``cluster_name``, for ``bootstrap_creator_admin``.
+
+    When EKS has the cluster (``aws.eks.get_clusters``, which lists names without failing on a missing one), its
+    :data:`~eks_irsa.access.CREATOR_TAG` tag (``aws.eks.get_cluster``), or ``None`` when it has none (created by
+    eks-irsa 0.4 or earlier, or elsewhere: give ``creator_arn``). Otherwise ``deployer()``: the identity running
+    ``pulumi up`` creates it. Two provider calls at most, with the default AWS provider.
+    """
+    if cluster_name not in (aws.eks.get_clusters().names or []):
+        return deployer()
+    return (aws.eks.get_cluster(name=cluster_name).tags or {}).get(CREATOR_TAG)
+
+
 def vpc_cni_role_args(
     cluster_name: str,
     partition: str,
@@ -608,15 +678,8 @@ CLUSTER_DEFAULTS = {
 """The defaults the field docstrings of :class:`EksClusterArgs` give, applied in one place."""
 
 
-INSTALLABLE_ADDONS = {
-    **CORE_ADDONS,
-    **{
-        s.installed_by.name: s.installed_by.version_rule
-        for s in ADDONS.values()
-        if isinstance(s.installed_by, EksAddon)
-    },
-}
-"""Every EKS add-on this component may install, by EKS name, with its version rule."""
+CATALOG_EKS_ADDONS = frozenset(s.installed_by.name for s in ADDONS.values() if isinstance(s.installed_by, EksAddon))
+"""The EKS add-ons :meth:`EksCluster.install_addon` may install for a catalog's services, by EKS name."""
 
 
 def _with_defaults(args: EksClusterArgs) -> SimpleNamespace:
@@ -635,7 +698,9 @@ NODE_GROUP_BOUNDS = (
 """Bounds of a node group's whole numbers, inclusive, with their source."""
 
 
-def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) -> list[Problem]:
+def check_cluster_args(
+    args: EksClusterArgs, deployer_arn: str | None = None, creator_arn: str | None = None
+) -> list[Problem]:
     """Every rule on :class:`EksClusterArgs`, fields named as in it (``node_groups.general.imds_hop_limit``).
 
     First its shape (:func:`eks_irsa.shape.check_shape`: known keys, required keys, types; the other rules then
@@ -645,7 +710,8 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
     The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all, a
     public one narrow, ``public_access_cidrs`` only with a public endpoint (pulumi-eks throws at deploy
     otherwise), a private-only one with a way in (EKS User Guide, 'Cluster API server endpoint'), the
-    identity running pulumi against the admins when ``deployer_arn`` is given (:func:`eks_irsa.access.check_deployer`),
+    the identity that created the cluster (``creator_arn``, else the args' ``creator_arn``) and the one running
+    pulumi (``deployer_arn``) against the admins (:func:`eks_irsa.access.check_access_entries`), the creator tag,
     the OIDC client IDs and log types, IMDSv2 with hop limit 1 unless opted in
     (:func:`eks_irsa.iam.review.check_instance_metadata`),
     ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig), node group names that fit a
@@ -659,7 +725,8 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
         if not isinstance(args, Mapping) or roots & set(EksClusterArgs.__required_keys__):
             return shape
         rest = cast(EksClusterArgs, {k: v for k, v in args.items() if k not in roots})
-        return shape + [p for p in check_cluster_args(rest, deployer_arn) if root_keys([p]).isdisjoint(roots)]
+        found = check_cluster_args(rest, deployer_arn, creator_arn)
+        return shape + [p for p in found if root_keys([p]).isdisjoint(roots)]
     a = _with_defaults(args)
     outputs = _outputs_in_plain_fields(a)
     if outputs:
@@ -708,14 +775,27 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
         frozenset(i for i, g in enumerate(a.private_access_security_group_ids) if isinstance(g, pulumi.Output)),
     )
     problems += check_admins("admin_principal_arns", list(a.admin_principal_arns))
-    if deployer_arn is not None:
-        problems += check_deployer(
-            "admin_principal_arns",
-            list(a.admin_principal_arns),
-            deployer_arn,
-            "bootstrap_creator_admin",
-            a.bootstrap_creator_admin,
+    creator = creator_arn or getattr(a, "creator_arn", None)
+    problems += check_access_entries(
+        "admin_principal_arns",
+        list(a.admin_principal_arns),
+        "bootstrap_creator_admin",
+        a.bootstrap_creator_admin,
+        creator,
+        deployer_arn,
+    )
+    if CREATOR_TAG in a.tags:
+        problems.append(
+            Problem(
+                f"tags.{CREATOR_TAG}",
+                a.tags[CREATOR_TAG],
+                "is the tag this component writes once to record who created the cluster",
+                "eks_irsa.access.CREATOR_TAG",
+                "remove it from tags (give creator_arn to name the creator)",
+            )
         )
+    elif a.bootstrap_creator_admin and creator:
+        problems += limits.check_tags("creator_arn", {CREATOR_TAG: creator_tag_value(creator)})
     problems += _check_client_ids(list(a.oidc_client_ids))
     known = {t.value for t in ControlPlaneLog}
     for index, log_type in enumerate(a.enabled_cluster_log_types):
@@ -739,7 +819,9 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
                 f"use one of {', '.join(t.value for t in SupportType)}",
             )
         )
-    problems += check_addon_versions("addon_versions", a.kubernetes_version, dict(a.addon_versions), INSTALLABLE_ADDONS)
+    # The agent counts whatever pod_identity_agent says: the catalog checks before it knows the services' identities.
+    installed = set(cluster_addons(a.auto_mode, bool(a.node_groups), True)) | CATALOG_EKS_ADDONS
+    problems += check_addon_versions("addon_versions", a.kubernetes_version, dict(a.addon_versions), installed)
     for group in a.node_groups:
         where = f"node_groups.{group.name}"
         problems += check_node_group_name(f"{where}.name", group.name)
@@ -785,6 +867,7 @@ def check_cluster_args(args: EksClusterArgs, deployer_arn: str | None = None) ->
 PLAIN_FIELDS = (
     "cluster_name",
     "deployer_arn",
+    "creator_arn",
     "admin_principal_arns",
     "public_access_cidrs",
     "private_access_cidrs",
@@ -888,6 +971,15 @@ def _check_client_ids(client_ids: list[str]) -> list[Problem]:
             )
         )
     return problems
+
+
+def _after_access_settles(kubeconfig: str, associated_at: Sequence[str | None]) -> pulumi.Input[str]:
+    """``kubeconfig``, once :func:`eks_irsa.access.access_settle_seconds` have passed since the newest admin
+    association; at once in a preview and on runs that created none (their association times are old)."""
+    delay = access_settle_seconds(associated_at, datetime.datetime.now(datetime.UTC))
+    if delay <= 0 or pulumi.runtime.is_dry_run():
+        return kubeconfig
+    return asyncio.sleep(delay, result=kubeconfig)
 
 
 def without_creator_admin(args: pulumi.ResourceTransformArgs) -> pulumi.ResourceTransformResult | None:

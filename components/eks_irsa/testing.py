@@ -11,8 +11,9 @@ What mocks cannot prove: that AWS or Kubernetes accept the inputs, that pulumi-e
 (security groups, access entries) look as documented (a remote component's children are created
 by its provider, which does not run here; nor are resource transforms run), and anything about
 ordering on a real deploy beyond the dependencies recorded. An invoke (provider function call) other
-than the two lookups of a bring-your-own cluster and the one ``getCallerIdentity`` of a stack that
-makes its cluster raises: the package makes none per service.
+than the two lookups of a bring-your-own cluster, the creator lookups of a stack that makes its cluster
+(``getClusters``, then ``getCluster`` or ``getCallerIdentity``) and one ``getAddonVersion`` per EKS add-on without
+pinned versions raises.
 
 A ``StackReference`` answers the outputs the test gave for that stack (``stack_references``), else
 what this package's own program exports under these mocks for a cluster named after the referenced
@@ -122,9 +123,10 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         account_id: 12 digits; the account of every ARN. Default: ``123456789012`` (AWS docs' example).
         region: drives the partition and the issuer's host. Default: ``us-west-2``.
         known_invokes: more function tokens to answer, with the answer. ``aws.eks.getCluster`` and
-            ``aws.iam.getOpenIdConnectProvider`` (bring-your-own-cluster lookups) and
-            ``aws.getCallerIdentity`` (who runs ``pulumi up``, see ``caller_arn``) are always answered;
-            any other invoke raises.
+            ``aws.iam.getOpenIdConnectProvider`` (bring-your-own-cluster lookups, and the cluster's creator tag),
+            ``aws.eks.getClusters`` (whether the cluster exists yet), ``aws.getCallerIdentity``
+            (who runs ``pulumi up``, see ``caller_arn``) and ``aws.eks.getAddonVersion`` (EKS's default version
+            of an add-on without pinned versions, a placeholder) are always answered; any other invoke raises.
         stack_references: per referenced stack (``<org>/<project>/<stack>``), the outputs it exports,
             camelCase names as the stack exported them (``{"clusterName": ..., "oidcIssuer": ...}``);
             exactly those: ``{}`` is a stack that exports nothing. A stack not listed exports
@@ -138,6 +140,10 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
             e.g. ``arn:aws:sts::111122223333:assumed-role/platform-admin/ci``. Default: session
             ``eks-irsa-mocks`` of the placeholder role ``0PLACEHOLDER-deployer`` in ``account_id``, which
             no stack lists as an admin.
+        existing_clusters: the EKS clusters the account already has, by name, with their tags, as
+            ``aws.eks.getClusters`` and ``aws.eks.getCluster`` answer them: a later ``pulumi up`` of a stack whose
+            cluster exists (``{"acme-dev": {"eks-irsa:creator": "arn:aws:iam::111122223333:role/ci"}}``).
+            Default: none, as on a stack's first ``pulumi up``.
 
     The pulumi-eks ``Cluster`` answers ``kubeconfigJson`` (and ``kubeconfig``) shaped as pulumi-eks 4.4.0
     builds its 'without profile' kubeconfig: an ``aws`` exec plugin running ``--region <region> eks
@@ -156,10 +162,12 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         stack_references: Mapping[str, Mapping[str, Any]] | None = None,
         preview: bool = False,
         caller_arn: str | None = None,
+        existing_clusters: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.account_id = account_id
         self.region = region
         self.stack_references = {stack: dict(outputs) for stack, outputs in (stack_references or {}).items()}
+        self.existing_clusters = {name: dict(tags) for name, tags in (existing_clusters or {}).items()}
         self.preview = preview
         partition = partition_for_region(region)
         self.partition = partition.name
@@ -169,6 +177,8 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         )
         self.known_invokes = {
             "aws:eks/getCluster:getCluster": self._get_cluster,
+            "aws:eks/getAddonVersion:getAddonVersion": self._get_addon_version,
+            "aws:eks/getClusters:getClusters": self._get_clusters,
             "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider": self._get_oidc_provider,
             "aws:index/getCallerIdentity:getCallerIdentity": self._get_caller_identity,
             **(known_invokes or {}),
@@ -246,15 +256,28 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
         account = self.caller_arn.split(":")[4]
         return {"accountId": account, "arn": self.caller_arn, "userId": f"{PLACEHOLDER}:eks-irsa-mocks", "id": account}
 
+    def _get_clusters(self, args: Mapping[str, Any]) -> dict:
+        """``aws.eks.getClusters``: the names of :attr:`existing_clusters`."""
+        return {"names": sorted(self.existing_clusters), "id": self.region}
+
     def _get_cluster(self, args: Mapping[str, Any]) -> dict:
-        """``aws.eks.getCluster``: the named cluster with a placeholder issuer, endpoint and CA."""
+        """``aws.eks.getCluster``: the named cluster with a placeholder issuer, endpoint and CA, and its tags from
+        :attr:`existing_clusters` (none for a cluster not listed there)."""
         return {
+            "tags": dict(self.existing_clusters.get(args["name"], {})),
             "name": args["name"],
             "arn": self.arn("eks", f"cluster/{args['name']}", self.region),
             "endpoint": f"https://{PLACEHOLDER}.gr7.{self.region}.eks.{self.dns_suffix}",
             "certificateAuthorities": [{"data": PLACEHOLDER}],
             "identities": [{"oidcs": [{"issuer": f"https://{self.issuer(args['name'])}"}]}],
         }
+
+    def _get_addon_version(self, args: Mapping[str, Any]) -> dict:
+        """``aws.eks.getAddonVersion``: a placeholder version naming the add-on and the Kubernetes version, as EKS's
+        default for it (``mostRecent`` false) or its newest."""
+        kind = "newest" if args.get("mostRecent") else "default"
+        version = f"{PLACEHOLDER}-{kind}-{args['addonName']}-for-{args['kubernetesVersion']}"
+        return {**args, "version": version, "id": args["addonName"]}
 
     def _get_oidc_provider(self, args: Mapping[str, Any]) -> dict:
         """``aws.iam.getOpenIdConnectProvider``: the provider of the given issuer URL in the mocked account."""

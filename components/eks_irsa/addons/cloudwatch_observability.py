@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
-from ..versions import VersionRule
 from .scopes import AddonContext, check_log_group
 from .spec import AddonParameter, AddonSpec, EksAddon, ParamType
 from .statements import statement, strings, unscoped
@@ -75,6 +74,6 @@ SPEC = AddonSpec(
     reaches="Infrastructure modification: the agent creates the log groups and streams of the cluster's "
     "container insights, whose names it derives at run time.",
     build=_build,
-    installed_by=EksAddon("amazon-cloudwatch-observability", VersionRule.HELD_FROM_CREATION),
+    installed_by=EksAddon("amazon-cloudwatch-observability"),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``cloudwatch-observability``."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
-from ..versions import VersionRule
 from .scopes import AddonContext
 from .spec import AddonSpec, EksAddon
 from .statements import ec2_arn, ec2_global_arn, statement, unscoped
@@ -73,6 +72,6 @@ SPEC = AddonSpec(
     reaches="Infrastructure modification: the driver creates, attaches, snapshots and deletes the volumes of "
     "every PersistentVolumeClaim of the cluster, whose ids are generated at creation.",
     build=_build,
-    installed_by=EksAddon("aws-ebs-csi-driver", VersionRule.HELD_FROM_CREATION),
+    installed_by=EksAddon("aws-ebs-csi-driver"),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``ebs-csi-driver``."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
-from ..versions import VersionRule
 from .scopes import AddonContext
 from .spec import AddonSpec, EksAddon
 from .statements import statement, unscoped
@@ -65,6 +64,6 @@ SPEC = AddonSpec(
     reaches="Data exfiltration: the driver reads the file systems and access points a StorageClass names, "
     "unknown when the role is made (file system metadata, not file contents).",
     build=_build,
-    installed_by=EksAddon("aws-efs-csi-driver", VersionRule.HELD_FROM_CREATION),
+    installed_by=EksAddon("aws-efs-csi-driver"),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``efs-csi-driver``."""

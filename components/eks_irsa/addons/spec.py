@@ -14,7 +14,6 @@ from enum import StrEnum
 
 from ..errors import IrsaConfigError, Problem
 from ..iam.policy import PolicyStatement
-from ..versions import VersionRule
 from .scopes import AddonContext, check_context
 
 CATALOG = "this package's add-on catalog (eks_irsa.addons)"
@@ -58,12 +57,11 @@ class EksAddon:
     and hands it the service's role (EKS User Guide, 'Amazon EKS add-ons'; 'AWS add-ons' lists the names).
 
     Attributes:
-        name: the EKS add-on name for ``CreateAddon``, e.g. ``aws-ebs-csi-driver``.
-        version_rule: :class:`~eks_irsa.versions.VersionRule`; a stack's ``addon_versions`` pins any add-on.
+        name: the EKS add-on name for ``CreateAddon``, e.g. ``aws-ebs-csi-driver``; its version comes from its
+            row of :data:`eks_irsa.versions.ADDON_VERSIONS` (a stack's ``addon_versions`` wins).
     """
 
     name: str
-    version_rule: VersionRule
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..iam.policy import PolicyStatement
-from ..versions import VersionRule
 from .scopes import AddonContext
 from .spec import AddonSpec, EksAddon
 from .statements import ec2_arn, statement, unscoped
@@ -61,6 +60,6 @@ SPEC = AddonSpec(
     "assigns the IP addresses of every pod, whose ids are generated at creation. The account is * for subnets and "
     "security groups, which another account may share with this one (AWS RAM).",
     build=_build,
-    installed_by=EksAddon("vpc-cni", VersionRule.HELD_FROM_CREATION),
+    installed_by=EksAddon("vpc-cni"),
 )
 """The spec :data:`eks_irsa.addons.ADDONS` lists under ``vpc-cni``."""

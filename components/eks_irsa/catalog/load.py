@@ -130,7 +130,10 @@ def decode_stack_config(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def load_catalog(
-    config: Mapping[str, Any], project_root: Path, deployer: Callable[[], str] | None = None
+    config: Mapping[str, Any],
+    project_root: Path,
+    deployer: Callable[[], str] | None = None,
+    creator: Callable[[str], str | None] | None = None,
 ) -> StackSettings:
     """Validate a stack's raw config, plan every service's role, and return typed settings.
 
@@ -144,9 +147,13 @@ def load_catalog(
             ``eks-irsa:services``, ...), values already parsed from YAML.
         project_root: the folder ``policyFiles`` paths are relative to.
         deployer: returns the IAM principal running ``pulumi up`` (:func:`eks_irsa.deployer_arn`: one
-            ``aws.getCallerIdentity``). Called once, only for a stack that creates its cluster and has
-            admins or ``bootstrapCreatorAdmin: false``; its rule (``check_cluster_args``) then runs here,
-            in catalog words, and the settings carry the principal to ``EksCluster``. Default: not called.
+            ``aws.getCallerIdentity``). Called once, only for a stack that creates its cluster with
+            ``bootstrapCreatorAdmin: false``; its rule (``check_cluster_args``) then runs here, in catalog words,
+            and the settings carry the principal to ``EksCluster``. Default: not called.
+        creator: returns, for the cluster's name, the IAM principal that created it
+            (:func:`eks_irsa.cluster_creator_arn`: its ``eks-irsa:creator`` tag, or the deployer before it exists).
+            Called once, only for a stack that creates its cluster with ``bootstrapCreatorAdmin`` on; the same
+            way, its rule runs here and the settings carry the principal. Default: not called.
 
     Raises:
         IrsaConfigError: every problem found, each naming the field, the value, the rule and its source.
@@ -169,7 +176,7 @@ def load_catalog(
             tags=dict(raw_existing.get("tags", {})),
         )
     else:
-        cluster = _cluster(config["eks-irsa:cluster"], deployer)
+        cluster = _cluster(config["eks-irsa:cluster"], deployer, creator)
     credentials, found = credentials_from_aws_config(config.get("aws:profile"), config.get("aws:assumeRoles"))
     problems += found
     variables = {"account": accounts[0], "cluster": cluster.name, "partition": partition, "region": region}
@@ -310,6 +317,7 @@ def cluster_args(settings: StackSettings) -> EksClusterArgs:
         "auto_mode": c.auto_mode,
         "bootstrap_creator_admin": c.bootstrap_creator_admin,
         **({"deployer_arn": c.deployer_arn} if c.deployer_arn else {}),
+        **({"creator_arn": c.creator_arn} if c.creator_arn else {}),
         "private_access_cidrs": list(c.private_access_cidrs),
         "private_access_security_group_ids": list(c.private_access_security_group_ids),
         "kubeconfig_credentials": dict(settings.kubeconfig_credentials),
@@ -341,7 +349,11 @@ def _service_of(field_path: str, services: Mapping[str, Any]) -> str | None:
     return max(named, key=len, default=None)
 
 
-def _cluster(raw: Mapping[str, Any], deployer: Callable[[], str] | None = None) -> ClusterSettings:
+def _cluster(
+    raw: Mapping[str, Any],
+    deployer: Callable[[], str] | None = None,
+    creator: Callable[[str], str | None] | None = None,
+) -> ClusterSettings:
     """``eks-irsa:cluster`` as typed settings (:func:`cluster_args` maps them onto ``EksClusterArgs``)."""
     endpoint = raw.get("endpoint", {})
     public = endpoint.get("publicAccess", False)
@@ -366,7 +378,8 @@ def _cluster(raw: Mapping[str, Any], deployer: Callable[[], str] | None = None) 
         node_groups.append(cast("NodeGroupArgs", group))
     admins = tuple(raw.get("admins", ()))
     bootstrap = raw.get("bootstrapCreatorAdmin", True)
-    deployer_arn = deployer() if deployer is not None and (admins or not bootstrap) else None
+    deployer_arn = deployer() if deployer is not None and not bootstrap else None
+    creator_arn = creator(raw["name"]) if creator is not None and bootstrap else None
     settings = ClusterSettings(
         name=raw["name"],
         vpc_id=raw["vpcId"],
@@ -387,6 +400,7 @@ def _cluster(raw: Mapping[str, Any], deployer: Callable[[], str] | None = None) 
         private_access_security_group_ids=tuple(endpoint.get("privateAccessSecurityGroupIds", ())),
         bootstrap_creator_admin=bootstrap,
         deployer_arn=deployer_arn,
+        creator_arn=creator_arn,
         deletion_protection=raw.get("deletionProtection", False),
         control_plane_logs=tuple(raw.get("controlPlaneLogs", ())),
         auto_mode=raw.get("autoMode", False),

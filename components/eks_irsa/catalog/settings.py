@@ -37,6 +37,7 @@ class ClusterSettings:
     private_access_security_group_ids: tuple[str, ...] = ()
     bootstrap_creator_admin: bool = True
     deployer_arn: str | None = None
+    creator_arn: str | None = None
     deletion_protection: bool = False
     control_plane_logs: tuple[str, ...] = ()
     auto_mode: bool = False

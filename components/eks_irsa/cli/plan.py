@@ -36,6 +36,7 @@ from ..testing import (
     encode_config,
     run_program,
 )
+from ..versions import cluster_addons
 from .output import fit_table, json_document, problems_json
 from .program import ProgramError, run_user_program, trusted_providers
 
@@ -102,7 +103,9 @@ def catalog_services(run: OfflineRun, settings: StackSettings) -> tuple[dict[str
     cluster's placeholder provider in the role's account, then the service's ``trustedClusters``."""
     issuer = run.mocks.issuer(settings.cluster.name)
     plans = dict(settings.plans)
-    if isinstance(settings.cluster, ClusterSettings) and not settings.cluster.auto_mode:
+    if isinstance(settings.cluster, ClusterSettings) and "vpc-cni" in cluster_addons(
+        settings.cluster.auto_mode, bool(settings.cluster.node_groups), False
+    ):
         name = f"{settings.cluster.name}-vpc-cni"
         provider = run.mocks.arn("iam", f"oidc-provider/{issuer}")
         cni = vpc_cni_role_args(settings.cluster.name, settings.partition, provider, issuer, settings.cluster.tags)

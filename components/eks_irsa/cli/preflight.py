@@ -31,7 +31,7 @@ import botocore.session
 import yaml
 
 from .. import preflight as rules
-from ..access import caller_principal_arn
+from ..access import CREATOR_TAG, caller_principal_arn
 from ..catalog import ClusterSettings, StackSettings, decode_stack_config, load_catalog
 from ..errors import IrsaConfigError
 from ..testing import config_from_stack_file, encode_config
@@ -132,6 +132,7 @@ def gather(client: ClientFactory, settings: StackSettings) -> rules.AccountFacts
             endpoint_public_access=bool(vpc.get("endpointPublicAccess")),
             public_access_cidrs=tuple(vpc.get("publicAccessCidrs", ())),
             issuer=found.get("identity", {}).get("oidc", {}).get("issuer", ""),
+            creator=(found.get("tags") or {}).get(CREATOR_TAG),
         )
         facts["cluster_looked_up"] = True
     except botocore.exceptions.ClientError as error:

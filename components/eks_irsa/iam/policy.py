@@ -111,6 +111,28 @@ def canonical_json(document: Mapping[str, object]) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+GO_JSON_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+"""What Go's ``encoding/json`` escapes beyond Python's ``json`` with ``ensure_ascii=False``: ``<``, ``>`` and ``&``
+(its HTML-safe default) and the line and paragraph separators U+2028 and U+2029 (Go ``encoding/json``, ``Marshal``)."""
+
+
+def provider_json(document: Mapping[str, object]) -> str:
+    """A policy document in the form terraform-provider-aws keeps a JSON policy argument in, so that what Pulumi
+    stored and what the provider reads back compare equal and a second ``pulumi up`` shows no diff.
+
+    The form: Go's ``encoding/json`` ``Marshal`` of the parsed document, which is what the provider's JSON
+    normalisers produce (SDKv2 ``structure.NormalizeJsonString``, ``verify.NormalizeJSON``: unmarshal into
+    ``interface{}``, marshal again: map keys sorted, no whitespace, :data:`GO_JSON_ESCAPES` escaped, other
+    non-ASCII kept) and which its framework type for IAM policies (``fwtypes.IAMPolicyType``,
+    internal/framework/types/iam_policy.go) keeps as given, comparing by ``awspolicyequivalence``. That is
+    :func:`canonical_json` with :data:`GO_JSON_ESCAPES` applied (``<``, ``>``, ``&`` and U+2028/9 occur only inside
+    JSON strings, so escaping them everywhere changes only strings). The same document gives the same bytes.
+    """
+    return canonical_json(document).translate(GO_JSON_ESCAPES)
+
+
 def pretty_json(document: Mapping[str, object]) -> str:
     """The reviewer's form of a document: sorted keys, two-space indent, trailing newline."""
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"

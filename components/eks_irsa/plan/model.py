@@ -106,7 +106,8 @@ class RolePlan:
         session_tags: with Pod Identity, whether the association passes EKS Pod Identity's session tags
             (then the trust policy pins ``aws:RequestTag/kubernetes-namespace`` and
             ``.../kubernetes-service-account``); ``False`` without Pod Identity.
-        session_policy: with Pod Identity, the association's session policy (canonical JSON), or ``None``.
+        session_policy: with Pod Identity, the association's session policy (in the provider's form:
+            :func:`eks_irsa.iam.policy.provider_json`), or ``None``.
         cluster_arn: with Pod Identity, the cluster ARN the trust names when it is a plain string, else ``None``.
         target_account_id: cross-account Pod Identity: the account the component creates the target role in
             (with this plan's role name, path, tags and permissions), else ``None``.

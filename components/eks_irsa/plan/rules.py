@@ -31,6 +31,7 @@ from ..iam.policy import (
     canonical_json,
     check_statement,
     layout_permissions,
+    provider_json,
     render_permissions_policy,
 )
 from ..iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS, TARGET_ROLE_DOCS, Subject, check_audience, check_provider_arn
@@ -974,7 +975,8 @@ def _target_checks(
 def _session_policy(
     name: str, statements: Sequence[PolicyStatement], account: str | None, region: str | None
 ) -> tuple[str | None, list[Problem], list[str]]:
-    """The session policy as canonical JSON: the same grammar and lint as ``statements``, then STS's quota."""
+    """The session policy in the form the AWS provider stores (:func:`eks_irsa.iam.policy.provider_json`, so a second
+    run shows no diff): the same grammar and lint as ``statements``, then STS's quota."""
     if not statements:
         return None, [], []
     problems = [p for i, s in enumerate(statements) for p in check_statement(f"session_policy[{i}]", s)]
@@ -982,7 +984,7 @@ def _session_policy(
         return None, problems, []
     found, warnings = lint(f"{name} (session policy)", statements, account, region)
     problems += [replace(p, field=p.field.replace("statements", "session_policy", 1)) for p in found]
-    document = canonical_json(render_permissions_policy(statements))
+    document = provider_json(render_permissions_policy(statements))
     if len(document) > limits.SESSION_POLICY_MAX:
         problems.append(
             Problem(

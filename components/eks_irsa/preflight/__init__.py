@@ -12,7 +12,7 @@ import datetime
 import ipaddress
 from collections.abc import Mapping, Sequence
 
-from ..access import ACCESS_ENTRIES_DOCS, caller_principal_arn, check_deployer, same_principal
+from ..access import ACCESS_ENTRIES_DOCS, caller_principal_arn, check_access_entries, same_principal
 from ..catalog import ClusterSettings, ExistingClusterSettings, StackSettings
 from ..errors import Problem
 from ..iam.limits import OIDC_PROVIDER_QUOTA
@@ -108,6 +108,7 @@ def identity_findings(
     cluster_exists: bool,
     role_path: str | None = None,
     bootstrap_creator_admin: bool = True,
+    creator_arn: str | None = None,
 ) -> list[Finding]:
     """The identity running ``pulumi up`` against the stack's account and cluster admins.
 
@@ -118,11 +119,13 @@ def identity_findings(
         cluster_exists: EKS already has the cluster (a later ``pulumi up``: its access entries exist).
         role_path: the caller role's IAM path, when ``iam:GetRole`` answered (shown in the ARNs named).
         bootstrap_creator_admin: ``eks-irsa:cluster.bootstrapCreatorAdmin`` (default true, as EKS's).
+        creator_arn: who created the existing cluster (:attr:`ClusterFacts.creator`), or ``None``.
 
     Rules: Pulumi's AWS provider refuses an account outside ``allowedAccountIds``
-    (:data:`PULUMI_ALLOWED_ACCOUNTS`). Before the cluster exists, the deployer against the admins is
-    :func:`eks_irsa.access.check_deployer`'s rule (the one ``EksCluster`` applies): listed while EKS
-    makes the creator admin fails with 409, missing while it does not fails with 401.
+    (:data:`PULUMI_ALLOWED_ACCOUNTS`). The admins against the creator (the deployer, before the cluster exists)
+    and the deployer are :func:`eks_irsa.access.check_access_entries`'s rule (the one ``EksCluster`` applies):
+    the creator listed while EKS makes it admin fails with 409, the deployer missing while it does not fails
+    with 401.
     """
     principal = caller_principal_arn(caller_arn, role_path)
     findings = []
@@ -146,7 +149,9 @@ def identity_findings(
         return findings
     listed = any(same_principal(a, principal) for a in admins)
     if not cluster_exists:
-        problems = check_deployer(ADMINS_KEY, list(admins), principal, BOOTSTRAP_KEY, bootstrap_creator_admin)
+        problems = check_access_entries(
+            ADMINS_KEY, list(admins), BOOTSTRAP_KEY, bootstrap_creator_admin, principal, principal
+        )
         findings += [_problem_finding("identity", p) for p in problems]
         if not problems:
             findings.append(
@@ -160,6 +165,10 @@ def identity_findings(
                     else f"{principal} is in admins, the only access entries the cluster gets",
                 )
             )
+    elif creator_problems := check_access_entries(
+        ADMINS_KEY, list(admins), BOOTSTRAP_KEY, bootstrap_creator_admin, creator_arn, None
+    ):
+        findings += [_problem_finding("identity", p) for p in creator_problems]
     elif listed:
         findings.append(
             Finding(
@@ -511,6 +520,7 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
             exists,
             facts.caller_role_path,
             cluster.bootstrap_creator_admin if isinstance(cluster, ClusterSettings) else True,
+            facts.cluster.creator if facts.cluster else None,
         )
     if isinstance(cluster, ClusterSettings):
         if facts.vpc_exists is not None and facts.subnets is not None:

@@ -97,6 +97,8 @@ class ClusterFacts:
     public_access_cidrs: tuple[str, ...]
     issuer: str
     """``https://oidc.eks.<region>.amazonaws.com/id/<id>``, as EKS gives it."""
+    creator: str | None = None
+    """Its :data:`eks_irsa.access.CREATOR_TAG` tag: who created it, as ``EksCluster`` recorded; ``None`` without."""
 
 
 @dataclass(frozen=True)
