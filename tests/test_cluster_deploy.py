@@ -310,6 +310,8 @@ def test_the_kubernetes_provider_waits_for_every_admin_association():
         assert json.loads(alias)["parentUrn"].endswith("eks:index:Cluster::acme-dev")
     [provider] = _of(run, K8S_PROVIDER)
     assert {a.name for a in associations} <= set(provider.dependencies)
+    # so that a kubeconfig unknown in a preview (a new admin) updates the provider instead of replacing it
+    assert provider.inputs["clusterIdentifier"] == "acme-dev"
     [cluster] = _of(run, CLUSTER)
     assert "accessEntries" not in cluster.inputs
 

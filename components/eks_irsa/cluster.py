@@ -385,6 +385,10 @@ class EksCluster(pulumi.ComponentResource):
         self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=kubeconfig,
+            # A kubeconfig unknown in a preview (a new admin's association) would otherwise plan a replacement of
+            # the provider and of every Namespace and ServiceAccount; adding the identifier is an update
+            # (pulumi-kubernetes provider/pkg/provider/provider.go, DiffConfig).
+            cluster_identifier=args.cluster_name,
             enable_server_side_apply=True,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*ways_in, *admins]),
         )

@@ -51,7 +51,9 @@ def test_registers_one_protected_cluster_and_no_workload_role(prod):
     assert _of(run, "kubernetes:core/v1:ServiceAccount") == []
     [group] = _of(run, "aws:eks/nodeGroup:NodeGroup")
     assert group.inputs["scalingConfig"] == {"minSize": 2, "desiredSize": 3, "maxSize": 6}
-    assert run.invokes == ("aws:index/getCallerIdentity:getCallerIdentity",)  # admins listed: who deploys?
+    # who created the cluster: none exists yet, so the identity deploying it, recorded in its tag
+    assert run.invokes == ("aws:eks/getClusters:getClusters", "aws:index/getCallerIdentity:getCallerIdentity")
+    assert "eks-irsa:creator" in cluster.inputs["clusterTags"]
 
 
 def test_exports_exactly_what_an_app_team_reads(prod):
