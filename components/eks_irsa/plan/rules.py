@@ -28,7 +28,6 @@ from ..iam.policy import (
     Effect,
     PermissionsLayout,
     PolicyStatement,
-    canonical_json,
     check_statement,
     layout_permissions,
     provider_json,
