@@ -223,24 +223,24 @@ class EksClusterArgs(TypedDict):
 class EksCluster(pulumi.ComponentResource):
     """An EKS cluster ready for IRSA.
 
-    Children: ``<name>`` (``eks:index:Cluster``, authentication mode ``API``, no default node group, the
-    VPC CNI left to the add-on below, no OIDC provider of its own, the upgrade policy set, its kube-proxy
-    add-on pinned, its CoreDNS add-on off), ``<name>-oidc-provider`` (the IAM OIDC provider with
-    ``oidc_client_ids``; aliased to pulumi-eks's ``<name>-oidcProvider``, so a stack made by eks-irsa 0.3.0
-    keeps its provider, and every role's trust), one ``<name>-api-<hash>``
-    (``aws.vpc.SecurityGroupIngressRule``, 443) per private access CIDR or security group, ``<name>-k8s``
-    (Kubernetes provider from the cluster's kubeconfig, scoped to ``kubeconfig_credentials``, created
-    after those rules), ``<name>-vpc-cni`` (an ``IrsaRole`` for ``kube-system/aws-node`` with
-    ``AmazonEKS_CNI_Policy``, role only), ``<name>-vpc-cni-addon`` (``preserve=True``: removing the
-    resource never strips aws-node from the nodes), ``<name>-node-role`` with only :data:`NODE_POLICIES`,
-    per node group a launch template (IMDSv2 required, hop limit 1, the disk on the AMI's data volume) and an
-    ``aws.eks.NodeGroup``, then ``<name>-coredns-addon`` after the node groups (CoreDNS needs nodes to become
-    active). :meth:`install_addon` adds a catalog's EKS add-ons, also after the node groups.
-    With ``auto_mode`` and no node groups the VPC CNI role and add-on, kube-proxy and the Pod Identity agent
-    add-on are left out (Auto Mode runs them on its nodes); with node groups as well, they are all made for
-    those nodes, kube-proxy turned on explicitly (pulumi-eks leaves it out in Auto Mode, and EKS bootstraps
-    nothing then: nodejs/eks/cluster/cluster.ts); CoreDNS stays an add-on either way, as pulumi-eks itself keeps
-    it in Auto Mode.
+    Children: ``<name>`` (``eks:index:Cluster``, authentication mode ``API``, no default node group, the VPC CNI
+    left to the add-on below, no OIDC provider of its own, the upgrade policy set, its kube-proxy add-on pinned, its
+    CoreDNS add-on off), ``<name>-oidc-provider`` (the IAM OIDC provider with ``oidc_client_ids``; aliased to
+    pulumi-eks's ``<name>-oidcProvider``, so a stack made by eks-irsa 0.3.0 keeps its provider, and every role's
+    trust), per admin ``<name>-admin-<hash>`` (``aws.eks.AccessEntry``) and its ``...-cluster-admin`` policy
+    association, one ``<name>-api-<hash>`` (``aws.vpc.SecurityGroupIngressRule``, 443) per private access CIDR or
+    security group, ``<name>-k8s`` (Kubernetes provider from the cluster's kubeconfig, scoped to
+    ``kubeconfig_credentials``, created after those rules and the admins' associations, first used once they have
+    settled), ``<name>-vpc-cni`` (an ``IrsaRole`` for ``kube-system/aws-node`` with ``AmazonEKS_CNI_Policy``, role
+    only), ``<name>-vpc-cni-addon`` (``preserve=True``: removing the resource never strips aws-node from the nodes),
+    ``<name>-node-role`` with only :data:`NODE_POLICIES`, per node group a launch template (IMDSv2 required, hop
+    limit 1, the disk on the AMI's data volume) and an ``aws.eks.NodeGroup``, then ``<name>-coredns-addon`` after
+    the node groups (CoreDNS needs nodes to become active). :meth:`install_addon` adds a catalog's EKS add-ons, also
+    after the node groups. With ``auto_mode`` and no node groups the VPC CNI role and add-on, kube-proxy and the Pod
+    Identity agent add-on are left out (Auto Mode runs them on its nodes); with node groups as well, they are all
+    made for those nodes, kube-proxy turned on explicitly (pulumi-eks leaves it out in Auto Mode, and EKS bootstraps
+    nothing then: nodejs/eks/cluster/cluster.ts); CoreDNS stays an add-on either way, as pulumi-eks itself keeps it
+    in Auto Mode.
 
     Node groups: the EKS name is generated from the prefix ``<group>-`` (so a replacement, e.g. of the
     instance types, AMI type, subnets or node role, creates the new group before deleting the old one), the
@@ -252,7 +252,8 @@ class EksCluster(pulumi.ComponentResource):
 
     Who gets in: each of ``admin_principal_arns`` through an access entry with
     ``AmazonEKSClusterAdminPolicy``, plus, with ``bootstrap_creator_admin``, the identity that created the
-    cluster through EKS's own entry. With ``bootstrap_creator_admin`` off, a transform on the
+    cluster through EKS's own entry, recorded in the cluster's :data:`~eks_irsa.access.CREATOR_TAG` tag. With
+    ``bootstrap_creator_admin`` off, a transform on the
     pulumi-eks component turns ``accessConfig.bootstrapClusterCreatorAdminPermissions`` off on its
     ``aws:eks/cluster:Cluster`` (pulumi-eks 4.4.0 hard-codes it on and has no input for it).
 
