@@ -70,15 +70,22 @@ def test_auto_mode_alone_leaves_kube_proxy_to_pulumi_eks_s_default():
 
 
 @pytest.mark.parametrize("preview", [False, True])
-def test_the_staging_stack_s_node_group_gets_what_its_nodes_need(preview):
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")
-    assert config["eks-irsa:cluster"]["autoMode"] is True and config["eks-irsa:cluster"]["nodeGroups"]
-    mocks = EksIrsaMocks(account_id="777788889999", region="us-east-2", preview=preview)
+def test_a_stack_in_auto_mode_with_a_node_group_gets_what_its_nodes_need(preview):
+    config = copy.deepcopy(config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml"))
+    config["eks-irsa:cluster"].update(autoMode=True, nodeGroups={"general": {"instanceTypes": ["m6i.large"]}})
+    config["eks-irsa:services"]["probe"] = {
+        "namespace": "probe",
+        "identity": "pod-identity",
+        "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:${partition}:s3:::probe/*"]}],
+    }
+    account, region = config["aws:allowedAccountIds"][0], config["aws:region"]
+    mocks = EksIrsaMocks(account_id=account, region=region, preview=preview)
     run = run_program(ROOT / "__main__.py", config, "staging", mocks=mocks)
     addons = sorted(r.inputs["addonName"] for r in run.registrations if r.type == "aws:eks/addon:Addon")
     assert {"vpc-cni", "eks-pod-identity-agent", "coredns"} <= set(addons)
     [group] = [r for r in run.registrations if r.type == "aws:eks/nodeGroup:NodeGroup"]
-    assert {"acme-staging-green-vpc-cni-addon", "acme-staging-green-pod-identity-agent"} <= set(group.dependencies)
+    name = config["eks-irsa:cluster"]["name"]
+    assert {f"{name}-vpc-cni-addon", f"{name}-pod-identity-agent"} <= set(group.dependencies)
 
 
 def test_without_auto_mode_the_cluster_keeps_its_vpc_cni_role_and_agent():
