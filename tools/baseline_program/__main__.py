@@ -69,18 +69,6 @@ cluster = eks.Cluster(
     endpoint_public_access=endpoint.get("publicAccess", False),
     public_access_cidrs=endpoint.get("publicAccessCidrs") or None,
     authentication_mode=eks.AuthenticationMode.API,
-    access_entries={
-        f"admin-{sha8(arn)}": eks.AccessEntryArgs(
-            principal_arn=arn,
-            access_policies={
-                "cluster-admin": eks.AccessPolicyAssociationArgs(
-                    policy_arn=f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
-                    access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
-                )
-            },
-        )
-        for arn in cluster_config.get("admins", [])
-    },
     create_oidc_provider=False,
     skip_default_node_group=True,
     use_default_vpc_cni=True,
@@ -94,6 +82,18 @@ oidc_provider = aws.iam.OpenIdConnectProvider(
     tags=tags,
 )
 cluster_ready_name = cluster.oidc_issuer.apply(lambda _: cluster_name)
+admin_associations = []
+for arn in cluster_config.get("admins", []):
+    entry = aws.eks.AccessEntry(f"{cluster_name}-admin-{sha8(arn)}", cluster_name=cluster_ready_name, principal_arn=arn)
+    admin_associations.append(
+        aws.eks.AccessPolicyAssociation(
+            f"{cluster_name}-admin-{sha8(arn)}-cluster-admin",
+            cluster_name=cluster_ready_name,
+            principal_arn=entry.principal_arn,
+            policy_arn=f"arn:{partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            access_scope=aws.eks.AccessPolicyAssociationAccessScopeArgs(type="cluster"),
+        )
+    )
 ways_in = [
     aws.vpc.SecurityGroupIngressRule(
         f"{cluster_name}-api-{sha8(cidr)}",
@@ -109,7 +109,7 @@ kubernetes = k8s.Provider(
     f"{cluster_name}-k8s",
     kubeconfig=cluster.kubeconfig_json,
     enable_server_side_apply=True,
-    opts=pulumi.ResourceOptions(depends_on=ways_in),
+    opts=pulumi.ResourceOptions(depends_on=[*ways_in, *admin_associations]),
 )
 
 
