@@ -187,13 +187,18 @@ def check_trust_and_annotations(config: dict, run) -> None:
 
 
 def check_parents_and_providers(run) -> None:
-    """Every resource sits under a component (namespaces, shared by services, are the program's own);
-    Kubernetes resources name a Kubernetes provider explicitly."""
+    """Every resource sits under a component (namespaces, shared by services, are the program's own), directly or
+    through the resource it belongs to (an admin's policy association under its access entry, as pulumi-eks
+    registered them, so their alias carries over); Kubernetes resources name a Kubernetes provider explicitly."""
     components = {r.name for r in run.registrations if not r.custom}
+    parents = {r.name: r.parent for r in run.registrations if r.custom}
     k8s_providers = {r.name for r in _of(run, "pulumi:providers:kubernetes")}
     for r in run.registrations:
         if r.custom and r.type != "kubernetes:core/v1:Namespace":
-            assert r.parent in components, (r.type, r.name)
+            parent = r.parent
+            if r.type == "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
+                parent = parents.get(parent)
+            assert parent in components, (r.type, r.name)
         if r.type.startswith("kubernetes:"):
             assert r.provider in k8s_providers, (r.type, r.name)
 
