@@ -389,7 +389,7 @@ class EksCluster(pulumi.ComponentResource):
             # A kubeconfig unknown in a preview (a new admin's association) would otherwise plan a replacement of
             # the provider and of every Namespace and ServiceAccount; adding the identifier is an update
             # (pulumi-kubernetes provider/pkg/provider/provider.go, DiffConfig).
-            cluster_identifier=args.cluster_name,
+            cluster_identifier=full.cluster_name,
             enable_server_side_apply=True,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[*ways_in, *admins]),
         )
