@@ -1,7 +1,7 @@
 """The eks-irsa policy pack: ``pulumi preview --policy-pack policypack`` on any stack.
 
 Every policy is mandatory unless the pack's config says otherwise, e.g. a ``policy-config.json`` of
-``{"irsa-trust-conditions": "advisory", "iam-permissions-lint": {"enforcementLevel": "advisory"}}``
+``{"workload-trust": "advisory", "iam-permissions-lint": {"enforcementLevel": "advisory"}}``
 passed with ``--policy-pack-config``.
 """
 

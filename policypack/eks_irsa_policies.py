@@ -21,6 +21,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from pulumi_policy import (
+    EnforcementLevel,
     PolicyConfigSchema,
     PolicyResource,
     ReportViolation,
@@ -34,20 +35,17 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 from eks_irsa.errors import Problem
 from eks_irsa.iam.arn import ACCOUNT_ID, parse_arn, parse_iam_arn
 from eks_irsa.iam.eks_policies import CNI_POLICY
+from eks_irsa.iam.limits import TRUST_POLICY_MAX_DEFAULT, TRUST_POLICY_MAX_RAISED
 from eks_irsa.iam.lint import lint_document
-from eks_irsa.iam.policy import statement_list
 from eks_irsa.iam.review import (
     IMDS_DOCS,
     IMDS_OPT_OUT_TAG,
     check_instance_metadata,
-    check_irsa_trust,
-    check_pod_identity_trust,
     check_role_arn_annotations,
     check_trust_admits,
-    check_trust_provider_accounts,
-    is_kubernetes_web_identity,
 )
 from eks_irsa.iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS
+from eks_irsa.iam.trust_review import TrustContext, review_trust
 from eks_irsa.plan import AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION
 
 ROLE = "aws:iam/role:Role"
@@ -68,6 +66,19 @@ ACCOUNT_SCHEMA = PolicyConfigSchema(
             "description": "The account the stack's roles live in, when their AWS provider does not say it "
             "(allowedAccountIds with one account, or an assumed role's ARN).",
         }
+    }
+)
+
+TRUST_SCHEMA = PolicyConfigSchema(
+    {
+        **ACCOUNT_SCHEMA.properties,
+        "trustPolicyMaxSize": {
+            "type": "integer",
+            "minimum": TRUST_POLICY_MAX_DEFAULT,
+            "maximum": TRUST_POLICY_MAX_RAISED,
+            "description": "The account's role trust policy quota in characters when raised above 2,048 (IAM and AWS "
+            "STS quotas).",
+        },
     }
 )
 
@@ -155,37 +166,26 @@ def _role_account(args: ResourceValidationArgs) -> str | None:
 # --- resource policies ----------------------------------------------------------------------------------------
 
 
-def _trust(args: ResourceValidationArgs, report: ReportViolation) -> Mapping[str, object] | None:
-    raw = _get(args.props, "assumeRolePolicy")
-    return None if raw is None else _document(args.name, "assumeRolePolicy", raw, report)
+def _workload_trust(refused: bool) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+    """Report the role's trust findings (:func:`eks_irsa.iam.trust_review.review_trust`) whose severity the
+    plan refuses (``refused``), or the others; the role's account and quota come from the policy's config
+    and the role's AWS provider."""
 
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        raw = _get(args.props, "assumeRolePolicy")
+        if raw is None:
+            return
+        sink: list[str] = []
+        document = _document(args.name, "assumeRolePolicy", raw, report if refused else sink.append)
+        if document is None:
+            return
+        size = args.get_config().get("trustPolicyMaxSize") or TRUST_POLICY_MAX_DEFAULT
+        context = TrustContext(role_account=_role_account(args), max_size=int(size))
+        for finding in review_trust(_plain(document), context):
+            if finding.refused is refused:
+                report(f"{args.name}: {finding.at('assumeRolePolicy')}")
 
-def _trust_conditions(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    document = _trust(args, report)
-    if document is not None:
-        _say(args.name, check_irsa_trust("assumeRolePolicy", _plain(document)), report)
-
-
-def _trust_provider_account(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    document = _trust(args, report)
-    if document is None:
-        return
-    document = _plain(document)
-    if not any(isinstance(s, Mapping) and is_kubernetes_web_identity(s) for s in statement_list(document)):
-        return
-    account = _role_account(args)
-    if account is None:
-        args.not_applicable(
-            f"{args.name}: the role's account is not known from its AWS provider; set this policy's accountId"
-        )
-    _say(args.name, check_trust_provider_accounts("assumeRolePolicy", document, account), report)
-
-
-def _pod_identity_trust(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    document = _trust(args, report)
-    if document is not None:
-        problems = check_pod_identity_trust("assumeRolePolicy", _plain(document), _role_account(args))
-        _say(args.name, problems, report)
+    return validate
 
 
 def _service_account_annotation(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -296,7 +296,7 @@ def _check_service_account(account: PolicyResource, roles: list[PolicyResource],
     sink: list[str] = []
     document = _document(role.name, "assumeRolePolicy", _get(role.props, "assumeRolePolicy"), sink.append)
     if document is None:
-        return  # irsa-trust-conditions reports an unreadable trust policy
+        return  # workload-trust reports an unreadable trust policy
     namespace = _get(account.props, "metadata", "namespace") or "default"
     name = _get(account.props, "metadata", "name")
     if not isinstance(name, str):
@@ -437,22 +437,21 @@ def _for(
 
 POLICIES = [
     ResourceValidationPolicy(
-        name="irsa-trust-conditions",
-        description="An IAM role trusting an EKS OIDC provider pins :sub and :aud with StringEquals (a subject "
-        "pattern only as the catalog allows it: literal namespace, literal prefix), one statement per issuer.",
-        validate=_for((ROLE,), _trust_conditions),
+        name="workload-trust",
+        description="A role trusting an EKS OIDC provider or EKS Pod Identity passes the package's trust judgement "
+        "(the plan's and the audit's): :sub and :aud pinned, a literal namespace, one issuer per statement, the "
+        "provider in the role's account and partition, Pod Identity scoped to the cluster with sts:TagSession, "
+        "within the trust policy quota. Findings of severity critical, high and medium.",
+        validate=_for((ROLE,), _workload_trust(refused=True)),
+        config_schema=TRUST_SCHEMA,
     ),
     ResourceValidationPolicy(
-        name="irsa-trust-provider-account",
-        description="The OIDC provider an IRSA role trusts lives in the role's own account.",
-        validate=_for((ROLE,), _trust_provider_account),
-        config_schema=ACCOUNT_SCHEMA,
-    ),
-    ResourceValidationPolicy(
-        name="pod-identity-trust-scope",
-        description="A role trusting pods.eks.amazonaws.com pins aws:SourceAccount and aws:SourceArn to the cluster.",
-        validate=_for((ROLE,), _pod_identity_trust),
-        config_schema=ACCOUNT_SCHEMA,
+        name="workload-trust-advisory",
+        description="The trust judgement's low-severity findings (StringLike without a wildcard, an audience other "
+        "than sts.amazonaws.com, a dual-stack issuer beside its IPv4 one): for a reviewer, never blocking.",
+        validate=_for((ROLE,), _workload_trust(refused=False)),
+        enforcement_level=EnforcementLevel.ADVISORY,
+        config_schema=TRUST_SCHEMA,
     ),
     ResourceValidationPolicy(
         name="serviceaccount-role-annotation",

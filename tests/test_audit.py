@@ -354,13 +354,26 @@ def _other_account_provider(account: Account) -> None:
     )
 
 
+def _cluster_gone(account: Account) -> None:
+    """A cluster deleted without its provider: the role still trusts the issuer, pinned as we render it."""
+    gone = "oidc.eks.us-west-2.amazonaws.com/id/DELETED"
+    provider = account.provider(gone)
+    account.role("gone-cluster", render_trust_policy(provider, gone, [Subject("orders", "orders-api")]))
+
+
+def _no_tag_session(account: Account) -> None:
+    trust = render_pod_identity_trust_policy(ACCOUNT, [account.cluster_arn])
+    trust["Statement"][0]["Action"] = "sts:AssumeRole"
+    account.iam.update_assume_role_policy(RoleName="acme-billing-invoicer", PolicyDocument=json.dumps(trust))
+
+
 SUB = "system:serviceaccount:orders:orders-api"
 
 BAD_PATTERNS = {
     # name: (change, {code: [words every message of that code holds]})
     "missing aud": (
         lambda a: a.web_identity("no-aud", {"StringEquals": {f"{a.issuer}:sub": SUB}}),
-        {"TRUST_AUDIENCE_NOT_PINNED": ["role no-aud", "eks-irsa-audit-probe.invalid"]},
+        {"TRUST_AUDIENCE_NOT_PINNED": ["role no-aud", "(no :aud condition)", "another audience"]},
     ),
     "wildcard subject": (
         lambda a: a.web_identity(
@@ -370,11 +383,11 @@ BAD_PATTERNS = {
                 "StringEquals": {f"{a.issuer}:aud": "sts.amazonaws.com"},
             },
         ),
-        {"TRUST_ANY_SERVICE_ACCOUNT": ["role wild", "any service account"]},
+        {"TRUST_SUBJECT_ANY_NAMESPACE": ["role wild", "system:serviceaccount:*", "any matching namespace"]},
     ),
     "no sub at all": (
         lambda a: a.web_identity("no-sub", {"StringEquals": {f"{a.issuer}:aud": "sts.amazonaws.com"}}),
-        {"TRUST_ANY_SERVICE_ACCOUNT": ["role no-sub", "no :sub condition"]},
+        {"TRUST_SUBJECT_NOT_PINNED": ["role no-sub", "no :sub condition", "any service account"]},
     ),
     "namespace-wide subject": (
         lambda a: a.web_identity(
@@ -384,7 +397,7 @@ BAD_PATTERNS = {
                 "StringEquals": {f"{a.issuer}:aud": "sts.amazonaws.com"},
             },
         ),
-        {"TRUST_NAMESPACE_WIDE": ["role ns-wide", "namespace orders"]},
+        {"TRUST_SUBJECT_NAMESPACE_WIDE": ["role ns-wide", "namespace orders"]},
     ),
     "StringLike without a pattern": (
         lambda a: a.web_identity(
@@ -423,22 +436,72 @@ BAD_PATTERNS = {
     ),
     "trust on a provider that no longer exists": (
         _missing_provider,
-        {"TRUST_PROVIDER_MISSING": ["role stale", "REPLACED", "no longer exists"]},
+        {
+            "TRUST_PROVIDER_MISSING": ["role stale", "REPLACED", "no longer exists"],
+            "TRUST_AUDIENCE_NOT_PINNED": ["role stale", "(no :aud condition)"],
+        },
     ),
     "provider in another account": (
         _other_account_provider,
-        {"TRUST_PROVIDER_OTHER_ACCOUNT": ["role foreign", "999999999999"]},
+        {
+            "TRUST_PROVIDER_OTHER_ACCOUNT": ["role foreign", "999999999999"],
+            "TRUST_AUDIENCE_UNUSUAL": ["role foreign", "'sts'"],
+        },
+    ),
+    "wildcard namespace prefix": (
+        lambda a: a.web_identity(
+            "team-wide",
+            {
+                "StringLike": {f"{a.issuer}:sub": "system:serviceaccount:team-*:*"},
+                "StringEquals": {f"{a.issuer}:aud": "sts.amazonaws.com"},
+            },
+        ),
+        {
+            "TRUST_SUBJECT_ANY_NAMESPACE": ["role team-wide", "team-*:*", "literal"],
+            "ROLE_SERVICE_ACCOUNT_MISSING": ["role team-wide", "team-*:*"],
+        },
+    ),
+    "Principal star with web identity": (
+        lambda a: a.role(
+            "anyone",
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRoleWithWebIdentity"}],
+            },
+        ),
+        {"TRUST_PRINCIPAL_ANY": ["role anyone", "any OIDC provider registered in the account"]},
+    ),
+    "audience typo": (
+        lambda a: a.web_identity(
+            "typo-aud", {"StringEquals": {f"{a.issuer}:sub": SUB, f"{a.issuer}:aud": "sts.amazon.com"}}
+        ),
+        {"TRUST_AUDIENCE_TYPO": ["role typo-aud", "sts.amazon.com", "typo of sts.amazonaws.com"]},
+    ),
+    "audience the provider does not list": (
+        lambda a: a.web_identity("vault-aud", {"StringEquals": {f"{a.issuer}:sub": SUB, f"{a.issuer}:aud": "vault"}}),
+        {"TRUST_AUDIENCE_NOT_CLIENT_ID": ["role vault-aud", "'vault' is not a client ID", "sts.amazonaws.com"]},
+    ),
+    "trust in a deleted cluster whose provider was kept": (
+        _cluster_gone,
+        {"TRUST_ISSUER_CLUSTER_GONE": ["role gone-cluster", "DELETED", "no longer exists in us-west-2"]},
+    ),
+    "Pod Identity trust without sts:TagSession": (
+        _no_tag_session,
+        {"POD_IDENTITY_NO_TAG_SESSION": ["role acme-billing-invoicer", "sts:TagSession"]},
     ),
     "https in the condition key": (
         lambda a: a.web_identity(
             "scheme",
             {"StringEquals": {f"https://{a.issuer}:sub": SUB, f"https://{a.issuer}:aud": "sts.amazonaws.com"}},
         ),
-        {"TRUST_ADMITS_NOBODY": ["role scheme", "carries https://"]},
+        {"TRUST_CONDITION_KEY_SCHEME": ["role scheme", "https://", "never holds"]},
     ),
     "unreadable trust": (
         lambda a: a.web_identity("numeric", {"NumericEquals": {f"{a.issuer}:sub": "1"}}),
-        {"TRUST_UNREADABLE": ["role numeric", "NumericEquals"]},
+        {
+            "TRUST_SUBJECT_MALFORMED": ["role numeric", "NumericEquals never compares"],
+            "TRUST_AUDIENCE_NOT_PINNED": ["role numeric"],
+        },
     ),
     "provider no role trusts": (
         lambda a: a.provider("oidc.eks.us-east-1.amazonaws.com/id/UNUSED"),
@@ -450,7 +513,7 @@ BAD_PATTERNS = {
     ),
     "Pod Identity trust without SourceAccount and SourceArn": (
         _pod_identity_unscoped,
-        {"POD_IDENTITY_TRUST_UNSCOPED": ["role acme-billing-invoicer", "aws:SourceAccount and aws:SourceArn"]},
+        {"POD_IDENTITY_TRUST_UNSCOPED": ["role acme-billing-invoicer", "(no aws:Source"]},
     ),
     "Pod Identity role reused across clusters": (
         _reused,
@@ -551,7 +614,7 @@ def test_table_by_severity_and_deterministic_json(aws, tmp_path, monkeypatch, ca
     assert json.dumps(first, indent=2, sort_keys=True) + "\n" == again
     assert dispatcher(["audit", "--region", REGION, "--kube-dump", str(tmp_path / "sa-pods.json")]) == 1
     table = capsys.readouterr().out
-    assert table.index("CRITICAL (1)") < table.index("TRUST_ANY_SERVICE_ACCOUNT") < table.index("LOW (")
+    assert table.index("CRITICAL (1)") < table.index("TRUST_SUBJECT_ANY_NAMESPACE") < table.index("LOW (")
     assert "orders/orders-api -> " + account.irsa_role + " (irsa, admitted)" in table
 
 
@@ -676,7 +739,7 @@ def test_1200_roles_are_read_page_by_page(aws):
     assert max(pages) == 100
     assert report.roles_read == 1203
     assert [(f.code, f.resource) for f in report.findings] == [
-        ("TRUST_ANY_SERVICE_ACCOUNT", f"arn:aws:iam::{ACCOUNT}:role/bulk-1150")
+        ("TRUST_SUBJECT_NOT_PINNED", f"arn:aws:iam::{ACCOUNT}:role/bulk-1150")
     ]
     unread = [r for r in snapshot.roles if r.policies is None]
     assert len(unread) == 1200 - 1
@@ -865,7 +928,7 @@ def test_report_does_not_depend_on_the_order_of_the_account():
     forward = json.dumps(rules.audit(_snapshot(roles)).to_json(), sort_keys=True)
     backward = json.dumps(rules.audit(_snapshot(roles[::-1])).to_json(), sort_keys=True)
     assert forward == backward
-    assert forward.count("TRUST_NAMESPACE_WIDE") == 5
+    assert forward.count("TRUST_SUBJECT_NAMESPACE_WIDE") == 5
     assert forward.count("TRUST_AUDIENCE_NOT_PINNED") == 5
 
 

@@ -27,6 +27,8 @@ def test_a_finding_is_a_problem_with_a_code_and_a_severity():
     assert finding.problem() == Problem("f", ["a", "b"], "breaks a rule", "a source", "do this")
     assert str(finding) == "high X f: ['a', 'b'] breaks a rule (rule: a source). Fix: do this"
     assert finding.message == "f: ['a', 'b'] breaks a rule"
+    sentence = Finding("X", Severity.LOW, "", None, "role r trusts nobody", "s", "fix")
+    assert sentence.message == "role r trusts nobody"
 
 
 def test_at_re_roots_the_field_and_sets_the_resource():
@@ -67,6 +69,7 @@ def test_to_json_is_json_and_keeps_plain_values():
         "field": "f",
         "value": ["a"],
         "rule": "breaks a rule",
+        "message": "f: ['a'] breaks a rule",
         "source": "a source",
         "fix": "do this",
     }

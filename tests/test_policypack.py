@@ -194,13 +194,13 @@ def test_our_stacks_pass_every_policy(stack, preview):
 def test_preview_skips_unknown_values_with_a_note_and_judges_the_rest():
     """A first preview: trust policies and role ARNs are unknown. Nothing fails; each skipped check says why."""
     outcomes = judge_stack("dev", preview=True)
-    notes = [o.unknown for o in outcomes["irsa-trust-conditions"] if o.unknown]
+    notes = [o.unknown for o in outcomes["workload-trust"] if o.unknown]
     assert notes and all(n == "string value at .assumeRolePolicy can't be known during preview" for n in notes)
     (stack_note,) = [o.unknown for o in outcomes["serviceaccount-role-trust"]]
     assert stack_note.startswith("not judged yet, a value is unknown: ")
     assert "orders-api-sa (string value at .metadata.annotations.eks.amazonaws.com/role-arn" in stack_note
     # The node role's trust is known at preview and was judged, not skipped.
-    judged = [o for o in outcomes["irsa-trust-conditions"] if o.unknown is None]
+    judged = [o for o in outcomes["workload-trust"] if o.unknown is None]
     assert len(judged) > len(notes)
 
 
@@ -261,8 +261,8 @@ REPORTS = [
                 )
             )
         },
-        "irsa-trust-conditions",
-        ["holds a wildcard, which StringEquals matches only literally"],
+        "workload-trust",
+        ["TRUST_WILDCARD_UNDER_STRINGEQUALS", "holds a wildcard, which StringEquals matches literally"],
         id="https://github.com/CircleCI-Public/server-terraform/pull/291 (a wildcard namespace under StringEquals)",
     ),
     pytest.param(
@@ -275,8 +275,8 @@ REPORTS = [
                 )
             )
         },
-        "irsa-trust-conditions",
-        ["does not pin both the :sub and the :aud claim"],
+        "workload-trust",
+        ["TRUST_AUDIENCE_NOT_PINNED", "does not pin :aud to one audience"],
         id="https://github.com/crossplane-contrib/provider-aws/issues/1172 (StringLike subject, no aud)",
     ),
     pytest.param(
@@ -295,8 +295,8 @@ REPORTS = [
                 )
             )
         },
-        "irsa-trust-conditions",
-        ["trusts several OIDC providers in one statement", "conditions on the claims of several issuers"],
+        "workload-trust",
+        ["TRUST_ISSUERS_ANDED", "names several issuers in one statement"],
         id="https://github.com/terraform-aws-modules/terraform-aws-iam/issues/114 (two provider_urls ANDed)",
     ),
     pytest.param(
@@ -315,8 +315,8 @@ REPORTS = [
                 )
             )
         },
-        "irsa-trust-conditions",
-        ["conditions on the claims of several issuers in one statement", "name another issuer"],
+        "workload-trust",
+        ["TRUST_ISSUERS_ANDED", "names several issuers in one statement"],
         id="https://github.com/cloudposse/terraform-aws-eks-iam-role/pull/63 (one aud condition per issuer)",
     ),
     pytest.param(
@@ -332,8 +332,8 @@ REPORTS = [
                 }
             )
         },
-        "pod-identity-trust-scope",
-        ["does not pin aws:SourceArn to the cluster"],
+        "workload-trust",
+        ["POD_IDENTITY_TRUST_UNSCOPED", "does not pin aws:SourceArn to the cluster"],
         id="https://github.com/awslabs/mountpoint-s3-csi-driver/issues/781 (the trust left after the fix)",
     ),
     pytest.param(
@@ -352,8 +352,8 @@ REPORTS = [
                 }
             )
         },
-        "pod-identity-trust-scope",
-        ["is not an EKS cluster ARN"],
+        "workload-trust",
+        ["POD_IDENTITY_TRUST_UNSCOPED", "is not an EKS cluster ARN"],
         id="https://github.com/awslabs/mountpoint-s3-csi-driver/issues/781 (the trust that failed)",
     ),
     pytest.param(
@@ -621,32 +621,48 @@ def test_an_unknown_value_becomes_an_advisory_note_in_preview_never_a_failure():
     )
 
 
-def test_the_roles_account_comes_from_config_or_provider_and_is_asked_for_only_when_needed():
+def test_the_roles_account_comes_from_config_or_provider_and_turns_the_account_rules_on():
     foreign = _trust(
         _web_identity(
             {"StringEquals": {f"{EKS_A}:sub": "system:serviceaccount:a:b", f"{EKS_A}:aud": "sts.amazonaws.com"}},
             federated=_provider_arn(EKS_A, "444455556666"),
         )
     )
-    policy = POLICY["irsa-trust-provider-account"]
+    policy = POLICY["workload-trust"]
     unknown_account = run_policy(policy, resource_args("aws:iam/role:Role", "app-role", {"assumeRolePolicy": foreign}))
-    assert unknown_account.violations == []
-    assert unknown_account.not_applicable == (
-        "app-role: the role's account is not known from its AWS provider; set this policy's accountId"
-    )
-    ec2 = _trust({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
-    assert (
-        run_policy(policy, resource_args("aws:iam/role:Role", "nodes", {"assumeRolePolicy": ec2})).not_applicable
-        is None
-    )
+    assert unknown_account.violations == [] and unknown_account.not_applicable is None
     for config, provider in [
         ({"accountId": ACCOUNT}, None),
         (None, {"assumeRoles": json.dumps([{"roleArn": f"arn:aws:iam::{ACCOUNT}:role/deployer"}])}),
     ]:
         args = resource_args("aws:iam/role:Role", "app-role", {"assumeRolePolicy": foreign}, config, provider)
         ((message, _),) = run_policy(policy, args).violations
-        assert message.startswith("app-role: assumeRolePolicy.Statement[0].Principal.Federated: ")
+        assert message.startswith("app-role: medium TRUST_PROVIDER_OTHER_ACCOUNT assumeRolePolicy.Statement[0]")
         assert "is an OIDC provider of account 444455556666, but the role lives in 111122223333" in message
+
+
+def test_low_findings_go_to_the_advisory_policy_and_the_quota_follows_the_config():
+    """The pack reports what the plan refuses from its mandatory policy and the rest from an advisory one."""
+    like = _trust(
+        _web_identity(
+            {"StringLike": {f"{EKS_A}:sub": "system:serviceaccount:a:b"}, "StringEquals": {f"{EKS_A}:aud": "vault"}}
+        )
+    )
+    args = resource_args("aws:iam/role:Role", "app-role", {"assumeRolePolicy": like})
+    assert run_policy(POLICY["workload-trust"], args).violations == []
+    advice = [m for m, _ in run_policy(POLICY["workload-trust-advisory"], args).violations]
+    assert [m.split()[2] for m in advice] == ["TRUST_AUDIENCE_UNUSUAL", "TRUST_STRINGLIKE_WITHOUT_PATTERN"]
+    assert POLICY["workload-trust-advisory"].enforcement_level == EnforcementLevel.ADVISORY
+    subjects = [f"system:serviceaccount:a:service-account-{i:03d}" for i in range(60)]
+    big = {
+        "assumeRolePolicy": _trust(
+            _web_identity({"StringEquals": {f"{EKS_A}:sub": subjects, f"{EKS_A}:aud": "sts.amazonaws.com"}})
+        )
+    }
+    ((message, _),) = run_policy(POLICY["workload-trust"], resource_args("aws:iam/role:Role", "big", big)).violations
+    assert "TRUST_POLICY_TOO_LARGE" in message and "quota of 2048" in message
+    raised = resource_args("aws:iam/role:Role", "big", big, {"trustPolicyMaxSize": 4096})
+    assert run_policy(POLICY["workload-trust"], raised).violations == []
 
 
 # --- the pack as a process, and its install pins ----------------------------------------------------------------
@@ -674,7 +690,9 @@ def test_the_pack_starts_as_a_process_and_answers_over_grpc():
         process.wait()
     assert info.name == "eks-irsa"
     assert [p.name for p in info.policies] == list(POLICY)
-    assert all(p.enforcementLevel == proto.MANDATORY for p in info.policies)
+    assert {p.name: p.enforcementLevel for p in info.policies} == {
+        name: proto.ADVISORY if name == "workload-trust-advisory" else proto.MANDATORY for name in POLICY
+    }
     assert diagnostic.policyName == "serviceaccount-role-annotation"
     assert "app-sa: metadata.annotations.eks.amazon.com/role-arn: " in diagnostic.message
 

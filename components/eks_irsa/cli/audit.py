@@ -11,6 +11,8 @@ role) one account and one region, and hands the snapshot to :func:`eks_irsa.audi
 * Thousands of roles: every listing goes through a boto3 paginator; the clients retry throttling and
   transient errors in botocore's ``adaptive`` mode (exponential backoff with jitter plus a client-side
   rate limiter that slows down after a throttle), up to ``--max-attempts`` attempts per call.
+* Each OIDC provider's client IDs are read (``GetOpenIDConnectProvider``), so a trust pinning an audience
+  the provider does not list is named.
 * Only workload roles (trusting an OIDC provider or ``pods.eks.amazonaws.com``), node roles and roles
   named by associations or the dump get their permissions read (one ``ListRolePolicies``,
   ``ListAttachedRolePolicies`` and a ``GetRolePolicy`` per inline policy; a managed policy's document
@@ -41,6 +43,7 @@ from ..audit import (
     KUBECTL_DUMP,
     AccountSnapshot,
     NodeGroup,
+    OidcProvider,
     PodIdentityAssociation,
     PolicyDocument,
     ReadGap,
@@ -128,12 +131,8 @@ def collect(
     identity = session.client("sts", config=config).get_caller_identity()
     gaps: list[ReadGap] = []
     raw_roles = [r for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]]
-    providers = tuple(
-        sorted(
-            (provider_from_arn(p["Arn"]) for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]),
-            key=lambda p: p.arn,
-        )
-    )
+    listed = sorted(p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"])
+    providers = tuple(_provider(iam, arn, gaps) for arn in listed)
     names = [n for page in eks.get_paginator("list_clusters").paginate() for n in page["clusters"]]
     clusters = []
     for name in sorted(names):
@@ -161,6 +160,14 @@ def collect(
         tuple(associations),
         tuple(gaps),
     )
+
+
+def _provider(iam: Any, arn: str, gaps: list[ReadGap]) -> OidcProvider:
+    """An OIDC provider with its client IDs (``GetOpenIDConnectProvider``); without them when the read fails."""
+    client_ids = None
+    with _guarded(gaps, "GetOpenIDConnectProvider", arn):
+        client_ids = tuple(iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn).get("ClientIDList", []))
+    return provider_from_arn(arn, client_ids)
 
 
 @contextmanager

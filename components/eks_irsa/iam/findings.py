@@ -56,7 +56,7 @@ class Finding:
         field: dotted path of what is wrong, e.g.
             ``assumeRolePolicy.Statement[0].Condition.StringLike.<issuer>:sub``; callers re-root it with
             :meth:`at`.
-        value: the offending value, as given.
+        value: the offending value, as given; ``None`` when the rule's sentence names it.
         rule: what the value breaks, in words (continues the sentence "<field>: <value> ...").
         source: where the rule comes from (a document title or an API reference).
         fix: what to change so the value passes.
@@ -78,8 +78,10 @@ class Finding:
 
     @property
     def message(self) -> str:
-        """``<field>: <value> <rule>``, one sentence without the source and the fix."""
-        return f"{self.field}: {self.value!r} {self.rule}"
+        """``<field>: <value> <rule>``, one sentence without the source and the fix; an empty field and a
+        ``None`` value are left out (a finding whose rule is the whole sentence)."""
+        head = [f"{self.field}:"] if self.field else []
+        return " ".join([*head, *([repr(self.value)] if self.value is not None else []), self.rule])
 
     @property
     def refused(self) -> bool:
@@ -101,7 +103,8 @@ class Finding:
         return (self.severity.rank, self.resource, self.code, self.field, self.rule)
 
     def to_json(self) -> dict[str, object]:
-        """The finding as a JSON object; ``value`` as given when JSON can hold it, else its ``repr``."""
+        """The finding as a JSON object (:meth:`message` included); ``value`` as given when JSON can hold it,
+        else its ``repr``."""
         value = self.value if isinstance(self.value, str | int | float | bool | list | type(None)) else repr(self.value)
         return {
             "code": self.code,
@@ -110,6 +113,7 @@ class Finding:
             "field": self.field,
             "value": value,
             "rule": self.rule,
+            "message": self.message,
             "source": self.source,
             "fix": self.fix,
         }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..errors import IrsaConfigError, Problem
 from . import limits
 from .arn import parse_arn, parse_iam_arn
-from .policy import POLICY_VERSION, canonical_json, element_values, statement_list
+from .policy import POLICY_VERSION, statement_list
 
 DEFAULT_AUDIENCE = "sts.amazonaws.com"
 """The audience the EKS pod identity webhook requests for projected tokens (EKS User Guide,
@@ -420,102 +420,3 @@ def merge_trust_policies(*documents: Mapping[str, object]) -> dict[str, object]:
     """One trust policy holding every statement of ``documents``, in order (statements are OR'd:
     IAM User Guide, 'Policy evaluation logic'). ``identity: both`` trusts IRSA's and Pod Identity's."""
     return {"Version": POLICY_VERSION, "Statement": [s for d in documents for s in statement_list(d)]}
-
-
-def check_trust_policy(
-    field: str, document: Mapping[str, object], max_size: int = limits.TRUST_POLICY_MAX_DEFAULT
-) -> list[Problem]:
-    """Pre-flight checks of a rendered trust policy against IAM's quota and IRSA's safe shapes.
-
-    Refused: size over ``max_size`` characters without whitespace (IAM and AWS STS quotas, default
-    2,048); ``...IfExists`` or ``ForAnyValue:``/``ForAllValues:`` on a ``:sub`` or ``:aud`` key (a
-    missing or multi-valued claim must never pass); ``*`` or ``?`` under ``StringEquals`` (matched
-    literally, so the author meant ``StringLike``); a web-identity statement without both ``:sub``
-    and ``:aud``.
-    """
-    problems: list[Problem] = []
-    size = limits.policy_size(canonical_json(document))
-    if size > max_size:
-        problems.append(
-            Problem(
-                field,
-                f"{size} characters",
-                f"exceed the trust policy quota of {max_size}",
-                limits.IAM_QUOTAS,
-                "trust fewer subjects or clusters, or raise the account's quota and set trustPolicyMaxSize",
-            )
-        )
-    for index, statement in enumerate(statement_list(document)):
-        where = f"{field}.Statement[{index}]"
-        keys_seen: set[str] = set()
-        for operator, keys in (statement.get("Condition") or {}).items():
-            for key, value in keys.items():
-                suffix = key.rsplit(":", 1)[-1]
-                if suffix in ("sub", "aud"):
-                    keys_seen.add(suffix)
-                    if operator.endswith("IfExists") or operator.startswith(("ForAnyValue:", "ForAllValues:")):
-                        problems.append(
-                            Problem(
-                                f"{where}.Condition.{operator}.{key}",
-                                value,
-                                "lets a token without that claim, or with several, pass",
-                                CONDITION_DOCS,
-                                "use StringEquals (or StringLike by opt-in)",
-                            )
-                        )
-                values = element_values(value)
-                if "://" in key:
-                    problems.append(
-                        Problem(
-                            f"{where}.Condition.{operator}.{key}",
-                            key,
-                            "holds a scheme; IAM writes the issuer as host/path, so this key never matches",
-                            IRSA_DOCS,
-                            "drop the https:// from the key",
-                        )
-                    )
-                if (
-                    suffix in ("sub", "aud")
-                    and operator == "StringLike"
-                    and any(_wildcard_too_wide(suffix, v) for v in values)
-                ):
-                    problems.append(
-                        Problem(
-                            f"{where}.Condition.StringLike.{key}",
-                            value,
-                            "lets any namespace, any service account or any audience through",
-                            CONDITION_DOCS,
-                            "keep the namespace literal and the service account pattern narrow; aud is exact",
-                        )
-                    )
-                if operator == "StringEquals" and any("*" in v or "?" in v for v in values):
-                    problems.append(
-                        Problem(
-                            f"{where}.Condition.StringEquals.{key}",
-                            value,
-                            "holds a wildcard, which StringEquals matches only literally",
-                            CONDITION_DOCS,
-                            "name the exact value, or opt in to a subject pattern",
-                        )
-                    )
-        if statement.get("Action") == WEB_IDENTITY_ACTION and keys_seen != {"sub", "aud"}:
-            problems.append(
-                Problem(
-                    f"{where}.Condition",
-                    sorted(keys_seen),
-                    "does not pin both the :sub and the :aud claim",
-                    IRSA_DOCS,
-                    "condition on both <issuer>:sub and <issuer>:aud",
-                )
-            )
-    return problems
-
-
-def _wildcard_too_wide(claim: str, value: str) -> bool:
-    """``aud`` with any wildcard, or a ``sub`` whose namespace holds one or whose name starts with one."""
-    if claim == "aud":
-        return "*" in value or "?" in value
-    subject = Subject.from_value(value)
-    if subject is None:
-        return "*" in value or "?" in value
-    return any(ch in subject.namespace for ch in "*?") or subject.service_account[:1] in ("*", "?")

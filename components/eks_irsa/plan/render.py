@@ -14,12 +14,12 @@ from ..iam.trust import (
     Subject,
     TrustedProvider,
     check_provider_arn,
-    check_trust_policy,
     merge_trust_policies,
     normalize_issuer,
     render_pod_identity_trust_policy,
     render_trust_policy,
 )
+from ..iam.trust_review import check_trust_policy
 from .model import TAG_PREFIX, IdentityType, RolePlan
 
 
@@ -95,7 +95,7 @@ def render_trust(
             render_pod_identity_trust_policy(account, [str(cluster_arn)], subjects if session_tags else ())
         )
     document = documents[0] if len(documents) == 1 else merge_trust_policies(*documents)
-    problems = check_trust_policy("trust_policy", document, trust_policy_max_size)
+    problems = check_trust_policy("trust_policy", document, trust_policy_max_size, role_account=role_account_id)
     if problems:
         raise IrsaConfigError(problems)
     return canonical_json(document)
