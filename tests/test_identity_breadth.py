@@ -251,7 +251,7 @@ def test_service_account_settings_become_the_webhook_annotations():
             {"service_account_options": ServiceAccountOptions(annotations={"eks.amazonaws.com/role-arn": "x"})},
             "set by this component",
         ),
-        ({"existing_role_arn": f"arn:aws:iam::{ACCOUNT}:role/x"}, "cannot be given permissions"),
+        ({"existing_role_arn": f"arn:aws:iam::{ACCOUNT}:role/x"}, "cannot apply: existing_role_arn"),
         ({"service_account": "a", "service_accounts": ["b"]}, "together with service_account"),
     ],
 )

@@ -102,11 +102,14 @@ def catalog_problem(service: ServiceSettings, problem: Problem) -> Problem:
 
     ``statements[3].resources`` becomes the path the statement came from (``policyFiles[0].Statement[2]``),
     ``additional_clusters[0].oidc_provider_arn`` becomes ``trustedClusters[0].oidcProviderArn``,
-    ``service_account_options.token_expiration`` becomes ``tokenExpiration``; the fix's field names follow.
+    ``service_account_options.token_expiration`` becomes ``tokenExpiration``, the component's ``name`` the
+    service key; the fix's field names follow.
     """
     path = problem.field
     match = re.match(r"^statements\[(\d+)\](.*)$", path)
-    if match and int(match.group(1)) < len(service.statement_fields):
+    if path == "name":
+        field_path = "eks-irsa:services (a service key)"
+    elif match and int(match.group(1)) < len(service.statement_fields):
         head, rest = service.statement_fields[int(match.group(1))], match.group(2)
         if not head.endswith("]"):
             rest = ""  # an add-on's statement: the add-on is what the user wrote

@@ -259,7 +259,9 @@ def role_args(
     """One service's full ``IrsaRoleArgs``: the catalog's fields plus the stack-wide ones.
 
     ``provider_arn``, ``issuer`` and ``cluster_name`` may be Outputs (the cluster's); ``cluster_name``
-    defaults to the configured name. ``target_provider`` is the AWS provider of the service's
+    defaults to the configured name. A service with ``existingRoleArn`` gets none of the stack-wide role
+    settings (cluster tags, trust policy and managed policy quotas): they cannot apply to a role managed
+    elsewhere. ``target_provider`` is the AWS provider of the service's
     ``target.account`` (the program makes it with :class:`eks_irsa.AccountProvider`).
     """
     account = settings.accounts[service.account].account_id if service.account else settings.account_id
@@ -276,6 +278,11 @@ def role_args(
         "trust_policy_max_size": settings.trust_policy_max_size,
         "max_managed_policies": settings.max_managed_policies,
     }
+    if "existing_role_arn" in service.args:
+        # A role managed elsewhere takes none of the stack-wide role settings (plan_role refuses the service's own).
+        for key in ("tags", "trust_policy_max_size", "max_managed_policies"):
+            if key not in service.args:
+                del args[key]
     if service.target_account is not None:
         target = {"account_id": settings.accounts[service.target_account].account_id}
         args["target_role"] = {**target, **({"provider": target_provider} if target_provider is not None else {})}

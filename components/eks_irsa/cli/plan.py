@@ -10,13 +10,16 @@ timestamps) and, per IRSA role, ``services/<name>/`` with ``trust-policy.json``,
 and ``chain-policy.json`` (the first role's only permissions; ``permissions-policy.json`` is the target's).
 Prints one row per service. Exit 1 with the problems listed when the catalog is
 invalid; nothing is written then. ``--program`` plans any Pulumi Python program that uses the package
-instead of the reference program's catalog (:mod:`eks_irsa.cli.program`).
+instead of the reference program's catalog (:mod:`eks_irsa.cli.program`). Every file stays under
+the build directory: stack and service names are names, never paths
+(:func:`eks_irsa.plan.rules.check_service_name`), and each path is checked before the first write.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -39,6 +42,12 @@ from ..testing import (
 from ..versions import cluster_addons
 from .output import fit_table, json_document, problems_json
 from .program import ProgramError, run_user_program, trusted_providers
+
+STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+\Z")
+"""A Pulumi stack name: letters, digits, hyphens, underscores and periods (the Pulumi CLI refuses others)."""
+STACK_NAME_DOCS = (
+    "Pulumi CLI, pulumi stack init ('stack names may only contain alphanumeric, hyphens, underscores, or periods')"
+)
 
 ROOT = Path.cwd()
 """The project the commands read (``Pulumi.yaml``, ``__main__.py``, ``stacks/``): the working directory."""
@@ -227,11 +236,19 @@ def write_plan(
         IrsaConfigError: the stack's catalog is invalid; nothing is written then.
     """
     root = project_root or ROOT
+    if not STACK_NAME.match(stack) or stack in (".", ".."):
+        raise IrsaConfigError.one(
+            "--stack",
+            stack,
+            "is not a stack name (letters, digits, '-', '_' and '.'); it names a folder under the build directory",
+            STACK_NAME_DOCS,
+            "give the stack's name, e.g. dev",
+        )
     config = config_from_stack_file(root / "stacks" / f"Pulumi.{stack}.yaml")
     settings = load_catalog(decode_stack_config(encode_config(config)), root)
     run = run_program(root / "__main__.py", config, stack)
     files = service_files(run, *catalog_services(run, settings))
-    _write(build_dir / stack, plan_document(run, stack), files)
+    _write(build_dir, stack, plan_document(run, stack), files)
     return run, files, settings
 
 
@@ -248,19 +265,42 @@ def write_program_plan(
     """
     project, stack, run, plans = run_user_program(directory, stack)
     files = service_files(run, plans, lambda plan: trusted_providers(run, plan))
-    _write((build_dir or directory / "build") / stack, plan_document(run, stack, project), files)
+    _write(build_dir or directory / "build", stack, plan_document(run, stack, project), files)
     return stack, run, files, plans
 
 
-def _write(out: Path, document: dict[str, Any], files: Mapping[str, Mapping[str, str]]) -> None:
+def _write(root: Path, stack: str, document: dict[str, Any], files: Mapping[str, Mapping[str, str]]) -> None:
+    """``plan.json`` and each service's files under ``root/stack``; every path is checked to stay inside
+    ``root`` before the first write (:func:`_inside`)."""
+    out = _inside(root, root / stack)
+    targets = {
+        _inside(out, out / "services" / service / name): text
+        for service, texts in files.items()
+        for name, text in texts.items()
+    }
     shutil.rmtree(out, ignore_errors=True)
     (out / "services").mkdir(parents=True)
     (out / "plan.json").write_text(_pretty(document))
-    for service, texts in files.items():
-        folder = out / "services" / service
-        folder.mkdir()
-        for name, text in texts.items():
-            (folder / name).write_text(text)
+    for path, text in targets.items():
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text)
+
+
+def _inside(root: Path, path: Path) -> Path:
+    """``path`` when it stays inside ``root`` once resolved (no ``..``, no absolute part, no symlink out).
+
+    Raises:
+        IrsaConfigError: it leads outside; checked for every file before anything is written.
+    """
+    if path.resolve().is_relative_to(root.resolve()) and path.resolve() != root.resolve():
+        return path
+    raise IrsaConfigError.one(
+        "eks-irsa plan",
+        str(path),
+        f"would be written outside {root}",
+        "this package: every file eks-irsa plan writes stays under the build directory",
+        "name stacks and services with plain names (no '/', no '..')",
+    )
 
 
 def yaml_error_line(path: Path, error: yaml.YAMLError) -> str:

@@ -91,7 +91,7 @@ class RolePlan:
         partition: the partition of the role's ARNs when known from the inputs, else ``None``.
         existing_role_arn: the role used instead of creating one, or ``None``.
         tags: the role's tags, the component's ``eks-irsa/`` keys last (cluster tag absent while the
-            cluster name is an Output).
+            cluster name is an Output); empty for an ``existing_role_arn``, whose tags are not ours.
         max_session_duration: seconds.
         permissions_boundary: a policy ARN, or ``None`` (also while it is an Output: the component passes
             that on, checked by :func:`check_permissions_boundary` when it resolves).
@@ -156,7 +156,8 @@ class RolePlan:
     managed_policy_source: str | None = None
 
     def summary(self) -> dict[str, Any]:
-        """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase)."""
+        """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase); for an
+        ``existing_role_arn`` only what is applied (no role path, session length, boundary or tags)."""
         return {
             "name": self.name,
             "identity": self.identity.value,
@@ -166,10 +167,10 @@ class RolePlan:
             "subjects": sorted(s.value for s in self.subjects),
             "audience": self.audience if self.identity.uses_irsa else None,
             "roleName": self.role_name or (self.existing_role_arn or "").rsplit("/", 1)[-1] or None,
-            "rolePath": self.role_path,
+            "rolePath": self.role_path if self.existing_role_arn is None else None,
             "roleManagedHere": self.existing_role_arn is None,
             "existingRoleArn": self.existing_role_arn,
-            "maxSessionDuration": self.max_session_duration,
+            "maxSessionDuration": self.max_session_duration if self.existing_role_arn is None else None,
             "permissionsBoundary": self.permissions_boundary,
             "managedPolicyArns": list(self.managed_policy_arns),
             "tags": dict(self.tags),

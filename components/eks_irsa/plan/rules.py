@@ -16,6 +16,7 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 """
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeGuard
@@ -70,6 +71,51 @@ FULL_ACCESS_RULE = (
 )
 
 
+EXISTING_ROLE_SETTINGS = (
+    "role_name",
+    "role_path",
+    "tags",
+    "permissions_boundary",
+    "max_session_duration",
+    "statements",
+    "managed_policy_arns",
+    "managed_policy_justifications",
+    "additional_clusters",
+    "subject_pattern",
+    "trust_policy_max_size",
+    "max_managed_policies",
+)
+"""``IrsaRoleArgs`` fields that shape only a role this component creates (its name, path, tags, boundary,
+session length, permissions and their justifications, the clusters and subjects its trust names, and the quotas its documents are
+held to): with ``existing_role_arn`` none of them can apply, so each is refused by name."""
+
+SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}\Z")
+"""A service's name (the catalog key, the ``IrsaRole``'s logical name): 1 to 253 characters of the POSIX
+portable filename set, starting with a letter or digit. It names the default ServiceAccount and a folder
+``eks-irsa plan`` writes, so it is a name and never a path (no ``/``, no ``..``)."""
+SERVICE_NAME_DOCS = "POSIX.1-2017, 3.282 'Portable Filename Character Set'; Kubernetes DNS-1123 subdomain length"
+
+
+def check_service_name(field: str, name: object) -> list[Problem]:
+    """The one rule on a service's name (:data:`SERVICE_NAME`), for the catalog's keys and ``IrsaRole`` alike.
+
+    Refused: anything but a string of letters, digits, ``.``, ``_`` and ``-`` that starts with a letter or
+    digit, or longer than 253 characters; so ``../../x``, ``a/b``, ``.`` and an empty name.
+    """
+    if isinstance(name, str) and SERVICE_NAME.match(name):
+        return []
+    return [
+        Problem(
+            field,
+            name,
+            "is not a service name (letters, digits, '.', '_' and '-', starting with a letter or digit, at most "
+            "253 characters): it names the default ServiceAccount and the folder eks-irsa plan writes, never a path",
+            SERVICE_NAME_DOCS,
+            "name the service like its workload, e.g. orders-api",
+        )
+    ]
+
+
 def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     """Check one role's arguments against every IAM, STS and Kubernetes rule and derive its plan.
 
@@ -83,6 +129,9 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     Raises:
         IrsaConfigError: every broken rule at once, fields named as in ``IrsaRoleArgs``.
     """
+    problems = check_service_name("name", name)
+    if problems:
+        raise IrsaConfigError(problems)
     problems = _shape(args)
     if problems:
         raise IrsaConfigError(problems + _without(name, args, problems))
@@ -175,16 +224,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         partition,
     )
     if existing is not None:
-        if statements or managed:
-            problems.append(
-                Problem(
-                    "existing_role_arn",
-                    existing,
-                    "is not managed here, so it cannot be given permissions",
-                    OURS,
-                    "grant permissions where that role is defined, or let this component create it",
-                )
-            )
+        problems += _existing_role_problems(args, existing)
     elif not statements and not managed and target_arn is None:
         problems.append(
             Problem("statements", "(no permissions)", "grants nothing", OURS, "give statements or managed_policy_arns")
@@ -238,7 +278,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         role_account_id=account,
         partition=partition,
         existing_role_arn=existing,
-        tags=tags,
+        tags=tags if existing is None else {},
         max_session_duration=duration,
         permissions_boundary=boundary,
         statements=statements,
@@ -1009,3 +1049,19 @@ def _stack_region(args: Mapping[str, Any]) -> str | None:
         if len(host) > 3 and host[:2] == ["oidc", "eks"]:
             return host[2]
     return None
+
+
+def _existing_role_problems(args: Mapping[str, Any], existing: str) -> list[Problem]:
+    """Each :data:`EXISTING_ROLE_SETTINGS` field given (not empty) beside ``existing_role_arn``."""
+    return [
+        Problem(
+            field,
+            args[field],
+            f"cannot apply: existing_role_arn {existing} is a role managed elsewhere, and this setting shapes "
+            "only a role this component creates",
+            OURS,
+            f"set it where {existing} is defined, or leave existing_role_arn out to let the component create the role",
+        )
+        for field in EXISTING_ROLE_SETTINGS
+        if args.get(field) is not None and args.get(field) != [] and args.get(field) != {}
+    ]
