@@ -18,12 +18,14 @@ import re
 import pytest
 
 from eks_irsa import audit
+from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.findings import REFUSED, Severity
-from eks_irsa.iam.trust_review import EKS_ISSUER, check_trust_policy
+from eks_irsa.iam.trust_review import EKS_ISSUER, audience_findings, check_trust_policy
+from eks_irsa.plan import plan_role
 from eks_irsa.plan.render import check_trust_policy as plan_check
 from policypack.eks_irsa_policies import POLICIES
 from tests.test_policypack import resource_args, run_policy
-from tests.trust_corpus import ACCOUNT, CORPUS, REGION
+from tests.trust_corpus import ACCOUNT, CORPUS, ISSUER, PROVIDER, REGION
 
 POLICY = {p.name: p for p in POLICIES}
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/app"
@@ -98,3 +100,34 @@ def test_the_plan_refuses_exactly_what_the_packs_mandatory_policy_reports(case):
     violations = [re.sub(r"^app: \w+ \w+ ", "", m) for m, _ in run_policy(POLICY["workload-trust"], args).violations]
     assert sorted(str(p) for p in problems) == sorted(violations)
     assert len(problems) == sum(1 for _, severity in case.expected if Severity(severity) in REFUSED)
+
+
+@pytest.mark.parametrize(
+    ("audience", "client_ids", "code"),
+    [
+        ("sts.amazon.com", None, "TRUST_AUDIENCE_TYPO"),
+        ("vault", None, "TRUST_AUDIENCE_NOT_CLIENT_ID"),
+        ("vault", ["sts.amazonaws.com", "vault"], None),
+    ],
+)
+def test_the_plans_audience_input_is_judged_by_the_same_rule_before_anything_renders(audience, client_ids, code):
+    """``plan_role`` checks ``audience`` against ``provider_client_ids`` (default ``sts.amazonaws.com``) with
+    the judgement's own :func:`~eks_irsa.iam.trust_review.audience_findings`."""
+    args = {
+        "cluster_name": "acme",
+        "namespace": "orders",
+        "oidc_provider_arn": PROVIDER,
+        "oidc_issuer": ISSUER,
+        "service_account": "orders-api",
+        "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::acme-orders/*"]}],
+        "audience": audience,
+        **({"provider_client_ids": client_ids} if client_ids else {}),
+    }
+    expected = audience_findings("audience", audience, tuple(client_ids or ["sts.amazonaws.com"]))
+    assert [f.code for f in expected] == ([code] if code else [])
+    if code is None:
+        assert plan_role("orders-api", args).audience == audience
+        return
+    with pytest.raises(IrsaConfigError) as raised:
+        plan_role("orders-api", args)
+    assert raised.value.problems == [f.problem() for f in expected]

@@ -35,6 +35,7 @@ from ..iam.policy import (
     render_permissions_policy,
 )
 from ..iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS, TARGET_ROLE_DOCS, Subject, check_audience, check_provider_arn
+from ..iam.trust_review import audience_findings
 from ..shape import root_keys
 from .lint import Assessment, assess, check_managed_justifications, lint
 from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan
@@ -157,16 +158,8 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     audience = args.get("audience", DEFAULT_AUDIENCE)
     problems += check_audience("audience", audience)
     client_ids = tuple(args.get("provider_client_ids", (DEFAULT_AUDIENCE,)))
-    if identity.uses_irsa and audience not in client_ids:
-        problems.append(
-            Problem(
-                "audience",
-                audience,
-                f"is not a client ID of the OIDC provider ({', '.join(client_ids)}); STS would refuse the token",
-                IRSA_DOCS,
-                "add the audience to the provider's client IDs (provider_client_ids), or keep sts.amazonaws.com",
-            )
-        )
+    if identity.uses_irsa and isinstance(audience, str):
+        problems += [f.problem() for f in audience_findings("audience", audience, client_ids) if f.refused]
 
     cluster_name = args["cluster_name"]
     if isinstance(cluster_name, str):
