@@ -1,7 +1,8 @@
 """The eks-irsa policy pack's policies: the IRSA invariants on any stack, through the package's own rules.
 
-Every rule is the package's (``eks_irsa.iam.review``, ``eks_irsa.iam.trust``, ``eks_irsa.iam.lint``,
-``eks_irsa.iam.evaluate``, ``eks_irsa.iam.arn``); this module only reads resource properties, finds
+Every rule is the package's (``eks_irsa.iam.trust_review`` for trust policies, the plan's and the audit's
+judgement too; ``eks_irsa.iam.review``, ``eks_irsa.iam.lint``, ``eks_irsa.iam.evaluate``,
+``eks_irsa.iam.arn``); this module only reads resource properties, finds
 which resources belong together (a node group and its launch template and node role, a
 ServiceAccount and the role it names) and reports each problem as a violation that starts with the
 resource's name and ends with the fix.

@@ -132,6 +132,20 @@ CORPUS = (
         (("TRUST_SUBJECT_NOT_PINNED", "critical"),),
     ),
     Case(
+        "action-wildcard-without-sub",
+        document(web_identity({"StringEquals": {f"{ISSUER}:aud": AUD}}, action="sts:AssumeRoleWith*")),
+        (("TRUST_SUBJECT_NOT_PINNED", "critical"),),
+    ),
+    Case(
+        "not-action-without-conditions",
+        document({"Effect": "Allow", "Principal": {"Federated": PROVIDER}, "NotAction": "sts:AssumeRole"}),
+        (("TRUST_AUDIENCE_NOT_PINNED", "medium"), ("TRUST_SUBJECT_NOT_PINNED", "critical")),
+    ),
+    Case(
+        "pod-identity-tag-session-by-wildcard",
+        document(pod_identity(actions=("sts:AssumeRole", "sts:Tag*"))),
+    ),
+    Case(
         "principal-star",
         document(web_identity(pinned(), federated="*")),
         (("TRUST_PRINCIPAL_ANY", "critical"),),

@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 
 from ..errors import IrsaConfigError, Problem
 from . import limits
-from .arn import Arn, parse_arn, parse_iam_arn
+from .arn import Arn, parse_arn, parse_iam_arn, wildcard_match
 from .findings import Finding, Severity, sorted_findings
 from .partition import PARTITIONS_DOCS, partition_for_region
 from .policy import canonical_json, element_values, statement_list
@@ -73,8 +73,8 @@ POD_IDENTITY_DOCS = (
     "EKS User Guide, 'Create the Pod Identity role trust policy'; IAM User Guide, 'The confused deputy problem'"
 )
 DUAL_STACK_DOCS = (
-    "EKS User Guide, 'Cluster OIDC issuer' (dual-stack issuer URL); terraform-aws-modules/terraform-aws-eks "
-    "issue 3237 (service account tokens carry the IPv4 issuer)"
+    "aws/containers-roadmap issue 2038 (the dual-stack OIDC issuer URL, 2024); terraform-aws-modules/"
+    "terraform-aws-eks issue 3237 (service account tokens carry the IPv4 issuer)"
 )
 PROVIDER_DOCS = "IAM User Guide, 'Create an OpenID Connect (OIDC) identity provider in IAM'"
 
@@ -82,10 +82,10 @@ SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:"
 """Every Kubernetes service account token's ``sub`` starts so (Kubernetes docs, 'Managing Service Accounts')."""
 
 EKS_ISSUER = re.compile(
-    r"^oidc\.eks\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?|[a-z0-9.-]+)/id/(?P<id>\w+)$"
+    r"^oidc\.eks\.(?P<region>[a-z0-9-]+)\.(?P<suffix>amazonaws\.com(?:\.cn)?|[a-z0-9.-]+)/id/(?P<id>\w+)\Z"
 )
 """An EKS cluster's issuer as IAM writes it: ``oidc.eks.<region>.<DNS suffix>/id/<ID>`` (EKS User Guide)."""
-DUAL_STACK_ISSUER = re.compile(r"^oidc-eks\.(?P<region>[a-z0-9-]+)\.api\.aws/id/(?P<id>\w+)$")
+DUAL_STACK_ISSUER = re.compile(r"^oidc-eks\.(?P<region>[a-z0-9-]+)\.api\.aws/id/(?P<id>\w+)\Z")
 """The same cluster's dual-stack issuer URL, ``oidc-eks.<region>.api.aws/id/<ID>`` (:data:`DUAL_STACK_DOCS`)."""
 
 _CLAIMS = ("sub", "aud")
@@ -147,7 +147,7 @@ def review_trust(document: Mapping[str, object], context: TrustContext = TrustCo
         if _is_web_identity(statement):
             workload = True
             findings += _web_identity(where, statement, context, issuers)
-        if POD_IDENTITY_PRINCIPAL in _principals(statement, "Service"):
+        if POD_IDENTITY_PRINCIPAL in (v.lower() for v in _principals(statement, "Service")):
             workload = True
             findings += _pod_identity(where, statement, context)
     if workload:
@@ -574,14 +574,13 @@ def _pod_identity(where: str, statement: Mapping[str, object], context: TrustCon
     found = {key.lower(): (operator, values) for operator, key, values in _conditions(statement)}
     account, source_arn = found.get("aws:sourceaccount"), found.get("aws:sourcearn")
     findings = []
-    actions = {a.lower() for a in _strings(statement.get("Action"))}
-    if not actions & {"sts:tagsession", "sts:*", "*"}:
+    if not _allows(statement, "sts:TagSession"):
         findings.append(
             Finding(
                 "POD_IDENTITY_NO_TAG_SESSION",
                 Severity.HIGH,
-                f"{where}.Action",
-                sorted(_strings(statement.get("Action"))),
+                f"{where}.Action" if "Action" in statement else f"{where}.NotAction",
+                sorted(_strings(statement.get("Action", statement.get("NotAction")))),
                 "does not allow sts:TagSession; EKS Pod Identity tags every session it starts, so the pods get no "
                 "credentials",
                 POD_IDENTITY_DOCS,
@@ -683,8 +682,7 @@ def _is_web_identity(statement: Mapping[str, object]) -> bool:
     """A statement allowing ``sts:AssumeRoleWithWebIdentity`` that a Kubernetes token could meet: through
     ``Principal: "*"``, an EKS issuer's provider, or a ``:sub`` naming a service account. Other
     federations (GitHub Actions, Cognito) are left alone."""
-    actions = {a.lower() for a in _strings(statement.get("Action"))}
-    if not actions & {WEB_IDENTITY_ACTION.lower(), "sts:*", "*"}:
+    if not _allows(statement, WEB_IDENTITY_ACTION):
         return False
     if statement.get("Principal") == "*" or "*" in _principals(statement, "AWS") + _principals(statement, "Federated"):
         return True
@@ -697,6 +695,15 @@ def _is_web_identity(statement: Mapping[str, object]) -> bool:
         if _claim(key) == "sub"
         for v in values
     )
+
+
+def _allows(statement: Mapping[str, object], action: str) -> bool:
+    """Whether the statement's ``Action`` patterns match ``action``, or its ``NotAction`` patterns leave it in
+    (action names take ``*``/``?`` and ignore case: IAM User Guide, 'IAM JSON policy elements: Action' and
+    'NotAction')."""
+    if "NotAction" in statement and "Action" not in statement:
+        return not any(wildcard_match(p, action, ignore_case=True) for p in _strings(statement["NotAction"]))
+    return any(wildcard_match(p, action, ignore_case=True) for p in _strings(statement.get("Action")))
 
 
 def _trusted_issuers(statements: list[object]) -> frozenset[str]:
