@@ -75,7 +75,7 @@ def _annotated(
             IRSA_DOCS,
         )
         return ServiceAccountAccess(account.namespace, account.name, "irsa", account.role_arn, False, ()), [finding]
-    role = ctx.roles.get(account.role_arn)
+    role = ctx.roles.get(str(arn))
     if role is None:
         other = arn.account != ctx.snapshot.account_id
         if other:
@@ -91,9 +91,10 @@ def _annotated(
             IRSA_DOCS,
         )
         return ServiceAccountAccess(account.namespace, account.name, "irsa", account.role_arn, False, ()), [finding]
+    reasons: tuple[str, ...]
     if provider is None:
-        reason = f"cluster {cluster.name} has no IAM OIDC provider in account {ctx.snapshot.account_id}"
-        admitted, reasons = False, (reason,)
+        admitted = False
+        reasons = (f"cluster {cluster.name} has no IAM OIDC provider in account {ctx.snapshot.account_id}",)
     else:
         request = WebIdentityRequest(
             provider_arn=provider.arn,
@@ -189,7 +190,7 @@ def _pods_without_role(
 
 def _claim_keys(statement: Mapping[str, object]) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """``(operator, issuer, claim, values)`` for each ``<issuer>:sub|aud|amr`` condition of a statement."""
-    out = []
+    out: list[tuple[str, str, str, tuple[str, ...]]] = []
     block = statement.get("Condition")
     if not isinstance(block, Mapping):
         return out

@@ -112,5 +112,6 @@ def render_table(report: AuditReport) -> str:
         for node in report.nodes:
             reach = "pods reach IMDS" if node["podsReachImds"] else "IMDS closed to pods"
             lines.append(f"  {node['cluster']}/{node['nodeGroup']}: {reach}; node role {node['nodeRoleArn']}")
-            lines += [f"      {p}" for p in node["nodeRoleMayDo"]]
+            may_do = node["nodeRoleMayDo"]
+            lines += [f"      {p}" for p in (may_do if isinstance(may_do, list | tuple) else ())]
     return "\n".join(lines)

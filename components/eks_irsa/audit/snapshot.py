@@ -304,10 +304,12 @@ def parse_kube_dump(document: object, where: str = "kube dump") -> KubeDump:
 
 def cluster_from_describe(cluster: Mapping[str, object]) -> Cluster:
     """A :class:`Cluster` from ``DescribeCluster``'s ``cluster`` (the issuer as host/path)."""
-    identity = cluster.get("identity") if isinstance(cluster.get("identity"), Mapping) else {}
-    oidc = identity.get("oidc") if isinstance(identity.get("oidc"), Mapping) else {}
-    issuer = oidc.get("issuer")
-    return Cluster(str(cluster["name"]), str(cluster["arn"]), normalize_issuer(issuer) if issuer else None)
+    identity = cluster.get("identity")
+    oidc = identity.get("oidc") if isinstance(identity, Mapping) else None
+    issuer = oidc.get("issuer") if isinstance(oidc, Mapping) else None
+    return Cluster(
+        str(cluster["name"]), str(cluster["arn"]), normalize_issuer(issuer) if isinstance(issuer, str) else None
+    )
 
 
 def provider_from_arn(provider_arn: str, client_ids: tuple[str, ...] | None = None) -> OidcProvider:
