@@ -197,9 +197,8 @@ class IrsaRoleArgs(TypedDict):
     """Use this role instead of creating one (only annotate or associate). Every setting that shapes only a
     created role (``role_name``, ``role_path``, ``tags``, ``permissions_boundary``, ``max_session_duration``,
     ``statements``, ``managed_policy_arns`` and their justifications, ``additional_clusters``,
-    ``subject_pattern``, the two quotas) is
-    then refused by name. Plain: whether it is set decides which children exist, and its ARN is checked
-    before registration. Default: none."""
+    ``subject_pattern``, the two quotas) is then refused by name. Plain: whether it is set decides which
+    children exist, and its ARN is checked before registration. Default: none."""
     create_service_account: NotRequired[bool]
     """Create the ServiceAccount(s); ``False`` when a Helm chart owns them. They need a Kubernetes
     provider in ``opts.providers``. Default: ``True``."""

@@ -87,8 +87,9 @@ EXISTING_ROLE_SETTINGS = (
     "max_managed_policies",
 )
 """``IrsaRoleArgs`` fields that shape only a role this component creates (its name, path, tags, boundary,
-session length, permissions and their justifications, the clusters and subjects its trust names, and the quotas its documents are
-held to): with ``existing_role_arn`` none of them can apply, so each is refused by name."""
+session length, permissions and their justifications, the clusters and subjects its trust names, and the
+quotas its documents are held to): with ``existing_role_arn`` none of them can apply, so each is refused by
+name."""
 
 SERVICE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}\Z")
 """A service's name (the catalog key, the ``IrsaRole``'s logical name): 1 to 253 characters of the POSIX
