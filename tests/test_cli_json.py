@@ -39,7 +39,18 @@ def test_lint_json_lists_each_file_s_findings_and_fails_on_an_error(tmp_path, ca
     by_file = {f["file"]: f["findings"] for f in document["files"]}
     assert by_file[good] == []
     (finding,) = by_file[bad]
-    assert set(finding) == {"code", "severity", "kind", "resource", "field", "value", "rule", "source", "fix"}
+    assert set(finding) == {
+        "code",
+        "severity",
+        "kind",
+        "resource",
+        "field",
+        "value",
+        "rule",
+        "message",
+        "source",
+        "fix",
+    }
     assert (finding["code"], finding["kind"], finding["field"], finding["value"]) == (
         "IRSA_SERVICE_WILDCARD",
         "error",
