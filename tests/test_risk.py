@@ -194,3 +194,12 @@ def test_a_customer_managed_policy_is_not_looked_up() -> None:
     customer = f"arn:aws:iam::{ACCOUNT}:policy/orders-extra"
     plan = plan_role("orders-api", _args(managed_policy_arns=[customer]))
     assert plan.summary()["managedPolicies"] == []
+
+
+def test_without_role_account_id_the_providers_account_is_the_stacks() -> None:
+    # IAM trusts an OIDC provider of the role's own account: its ARN tells the account when no role_account_id
+    # is given, so an ARN of another account is still named.
+    other = {"actions": ["dynamodb:GetItem"], "resources": ["arn:aws:dynamodb:us-west-2:444455556666:table/t"]}
+    args = {k: v for k, v in _args(statements=[other]).items() if k != "role_account_id"}
+    (warning,) = [w for w in plan_role("orders-api", args).warnings if "IRSA_OTHER_ACCOUNT" in w]
+    assert "444455556666" in warning and ACCOUNT in warning

@@ -224,7 +224,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
             Problem("statements", "(no permissions)", "grants nothing", OURS, "give statements or managed_policy_arns")
         )
     region = _stack_region(args)
-    holder = target_account or account  # the account of the role that holds the statements
+    holder = target_account or account or _provider_account(args)  # the account of the role holding the statements
     warnings: list[str] = []
     if statements and not grammar:
         found, warnings = lint(name, statements, holder, region)
@@ -1029,6 +1029,17 @@ def _session_policy(
             )
         )
     return document, problems, warnings
+
+
+def _provider_account(args: Mapping[str, Any]) -> str | None:
+    """The role's account when ``role_account_id`` is not given: the plain OIDC provider ARN's (IRSA: IAM
+    trusts a provider of the role's own account, EKS User Guide, 'Create an IAM OIDC provider'), else the
+    plain cluster ARN's (Pod Identity); ``None`` when neither is a plain ARN."""
+    for key in ("oidc_provider_arn", "cluster_arn"):
+        parsed = parse_arn(args.get(key))
+        if parsed is not None and ACCOUNT_ID.fullmatch(parsed.account):
+            return parsed.account
+    return None
 
 
 def _stack_region(args: Mapping[str, Any]) -> str | None:
