@@ -6,6 +6,7 @@ Nothing here imports Pulumi. ``IrsaRole`` calls :func:`render_trust_policy` insi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,13 @@ DEFAULT_AUDIENCE = "sts.amazonaws.com"
 WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"
 IRSA_DOCS = "EKS User Guide, 'Assign IAM roles to Kubernetes service accounts'"
 CONDITION_DOCS = "IAM User Guide, 'IAM JSON policy elements: Condition operators'"
+DUAL_STACK_DOCS = (
+    "EKS API Reference, OIDC.issuer (the issuer a cluster's tokens carry); AWS STS API Reference, "
+    "AssumeRoleWithWebIdentity (iss must match the IAM OIDC provider); aws/containers-roadmap#2038 (the "
+    "dual-stack oidc-eks.<region>.api.aws endpoint)"
+)
+DUAL_STACK_ISSUER = re.compile(r"oidc-eks\.([a-z0-9-]+)\.api\.aws/id/([^/]+)")
+"""An EKS issuer's dual-stack host/path: ``oidc-eks.<region>.api.aws/id/<ID>`` (group 1 the region, 2 the id)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -97,9 +105,15 @@ def normalize_issuer(issuer: str, field: str = "oidc_issuer") -> str:
 
     ``https://oidc.eks.us-east-1.amazonaws.com/id/ABC/`` -> ``oidc.eks.us-east-1.amazonaws.com/id/ABC``.
 
+    A dual-stack host (``oidc-eks.<region>.api.aws/id/<ID>``) is refused: it serves the cluster's discovery
+    document and keys over IPv6 as well, but the tokens the cluster signs carry its issuer
+    (``cluster.identity.oidc.issuer``, ``oidc.eks.<region>.<dns suffix>/id/<ID>``) in ``iss``, and STS matches
+    ``iss`` against the IAM OIDC provider's URL and the trust policy's ``<issuer>:sub`` keys, so a provider or
+    trust written for the dual-stack host would never match a token (:data:`DUAL_STACK_DOCS`).
+
     Raises:
         IrsaConfigError: empty, another scheme than https, or ``:``, ``?``, ``#`` or whitespace inside
-            (a host/path never holds them, and a ``:`` would corrupt the ``<issuer>:sub`` key).
+            (a host/path never holds them, and a ``:`` would corrupt the ``<issuer>:sub`` key); a dual-stack host.
     """
     value = issuer.strip() if isinstance(issuer, str) else ""
     if value.lower().startswith("https://"):
@@ -117,6 +131,18 @@ def normalize_issuer(issuer: str, field: str = "oidc_issuer") -> str:
             "is not an OIDC issuer host/path (IAM condition keys are '<host/path>:sub')",
             IRSA_DOCS,
             "give the issuer as oidc.eks.<region>.amazonaws.com/id/<ID>, without a scheme",
+        )
+    dual_stack = DUAL_STACK_ISSUER.fullmatch(value)
+    if dual_stack:
+        raise IrsaConfigError.one(
+            field,
+            issuer,
+            "is the dual-stack (IPv6) endpoint of an EKS issuer; the cluster's tokens carry its issuer "
+            f"oidc.eks.{dual_stack.group(1)}.<dns suffix>/id/{dual_stack.group(2)} in iss, so an OIDC provider "
+            "or trust policy keyed on this host would never match a token",
+            DUAL_STACK_DOCS,
+            f"give the cluster's issuer, oidc.eks.{dual_stack.group(1)}.amazonaws.com/id/{dual_stack.group(2)} "
+            "(amazonaws.com.cn in China; aws eks describe-cluster --query cluster.identity.oidc.issuer)",
         )
     return value
 
@@ -176,7 +202,9 @@ def render_trust_policy(
         issuer: the cluster's issuer; ``https://`` and a trailing ``/`` are removed.
         subjects: one or more service accounts; duplicates collapse.
         audience: the token's ``aud``. Default: ``sts.amazonaws.com``.
-        additional_providers: more clusters trusted the same way (blue/green upgrades). Default: none.
+        additional_providers: more clusters trusted the same way (blue/green upgrades); their problems are
+            named ``additional_clusters[<i>].oidc_provider_arn`` / ``.oidc_issuer``, as ``IrsaRoleArgs`` says.
+            Default: none.
         role_account: the account the role lives in; every provider must be in it, because IAM OIDC
             providers are per account (IAM User Guide, 'Create an OpenID Connect (OIDC) identity
             provider in IAM'). Default: the first provider's account.
@@ -189,18 +217,23 @@ def render_trust_policy(
     problems = check_audience("audience", audience)
     hosts: dict[str, str] = {}
     for index, provider in enumerate(providers):
-        where = "oidc_provider_arn" if index == 0 else f"additional_providers[{index - 1}]"
+        prefix = "" if index == 0 else f"additional_clusters[{index - 1}]."
+        where, issuer_field = f"{prefix}oidc_provider_arn", f"{prefix}oidc_issuer"
         found = check_provider_arn(where, provider.arn)
         problems += found
         try:
-            host = normalize_issuer(provider.issuer, where.replace("oidc_provider_arn", "oidc_issuer"))
+            host = normalize_issuer(provider.issuer, issuer_field)
         except IrsaConfigError as error:
             problems += error.problems
             continue
         if host in hosts.values():
             problems.append(
                 Problem(
-                    where, provider.issuer, "repeats an issuer already trusted", IRSA_DOCS, "list each cluster once"
+                    issuer_field,
+                    provider.issuer,
+                    "repeats an issuer already trusted",
+                    IRSA_DOCS,
+                    "list each cluster once",
                 )
             )
         hosts[provider.arn] = host
