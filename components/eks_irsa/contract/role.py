@@ -127,9 +127,11 @@ class IrsaRoleArgs(TypedDict):
     """The ServiceAccount's namespace, a DNS-1123 label (Kubernetes 'Object Names and IDs')."""
     oidc_provider_arn: NotRequired[Input[str]]
     """The IAM OIDC provider's ARN, ``arn:<partition>:iam::<account>:oidc-provider/<issuer>``; required
-    with IRSA (e.g. ``EksCluster.oidc_provider_arn``)."""
+    with IRSA (e.g. ``EksCluster.oidc_provider_arn``). Default: none (an error with IRSA)."""
     oidc_issuer: NotRequired[Input[str]]
-    """The cluster's issuer host/path; ``https://`` and a trailing ``/`` are removed. Required with IRSA."""
+    """The cluster's issuer host/path; ``https://`` and a trailing ``/`` are removed. Required with IRSA. A
+    dual-stack host (``oidc-eks.<region>.api.aws``) is refused: the cluster's tokens carry its issuer.
+    Default: none (an error with IRSA)."""
     service_account: NotRequired[str]
     """The ServiceAccount's name, a DNS-1123 subdomain. Default: the component's name."""
     service_accounts: NotRequired[list[str]]
@@ -182,7 +184,7 @@ class IrsaRoleArgs(TypedDict):
     ``pods.eks.amazonaws.com``, the ServiceAccount keeps its IRSA annotation and an association binds the
     same role). Default: ``irsa``."""
     cluster_arn: NotRequired[Input[str]]
-    """The cluster's ARN; required with Pod Identity and ``both`` (trust policy ``aws:SourceArn``)."""
+    """The cluster's ARN; required with Pod Identity and ``both`` (trust policy ``aws:SourceArn``). Default: none."""
     session_tags: NotRequired[bool]
     """Pod Identity only: let the association pass EKS Pod Identity's session tags (``kubernetes-namespace``,
     ``kubernetes-service-account``, ...; EKS User Guide, 'Grant Pods access to AWS resources based on tags').
