@@ -171,3 +171,25 @@ def test_the_catalog_schema_refuses_what_the_contract_refuses():
     assert errors({"namespace": "orders", "targetRole": {"account": "data"}}) == []
     assert errors({"namespace": "orders", "target": {"account": "data"}}) == []
     assert json.loads(catalog_schema_json())["$defs"]["service"]["properties"]["target"]["deprecated"] is True
+
+
+def test_the_former_catalog_key_target_still_reads_as_target_role_with_a_warning(dev_config):
+    from eks_irsa import load_catalog
+
+    dev_config["eks-irsa:accounts"] = {
+        "data": {"accountId": "222233334444", "assumeRoleArn": "arn:aws:iam::222233334444:role/deploy"}
+    }
+    service = {
+        "namespace": "ledger",
+        "identity": "pod-identity",
+        "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:${partition}:s3:::ledger/*"]}],
+    }
+    dev_config["eks-irsa:services"] = {"old": {**service, "target": {"account": "data"}}}
+    old = load_catalog(dev_config, ROOT).plans["old"]
+    dev_config["eks-irsa:services"] = {"old": {**service, "targetRole": {"account": "data"}}}
+    new = load_catalog(dev_config, ROOT).plans["old"]
+    assert old.target_account_id == new.target_account_id == "222233334444"
+    assert old.warnings == (
+        "eks-irsa:services.old.target is deprecated; write targetRole (same meaning)",
+        *new.warnings,
+    )

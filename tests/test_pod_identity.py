@@ -559,13 +559,13 @@ def test_the_catalog_target_account_becomes_the_target_role_in_that_account():
 @pytest.mark.parametrize(
     ("target", "field"),
     [
-        ({"account": "nowhere"}, "eks-irsa:services.svc.target.account"),
-        ({"account": "data", "roleArn": "arn:aws:iam::222233334444:role/x"}, "eks-irsa:services.svc.target"),
-        ({"roleArn": "arn:aws-cn:iam::222233334444:role/x"}, "eks-irsa:services.svc.target.roleArn"),
+        ({"account": "nowhere"}, "eks-irsa:services.svc.targetRole.account"),
+        ({"account": "data", "roleArn": "arn:aws:iam::222233334444:role/x"}, "eks-irsa:services.svc.targetRole"),
+        ({"roleArn": "arn:aws-cn:iam::222233334444:role/x"}, "eks-irsa:services.svc.targetRole.roleArn"),
     ],
 )
 def test_catalog_target_problems_name_the_catalog_keys(target, field):
-    service = {"namespace": "ledger", "identity": "pod-identity", "target": target}
+    service = {"namespace": "ledger", "identity": "pod-identity", "targetRole": target}
     with pytest.raises(IrsaConfigError) as raised:
         _load(service)
     assert field in [p.field for p in raised.value.problems], raised.value.problems

@@ -93,7 +93,7 @@ def check_roles(config: dict, run) -> None:
     assert components == set(services)
 
     def roles(entry: dict) -> int:
-        return (0 if "existingRoleArn" in entry else 1) + ("account" in entry.get("target", {}))
+        return (0 if "existingRoleArn" in entry else 1) + ("account" in entry.get("targetRole", {}))
 
     for name, entry in services.items():
         assert len(_children(run, name, ROLE)) == roles(entry), name
@@ -403,7 +403,7 @@ def test_the_staging_stack_exercises_the_identity_features():
         "trustedClusters",
         "addon",
         "sessionPolicy",
-        "target",
+        "targetRole",
     ):
         assert any(feature in e for e in services), feature
     assert any(e.get("identity") == "pod-identity" for e in services)

@@ -46,7 +46,7 @@ _DELETE = object()
         ([S, "orders-api", "maxSessionDuration"], 50000, f"{S}.orders-api.maxSessionDuration", "outside 3600..43200"),
         ([S, "orders-api", "rolePath"], "team", f"{S}.orders-api.rolePath", "is not an IAM path"),
         ([S, "orders-api", "namespace"], _DELETE, f"{S}.orders-api", "'namespace' is a required property"),
-        ([S, "orders-api", "namespce"], "orders", f"{S}.orders-api", "are not known fields"),
+        ([S, "orders-api", "namespce"], "orders", f"{S}.orders-api.namespce", "is not a known field"),
         ([S, "orders-api", "statements", 0, "actions"], [], f"{S}.orders-api.statements[0].actions", "is empty"),
         ([S, "orders-api", "statements", 0, "resources"], [], f"{S}.orders-api.statements[0].resources", "is empty"),
         (
@@ -111,8 +111,8 @@ _DELETE = object()
             "whole internet",
         ),
         (["eks-irsa:cluster", "name"], "acme dev", "eks-irsa:cluster.name", "not an EKS cluster name"),
-        (["eks-irsa:cluster", "tpyo"], 1, "eks-irsa:cluster", "are not known fields"),
-        (["aws:allowedAccountIds"], ["1234"], "aws:allowedAccountIds.0", "fails the schema"),
+        (["eks-irsa:cluster", "tpyo"], 1, "eks-irsa:cluster.tpyo", "is not a known field"),
+        (["aws:allowedAccountIds"], ["1234"], "aws:allowedAccountIds[0]", "fails the schema"),
         (["aws:region"], "mars-north-1", "aws:region", "not a region of any AWS partition"),
     ],
 )

@@ -17,10 +17,11 @@ if TYPE_CHECKING:
     from .accounts import AccountOidcProvider, AccountOidcProviderArgs, AccountProvider, AccountProviderArgs
     from .catalog import load_catalog, role_args, stack_config
     from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, cluster_creator_arn, deployer_arn
+    from .contract.role import IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
     from .errors import IrsaConfigError, Problem
     from .existing import ExistingCluster, ExistingClusterArgs
     from .iam.partition import AwsPartition
-    from .irsa import IrsaRole, IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
+    from .irsa import IrsaRole
     from .nodegroup import AmiType, NodeGroupArgs
     from .plan import IdentityType, RolePlan, plan_role
     from .versions import SupportType
@@ -35,14 +36,8 @@ _MODULES = {
     ".errors": ("IrsaConfigError", "Problem"),
     ".existing": ("ExistingCluster", "ExistingClusterArgs"),
     ".iam.partition": ("AwsPartition",),
-    ".irsa": (
-        "IrsaRole",
-        "IrsaRoleArgs",
-        "PermissionStatement",
-        "ServiceAccountOptions",
-        "TargetRole",
-        "TrustedCluster",
-    ),
+    ".contract.role": ("IrsaRoleArgs", "PermissionStatement", "ServiceAccountOptions", "TargetRole", "TrustedCluster"),
+    ".irsa": ("IrsaRole",),
     ".nodegroup": ("AmiType", "NodeGroupArgs"),
     ".plan": ("IdentityType", "RolePlan", "plan_role"),
     ".versions": ("SupportType",),

@@ -44,7 +44,7 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
     if hint is Any or (not _plain(value) and not typing.is_typeddict(hint)):
         return []
     if isinstance(hint, typing.ForwardRef):
-        return [] if not _plain(value) else [_problem(field, value, hint.__forward_arg__)]
+        return [] if not _plain(value) else [wrong_type(field, value, hint.__forward_arg__)]
     origin = typing.get_origin(hint)
     if origin in (NotRequired, Required):
         return check_shape(field, value, typing.get_args(hint)[0])
@@ -61,15 +61,15 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
             return []
         plain = [m for m in members if not _deferred(m)]
         later = " (or an Output of one)" if len(plain) < len(members) else ""
-        return [_problem(field, value, " or ".join(_describe(m) for m in plain) + later)]
+        return [wrong_type(field, value, " or ".join(_describe(m) for m in plain) + later)]
     if origin in (list, Sequence):
         if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-            return [_problem(field, value, _describe(hint), "; a string would be read letter by letter")]
+            return [wrong_type(field, value, _describe(hint), "; a string would be read letter by letter")]
         (item,) = typing.get_args(hint) or (Any,)
         return [p for i, v in enumerate(value) for p in check_shape(f"{field}[{i}]", v, item)]
     if origin in (dict, Mapping):
         if not isinstance(value, Mapping):
-            return [_problem(field, value, _describe(hint))]
+            return [wrong_type(field, value, _describe(hint))]
         key_hint, value_hint = typing.get_args(hint) or (Any, Any)
         problems = []
         for key, item in value.items():
@@ -77,9 +77,9 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
             problems += check_shape(f"{field}.{key}", item, value_hint)
         return problems
     if origin is not None and inspect.isclass(origin) and issubclass(origin, Awaitable):
-        return [] if inspect.isawaitable(value) else [_problem(field, value, "awaitable")]
+        return [] if inspect.isawaitable(value) else [wrong_type(field, value, "awaitable")]
     if origin is not None:
-        return [] if isinstance(value, origin) else [_problem(field, value, _describe(hint))]
+        return [] if isinstance(value, origin) else [wrong_type(field, value, _describe(hint))]
     if inspect.isclass(hint) and issubclass(hint, Enum):
         allowed = [m.value for m in hint]
         if isinstance(value, str) and value in allowed:
@@ -88,14 +88,14 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
             Problem(field, value, f"is not a {hint.__name__}", SOURCE, f"use one of {', '.join(map(str, allowed))}")
         ]
     if hint is bool:
-        return [] if isinstance(value, bool) else [_problem(field, value, "boolean, true or false")]
+        return [] if isinstance(value, bool) else [wrong_type(field, value, "boolean, true or false")]
     if hint is int:
-        return [] if isinstance(value, int) and not isinstance(value, bool) else [_problem(field, value, "integer")]
+        return [] if isinstance(value, int) and not isinstance(value, bool) else [wrong_type(field, value, "integer")]
     if hint is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        return [] if ok else [_problem(field, value, "number")]
+        return [] if ok else [wrong_type(field, value, "number")]
     if inspect.isclass(hint):
-        return [] if isinstance(value, hint) else [_problem(field, value, _describe(hint))]
+        return [] if isinstance(value, hint) else [wrong_type(field, value, _describe(hint))]
     return []
 
 
@@ -119,7 +119,7 @@ def root_keys(problems: Sequence[Problem]) -> set[str]:
 def _typed_dict(field: str, value: object, hint: Any) -> list[Problem]:
     prefix = f"{field}." if field else ""
     if not isinstance(value, Mapping):
-        return [_problem(field or "args", value, f"mapping ({hint.__name__})")]
+        return [wrong_type(field or "args", value, f"mapping ({hint.__name__})")]
     hints = hint.__annotations__
     problems = [
         unknown_field(f"{prefix}{key}", value[key], key, list(hints))
@@ -153,8 +153,21 @@ def _plain(value: object) -> bool:
     return value is None or isinstance(value, str | bytes | int | float | Mapping | Sequence)
 
 
-def _problem(field: str, value: object, kind: str, note: str = "") -> Problem:
+def wrong_type(field: str, value: object, kind: str, note: str = "") -> Problem:
+    """The problem of a value of another type than the contract declares (``kind``: ``boolean, true or false``,
+    ``integer``, ``string``, ...): the same on every path (the catalog maps its JSON Schema's type errors here)."""
     return Problem(field, value, f"is not of the expected type ({kind}){note}", SOURCE, f"give a {kind}")
+
+
+JSON_KINDS = {
+    "boolean": "boolean, true or false",
+    "integer": "integer",
+    "number": "number",
+    "string": "string",
+    "array": "list",
+    "object": "mapping",
+}
+"""A JSON Schema ``type`` -> the words :func:`check_shape` uses for it."""
 
 
 def _describe(hint: Any) -> str:

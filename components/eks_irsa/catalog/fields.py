@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..contract.catalog import PROGRAM_FIELDS, catalog_keys
+from ..contract.fields import fields
+from ..contract.role import ServiceAccountOptions
 from ..errors import Problem
 from .settings import ServiceSettings
 
@@ -47,52 +50,19 @@ def cluster_key(text: str) -> str:
     return text
 
 
-FIELDS: Mapping[str, str] = {
-    "namespace": "namespace",
-    "service_account": "serviceAccount",
-    "service_accounts": "serviceAccounts",
-    "subject_pattern": "subjectPattern",
-    "audience": "audience",
-    "additional_clusters": "trustedClusters",
-    "oidc_provider_arn": "oidcProviderArn",
-    "oidc_issuer": "oidcIssuer",
-    "role_account_id": "account",
-    "statements": "statements",
-    "managed_policy_arns": "managedPolicyArns",
-    "managed_policy_justifications": "managedPolicyJustifications",
-    "role_name": "roleName",
-    "role_path": "rolePath",
-    "tags": "tags",
-    "permissions_boundary": "permissionsBoundary",
-    "max_session_duration": "maxSessionDuration",
-    "identity": "identity",
-    "session_tags": "sessionTags",
-    "session_policy": "sessionPolicy",
-    "target_role.account_id": "target.account",
-    "target_role.role_arn": "target.roleArn",
-    "target_role": "target",
-    "existing_role_arn": "existingRoleArn",
-    "create_service_account": "createServiceAccount",
-    "labels": "labels",
-    "annotations": "annotations",
-    "sts_regional_endpoints": "stsRegionalEndpoints",
-    "token_expiration": "tokenExpiration",
-    "automount_token": "automountServiceAccountToken",
-}
-"""The one table: ``IrsaRoleArgs`` field -> catalog key. :func:`_service` reads the catalog through it and
-:func:`catalog_problem` translates problem paths and fixes back through it."""
+FIELDS: Mapping[str, str] = {**catalog_keys(), "role_account_id": "account", "target_role": "targetRole"}
+"""The one table, derived from the contract (:func:`eks_irsa.contract.catalog.catalog_keys`: each field's schema
+name, the ``ServiceAccountOptions`` flat): ``IrsaRoleArgs`` field -> catalog key. :func:`_service` reads the catalog
+through it and :func:`catalog_problem` translates problem paths and fixes back through it. ``account`` and
+``targetRole.account`` name an ``eks-irsa:accounts`` entry, whose id the program passes as ``role_account_id`` and
+``target_role.account_id``."""
 
-SERVICE_ACCOUNT_OPTIONS = ("labels", "annotations", "sts_regional_endpoints", "token_expiration", "automount_token")
+SERVICE_ACCOUNT_OPTIONS = tuple(item.name for item in fields(ServiceAccountOptions))
 """The ``IrsaRoleArgs.service_account_options`` fields, written flat in a catalog entry."""
 
 CLUSTER_FIELDS: Mapping[str, str] = {
-    "cluster_name": "eks-irsa:cluster.name",
-    "oidc_provider_arn": "the cluster's OIDC provider",
-    "oidc_issuer": "the cluster's OIDC issuer",
-    "provider_client_ids": "eks-irsa:cluster.oidcClientIds",
+    **{field: where for field, where in PROGRAM_FIELDS.items() if field != "role_account_id"},
     "trust_policy": "trust policy",
-    "trust_policy_max_size": "eks-irsa:trustPolicyMaxSize",
-    "max_managed_policies": "eks-irsa:maxManagedPolicies",
 }
 """``IrsaRoleArgs`` fields the program fills from stack-wide settings, and where a user changes them."""
 

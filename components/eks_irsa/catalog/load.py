@@ -16,6 +16,7 @@ from ..access import credentials_from_aws_config
 from ..addons import ADDONS, addon_statements
 from ..addons.spec import EksAddon
 from ..cluster import check_cluster_args
+from ..contract.catalog import DEPRECATED_KEYS
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
 from ..iam.partition import partition_for_region
@@ -23,6 +24,7 @@ from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
 from ..nodegroup import NodeGroupArgs
 from ..plan import RolePlan, plan_role
+from ..shape import JSON_KINDS, unknown_field, wrong_type
 from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
 from .fields import FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem, cluster_key
 from .rules import account_entries, auto_mode_addons, eks_addons, pod_identity_nodes, uniqueness
@@ -61,19 +63,14 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
             )
         )
     for error in sorted(_validator().iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
-        path = ".".join(str(p) for p in error.absolute_path) or "(stack config)"
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)[1:] or "(stack config)"
         if error.validator == "additionalProperties":
-            allowed = sorted(error.schema.get("properties", {}))
-            unknown = sorted(set(error.instance) - set(allowed))
-            problems.append(
-                Problem(
-                    path,
-                    unknown,
-                    "are not known fields",
-                    SCHEMA_SOURCE,
-                    f"fix the spelling or remove them; allowed: {', '.join(allowed)}",
-                )
-            )
+            known = error.schema.get("properties", {})
+            current = sorted(k for k, v in known.items() if not v.get("deprecated"))
+            problems += [
+                unknown_field(f"{path}.{key}", error.instance[key], key, current)
+                for key in sorted(set(error.instance) - set(known))
+            ]
         elif error.validator == "oneOf" and not error.absolute_path:
             given = sorted(k for k in ("eks-irsa:cluster", "eks-irsa:existingCluster") if k in config)
             problems.append(
@@ -88,6 +85,8 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
             )
         elif error.validator == "required":
             problems.append(Problem(path, "(missing)", error.message, SCHEMA_SOURCE, "add the field"))
+        elif error.validator == "type" and isinstance(error.validator_value, str):
+            problems.append(wrong_type(path, error.instance, JSON_KINDS[error.validator_value]))
         else:
             problems.append(
                 Problem(
@@ -219,7 +218,7 @@ def load_catalog(
         services.append(service)
         unknown = [
             (key, value)
-            for key, value in (("account", service.account), ("target.account", service.target_account))
+            for key, value in (("account", service.account), ("targetRole.account", service.target_account))
             if value is not None and value not in other_accounts
         ]
         for key, value in unknown:
@@ -235,7 +234,8 @@ def load_catalog(
         if unknown:
             continue
         try:
-            plans[name] = plan_role(name, role_args(settings, service, *_planned_provider(settings, service)))
+            plan = plan_role(name, role_args(settings, service, *_planned_provider(settings, service)))
+            plans[name] = replace(plan, warnings=(*service.deprecations, *plan.warnings))
         except IrsaConfigError as error:
             problems += [catalog_problem(service, p) for p in error.problems]
     problems += uniqueness(services, plans, cluster.name)
@@ -426,6 +426,19 @@ def _service(
     read policy files, expand the add-on. Every per-role rule is ``plan_role``'s, not this function's."""
     where = f"eks-irsa:services.{name}"
     found: list[Problem] = []
+    deprecated = [(old, new) for old, new in DEPRECATED_KEYS.items() if old in raw]
+    for old, new in deprecated:
+        if new in raw:
+            found.append(
+                Problem(
+                    f"{where}.{old}",
+                    raw[old],
+                    f"is the former name of {new}, which is given too",
+                    SCHEMA_SOURCE,
+                    f"keep {new}",
+                )
+            )
+        raw = {**{k: v for k, v in raw.items() if k != old}, new: raw.get(new, raw[old])}
 
     def sub(field_path: str, value: str) -> str:
         try:
@@ -484,8 +497,8 @@ def _service(
         args.setdefault("service_account_options", {})["automount_token"] = spec.kubernetes_api
     statements = [_statement(f"{where}.statements[{i}]", item, sub) for i, item in enumerate(raw.get("statements", []))]
     origins = [f"statements[{index}]" for index in range(len(statements))]
-    if "roleArn" in raw.get("target", {}):
-        args["target_role"] = {"role_arn": sub(f"{where}.target.roleArn", raw["target"]["roleArn"])}
+    if "roleArn" in raw.get("targetRole", {}):
+        args["target_role"] = {"role_arn": sub(f"{where}.targetRole.roleArn", raw["targetRole"]["roleArn"])}
     if "sessionPolicy" in raw:
         args["session_policy"] = [
             _statement(f"{where}.sessionPolicy[{i}]", item, sub) for i, item in enumerate(raw["sessionPolicy"])
@@ -536,7 +549,8 @@ def _service(
         statement_fields=tuple(origins),
         account=raw.get("account"),
         addon=spec.name if spec else None,
-        target_account=raw.get("target", {}).get("account"),
+        target_account=raw.get("targetRole", {}).get("account"),
+        deprecations=tuple(f"{where}.{old} is deprecated; write {new} (same meaning)" for old, new in deprecated),
     )
 
 

@@ -97,7 +97,8 @@ class ServiceSettings:
         account: the ``eks-irsa:accounts`` key the role lives in, or ``None`` for the stack's account.
         addon: the ``addon.name`` (a key of :data:`eks_irsa.addons.ADDONS`), or ``None``.
         target_account: cross-account Pod Identity: the ``eks-irsa:accounts`` key the target role is
-            created in (``target.account``), or ``None``.
+            created in (``targetRole.account``), or ``None``.
+        deprecations: one line per key written under a former name (``target``), added to the plan's warnings.
     """
 
     name: str
@@ -106,6 +107,7 @@ class ServiceSettings:
     account: str | None = None
     addon: str | None = None
     target_account: str | None = None
+    deprecations: tuple[str, ...] = ()
 
     @property
     def identity(self) -> IdentityType:

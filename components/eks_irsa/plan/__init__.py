@@ -20,7 +20,6 @@ from .model import (
 )
 from .render import cluster_tags, permissions_documents, render_trust, role_name_for, target_role_arn_for
 from .rules import (
-    ARGS_KEYS,
     BROAD_MANAGED_POLICIES,
     OURS,
     POD_IDENTITY_CHINA_DOCS,
@@ -34,7 +33,6 @@ from .rules import (
 )
 
 __all__ = [
-    "ARGS_KEYS",
     "AUDIENCE_ANNOTATION",
     "BROAD_MANAGED_POLICIES",
     "OURS",

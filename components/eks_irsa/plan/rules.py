@@ -15,15 +15,15 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 (``additional_clusters[0].oidc_provider_arn``); the catalog translates them to its own keys.
 """
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeGuard
 
+from ..contract.role import IrsaRoleArgs
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
-from ..iam.arn import ACCOUNT_ID, ARN_DOCS, parse_arn
+from ..iam.arn import ACCOUNT_ID, ARN_DOCS, parse_arn, parse_iam_arn
 from ..iam.names import derive_role_name
 from ..iam.policy import (
     Effect,
@@ -36,7 +36,7 @@ from ..iam.policy import (
 )
 from ..iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS, TARGET_ROLE_DOCS, Subject, check_audience, check_provider_arn
 from ..iam.trust_review import audience_findings
-from ..shape import root_keys
+from ..shape import check_shape, root_keys
 from .lint import Assessment, assess, check_managed_justifications, lint
 from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan
 from .render import check_provider, render_trust
@@ -315,57 +315,7 @@ def statement_from_args(statement: Mapping[str, Any]) -> PolicyStatement:
 # --- private helpers -------------------------------------------------------------------------------------
 
 
-ARGS_KEYS = frozenset(
-    {
-        "cluster_name",
-        "namespace",
-        "oidc_provider_arn",
-        "oidc_issuer",
-        "service_account",
-        "service_accounts",
-        "subject_pattern",
-        "audience",
-        "provider_client_ids",
-        "additional_clusters",
-        "role_account_id",
-        "statements",
-        "managed_policy_arns",
-        "managed_policy_justifications",
-        "role_name",
-        "role_path",
-        "tags",
-        "permissions_boundary",
-        "max_session_duration",
-        "identity",
-        "cluster_arn",
-        "session_tags",
-        "target_role",
-        "session_policy",
-        "existing_role_arn",
-        "create_service_account",
-        "service_account_options",
-        "trust_policy_max_size",
-        "max_managed_policies",
-    }
-)
-"""The keys of ``IrsaRoleArgs`` (a contract test holds them equal); any other key is a typo that would be dropped."""
-
-_DEFERRED = ("cluster_name", "oidc_provider_arn", "oidc_issuer", "cluster_arn", "permissions_boundary")
-"""Fields an Output may hold: a string now, or a value that resolves later (checked when it does)."""
-_STRINGS = (
-    "service_account",
-    "subject_pattern",
-    "audience",
-    "role_account_id",
-    "role_name",
-    "role_path",
-    "existing_role_arn",
-)
-_STRING_LISTS = ("service_accounts", "provider_client_ids", "managed_policy_arns")
-_STATEMENT_LISTS = ("statements", "session_policy")
-_BOOLEANS = ("session_tags", "create_service_account")
-_QUOTAS = {
-    "max_session_duration": (limits.SESSION_DURATION_MIN, limits.SESSION_DURATION_MAX, "IAM API Reference, CreateRole"),
+QUOTAS = {
     "trust_policy_max_size": (
         limits.TRUST_POLICY_MAX_DEFAULT,
         limits.TRUST_POLICY_MAX_RAISED,
@@ -377,100 +327,22 @@ _QUOTAS = {
         "IAM User Guide, 'IAM and AWS STS quotas' (managed policies per role)",
     ),
 }
-"""Whole-number inputs and their bounds (inclusive)."""
-_STATEMENT_KEYS = frozenset({"actions", "resources", "effect", "conditions", "sid", "justification"})
-_SA_OPTION_KEYS = frozenset({"labels", "annotations", "sts_regional_endpoints", "token_expiration", "automount_token"})
-_TARGET_KEYS = frozenset({"account_id", "role_arn", "provider"})
-_TYPE_FIX = "give the documented type (IrsaRoleArgs)"
+"""Account quotas a caller states (inclusive bounds: the default and the most AWS raises it to)."""
 
 
 def _shape(args: Mapping[str, Any]) -> list[Problem]:
-    """What must hold before any other rule can be read: required keys, no unknown key, every value of its
-    documented type (a string where a string is expected, lists that are lists, booleans that are booleans: a
-    ``"false"`` read as true would silently flip a setting), whole numbers within their quota, a known identity.
-    """
-    problems = [
-        Problem(key, "(missing)", "is required", OURS, f"give {key}")
-        for key in ("cluster_name", "namespace")
-        if args.get(key) is None
-    ]
-    problems += [
-        Problem(key, args[key], "is not an IrsaRole input and would be ignored", OURS, _closest(key, ARGS_KEYS))
-        for key in sorted(k for k in args if k not in ARGS_KEYS)
-    ]
-    for key in _DEFERRED:
-        if _plain_non_string(args.get(key)):
-            problems.append(Problem(key, args[key], "is not a string (or an Output of one)", OURS, _TYPE_FIX))
-    problems += [_not_a(key, args[key], "string") for key in _STRINGS if not _optional(args.get(key), str)]
-    if not isinstance(args.get("namespace"), str | type(None)):
-        problems.append(_not_a("namespace", args["namespace"], "string"))
-    for key in _STRING_LISTS:
-        problems += _string_list(key, args.get(key, ()))
-    for key in _STATEMENT_LISTS:
-        value = args.get(key, ())
-        if not _is_list(value):
-            problems.append(_not_a(key, value, "list (a string would be read letter by letter)"))
-            continue
-        for index, statement in enumerate(value):
-            problems += _statement_shape(f"{key}[{index}]", statement)
-    clusters = args.get("additional_clusters", ())
-    if not _is_list(clusters):
-        problems.append(_not_a("additional_clusters", clusters, "list"))
-    else:
-        for index, cluster in enumerate(clusters):
-            where = f"additional_clusters[{index}]"
-            if not isinstance(cluster, Mapping):
-                problems.append(_not_a(where, cluster, "mapping {oidc_provider_arn, oidc_issuer}"))
-                continue
-            problems += [
-                Problem(f"{where}.{k}", cluster[k], "is not a string (or an Output of one)", OURS, _TYPE_FIX)
-                for k in ("oidc_provider_arn", "oidc_issuer")
-                if _plain_non_string(cluster.get(k))
-            ]
-    problems += [
-        _not_a(key, args[key], "boolean (true or false)") for key in _BOOLEANS if not _optional(args.get(key), bool)
-    ]
-    problems += _string_map("tags", args.get("tags", {}))
-    problems += _string_map("managed_policy_justifications", args.get("managed_policy_justifications", {}))
-    for key, (low, high, source) in _QUOTAS.items():
+    """What must hold before any other rule can be read: the contract's shape (:func:`eks_irsa.shape.check_shape`
+    on :class:`~eks_irsa.contract.role.IrsaRoleArgs`: required keys, no unknown key, every value of its declared
+    type, so a ``"false"`` never reads as true), and the stated quotas within their bounds. A top-level ``None``
+    reads as the key left out (as ``IrsaRole`` always read it: ``cluster_arn=None`` for "no cluster ARN")."""
+    given = {k: v for k, v in args.items() if v is not None} if isinstance(args, Mapping) else args
+    problems = check_shape("", given, IrsaRoleArgs)
+    if not isinstance(args, Mapping):
+        return problems
+    for key, (low, high, source) in QUOTAS.items():
         value = args.get(key, low)
-        if isinstance(value, bool) or not isinstance(value, int):
-            problems.append(_not_a(key, value, "whole number"))
-        elif not low <= value <= high:
+        if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
             problems.append(Problem(key, value, f"is outside {low}..{high}", source, f"give {low}..{high}"))
-    target = args.get("target_role") or {}
-    if isinstance(target, Mapping):
-        problems += [
-            Problem(f"target_role.{k}", target[k], "is not a target_role key", OURS, _closest(k, _TARGET_KEYS))
-            for k in sorted(k for k in target if k not in _TARGET_KEYS)
-        ]
-    options = args.get("service_account_options") or {}
-    if not isinstance(options, Mapping):
-        problems.append(_not_a("service_account_options", options, "mapping"))
-    else:
-        where = "service_account_options"
-        problems += [
-            Problem(f"{where}.{k}", options[k], "is not a ServiceAccount option", OURS, _closest(k, _SA_OPTION_KEYS))
-            for k in sorted(k for k in options if k not in _SA_OPTION_KEYS)
-        ]
-        problems += _string_map(f"{where}.labels", options.get("labels") or {})
-        problems += _string_map(f"{where}.annotations", options.get("annotations") or {})
-        problems += [
-            _not_a(f"{where}.{k}", options[k], "boolean (true or false)")
-            for k in ("sts_regional_endpoints", "automount_token")
-            if not _optional(options.get(k), bool)
-        ]
-    identity = args.get("identity", IdentityType.IRSA)
-    if not isinstance(identity, str) or identity not in {t.value for t in IdentityType}:
-        problems.append(
-            Problem(
-                "identity",
-                identity,
-                "is not an identity type",
-                OURS,
-                f"use one of {', '.join(t.value for t in IdentityType)}",
-            )
-        )
     return problems
 
 
@@ -485,90 +357,6 @@ def _without(name: str, args: Mapping[str, Any], problems: Sequence[Problem]) ->
     except IrsaConfigError as error:
         return [p for p in error.problems if root_keys([p]).isdisjoint(roots)]
     return []
-
-
-def _statement_shape(where: str, statement: object) -> list[Problem]:
-    """A ``PermissionStatement``: a mapping of its documented keys, lists of strings, a known effect."""
-    if not isinstance(statement, Mapping):
-        return [_not_a(where, statement, "statement mapping {actions, resources, ...}")]
-    problems = [
-        Problem(f"{where}.{k}", statement[k], "is not a statement key", OURS, _closest(k, _STATEMENT_KEYS))
-        for k in sorted(k for k in statement if k not in _STATEMENT_KEYS)
-    ]
-    for key in ("actions", "resources"):
-        problems += _string_list(f"{where}.{key}", statement.get(key, ()))
-    effect = statement.get("effect", Effect.ALLOW)
-    if not isinstance(effect, str) or effect not in {e.value for e in Effect}:
-        problems.append(
-            Problem(
-                f"{where}.effect",
-                effect,
-                "is not Allow or Deny",
-                "IAM User Guide, 'IAM JSON policy elements: Effect' (case-sensitive)",
-                "write Allow or Deny",
-            )
-        )
-    conditions = statement.get("conditions") or {}
-    well_formed = isinstance(conditions, Mapping) and all(
-        isinstance(op, str)
-        and isinstance(keys, Mapping)
-        and all(
-            isinstance(k, str) and (isinstance(v, str) or (_is_list(v) and all(isinstance(x, str) for x in v)))
-            for k, v in keys.items()
-        )
-        for op, keys in conditions.items()
-    )
-    if not well_formed:
-        problems.append(
-            Problem(
-                f"{where}.conditions",
-                conditions,
-                "is not an IAM Condition block {operator: {key: [values]}}",
-                "IAM User Guide, 'IAM JSON policy elements: Condition'",
-                "write e.g. {StringEquals: {aws:ResourceTag/team: [orders]}}",
-            )
-        )
-    problems += [
-        _not_a(f"{where}.{k}", statement[k], "string")
-        for k in ("sid", "justification")
-        if not _optional(statement.get(k), str)
-    ]
-    return problems
-
-
-def _plain_non_string(value: object) -> bool:
-    """A plain value that is neither absent, nor a string, nor something that resolves later (an Output)."""
-    return isinstance(value, bool | int | float | bytes | Mapping) or _is_list(value)
-
-
-def _is_list(value: object) -> TypeGuard[Sequence[object]]:
-    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
-
-
-def _optional(value: object, kind: type) -> bool:
-    return value is None or isinstance(value, kind)
-
-
-def _not_a(field: str, value: object, kind: str) -> Problem:
-    return Problem(field, value, f"is not a {kind}", OURS, _TYPE_FIX)
-
-
-def _string_list(field: str, value: object) -> list[Problem]:
-    if not _is_list(value):
-        return [_not_a(field, value, "list (a string would be read letter by letter)")]
-    return [_not_a(f"{field}[{i}]", item, "string") for i, item in enumerate(value) if not isinstance(item, str)]
-
-
-def _string_map(field: str, value: object) -> list[Problem]:
-    if not isinstance(value, Mapping):
-        return [_not_a(field, value, "mapping of strings to strings")]
-    bad = {k: v for k, v in value.items() if not isinstance(k, str) or not isinstance(v, str)}
-    return [_not_a(field, bad, "mapping of strings to strings")] if bad else []
-
-
-def _closest(key: str, known: frozenset[str]) -> str:
-    close = difflib.get_close_matches(key, sorted(known), n=1)
-    return f"did you mean {close[0]}?" if close else f"use one of {', '.join(sorted(known))}"
 
 
 def _check_pattern(namespace: str, pattern: object) -> list[Problem]:
@@ -817,9 +605,15 @@ def _partition_problems(named: Sequence[tuple[str, str]], partition: str | None)
 
 
 def _check_iam_arn(where: str, kind: str, value: str, account: str | None) -> list[Problem]:
-    """An IAM policy or role ARN: its shape; no AWS full-access policy; a customer policy of the role's account."""
-    parsed = parse_arn(value)
-    if parsed is None or parsed.service != "iam" or parsed.resource_type != kind or not parsed.resource_id:
+    """An IAM policy or role ARN: its shape (:func:`~eks_irsa.iam.arn.parse_iam_arn`, the rule the policy pack and
+    the audit apply: ``iam``, no region, a 12-digit account, ``<kind>/<path and name>``; ``aws`` for an AWS managed
+    policy), no AWS full-access policy, a customer policy of the role's account."""
+    parsed = parse_iam_arn(value, kind)
+    if parsed is None and kind == "policy":
+        managed = parse_arn(value)
+        if managed and managed.account == "aws" and managed.service == "iam" and not managed.region:
+            parsed = managed if managed.resource.startswith("policy/") and managed.resource_id else None
+    if parsed is None:
         return [
             Problem(
                 where,
