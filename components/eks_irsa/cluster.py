@@ -30,11 +30,12 @@ from .access import (
 from .addons import ADDONS
 from .addons.install import check_addon_subjects, check_single_install
 from .addons.spec import AddonSpec, EksAddon
+from .contract.own import ClusterIdentity, mark_own
 from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.eks_policies import CNI_POLICY, NODE_POLICIES
 from .iam.names import short_hash
-from .iam.partition import AwsPartition
+from .iam.partition import PARTITIONS_DOCS, AwsPartition, partition_for_region, partition_named
 from .iam.policy import canonical_json
 from .iam.review import IMDS_OPT_OUT_TAG, check_instance_metadata
 from .iam.trust import DEFAULT_AUDIENCE
@@ -302,6 +303,7 @@ class EksCluster(pulumi.ComponentResource):
                 [Problem(f"EksCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
             )
         full = _with_defaults(args)
+        region = _stack_region(name, full.partition, opts)
         self._args = full
         self._addons = cluster_addons(full.auto_mode, bool(full.node_groups), full.pod_identity_agent)
         self._tags = dict(sorted(full.tags.items()))
@@ -359,6 +361,11 @@ class EksCluster(pulumi.ComponentResource):
         )
         self.oidc_provider_arn = oidc_provider.arn
         self.oidc_issuer = cluster.oidc_issuer
+        partition, longest_region = partition_named(p)
+        identity = ClusterIdentity.of(
+            full.cluster_name, p, region or longest_region, partition.dns_suffix, tuple(full.oidc_client_ids)
+        )
+        mark_own(identity, self.oidc_provider_arn, self.oidc_issuer)
         self.kubeconfig = pulumi.Output.secret(cluster.kubeconfig_json)
         # The name is ours, but reading it through an output makes dependents wait for the cluster.
         self.cluster_name = cluster.oidc_issuer.apply(lambda _: full.cluster_name)
@@ -701,6 +708,35 @@ NODE_GROUP_BOUNDS = (
     ("imds_hop_limit", 1, 64, "EC2 API Reference, InstanceMetadataOptionsRequest (HttpPutResponseHopLimit 1..64)"),
 )
 """Bounds of a node group's whole numbers, inclusive, with their source."""
+
+
+def _stack_region(name: str, partition: str, opts: pulumi.ResourceOptions | None) -> str | None:
+    """The region of the default AWS provider (``aws:region``) when the cluster uses it, else ``None`` (an explicit
+    provider's region cannot be read here); checked against ``partition``.
+
+    Raises:
+        IrsaConfigError: the region is in another partition (``partition: aws`` with ``cn-north-1``): every ARN the
+            stack writes (managed policies, access policies, the OIDC provider's) would name the wrong partition.
+    """
+    if opts is not None and opts.provider is not None:
+        return None
+    region = pulumi.Config("aws").get("region")
+    if not region:
+        return None
+    try:
+        actual = partition_for_region(region).name
+    except IrsaConfigError:
+        return None
+    if actual != partition:
+        raise IrsaConfigError.one(
+            f"EksCluster {name}: partition",
+            partition,
+            f"is not the partition of the stack's region {region} ({actual}); the cluster's ARNs would name "
+            "the wrong partition",
+            PARTITIONS_DOCS,
+            f"give partition {actual} (derive it from the region: eks_irsa.iam.partition.partition_for_region)",
+        )
+    return region
 
 
 def check_cluster_args(

@@ -11,6 +11,7 @@ another language's SDK does not, and those rules then run when it resolves, as f
 Pure: standard library only.
 """
 
+import hashlib
 import weakref
 from dataclasses import dataclass
 
@@ -36,6 +37,15 @@ class ClusterIdentity:
     partition: str
     issuer_bound: str
     client_ids: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, cluster_name: str, partition: str, region: str, dns_suffix: str, client_ids: tuple[str, ...]
+    ) -> "ClusterIdentity":
+        """The identity of cluster ``cluster_name`` in ``region`` (``<dns suffix>`` of its partition). The bound id
+        is derived from the name, so two clusters of one program never look like one issuer listed twice."""
+        issuer_id = hashlib.sha256(cluster_name.encode()).hexdigest().upper()[:ISSUER_ID_LENGTH]
+        return cls(cluster_name, partition, f"oidc.eks.{region}.{dns_suffix}/id/{issuer_id}", tuple(sorted(client_ids)))
 
     def provider_arn_bound(self, account: str | None) -> str:
         """The provider's ARN with :attr:`issuer_bound`, in ``account`` (12 zeros when unknown: same length)."""

@@ -57,6 +57,19 @@ def _partitions() -> tuple[tuple[re.Pattern[str], Partition], ...]:
     )
 
 
+def partition_named(name: str) -> tuple[Partition, str]:
+    """The partition called ``name`` (``aws-cn``) and its longest region name, the bound of a region not yet
+    known (botocore's table, :data:`PARTITIONS_DOCS`).
+
+    Raises:
+        KeyError: no partition has that name (an :class:`AwsPartition` always has one).
+    """
+    for partition in Loader().load_data("partitions")["partitions"]:
+        if partition["id"] == name:
+            return Partition(name, partition["outputs"]["dnsSuffix"]), max(sorted(partition["regions"]), key=len)
+    raise KeyError(name)
+
+
 def partition_for_region(region: str, field: str = "aws:region") -> Partition:
     """The partition a region belongs to, e.g. ``cn-north-1`` -> ``aws-cn``.
 

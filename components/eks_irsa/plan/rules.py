@@ -18,8 +18,9 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, TypeGuard
+from typing import Any
 
+from ..contract.own import own_cluster
 from ..contract.role import IrsaRoleArgs
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
@@ -158,7 +159,8 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
 
     audience = args.get("audience", DEFAULT_AUDIENCE)
     problems += check_audience("audience", audience)
-    client_ids = tuple(args.get("provider_client_ids", (DEFAULT_AUDIENCE,)))
+    own = own_cluster(args.get("oidc_issuer"))
+    client_ids = own.client_ids if own else tuple(args.get("provider_client_ids", (DEFAULT_AUDIENCE,)))
     if identity.uses_irsa and isinstance(audience, str):
         problems += [f.problem() for f in audience_findings("audience", audience, client_ids) if f.refused]
 
@@ -657,7 +659,16 @@ def _static_trust(
     account: str | None,
     session_tags: bool,
 ) -> str | None:
-    """The trust policy when every input it needs is plain; ``None`` when one is an Output."""
+    """The trust policy when every input it needs is plain; ``None`` when one is an Output.
+
+    An Output of this program's own ``EksCluster`` (:func:`~eks_irsa.contract.own.own_cluster`) stands in at its
+    bound (the issuer's id at its longest, :class:`~eks_irsa.contract.own.ClusterIdentity`): the document is
+    rendered and checked now (malformed or repeated issuers, the size quota), then dropped (``None``), and the
+    component renders the real one when the Outputs resolve.
+
+    Raises:
+        IrsaConfigError: what :func:`~eks_irsa.plan.render.render_trust` raises, also at the bound.
+    """
     values: list[object] = []
     if identity.uses_pod_identity:
         values.append(args.get("cluster_arn"))
@@ -665,11 +676,18 @@ def _static_trust(
         values += [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
         for cluster in args.get("additional_clusters", ()):
             values += [cluster.get("oidc_provider_arn"), cluster.get("oidc_issuer")]
-    if not all(isinstance(v, str) for v in values) or (identity.uses_pod_identity and account is None):
+    offset = 1 if identity.uses_pod_identity else 0
+    plain_arns = [parse_arn(v) for v in values[offset::2] if isinstance(v, str)]
+    known_account = account or next((a.account for a in plain_arns if a is not None), None)
+    bounded = [
+        _at_bound(value, issuer=(index - offset) % 2 == 1, account=known_account) if index >= offset else value
+        for index, value in enumerate(values)
+    ]
+    if not all(isinstance(v, str) for v in bounded) or (identity.uses_pod_identity and account is None):
         return None
-    cluster_arn = str(values.pop(0)) if identity.uses_pod_identity else None
-    pairs = [(str(values[i]), str(values[i + 1])) for i in range(0, len(values), 2)]
-    return render_trust(
+    cluster_arn = str(bounded.pop(0)) if identity.uses_pod_identity else None
+    pairs = [(str(bounded[i]), str(bounded[i + 1])) for i in range(0, len(bounded), 2)]
+    document = render_trust(
         subjects,
         audience,
         account,
@@ -679,6 +697,15 @@ def _static_trust(
         cluster_arn=cluster_arn,
         session_tags=session_tags,
     )
+    return document if bounded == values else None
+
+
+def _at_bound(value: object, *, issuer: bool, account: str | None) -> object:
+    """``value``, or for an Output of this program's ``EksCluster`` its stand-in at the bound."""
+    own = own_cluster(value)
+    if own is None:
+        return value
+    return own.issuer_bound if issuer else own.provider_arn_bound(account)
 
 
 def _session_checks(
