@@ -156,7 +156,8 @@ def _plain(value: object) -> bool:
 def wrong_type(field: str, value: object, kind: str, note: str = "") -> Problem:
     """The problem of a value of another type than the contract declares (``kind``: ``boolean, true or false``,
     ``integer``, ``string``, ...): the same on every path (the catalog maps its JSON Schema's type errors here)."""
-    return Problem(field, value, f"is not of the expected type ({kind}){note}", SOURCE, f"give a {kind}")
+    article = "an" if kind[:1] in "aeiou" else "a"
+    return Problem(field, value, f"is not of the expected type ({kind}){note}", SOURCE, f"give {article} {kind}")
 
 
 JSON_KINDS = {
