@@ -55,7 +55,7 @@ def args(**overrides):
         "identity": "pod-identity",
     }
     base.update(overrides)
-    return base
+    return {key: value for key, value in base.items() if value is not None}
 
 
 def both(**overrides):
@@ -626,7 +626,7 @@ def test_pod_identity_is_refused_in_the_china_regions(identity):
         plan_role("reports", given)
     assert [p.field for p in raised.value.problems] == ["identity"]
     assert "not available in the AWS China Regions" in raised.value.problems[0].rule
-    irsa = plan_role("reports", {**given, "identity": "irsa", "cluster_arn": None})
+    irsa = plan_role("reports", {**{k: v for k, v in given.items() if k != "cluster_arn"}, "identity": "irsa"})
     assert irsa.identity == IdentityType.IRSA
 
 

@@ -335,10 +335,9 @@ QUOTAS = {
 def _shape(args: Mapping[str, Any]) -> list[Problem]:
     """What must hold before any other rule can be read: the contract's shape (:func:`eks_irsa.shape.check_shape`
     on :class:`~eks_irsa.contract.role.IrsaRoleArgs`: required keys, no unknown key, every value of its declared
-    type, so a ``"false"`` never reads as true), and the stated quotas within their bounds. A top-level ``None``
-    reads as the key left out (as ``IrsaRole`` always read it: ``cluster_arn=None`` for "no cluster ARN")."""
-    given = {k: v for k, v in args.items() if v is not None} if isinstance(args, Mapping) else args
-    problems = check_shape("", given, IrsaRoleArgs)
+    type, so a ``"false"`` never reads as true; a ``None`` is refused: leave the key out for its default), and
+    the stated quotas within their bounds."""
+    problems = check_shape("", args, IrsaRoleArgs)
     if not isinstance(args, Mapping):
         return problems
     for key, (low, high, source) in QUOTAS.items():
@@ -685,6 +684,7 @@ def _static_trust(
     ]
     if not all(isinstance(v, str) for v in bounded) or (identity.uses_pod_identity and account is None):
         return None
+    at_bound = bounded != values
     cluster_arn = str(bounded.pop(0)) if identity.uses_pod_identity else None
     pairs = [(str(bounded[i]), str(bounded[i + 1])) for i in range(0, len(bounded), 2)]
     document = render_trust(
@@ -697,7 +697,7 @@ def _static_trust(
         cluster_arn=cluster_arn,
         session_tags=session_tags,
     )
-    return document if bounded == values else None
+    return None if at_bound else document
 
 
 def _at_bound(value: object, *, issuer: bool, account: str | None) -> object:
