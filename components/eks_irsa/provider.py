@@ -142,7 +142,6 @@ class EksIrsaProvider(ComponentProvider):
         package = generate_schema(
             PACKAGE_NAME, eks_irsa.__version__, None, self._component_defs, self._type_defs, self._dependencies
         )
-        self._passed_through: dict[str, str] = {}
         Provider.__init__(self, eks_irsa.__version__, json.dumps(package.to_json()))
 
     def construct(
@@ -152,12 +151,12 @@ class EksIrsaProvider(ComponentProvider):
         inputs: pulumi.Inputs,
         options: pulumi.ResourceOptions | None = None,
     ) -> ConstructResult:
-        self._passed_through = {}
         try:
             return super().construct(name, resource_type, inputs, options)
         except ComponentInitError as error:
             if isinstance(error.inner, IrsaConfigError):
-                problems = [schema_problem(p, self._passed_through) for p in error.inner.problems]
+                spelled = {snake(key): key for key in _keys(inputs) if snake(key) != key}
+                problems = [schema_problem(p, spelled) for p in error.inner.problems]
                 raise InputPropertiesError(str(IrsaConfigError(problems))) from IrsaConfigError(problems)
             raise
 
@@ -182,9 +181,17 @@ class EksIrsaProvider(ComponentProvider):
             if prop.type == PropertyType.INTEGER and isinstance(value, float) and value.is_integer():
                 mapped[mapping[key]] = int(value)
         for key in given.keys() - properties.keys():
-            self._passed_through[snake(key)] = key
             mapped[snake(key)] = given[key]
         return mapped
+
+
+def _keys(value: object) -> set[str]:
+    """Every mapping key in ``value``, at any depth (the names a caller wrote)."""
+    if isinstance(value, Mapping):
+        return {str(k) for k in value} | {k for v in value.values() for k in _keys(v)}
+    if isinstance(value, list | tuple):
+        return {k for v in value for k in _keys(v)}
+    return set()
 
 
 def schema_problem(problem: Problem, passed_through: Mapping[str, str] | None = None) -> Problem:
