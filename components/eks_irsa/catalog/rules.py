@@ -173,7 +173,7 @@ def account_entries(
     The program makes, in each account a service names in ``account``, an IAM OIDC provider for the cluster's
     issuer (:class:`eks_irsa.AccountOidcProvider`); in the stack's own account the cluster's provider is already
     there, and two entries for one account make two, so the second fails (:data:`OIDC_PROVIDER_PER_URL`).
-    An entry for the stack's own account is refused even when only ``target.account`` names it: a role of the
+    An entry for the stack's own account is refused even when only ``targetRole.account`` names it: a role of the
     stack's account needs no other provider or credentials.
 
     Args:
