@@ -83,8 +83,9 @@ def fields(owner: type) -> tuple[Field, ...]:
     """The fields of a contract ``TypedDict``, in declaration order."""
     docs = _field_docs(owner.__module__).get(owner.__name__, {})
     found = []
+    required_keys: frozenset[str] = getattr(owner, "__required_keys__", frozenset())
     for name, annotation in owner.__annotations__.items():
-        hint, required = annotation, name in owner.__required_keys__
+        hint, required = annotation, name in required_keys
         while typing.get_origin(hint) in (NotRequired, Required):
             hint = typing.get_args(hint)[0]
         found.append(Field(owner, name, hint, required, docs.get(name, "")))
