@@ -259,7 +259,9 @@ def role_args(
     """One service's full ``IrsaRoleArgs``: the catalog's fields plus the stack-wide ones.
 
     ``provider_arn``, ``issuer`` and ``cluster_name`` may be Outputs (the cluster's); ``cluster_name``
-    defaults to the configured name. ``target_provider`` is the AWS provider of the service's
+    defaults to the configured name. A service with ``existingRoleArn`` gets none of the stack-wide role
+    settings (cluster tags, trust policy and managed policy quotas): they cannot apply to a role managed
+    elsewhere. ``target_provider`` is the AWS provider of the service's
     ``targetRole.account`` (the program makes it with :class:`eks_irsa.AccountProvider`).
     """
     account = settings.accounts[service.account].account_id if service.account else settings.account_id
