@@ -41,7 +41,7 @@ def _args(**overrides) -> IrsaRoleArgs:
         existing_role_arn=EXISTING,
     )
     base.update(overrides)
-    return IrsaRoleArgs(**base)
+    return IrsaRoleArgs(**{k: v for k, v in base.items() if v is not None})  # type: ignore[typeddict-item]
 
 
 SETTINGS = {
