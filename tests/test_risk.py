@@ -203,3 +203,13 @@ def test_without_role_account_id_the_providers_account_is_the_stacks() -> None:
     args = {k: v for k, v in _args(statements=[other]).items() if k != "role_account_id"}
     (warning,) = [w for w in plan_role("orders-api", args).warnings if "IRSA_OTHER_ACCOUNT" in w]
     assert "444455556666" in warning and ACCOUNT in warning
+
+
+def test_a_malformed_credentials_list_in_the_table_raises_instead_of_judging_with_none(monkeypatch):
+    monkeypatch.setattr(table, "meta", lambda: {"credentials": {"actions": "sts:getsessiontoken"}})
+    table.credentials_actions.cache_clear()
+    try:
+        with pytest.raises(TypeError, match=r"iam-table\.zip: credentials\.actions is not a list"):
+            table.credentials_actions()
+    finally:
+        table.credentials_actions.cache_clear()

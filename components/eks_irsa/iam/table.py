@@ -192,7 +192,9 @@ def expand(pattern: str) -> tuple[Action, ...]:
 def credentials_actions() -> frozenset[str]:
     """Lower-case ``service:action`` of the actions whose response holds credentials (cloudsplaining's list)."""
     actions = meta()["credentials"]["actions"]
-    return frozenset(actions) if isinstance(actions, list) else frozenset()
+    if not isinstance(actions, list):
+        raise TypeError(f"{TABLE.name}: credentials.actions is not a list; regenerate it with `make iam-table`")
+    return frozenset(actions)
 
 
 def managed_policy_names() -> Mapping[str, str]:
@@ -215,9 +217,11 @@ def managed_policy(arn: str) -> ManagedPolicy | None:
         return None
     raw = _managed(name)
     document = raw["document"]
-    return ManagedPolicy(
-        arn, name, str(raw["version"]), str(raw["updated"]), document if isinstance(document, Mapping) else {}
-    )
+    if not isinstance(document, Mapping):
+        raise TypeError(
+            f"{TABLE.name}: managed/{name}.json has no policy document; regenerate it with `make iam-table`"
+        )
+    return ManagedPolicy(arn, name, str(raw["version"]), str(raw["updated"]), document)
 
 
 @cache
