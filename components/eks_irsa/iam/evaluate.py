@@ -53,7 +53,7 @@ from enum import StrEnum
 
 from ..errors import IrsaConfigError, Problem
 from .arn import parse_iam_arn, wildcard_match
-from .policy import Effect, element_values
+from .policy import CONDITION_OPERATORS, STRING_CONDITION_OPERATORS, Effect, element_values
 from .trust import (
     CONDITION_DOCS,
     NAMESPACE_TAG,
@@ -81,40 +81,8 @@ _PRINCIPAL_TYPES = frozenset({"AWS", "Federated", "Service", "CanonicalUser"})
 _SET_PREFIXES = ("ForAnyValue:", "ForAllValues:")
 _IF_EXISTS = "IfExists"
 _NEGATED = frozenset({"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike"})
-_STRING_OPERATORS = frozenset(
-    {
-        "StringEquals",
-        "StringNotEquals",
-        "StringEqualsIgnoreCase",
-        "StringNotEqualsIgnoreCase",
-        "StringLike",
-        "StringNotLike",
-    }
-)
-_KNOWN_UNSUPPORTED = frozenset(
-    {
-        "NumericEquals",
-        "NumericNotEquals",
-        "NumericLessThan",
-        "NumericLessThanEquals",
-        "NumericGreaterThan",
-        "NumericGreaterThanEquals",
-        "DateEquals",
-        "DateNotEquals",
-        "DateLessThan",
-        "DateLessThanEquals",
-        "DateGreaterThan",
-        "DateGreaterThanEquals",
-        "Bool",
-        "BinaryEquals",
-        "IpAddress",
-        "NotIpAddress",
-        "ArnEquals",
-        "ArnNotEquals",
-        "ArnLike",
-        "ArnNotLike",
-    }
-)
+_STRING_OPERATORS = frozenset(STRING_CONDITION_OPERATORS)
+_KNOWN_UNSUPPORTED = frozenset(CONDITION_OPERATORS) - _STRING_OPERATORS
 _ACTION_SHAPE = re.compile(r"^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$")
 _WEB_IDENTITY_CLAIMS = ("sub", "aud", "amr")
 

@@ -77,7 +77,7 @@ from ..errors import IrsaConfigError
 from . import table
 from .conditions import inapplicable_keys
 from .findings import Finding, Severity
-from .policy import POLICY_VERSION, PolicyStatement, statement_list
+from .policy import CONDITION_OPERATORS, POLICY_VERSION, PolicyStatement, statement_list
 from .reach import Reach, reach
 
 
@@ -165,43 +165,7 @@ FIXES: Mapping[str, str] = {
 EXAMPLE_PARTITION, EXAMPLE_REGION, EXAMPLE_ACCOUNT, EXAMPLE_NAME = "aws", "us-east-1", "123456789012", "example"
 """Values placeholders take for linting only when the stack's are unknown (see the module docstring)."""
 
-OPERATORS = frozenset(
-    {
-        *(
-            f"{base}{suffix}"
-            for base in (
-                "StringEquals",
-                "StringNotEquals",
-                "StringEqualsIgnoreCase",
-                "StringNotEqualsIgnoreCase",
-                "StringLike",
-                "StringNotLike",
-                "NumericEquals",
-                "NumericNotEquals",
-                "NumericLessThan",
-                "NumericLessThanEquals",
-                "NumericGreaterThan",
-                "NumericGreaterThanEquals",
-                "DateEquals",
-                "DateNotEquals",
-                "DateLessThan",
-                "DateLessThanEquals",
-                "DateGreaterThan",
-                "DateGreaterThanEquals",
-                "Bool",
-                "BinaryEquals",
-                "IpAddress",
-                "NotIpAddress",
-                "ArnEquals",
-                "ArnLike",
-                "ArnNotEquals",
-                "ArnNotLike",
-            )
-            for suffix in ("", "IfExists")
-        ),
-        "Null",
-    }
-)
+OPERATORS = frozenset({*(f"{base}{suffix}" for base in CONDITION_OPERATORS for suffix in ("", "IfExists")), "Null"})
 """IAM's condition operators (IAM User Guide, 'IAM JSON policy elements: Condition operators'); each
 may carry ``ForAllValues:`` or ``ForAnyValue:`` in front."""
 

@@ -33,6 +33,44 @@ TEMPLATE_VARIABLES = ("account", "cluster", "partition", "region")
 hold a colon and pass through untouched."""
 
 
+STRING_CONDITION_OPERATORS = (
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotEqualsIgnoreCase",
+    "StringLike",
+    "StringNotLike",
+)
+"""IAM's string condition operators, without ``IfExists`` (IAM User Guide, 'IAM JSON policy elements:
+Condition operators')."""
+
+CONDITION_OPERATORS = (
+    *STRING_CONDITION_OPERATORS,
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnLike",
+    "ArnNotEquals",
+    "ArnNotLike",
+)
+"""IAM's condition operators that take an ``IfExists`` suffix (same source); ``Null`` takes none. Each
+may carry ``ForAllValues:`` or ``ForAnyValue:`` in front."""
+
+
 class Effect(StrEnum):
     """A statement's effect (IAM JSON policy elements reference: Effect)."""
 
