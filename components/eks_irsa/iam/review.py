@@ -21,6 +21,7 @@ from .trust import (
     IRSA_DOCS,
     Subject,
 )
+from .trust_review.statements import principals
 
 WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
 IMDS_DOCS = "EKS Best Practices Guide, 'Restrict access to the instance profile assigned to the worker node'"
@@ -82,7 +83,13 @@ def check_trust_admits(
         host/path); empty when it admits exactly this one.
     """
     providers = sorted(
-        {p for s in statement_list(document) if isinstance(s, Mapping) for p in map(_provider, _federated(s)) if p},
+        {
+            p
+            for s in statement_list(document)
+            if isinstance(s, Mapping)
+            for p in map(_provider, principals(s, "Federated"))
+            if p
+        },
         key=str,
     )
     subject = Subject(namespace, service_account).value
@@ -185,19 +192,6 @@ def check_instance_metadata(
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list | tuple):
-        return tuple(v for v in value if isinstance(v, str))
-    return ()
-
-
-def _federated(statement: Mapping[str, object]) -> tuple[str, ...]:
-    principal = statement.get("Principal")
-    return _strings(principal.get("Federated")) if isinstance(principal, Mapping) else ()
 
 
 def _provider(arn: str) -> Arn | None:
