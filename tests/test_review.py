@@ -13,6 +13,7 @@ from eks_irsa.iam.review import (
     check_trust_admits,
 )
 from eks_irsa.iam.trust import Subject, TrustedProvider, render_trust_policy
+from tests.trust_corpus import JSON_VALUES, STATEMENTS
 
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 GREEN = "oidc.eks.us-west-2.amazonaws.com/id/GREEN0D539D4633E53DE1B71EXAMPLE"
@@ -116,40 +117,8 @@ def test_a_provider_whose_issuer_no_token_could_carry_is_a_problem_not_a_crash()
     assert problem.field.startswith("sa: ") and "is not an OIDC issuer" in problem.rule
 
 
-_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-5, 5000),
-    st.text(max_size=30),
-    st.sampled_from(
-        ["*", "Allow", "sts:AssumeRoleWithWebIdentity", "pods.eks.amazonaws.com", PROVIDER, f"{ISSUER}:sub"]
-    ),
-)
-_json = st.recursive(
-    _scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner)),
-    max_leaves=10,
-)
-_keys = st.sampled_from(
-    [f"{ISSUER}:sub", f"{ISSUER}:aud", f"https://{ISSUER}:sub", "aws:SourceArn", "aws:SourceAccount"]
-)
-_operators = st.sampled_from(["StringEquals", "StringLike", "ArnLike", "ForAnyValue:StringLike", "Bool", "Null"])
-_statements = st.fixed_dictionaries(
-    {
-        "Effect": st.sampled_from(["Allow", "Deny", None]),
-        "Principal": st.one_of(
-            st.fixed_dictionaries({"Federated": st.one_of(st.just(PROVIDER), st.lists(st.just(PROVIDER)), _json)}),
-            st.fixed_dictionaries({"Service": st.sampled_from(["pods.eks.amazonaws.com", "ec2.amazonaws.com"])}),
-            _json,
-        ),
-        "Action": st.sampled_from(["sts:AssumeRoleWithWebIdentity", ["sts:AssumeRole", "sts:TagSession"], "*"]),
-        "Condition": st.one_of(st.dictionaries(_operators, st.dictionaries(_keys, _json, max_size=3)), _json),
-    }
-)
-
-
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(_statements, _json), max_size=3))
+@given(st.lists(st.one_of(STATEMENTS, JSON_VALUES), max_size=3))
 def test_any_document_gives_problems_never_an_exception(statements):
     """The policy pack must never crash a preview: the trust evaluation answers with a list."""
     document = {"Version": "2012-10-17", "Statement": statements}

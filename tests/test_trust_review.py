@@ -26,8 +26,10 @@ from tests.trust_corpus import (
     GREEN,
     GREEN_PROVIDER,
     ISSUER,
+    JSON_VALUES,
     PROVIDER,
     REGION,
+    STATEMENTS,
     document,
     pinned,
     web_identity,
@@ -193,41 +195,8 @@ def test_the_size_quota_follows_the_context():
     assert review_trust(big, TrustContext(max_size=8192)) == []
 
 
-_scalars = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-5, 5000),
-    st.text(max_size=30),
-    st.sampled_from(
-        ["*", "Allow", "sts:AssumeRoleWithWebIdentity", "pods.eks.amazonaws.com", PROVIDER, f"{ISSUER}:sub"]
-    ),
-)
-_json = st.recursive(
-    _scalars,
-    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner)),
-    max_leaves=10,
-)
-_keys = st.sampled_from(
-    [f"{ISSUER}:sub", f"{ISSUER}:aud", f"https://{ISSUER}:sub", "aws:SourceArn", "aws:SourceAccount"]
-)
-_operators = st.sampled_from(["StringEquals", "StringLike", "ArnLike", "ForAnyValue:StringLike", "Bool", "Null"])
-_statements = st.fixed_dictionaries(
-    {
-        "Effect": st.sampled_from(["Allow", "Deny", None]),
-        "Principal": st.one_of(
-            st.fixed_dictionaries({"Federated": st.one_of(st.just(PROVIDER), st.lists(st.just(PROVIDER)), _json)}),
-            st.fixed_dictionaries({"Service": st.sampled_from(["pods.eks.amazonaws.com", "ec2.amazonaws.com"])}),
-            st.just("*"),
-            _json,
-        ),
-        "Action": st.sampled_from(["sts:AssumeRoleWithWebIdentity", ["sts:AssumeRole", "sts:TagSession"], "*"]),
-        "Condition": st.one_of(st.dictionaries(_operators, st.dictionaries(_keys, _json, max_size=3)), _json),
-    }
-)
-
-
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(_statements, _json), max_size=3))
+@given(st.lists(st.one_of(STATEMENTS, JSON_VALUES), max_size=3))
 def test_any_document_gives_findings_never_an_exception(statements):
     """The policy pack must never crash a preview, nor the audit stop on an odd role."""
     context = TrustContext(role_account=ACCOUNT, providers={}, cluster_issuers=frozenset(), region=REGION)

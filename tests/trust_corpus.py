@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hypothesis import strategies as st
+
 ACCOUNT = "111122223333"
 REGION = "us-west-2"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -256,3 +258,41 @@ CORPUS = (
     ),
 )
 """Every case; ids are unique."""
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5000),
+    st.text(max_size=30),
+    st.sampled_from(
+        ["*", "Allow", "sts:AssumeRoleWithWebIdentity", "pods.eks.amazonaws.com", PROVIDER, f"{ISSUER}:sub"]
+    ),
+)
+JSON_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner)),
+    max_leaves=10,
+)
+_KEYS = st.sampled_from(
+    [f"{ISSUER}:sub", f"{ISSUER}:aud", f"https://{ISSUER}:sub", "aws:SourceArn", "aws:SourceAccount"]
+)
+_OPERATORS = st.sampled_from(["StringEquals", "StringLike", "ArnLike", "ForAnyValue:StringLike", "Bool", "Null"])
+STATEMENTS = st.fixed_dictionaries(
+    {
+        "Effect": st.sampled_from(["Allow", "Deny", None]),
+        "Principal": st.one_of(
+            st.fixed_dictionaries(
+                {"Federated": st.one_of(st.just(PROVIDER), st.lists(st.just(PROVIDER)), JSON_VALUES)}
+            ),
+            st.fixed_dictionaries({"Service": st.sampled_from(["pods.eks.amazonaws.com", "ec2.amazonaws.com"])}),
+            st.just("*"),
+            JSON_VALUES,
+        ),
+        "Action": st.sampled_from(["sts:AssumeRoleWithWebIdentity", ["sts:AssumeRole", "sts:TagSession"], "*"]),
+        "Condition": st.one_of(
+            st.dictionaries(_OPERATORS, st.dictionaries(_KEYS, JSON_VALUES, max_size=3)), JSON_VALUES
+        ),
+    }
+)
+"""Arbitrary trust statements: well-formed ones around :data:`PROVIDER` and :data:`ISSUER`, and odd JSON
+anywhere, for the tests that every judge answers any document without raising."""
