@@ -29,7 +29,7 @@ from eks_irsa.access import (
     same_principal,
     scoped_kubeconfig,
 )
-from eks_irsa.cluster import check_cluster_args, without_creator_admin
+from eks_irsa.cluster import _after_access_settles, check_cluster_args, without_creator_admin
 from eks_irsa.testing import EksIrsaMocks, RecordingMonitor, config_from_stack_file, run_program
 from tests.conftest import FIRST_RUN_LOOKUPS, GET_CLUSTERS, ROOT, identity_invokes
 
@@ -327,10 +327,33 @@ NOON = datetime.datetime(2026, 12, 7, 12, 0, 0, tzinfo=datetime.UTC)
         (["2026-12-07T12:00:00Z"], NOON + datetime.timedelta(seconds=10), 50.0),  # created 10 s ago
         (["2026-12-07T11:00:00Z", "2026-12-07T12:00:00+00:00"], NOON, 60.0),  # the newest counts
         (["2026-12-07T11:58:00Z"], NOON, 0.0),  # a later run: settled long ago
+        # the form terraform-provider-aws stores (Go's time.String), with and without a fraction
+        (["2026-12-07 12:00:00 +0000 UTC"], NOON + datetime.timedelta(seconds=10), 50.0),
+        (["2026-12-07 11:59:30.123456789 +0000 UTC"], NOON, 30.123457),
+        (["2026-12-07 13:00:00 +0100 CET"], NOON + datetime.timedelta(seconds=20), 40.0),
     ],
 )
 def test_the_wait_lasts_until_the_newest_association_has_settled(times, now, seconds):
-    assert access_settle_seconds(times, now) == seconds
+    assert access_settle_seconds(times, now) == pytest.approx(seconds, abs=1e-6)
+
+
+def test_a_time_in_no_known_form_is_refused_by_the_parser():
+    with pytest.raises(ValueError):
+        access_settle_seconds(["Mon Dec  7 12:00:00 2026"], NOON)
+
+
+def test_an_unreadable_association_time_is_logged_and_never_fails_the_deploy(monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr(pulumi.runtime, "is_dry_run", lambda: False)
+    monkeypatch.setattr(pulumi.log, "warn", lambda message, *a, **k: warnings.append(message))
+    assert _after_access_settles("kubeconfig", ["Mon Dec  7 12:00:00 2026"]) == "kubeconfig"
+    [warning] = warnings
+    assert "associatedAt could not be read" in warning and "401" in warning
+
+
+def test_a_preview_never_reads_the_association_times(monkeypatch):
+    monkeypatch.setattr(pulumi.runtime, "is_dry_run", lambda: True)
+    assert _after_access_settles("kubeconfig", ["not a time"]) == "kubeconfig"
 
 
 # --- 2. a reachable API endpoint -----------------------------------------------------------------------

@@ -185,15 +185,35 @@ refused with 401. Gravitational Teleport measured up to 30 seconds and waits lon
 'wait for access entry'); twice that is used here. The wait happens only on the run that creates the association."""
 
 
-def access_settle_seconds(associated_at: Sequence[str | None], now: datetime.datetime) -> float:
-    """Seconds still to wait, at ``now`` (aware), until :data:`ACCESS_SETTLE_SECONDS` have passed since the newest
-    of the admin associations' ``associatedAt`` times (RFC 3339, as ``aws.eks.AccessPolicyAssociation`` outputs
-    them); ``0`` when there is none or every one is older.
+GO_TIME = re.compile(r"^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d(?:\.\d+)?) ([+-]\d\d)(\d\d)(?: \S+)?\Z")
+"""A time as Go's ``time.Time.String`` writes it (``2026-12-07 15:41:51.123 +0000 UTC``: date, clock with an
+optional fraction, numeric offset, zone abbreviation). terraform-provider-aws stores an access policy association's
+``associated_at`` this way (internal/service/eks/access_policy_association.go, ``resourceAccessPolicyAssociationRead``:
+``aws.ToTime(output.AssociatedAt).String()``), and pulumi-aws's ``associatedAt`` output carries it unchanged."""
+
+
+def provider_time(value: str) -> datetime.datetime:
+    """A time as the AWS provider outputs it, aware: Go's ``time.String`` form (:data:`GO_TIME`) or RFC 3339.
 
     Raises:
-        ValueError: a time is not RFC 3339.
+        ValueError: ``value`` is in neither form.
     """
-    times = [datetime.datetime.fromisoformat(t) for t in associated_at if t]
+    go = GO_TIME.match(value)
+    if go:
+        date, clock, hours, minutes = go.groups()
+        value = f"{date}T{clock}{hours}:{minutes}"
+    return datetime.datetime.fromisoformat(value)
+
+
+def access_settle_seconds(associated_at: Sequence[str | None], now: datetime.datetime) -> float:
+    """Seconds still to wait, at ``now`` (aware), until :data:`ACCESS_SETTLE_SECONDS` have passed since the newest
+    of the admin associations' ``associatedAt`` times (as ``aws.eks.AccessPolicyAssociation`` outputs them:
+    :func:`provider_time`); ``0`` when there is none or every one is older.
+
+    Raises:
+        ValueError: a time is in neither of :func:`provider_time`'s forms.
+    """
+    times = [provider_time(t) for t in associated_at if t]
     if not times:
         return 0.0
     elapsed = (now - max(times)).total_seconds()

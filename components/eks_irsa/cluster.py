@@ -16,6 +16,7 @@ import pulumi_eks as eks
 import pulumi_kubernetes as k8s
 
 from .access import (
+    ACCESS_SETTLE_SECONDS,
     CREATOR_TAG,
     KubeconfigCredentials,
     access_settle_seconds,
@@ -1016,9 +1017,21 @@ def _check_client_ids(client_ids: list[str]) -> list[Problem]:
 
 def _after_access_settles(kubeconfig: str, associated_at: Sequence[str | None]) -> pulumi.Input[str]:
     """``kubeconfig``, once :func:`eks_irsa.access.access_settle_seconds` have passed since the newest admin
-    association; at once in a preview and on runs that created none (their association times are old)."""
-    delay = access_settle_seconds(associated_at, datetime.datetime.now(datetime.UTC))
-    if delay <= 0 or pulumi.runtime.is_dry_run():
+    association; at once in a preview and on runs that created none (their association times are old). A time in
+    no form the AWS provider is known to write is logged and waited for no longer: the wait is a courtesy to a new
+    access entry, never a reason to fail the deploy."""
+    if pulumi.runtime.is_dry_run():
+        return kubeconfig
+    try:
+        delay = access_settle_seconds(associated_at, datetime.datetime.now(datetime.UTC))
+    except ValueError as error:
+        pulumi.log.warn(
+            f"eks-irsa: an admin access policy association's associatedAt could not be read ({error}); the "
+            f"Kubernetes provider does not wait {ACCESS_SETTLE_SECONDS} s for the new access entry, and its first "
+            "call may be refused with 401 until EKS has propagated it (run pulumi up again then)"
+        )
+        return kubeconfig
+    if delay <= 0:
         return kubeconfig
     return asyncio.sleep(delay, result=kubeconfig)
 

@@ -64,6 +64,11 @@ from .iam.partition import partition_for_region
 PLACEHOLDER = "0PLACEHOLDER"
 """Prefix of every value only AWS can know (the issuer id), so nobody mistakes it for a real one."""
 
+ASSOCIATED_AT = "2026-01-01 00:00:00 +0000 UTC"
+"""An access policy association's ``associatedAt`` under the mocks: a fixed time long past, in the form the AWS
+provider writes it (Go's ``time.String``, see :data:`eks_irsa.access.GO_TIME`), so a run parses it as a real
+``pulumi up`` would and never waits."""
+
 UNKNOWN = "<unknown>"
 """How a :class:`Registration` or an export records a value unknown in preview mode, at any depth."""
 
@@ -339,6 +344,8 @@ class EksIrsaMocks(pulumi.runtime.Mocks):
             return arn, {**inputs, "arn": arn}
         if args.typ == "aws:ec2/launchTemplate:LaunchTemplate":
             return f"lt-{short_hash(args.name, 17)}", {**inputs, "latestVersion": 1}
+        if args.typ == "aws:eks/accessPolicyAssociation:AccessPolicyAssociation":
+            return f"{args.name}-id", {**inputs, "associatedAt": ASSOCIATED_AT}
         if args.typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
             outputs = {**inputs, "associationArn": PLACEHOLDER}
             if inputs.get("targetRoleArn"):
