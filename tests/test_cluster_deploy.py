@@ -152,7 +152,7 @@ def test_without_the_bootstrap_a_listed_ci_role_and_a_listed_sso_role_both_deplo
         principals = sorted(e.inputs["principalArn"] for e in _of(run, ACCESS_ENTRY))
         assert principals == sorted(config["eks-irsa:cluster"]["admins"])  # the SSO role keeps its path
         assert run.mocks.transforms[(CLUSTER, cluster.name)] == [without_creator_admin]
-        assert identity_invokes(run) == (CALLER_IDENTITY,)
+        assert identity_invokes(run) == (CALLER_IDENTITY, GET_CLUSTERS)  # and no creator kept from before
         assert "clusterTags" not in cluster.inputs  # no creator to record without the bootstrap
 
 
@@ -193,7 +193,8 @@ def test_a_component_caller_given_the_creator_or_the_deployer_makes_no_identity_
     assert identity_invokes(run_program(lambda: EksCluster("c", base), {}, "t")) == FIRST_RUN_LOOKUPS
     assert identity_invokes(run_program(lambda: EksCluster("c", {**base, "creator_arn": ADMIN}), {}, "t")) == ()
     given = {**base, "admin_principal_arns": [ADMIN], "bootstrap_creator_admin": False, "deployer_arn": ADMIN}
-    assert identity_invokes(run_program(lambda: EksCluster("c", given), {}, "t")) == ()
+    # without the bootstrap, only whether the cluster was created with it (a kept creator) is looked up
+    assert identity_invokes(run_program(lambda: EksCluster("c", given), {}, "t")) == (GET_CLUSTERS,)
 
     def refused():
         with pytest.raises(IrsaConfigError, match=r"EksCluster c: admin_principal_arns: .*409"):
@@ -223,6 +224,64 @@ def test_a_listed_admin_runs_the_second_pulumi_up_and_the_creator_tag_stays(prev
     assert _creator_tag(run) == {CREATOR_TAG: CI_ROLE}  # written back as read: no diff, whoever runs
     assert identity_invokes(run) == (GET_CLUSTERS, "aws:eks/getCluster:getCluster")  # no caller lookup needed
     assert [e.inputs["principalArn"] for e in _of(run, ACCESS_ENTRY)] == [ADMIN]
+
+
+@pytest.mark.parametrize("preview", [False, True])
+def test_turning_the_bootstrap_off_after_creation_is_refused_before_registration(preview):
+    config = _stack("dev")
+    config["eks-irsa:cluster"]["bootstrapCreatorAdmin"] = False
+    config["eks-irsa:cluster"]["admins"] = [ADMIN, CI_ROLE]
+    existing = {"acme-dev": {CREATOR_TAG: CI_ROLE}}  # created with the bootstrap on: EKS keeps CI_ROLE's entry
+    with pytest.raises(IrsaConfigError) as error:
+        _run(config, caller=CI_SESSION, preview=preview, existing=existing)
+    [problem] = [p for p in error.value.problems if "bootstrap" in p.field]
+    assert CI_ROLE in problem.rule and "set it back to true" in problem.fix
+    # a cluster created with it off has no tag: the same settings deploy
+    assert _of(_run(config, caller=CI_SESSION, preview=preview, existing={"acme-dev": {}}), CLUSTER)
+
+
+class ProviderOfInvokes(EksIrsaMocks):
+    """Records which provider each identity lookup went to."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.invoke_providers: dict[str, set[str]] = {}
+
+    def call(self, args):
+        self.invoke_providers.setdefault(args.token, set()).add(args.provider or "default")
+        return super().call(args)
+
+
+@pytest.mark.parametrize("way", ["provider", "providers", "parent"])
+def test_the_creator_and_deployer_lookups_use_the_cluster_s_own_aws_provider(way):
+    import pulumi_aws as aws
+
+    base = {
+        "cluster_name": "c",
+        "partition": "aws",
+        "vpc_id": "vpc-01234567",
+        "private_subnet_ids": ["subnet-0a", "subnet-0b"],
+        "private_access_cidrs": ["10.0.0.0/16"],
+    }
+    mocks = ProviderOfInvokes(account_id="111122223333", region="eu-west-1")
+
+    def build():
+        provider = aws.Provider("platform", region="eu-west-1", allowed_account_ids=["111122223333"])
+        if way == "parent":
+            parent = pulumi.ComponentResource(
+                "acme:index:Platform", "p", None, pulumi.ResourceOptions(providers=[provider])
+            )
+            opts = pulumi.ResourceOptions(parent=parent)
+        else:
+            opts = pulumi.ResourceOptions(**{way: provider if way == "provider" else {"aws": provider}})
+        deployer = "arn:aws:iam::111122223333:role/0PLACEHOLDER-deployer"  # the mocks' caller
+        EksCluster("c", {**base, "bootstrap_creator_admin": False, "admin_principal_arns": [deployer]}, opts)
+        EksCluster("d", {**base, "cluster_name": "d"}, opts)
+
+    run_program(build, {}, "t", mocks=mocks)
+    for token in (GET_CLUSTERS, CALLER_IDENTITY):
+        [provider] = mocks.invoke_providers[token]
+        assert "pulumi:providers:aws::platform" in provider
 
 
 def test_the_recorded_creator_listed_as_admin_is_refused_whoever_runs():

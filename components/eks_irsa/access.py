@@ -178,6 +178,28 @@ def check_access_entries(
     return []
 
 
+def check_bootstrap_kept(field: str, recorded_creator: str | None) -> list[Problem]:
+    """``bootstrap_creator_admin`` off for a cluster whose :data:`CREATOR_TAG` tag records a creator
+    (``recorded_creator``): the cluster was created with it on, EKS keeps that creator's access entry, and
+    pulumi-eks ignores the change (nodejs/eks/cluster/cluster.ts: ``ignoreChanges`` on
+    ``accessConfig.bootstrapClusterCreatorAdminPermissions``). Going on would drop the tag and the check that keeps
+    the creator out of the admins (409 ``ResourceInUseException``), so it is refused; ``None``: nothing to refuse
+    (a new cluster, or one without the tag)."""
+    if recorded_creator is None:
+        return []
+    return [
+        Problem(
+            field,
+            "False",
+            f"cannot be turned off for a cluster created with it on: its {CREATOR_TAG} tag records the creator "
+            f"{recorded_creator}, whose access entry EKS keeps (pulumi-eks ignores changes to this setting)",
+            f"{BOOTSTRAP_DOCS}; {ACCESS_ENTRIES_DOCS}",
+            f"set it back to true; to give up the creator's access, delete its access entry (aws eks "
+            f"delete-access-entry --principal-arn {recorded_creator}) and the cluster's {CREATOR_TAG} tag first",
+        )
+    ]
+
+
 ACCESS_SETTLE_SECONDS = 60
 """How long the first Kubernetes call waits after an access entry's policy association is created. EKS gives no
 figure for how long a new access entry takes to reach the API server's authenticator; until it has, requests are

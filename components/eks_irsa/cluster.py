@@ -23,6 +23,7 @@ from .access import (
     caller_principal_arn,
     check_access_entries,
     check_admins,
+    check_bootstrap_kept,
     check_endpoint_access,
     check_security_group_id,
     creator_tag_value,
@@ -167,7 +168,8 @@ class EksClusterArgs(TypedDict):
     is judged against the creator, not against itself. ``False``: no implicit entry; ``admin_principal_arns`` is
     every admin, and the identity running ``pulumi up`` must be one of them, so a CI role and people can take
     turns. Fixed when the cluster is created (pulumi-eks ignores later changes): a cluster created with ``True``
-    keeps its creator's entry. Default: ``True`` (EKS's and pulumi-eks's behaviour)."""
+    keeps its creator's entry, so turning it off later is refused (:func:`~eks_irsa.access.check_bootstrap_kept`).
+    Default: ``True`` (EKS's and pulumi-eks's behaviour)."""
     creator_arn: NotRequired[str]
     """With ``bootstrap_creator_admin``: the IAM principal that created the cluster (a role or user ARN), checked
     against ``admin_principal_arns`` and written to the cluster's :data:`~eks_irsa.access.CREATOR_TAG` tag. Give it
@@ -179,7 +181,7 @@ class EksClusterArgs(TypedDict):
     """The IAM principal running ``pulumi up`` (a role or user ARN; an STS assumed-role ARN is mapped to
     its role), checked against ``admin_principal_arns`` when ``bootstrap_creator_admin`` is off, and the creator
     when the cluster does not exist yet. Default: looked up with ``aws.get_caller_identity`` (one provider call,
-    with the default AWS provider) when needed. Plain: it is compared with ``admin_principal_arns`` before
+    through the component's AWS provider: :func:`aws_invoke_options`) when needed. Plain: it is compared with ``admin_principal_arns`` before
     registration."""
     private_access_cidrs: NotRequired[list[str]]
     """IPv4 CIDRs (VPN clients, CI runners, a bastion's subnet) admitted to the API endpoint on 443,
@@ -293,12 +295,18 @@ class EksCluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EksClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         deployer, creator = args.get("deployer_arn"), args.get("creator_arn")
+        invoke = aws_invoke_options(opts)
+        kept: str | None = None
         if args.get("bootstrap_creator_admin", True):
             if creator is None:
-                creator = cluster_creator_arn(args.get("cluster_name", name), lambda: deployer or deployer_arn())
-        elif deployer is None:
-            deployer = deployer_arn()
-        problems = check_cluster_args(args, deployer, creator)
+                creator = cluster_creator_arn(
+                    args.get("cluster_name", name), lambda: deployer or deployer_arn(invoke), invoke
+                )
+        else:
+            if deployer is None:
+                deployer = deployer_arn(invoke)
+            kept = recorded_creator(args.get("cluster_name", name), invoke)[1]
+        problems = check_bootstrap_kept("bootstrap_creator_admin", kept) + check_cluster_args(args, deployer, creator)
         if problems:
             raise IrsaConfigError(
                 [Problem(f"EksCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
@@ -507,7 +515,10 @@ class EksCluster(pulumi.ComponentResource):
         if version is not None:
             return version
         return aws.eks.get_addon_version_output(
-            addon_name=addon, kubernetes_version=self._args.kubernetes_version, most_recent=False
+            addon_name=addon,
+            kubernetes_version=self._args.kubernetes_version,
+            most_recent=False,
+            opts=pulumi.InvokeOutputOptions(parent=self),
         ).version
 
     def _addon(
@@ -621,23 +632,45 @@ class EksCluster(pulumi.ComponentResource):
         )
 
 
-def deployer_arn() -> str:
-    """The IAM principal running ``pulumi up``: ``aws.get_caller_identity`` with the default AWS provider
-    (one provider call), an assumed-role session mapped to its role (:func:`eks_irsa.access.caller_principal_arn`)."""
-    return caller_principal_arn(aws.get_caller_identity().arn)
+def aws_invoke_options(opts: pulumi.ResourceOptions | None) -> pulumi.InvokeOptions:
+    """Invoke options that send a lookup made before the component registers to the AWS provider its resources will
+    use: ``opts.provider`` or ``opts.providers``' aws entry when given, else the parent's (``InvokeOptions.parent``),
+    else the default provider. Without them a lookup would read the default provider's account and region while
+    the cluster is made through another (pulumi-eks creates its cluster with the inherited provider)."""
+    opts = opts or pulumi.ResourceOptions()
+    candidates = [
+        opts.provider,
+        *(opts.providers.values() if isinstance(opts.providers, Mapping) else opts.providers or []),
+    ]
+    provider = next((p for p in candidates if p is not None and getattr(p, "package", None) == "aws"), None)
+    return pulumi.InvokeOptions(parent=opts.parent, provider=provider)
 
 
-def cluster_creator_arn(cluster_name: str, deployer: Callable[[], str] = deployer_arn) -> str | None:
-    """The IAM principal that created ``cluster_name``, for ``bootstrap_creator_admin``.
+def deployer_arn(invoke: pulumi.InvokeOptions | None = None) -> str:
+    """The IAM principal running ``pulumi up``: ``aws.get_caller_identity`` (one provider call, through ``invoke``'s
+    provider, else the default one), an assumed-role session mapped to its role
+    (:func:`eks_irsa.access.caller_principal_arn`)."""
+    return caller_principal_arn(aws.get_caller_identity(opts=invoke).arn)
 
-    When EKS has the cluster (``aws.eks.get_clusters``, which lists names without failing on a missing one), its
-    :data:`~eks_irsa.access.CREATOR_TAG` tag (``aws.eks.get_cluster``), or ``None`` when it has none (created by
-    eks-irsa 0.4 or earlier, or elsewhere: give ``creator_arn``). Otherwise ``deployer()``: the identity running
-    ``pulumi up`` creates it. Two provider calls at most, with the default AWS provider.
-    """
-    if cluster_name not in (aws.eks.get_clusters().names or []):
-        return deployer()
-    return (aws.eks.get_cluster(name=cluster_name).tags or {}).get(CREATOR_TAG)
+
+def recorded_creator(cluster_name: str, invoke: pulumi.InvokeOptions | None = None) -> tuple[bool, str | None]:
+    """Whether EKS has ``cluster_name`` (``aws.eks.get_clusters``, which lists names without failing on a missing one)
+    and, when it has, its :data:`~eks_irsa.access.CREATOR_TAG` tag (``aws.eks.get_cluster``), ``None`` without one.
+    One or two provider calls, through ``invoke``'s provider, else the default one."""
+    if cluster_name not in (aws.eks.get_clusters(opts=invoke).names or []):
+        return False, None
+    return True, (aws.eks.get_cluster(name=cluster_name, opts=invoke).tags or {}).get(CREATOR_TAG)
+
+
+def cluster_creator_arn(
+    cluster_name: str, deployer: Callable[[], str] = deployer_arn, invoke: pulumi.InvokeOptions | None = None
+) -> str | None:
+    """The IAM principal that created ``cluster_name``, for ``bootstrap_creator_admin``: when EKS has the cluster,
+    its :data:`~eks_irsa.access.CREATOR_TAG` tag, or ``None`` when it has none (created by eks-irsa 0.4 or earlier,
+    or elsewhere: give ``creator_arn``); otherwise ``deployer()``, as the identity running ``pulumi up`` creates it
+    (:func:`recorded_creator`, through ``invoke``'s provider)."""
+    exists, creator = recorded_creator(cluster_name, invoke)
+    return creator if exists else deployer()
 
 
 def vpc_cni_role_args(
@@ -713,13 +746,14 @@ NODE_GROUP_BOUNDS = (
 
 def _stack_region(name: str, partition: str, opts: pulumi.ResourceOptions | None) -> str | None:
     """The region of the default AWS provider (``aws:region``) when the cluster uses it, else ``None`` (an explicit
-    provider's region cannot be read here); checked against ``partition``.
+    AWS provider in ``opts.provider`` or ``opts.providers``: its region cannot be read here); checked against
+    ``partition``.
 
     Raises:
         IrsaConfigError: the region is in another partition (``partition: aws`` with ``cn-north-1``): every ARN the
             stack writes (managed policies, access policies, the OIDC provider's) would name the wrong partition.
     """
-    if opts is not None and opts.provider is not None:
+    if aws_invoke_options(opts).provider is not None:
         return None
     region = pulumi.Config("aws").get("region")
     if not region:
