@@ -181,8 +181,8 @@ class EksClusterArgs(TypedDict):
     """The IAM principal running ``pulumi up`` (a role or user ARN; an STS assumed-role ARN is mapped to
     its role), checked against ``admin_principal_arns`` when ``bootstrap_creator_admin`` is off, and the creator
     when the cluster does not exist yet. Default: looked up with ``aws.get_caller_identity`` (one provider call,
-    through the component's AWS provider: :func:`aws_invoke_options`) when needed. Plain: it is compared with ``admin_principal_arns`` before
-    registration."""
+    through the component's AWS provider: :func:`aws_invoke_options`) when needed. Plain: it is compared with
+    ``admin_principal_arns`` before registration."""
     private_access_cidrs: NotRequired[list[str]]
     """IPv4 CIDRs (VPN clients, CI runners, a bastion's subnet) admitted to the API endpoint on 443,
     one ingress rule each on the cluster security group. With ``endpoint_public_access`` off, this or
