@@ -1,5 +1,6 @@
-"""What importing a module loads: the pure layer (``eks_irsa.iam``, ``eks_irsa.plan``) and the package root load
-no Pulumi SDK module; a component's name loads it on first use (PEP 562).
+"""What importing a module loads: the pure layer (``eks_irsa.iam``, ``eks_irsa.plan``, ``eks_irsa.contract``), the
+catalog and the package root load no Pulumi SDK module, nor does any component's Args; a component's name loads it
+on first use (PEP 562).
 
 Each check runs in a fresh interpreter, so what another test imported first cannot hide a dependency.
 """
@@ -14,6 +15,8 @@ import sys
 import pytest
 
 import eks_irsa
+import eks_irsa.catalog
+import eks_irsa.contract
 import eks_irsa.iam
 import eks_irsa.plan
 
@@ -21,12 +24,20 @@ SDKS = ("pulumi", "pulumi_aws", "pulumi_eks", "pulumi_kubernetes")
 """The top-level packages of the Pulumi SDKs the components use."""
 
 PURE = sorted(
-    {"eks_irsa", "eks_irsa.errors", "eks_irsa.shape", "eks_irsa.iam", "eks_irsa.plan", "eks_irsa.audit"}
-    | {m.name for m in pkgutil.iter_modules(eks_irsa.iam.__path__, "eks_irsa.iam.")}
-    | {m.name for m in pkgutil.iter_modules(eks_irsa.plan.__path__, "eks_irsa.plan.")}
+    {"eks_irsa", "eks_irsa.errors", "eks_irsa.shape", "eks_irsa.audit"}
+    | {
+        module.name
+        for package in (eks_irsa.iam, eks_irsa.plan, eks_irsa.contract, eks_irsa.catalog)
+        for module in pkgutil.iter_modules(package.__path__, f"{package.__name__}.")
+    }
+    | {package.__name__ for package in (eks_irsa.iam, eks_irsa.plan, eks_irsa.contract, eks_irsa.catalog)}
 )
-"""Every module of the pure layer, found on disk (a new ``iam`` or ``plan`` module is checked without a
-line here), with the package root and the audit, which takes its constants from them."""
+"""Every module of the pure layer and of the catalog, found on disk (a new ``iam``, ``plan``, ``contract`` or
+``catalog`` module is checked without a line here), with the package root and the audit, which takes its
+constants from them."""
+
+ARGS = sorted(name for name in eks_irsa.__all__ if name.endswith(("Args", "Credentials")))
+"""Every component's Args (and the nested ones the package exports): each comes from the pure contract."""
 
 
 def _run(statement: str) -> object:
@@ -40,6 +51,11 @@ def test_the_pure_modules_load_no_pulumi():
     # One interpreter imports them in turn and names the first after which an SDK module is loaded.
     first = _run(f"print(json.dumps(next((n for n in {PURE!r} if __import__(n) and loaded()), None)))")
     assert first is None, f"importing {first} loads a Pulumi SDK module"
+
+
+def test_every_components_args_load_no_pulumi():
+    loaded = _run(f"from eks_irsa import {', '.join(ARGS)}\nprint(json.dumps(loaded()))")
+    assert len(ARGS) >= 7 and loaded == []
 
 
 def test_a_component_name_loads_its_module_on_first_use():

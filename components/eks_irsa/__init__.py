@@ -5,42 +5,49 @@
 Public names are listed in ``__all__``; everything else may change between minor versions.
 
 Names are handed on lazily (PEP 562): ``import eks_irsa`` loads no component, and the pure modules
-(``eks_irsa.iam``, ``eks_irsa.plan``) load no Pulumi module. A component's module, and the Pulumi SDKs
-with it, loads the first time one of its names is read.
+(``eks_irsa.iam``, ``eks_irsa.plan``, ``eks_irsa.contract``, ``eks_irsa.catalog``) load no Pulumi module; every
+component's Args (``from eks_irsa import EksClusterArgs``) comes from the pure contract. A component's module,
+and the Pulumi SDKs with it, loads the first time one of its names is read.
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .access import KubeconfigCredentials
-    from .accounts import AccountOidcProvider, AccountOidcProviderArgs, AccountProvider, AccountProviderArgs
+    from .accounts import AccountOidcProvider, AccountProvider
     from .catalog import load_catalog, role_args, stack_config
-    from .cluster import ControlPlaneLog, EksCluster, EksClusterArgs, cluster_creator_arn, deployer_arn
+    from .cluster import EksCluster, cluster_creator_arn, deployer_arn
+    from .contract.access import KubeconfigCredentials
+    from .contract.accounts import AccountOidcProviderArgs, AccountProviderArgs
+    from .contract.cluster import EksClusterArgs
+    from .contract.enums import AmiType, ControlPlaneLog, SupportType
+    from .contract.existing import ExistingClusterArgs
+    from .contract.nodegroup import NodeGroupArgs
     from .contract.role import IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
     from .errors import IrsaConfigError, Problem
-    from .existing import ExistingCluster, ExistingClusterArgs
+    from .existing import ExistingCluster
     from .iam.partition import AwsPartition
     from .irsa import IrsaRole
-    from .nodegroup import AmiType, NodeGroupArgs
     from .plan import IdentityType, RolePlan, plan_role
-    from .versions import SupportType
 
 __version__ = "0.4.0"
 
 _MODULES = {
-    ".access": ("KubeconfigCredentials",),
-    ".accounts": ("AccountOidcProvider", "AccountOidcProviderArgs", "AccountProvider", "AccountProviderArgs"),
+    ".accounts": ("AccountOidcProvider", "AccountProvider"),
     ".catalog": ("load_catalog", "role_args", "stack_config"),
-    ".cluster": ("ControlPlaneLog", "EksCluster", "EksClusterArgs", "cluster_creator_arn", "deployer_arn"),
-    ".errors": ("IrsaConfigError", "Problem"),
-    ".existing": ("ExistingCluster", "ExistingClusterArgs"),
-    ".iam.partition": ("AwsPartition",),
+    ".cluster": ("EksCluster", "cluster_creator_arn", "deployer_arn"),
+    ".contract.access": ("KubeconfigCredentials",),
+    ".contract.accounts": ("AccountOidcProviderArgs", "AccountProviderArgs"),
+    ".contract.cluster": ("EksClusterArgs",),
+    ".contract.enums": ("AmiType", "ControlPlaneLog", "SupportType"),
+    ".contract.existing": ("ExistingClusterArgs",),
+    ".contract.nodegroup": ("NodeGroupArgs",),
     ".contract.role": ("IrsaRoleArgs", "PermissionStatement", "ServiceAccountOptions", "TargetRole", "TrustedCluster"),
+    ".errors": ("IrsaConfigError", "Problem"),
+    ".existing": ("ExistingCluster",),
+    ".iam.partition": ("AwsPartition",),
     ".irsa": ("IrsaRole",),
-    ".nodegroup": ("AmiType", "NodeGroupArgs"),
     ".plan": ("IdentityType", "RolePlan", "plan_role"),
-    ".versions": ("SupportType",),
 }
 _HOME = {name: module for module, names in _MODULES.items() for name in names}
 """Public name -> the module (relative to this package) that defines it."""

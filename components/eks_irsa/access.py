@@ -11,8 +11,8 @@ import ipaddress
 import json
 import re
 from collections.abc import Sequence
-from typing import NotRequired, TypedDict
 
+from .contract.access import KubeconfigCredentials as KubeconfigCredentials
 from .errors import Problem
 from .iam.arn import parse_arn
 
@@ -23,19 +23,6 @@ GET_TOKEN_DOCS = "AWS CLI Command Reference, 'aws eks get-token'"
 
 SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8,17}\Z")
 """A security group id: ``sg-`` and 8 to 17 hex digits (EC2 API Reference, SecurityGroup.GroupId)."""
-
-
-class KubeconfigCredentials(TypedDict):
-    """The AWS identity ``aws eks get-token`` runs as, when it is not the ambient one: the same the
-    stack's AWS provider uses (``aws:profile``, ``aws:assumeRoles``). Mirrors pulumi-eks's
-    ``KubeconfigOptions``; either field alone, or both (the role is assumed from the profile)."""
-
-    profile_name: NotRequired[str]
-    """A profile of the AWS CLI's shared config, passed as ``--profile`` (AWS CLI 'Configuration and
-    credential file settings'). Default: none (the ambient credential chain)."""
-    role_arn: NotRequired[str]
-    """An IAM role ARN ``get-token`` assumes first, passed as ``--role-arn`` (AWS CLI 'aws eks get-token').
-    Default: none."""
 
 
 def caller_principal_arn(caller_arn: str, role_path: str | None = None) -> str:

@@ -1,11 +1,10 @@
 """``AccountOidcProvider``: the cluster's IAM OIDC provider in another account, for cross-account IRSA."""
 
-from typing import NotRequired, TypedDict
-
 import pulumi
 import pulumi_aws as aws
 
-from .access import KubeconfigCredentials
+from .contract.accounts import AccountOidcProviderArgs as AccountOidcProviderArgs
+from .contract.accounts import AccountProviderArgs as AccountProviderArgs
 from .errors import IrsaConfigError, Problem
 from .iam.arn import ACCOUNT_ID, parse_iam_arn
 from .iam.partition import partition_for_region
@@ -34,24 +33,6 @@ def _account_provider(
         assume_roles=[*chain, aws.ProviderAssumeRoleArgs(role_arn=args["assume_role_arn"], session_name="eks-irsa")],
         opts=pulumi.ResourceOptions(parent=parent),
     )
-
-
-class AccountProviderArgs(TypedDict):
-    """Inputs of :class:`AccountProvider`."""
-
-    account_id: pulumi.Input[str]
-    """The other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``). An
-    Output is accepted (e.g. an ``aws.organizations.Account`` made in the same program); nothing here
-    checks it."""
-    assume_role_arn: pulumi.Input[str]
-    """The role Pulumi assumes in that account; an Output is accepted (e.g. a role made in the same program),
-    nothing here checks it."""
-    region: pulumi.Input[str]
-    """The region of the provider's API calls; an Output is accepted, nothing here checks it."""
-    source_credentials: NotRequired[KubeconfigCredentials]
-    """The identity that assumes ``assume_role_arn``: give the stack's ``aws:profile`` (``profile_name``) and
-    its ``aws:assumeRoles`` role (``role_arn``, assumed first), as for ``EksClusterArgs.kubeconfig_credentials``;
-    an explicit provider does not read them from the stack. Default: the ambient credentials."""
 
 
 def check_account_args(args: object, hint: type) -> list[Problem]:
@@ -140,30 +121,6 @@ class AccountProvider(pulumi.ComponentResource):
     def aws_provider(self) -> aws.Provider:
         """The AWS provider of the other account."""
         return self._aws_provider
-
-
-class AccountOidcProviderArgs(TypedDict):
-    """Inputs of :class:`AccountOidcProvider`."""
-
-    account_id: pulumi.Input[str]
-    """The other account, 12 digits; the AWS provider refuses any other (``allowed_account_ids``). An
-    Output is accepted (e.g. an ``aws.organizations.Account`` made in the same program); nothing here
-    checks it."""
-    assume_role_arn: pulumi.Input[str]
-    """The role Pulumi assumes in that account; an Output is accepted (e.g. a role made in the same program),
-    nothing here checks it."""
-    region: pulumi.Input[str]
-    """The region of the provider's API calls (IAM is global; the partition follows the region); an Output
-    is accepted, nothing here checks it."""
-    oidc_issuer: pulumi.Input[str]
-    """The cluster's issuer host/path; the provider's URL is ``https://`` + it."""
-    client_ids: NotRequired[list[str]]
-    """The audiences the provider accepts, sorted and de-duplicated here, so plain. Default:
-    ``["sts.amazonaws.com"]``."""
-    source_credentials: NotRequired[KubeconfigCredentials]
-    """The identity that assumes ``assume_role_arn``: give the stack's ``aws:profile`` (``profile_name``) and
-    its ``aws:assumeRoles`` role (``role_arn``, assumed first), as for ``EksClusterArgs.kubeconfig_credentials``;
-    an explicit provider does not read them from the stack. Default: the ambient credentials."""
 
 
 class AccountOidcProvider(pulumi.ComponentResource):

@@ -6,9 +6,8 @@ import datetime
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from enum import StrEnum
 from types import SimpleNamespace
-from typing import NotRequired, TypedDict, cast
+from typing import cast
 
 import pulumi
 import pulumi_aws as aws
@@ -21,10 +20,7 @@ from .access import (
     KubeconfigCredentials,
     access_settle_seconds,
     caller_principal_arn,
-    check_access_entries,
-    check_admins,
     check_bootstrap_kept,
-    check_endpoint_access,
     check_security_group_id,
     creator_tag_value,
     scoped_kubeconfig,
@@ -32,44 +28,20 @@ from .access import (
 from .addons import ADDONS
 from .addons.install import check_addon_subjects, check_single_install
 from .addons.spec import AddonSpec, EksAddon
+from .contract.cluster import EksClusterArgs as EksClusterArgs
+from .contract.enums import ControlPlaneLog as ControlPlaneLog
+from .contract.nodegroup import NodeGroupArgs as NodeGroupArgs
 from .contract.own import ClusterIdentity, mark_own
 from .errors import IrsaConfigError, Problem
-from .iam import limits
 from .iam.eks_policies import CNI_POLICY, NODE_POLICIES
 from .iam.names import short_hash
-from .iam.partition import PARTITIONS_DOCS, AwsPartition, partition_for_region, partition_named
+from .iam.partition import PARTITIONS_DOCS, partition_for_region, partition_named
 from .iam.policy import canonical_json
-from .iam.review import IMDS_OPT_OUT_TAG, check_instance_metadata
-from .iam.trust import DEFAULT_AUDIENCE
+from .iam.review import IMDS_OPT_OUT_TAG
 from .irsa import IrsaRole, IrsaRoleArgs
-from .nodegroup import (
-    NODE_GROUP_DEFAULTS,
-    AmiType,
-    NodeGroupArgs,
-    check_ami_type,
-    check_node_group_name,
-    data_volume_device,
-)
-from .shape import check_shape, root_keys
-from .versions import (
-    DEFAULT_KUBERNETES_VERSION,
-    DEFAULT_SUPPORT_TYPE,
-    UPGRADE_POLICY_DOCS,
-    SupportType,
-    addon_version,
-    check_addon_versions,
-    cluster_addons,
-)
-
-NODE_METADATA_OPTIONS: Mapping[str, str] = {
-    "http_endpoint": "enabled",
-    "http_tokens": "required",
-    "instance_metadata_tags": "disabled",
-}
-"""The launch template's metadata options besides the hop limit (IMDSv2 only); checked by
-:func:`eks_irsa.iam.review.check_instance_metadata` as written. The template of a node group with
-``allow_pod_imds_access`` also carries :data:`~eks_irsa.iam.review.IMDS_OPT_OUT_TAG` ``= "true"``, the
-opt-in as our policy pack reads it."""
+from .nodegroup import AmiType, data_volume_device
+from .plan.cluster import NODE_METADATA_OPTIONS, check_cluster_args, with_defaults
+from .versions import addon_version, cluster_addons
 
 CNI_JUSTIFICATION = (
     "Infrastructure modification: the VPC CNI creates, attaches, tags and deletes the network interfaces and "
@@ -80,148 +52,6 @@ CNI_JUSTIFICATION = (
 
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 """The access policy for cluster administrators (EKS User Guide, 'Review access policy permissions')."""
-
-LOGGING_DOCS = "EKS User Guide, 'Send control plane logs to CloudWatch Logs'"
-OIDC_PROVIDER_DOCS = (
-    "IAM API Reference, CreateOpenIDConnectProvider (ClientIDList: 1 to 100 ids of 1 to 255 characters)"
-)
-OIDC_CLIENT_IDS_MAX = 100
-OIDC_CLIENT_ID_MAX = 255
-
-
-class ControlPlaneLog(StrEnum):
-    """An EKS control plane log type, sent to CloudWatch Logs (EKS API Reference, LogSetup.types)."""
-
-    API = "api"
-    """The Kubernetes API server's logs."""
-    AUDIT = "audit"
-    """Who did what on the Kubernetes API (Kubernetes audit logs)."""
-    AUTHENTICATOR = "authenticator"
-    """Which IAM principal each request was authenticated as (access entries, aws-auth)."""
-    CONTROLLER_MANAGER = "controllerManager"
-    """The controller manager's logs."""
-    SCHEDULER = "scheduler"
-    """The scheduler's logs."""
-
-
-class EksClusterArgs(TypedDict):
-    """Inputs of :class:`EksCluster`."""
-
-    cluster_name: str
-    """The EKS cluster's name (EKS CreateCluster: 1..100 of ``[A-Za-z0-9_-]``, starting alphanumeric). Plain:
-    it is checked before registration and names the VPC CNI's role, which ``eks-irsa plan`` plans from it."""
-    partition: AwsPartition
-    """The AWS partition (:class:`~eks_irsa.iam.partition.AwsPartition`: ``aws``, ``aws-cn``, ``aws-us-gov``,
-    ...), for managed policy ARNs; derive it once from the region. Plain: it is a closed set, checked before
-    registration."""
-    vpc_id: pulumi.Input[str]
-    """An existing VPC, or an Output of one made in the same program (e.g. ``aws.ec2.Vpc(...).id``); nothing
-    here checks it, so an Output waits for nothing."""
-    private_subnet_ids: pulumi.Input[list[pulumi.Input[str]]]
-    """Subnets for the control plane's ENIs and the nodes, in at least two availability zones. The list, or
-    any id in it, may be an Output: no resource is made per subnet and nothing here checks the ids (EKS
-    refuses subnets in fewer than two availability zones at deploy time, EKS API Reference,
-    CreateCluster ``InvalidParameterException``)."""
-    public_subnet_ids: NotRequired[pulumi.Input[list[pulumi.Input[str]]]]
-    """Subnets for public load balancers; the list or its ids may be Outputs, as for ``private_subnet_ids``.
-    Default: none."""
-    kubernetes_version: NotRequired[str]
-    """``1.N``, for the control plane and, following it, every node group and pinned add-on. Default:
-    :data:`~eks_irsa.versions.DEFAULT_KUBERNETES_VERSION` (``1.35``, in EKS standard support until 2027-03-27)."""
-    upgrade_support_type: NotRequired[SupportType]
-    """The cluster's upgrade policy (:class:`~eks_irsa.versions.SupportType`): ``EXTENDED`` keeps the version
-    when standard support ends (at extended support's charge), ``STANDARD`` lets EKS upgrade the control plane
-    by itself then. Default: ``EXTENDED``, set explicitly so the version moves only when the stack says so."""
-    addon_versions: NotRequired[dict[str, str]]
-    """EKS add-on versions by EKS add-on name (``kube-proxy``, ``coredns``, ``vpc-cni``,
-    ``eks-pod-identity-agent``, ``aws-ebs-csi-driver``, ...), winning over the add-on's row of
-    :data:`~eks_irsa.versions.ADDON_VERSIONS`. Default: none (kube-proxy, CoreDNS and the VPC CNI pinned per
-    Kubernetes version by that table, the others EKS's default for the Kubernetes version)."""
-    endpoint_private_access: NotRequired[bool]
-    """Default: ``True``."""
-    endpoint_public_access: NotRequired[bool]
-    """Default: ``False``; when on, ``public_access_cidrs`` must be narrow (at most a /8 in all)."""
-    public_access_cidrs: NotRequired[list[str]]
-    """CIDRs that may reach a public endpoint; refused without ``endpoint_public_access`` (pulumi-eks throws
-    at deploy time). Plain: their width is checked before registration. Default: none."""
-    admin_principal_arns: NotRequired[list[str]]
-    """IAM principals given ``AmazonEKSClusterAdminPolicy`` through access entries (authentication mode
-    ``API``, no aws-auth ConfigMap); a role ARN keeps its path (IAM Identity Center roles have one; EKS
-    User Guide, 'Create access entries'). Whether the identity running ``pulumi up`` belongs here: see
-    ``bootstrap_creator_admin``. Plain, Outputs refused: each ARN keys its own access entry (``admin-<hash
-    of the ARN>``), so reordering the list never replaces one (a replacement is created before its old
-    entry is deleted, and EKS refuses a second entry for a principal with 409), and the ARNs are checked
-    against ``creator_arn`` and ``deployer_arn`` before registration. Default: none."""
-    node_groups: NotRequired[list[NodeGroupArgs]]
-    """Managed node groups. Default: none."""
-    tags: NotRequired[dict[str, str]]
-    """AWS tags on the cluster and its children. Default: none."""
-    pod_identity_agent: NotRequired[bool]
-    """Install the ``eks-pod-identity-agent`` add-on, needed by EKS Pod Identity. Default: ``False``."""
-    bootstrap_creator_admin: NotRequired[bool]
-    """Let EKS give the identity that creates the cluster its own access entry with
-    ``AmazonEKSClusterAdminPolicy`` (``bootstrapClusterCreatorAdminPermissions``, EKS API Reference,
-    CreateAccessConfigRequest), outside Pulumi's state. That identity must then not be in
-    ``admin_principal_arns`` on any run (an IAM principal has one access entry: 409); the creator and the
-    listed admins can run ``pulumi up``. The creator is recorded in the cluster's ``eks-irsa:creator`` tag
-    (:data:`~eks_irsa.access.CREATOR_TAG`, see ``creator_arn``), so a listed admin running a later ``pulumi up``
-    is judged against the creator, not against itself. ``False``: no implicit entry; ``admin_principal_arns`` is
-    every admin, and the identity running ``pulumi up`` must be one of them, so a CI role and people can take
-    turns. Fixed when the cluster is created (pulumi-eks ignores later changes): a cluster created with ``True``
-    keeps its creator's entry, so turning it off later is refused (:func:`~eks_irsa.access.check_bootstrap_kept`).
-    Default: ``True`` (EKS's and pulumi-eks's behaviour)."""
-    creator_arn: NotRequired[str]
-    """With ``bootstrap_creator_admin``: the IAM principal that created the cluster (a role or user ARN), checked
-    against ``admin_principal_arns`` and written to the cluster's :data:`~eks_irsa.access.CREATOR_TAG` tag. Give it
-    for a cluster created before that tag existed (eks-irsa 0.4 or earlier), once; afterwards the tag holds it.
-    Default: read with :func:`cluster_creator_arn` (the tag of the cluster when it exists, else the identity
-    running ``pulumi up``, which creates it). Plain: it is compared with ``admin_principal_arns`` before
-    registration."""
-    deployer_arn: NotRequired[str]
-    """The IAM principal running ``pulumi up`` (a role or user ARN; an STS assumed-role ARN is mapped to
-    its role), checked against ``admin_principal_arns`` when ``bootstrap_creator_admin`` is off, and the creator
-    when the cluster does not exist yet. Default: looked up with ``aws.get_caller_identity`` (one provider call,
-    through the component's AWS provider: :func:`aws_invoke_options`) when needed. Plain: it is compared with
-    ``admin_principal_arns`` before registration."""
-    private_access_cidrs: NotRequired[list[str]]
-    """IPv4 CIDRs (VPN clients, CI runners, a bastion's subnet) admitted to the API endpoint on 443,
-    one ingress rule each on the cluster security group. With ``endpoint_public_access`` off, this or
-    ``private_access_security_group_ids`` must be set: the Kubernetes provider runs where ``pulumi up``
-    runs (EKS User Guide, 'Cluster API server endpoint'). Plain: each CIDR is checked before registration
-    and keys its rule (``<name>-api-<hash of the CIDR>``). Default: none."""
-    private_access_security_group_ids: NotRequired[list[pulumi.Input[str]]]
-    """Security groups (``sg-...``) whose members are admitted to the API endpoint on 443, one ingress
-    rule each on the cluster security group. Each id may be an Output (a bastion's or runner's group made
-    in the same program); the list itself is plain, since its length decides how many rules exist and
-    whether a private-only endpoint has a way in. A plain id is checked before registration and keys its
-    rule ``<name>-api-<hash of the id>``; an Output id is checked when it resolves (the same problem
-    text, raised as :class:`~eks_irsa.IrsaConfigError`, failing the deploy) and keys its rule
-    ``<name>-api-sg<position in the list>``, so keep the order of Output ids stable (add new ones at the
-    end): reordering them changes which rule holds which group. Default: none."""
-    kubeconfig_credentials: NotRequired[KubeconfigCredentials]
-    """The identity the Kubernetes provider's ``aws eks get-token`` runs as; give the same profile or role
-    the stack's AWS provider uses (``aws:profile``, ``aws:assumeRoles``), or Kubernetes sees the ambient
-    identity instead. Passed to pulumi-eks's ``provider_credential_opts`` too. Default: the ambient
-    credentials."""
-    oidc_client_ids: NotRequired[list[str]]
-    """The IAM OIDC provider's client IDs (audiences), which must include ``sts.amazonaws.com`` (the VPC
-    CNI's role and every role without an ``audience`` use it); 1 to 100 ids of 1 to 255 characters (IAM
-    API Reference, CreateOpenIDConnectProvider). Default: ``["sts.amazonaws.com"]``."""
-    deletion_protection: NotRequired[bool]
-    """EKS deletion protection: ``DeleteCluster`` fails until it is turned off (EKS API Reference,
-    CreateCluster deletionProtection). Unlike ``protect``, it also stops the console, the CLI and other
-    tools. Default: ``False``."""
-    enabled_cluster_log_types: NotRequired[list[ControlPlaneLog]]
-    """Control plane logs sent to CloudWatch Logs, from :class:`ControlPlaneLog` (EKS User Guide, 'Send
-    control plane logs to CloudWatch Logs'; CloudWatch charges apply). Default: none."""
-    auto_mode: NotRequired[bool]
-    """EKS Auto Mode (pulumi-eks ``auto_mode``): EKS runs compute, pod networking, block storage and load
-    balancing on its own nodes, with the Pod Identity agent built in (EKS User Guide, 'Automate cluster
-    infrastructure with EKS Auto Mode'); pulumi-eks gives the cluster role Auto Mode's policies and makes its node
-    role. Alone, no VPC CNI role or add-on, no kube-proxy and no ``eks-pod-identity-agent`` add-on are made. With
-    ``node_groups`` too (a mixed cluster), their EC2 nodes get what EKS documents for nodes outside Auto Mode: the
-    VPC CNI add-on with its IRSA role, kube-proxy and, with Pod Identity, its agent
-    (:func:`~eks_irsa.versions.cluster_addons`), since in Auto Mode EKS bootstraps none of them. Default: ``False``."""
 
 
 class EksCluster(pulumi.ComponentResource):
@@ -311,7 +141,7 @@ class EksCluster(pulumi.ComponentResource):
             raise IrsaConfigError(
                 [Problem(f"EksCluster {name}: {p.field}", p.value, p.rule, p.source, p.fix) for p in problems]
             )
-        full = _with_defaults(args)
+        full = with_defaults(args)
         region = _stack_region(name, full.partition, opts)
         self._args = full
         self._addons = cluster_addons(full.auto_mode, bool(full.node_groups), full.pod_identity_agent)
@@ -700,49 +530,6 @@ DESIRED_SIZE_PROPERTY = "scalingConfig.desiredSize"
 """The node group property ignored after creation: cluster-autoscaler or Karpenter own the count (pulumi-aws
 ``eks.NodeGroup`` docs: 'ignore changes to desired size')."""
 
-CLUSTER_DEFAULTS = {
-    "public_subnet_ids": [],
-    "kubernetes_version": DEFAULT_KUBERNETES_VERSION,
-    "upgrade_support_type": DEFAULT_SUPPORT_TYPE,
-    "addon_versions": {},
-    "endpoint_private_access": True,
-    "endpoint_public_access": False,
-    "public_access_cidrs": [],
-    "admin_principal_arns": [],
-    "node_groups": [],
-    "tags": {},
-    "pod_identity_agent": False,
-    "bootstrap_creator_admin": True,
-    "private_access_cidrs": [],
-    "private_access_security_group_ids": [],
-    "kubeconfig_credentials": {},
-    "oidc_client_ids": [DEFAULT_AUDIENCE],
-    "deletion_protection": False,
-    "enabled_cluster_log_types": [],
-    "auto_mode": False,
-}
-"""The defaults the field docstrings of :class:`EksClusterArgs` give, applied in one place."""
-
-
-CATALOG_EKS_ADDONS = frozenset(s.installed_by.name for s in ADDONS.values() if isinstance(s.installed_by, EksAddon))
-"""The EKS add-ons :meth:`EksCluster.install_addon` may install for a catalog's services, by EKS name."""
-
-
-def _with_defaults(args: EksClusterArgs) -> SimpleNamespace:
-    """The args with every default filled in, node groups included, as attributes."""
-    merged = SimpleNamespace(**{**CLUSTER_DEFAULTS, **args})
-    merged.node_groups = [SimpleNamespace(**{**NODE_GROUP_DEFAULTS, **group}) for group in merged.node_groups]
-    return merged
-
-
-NODE_GROUP_BOUNDS = (
-    ("min_size", 0, 1000, "EKS API Reference, NodegroupScalingConfig (minSize >= 0)"),
-    ("max_size", 1, 1000, "EKS API Reference, NodegroupScalingConfig (maxSize >= 1; 1,000 nodes per group quota)"),
-    ("disk_size", 1, 16384, "Amazon EBS User Guide, 'Amazon EBS volume types' (gp3: 1 GiB to 16 TiB)"),
-    ("imds_hop_limit", 1, 64, "EC2 API Reference, InstanceMetadataOptionsRequest (HttpPutResponseHopLimit 1..64)"),
-)
-"""Bounds of a node group's whole numbers, inclusive, with their source."""
-
 
 def _stack_region(name: str, partition: str, opts: pulumi.ResourceOptions | None) -> str | None:
     """The region of the default AWS provider (``aws:region``) when the cluster uses it, else ``None`` (an explicit
@@ -772,209 +559,6 @@ def _stack_region(name: str, partition: str, opts: pulumi.ResourceOptions | None
             f"give partition {actual} (derive it from the region: eks_irsa.iam.partition.partition_for_region)",
         )
     return region
-
-
-def check_cluster_args(
-    args: EksClusterArgs, deployer_arn: str | None = None, creator_arn: str | None = None
-) -> list[Problem]:
-    """Every rule on :class:`EksClusterArgs`, fields named as in it (``node_groups.general.imds_hop_limit``).
-
-    First its shape (:func:`eks_irsa.shape.check_shape`: known keys, required keys, types; the other rules then
-    read the args without the keys whose shape is wrong; the partition is an
-    :class:`~eks_irsa.iam.partition.AwsPartition`), then at least one private subnet.
-
-    The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all, a
-    public one narrow, ``public_access_cidrs`` only with a public endpoint (pulumi-eks throws at deploy
-    otherwise), a private-only one with a way in (EKS User Guide, 'Cluster API server endpoint'), the
-    the identity that created the cluster (``creator_arn``, else the args' ``creator_arn``) and the one running
-    pulumi (``deployer_arn``) against the admins (:func:`eks_irsa.access.check_access_entries`), the creator tag,
-    the OIDC client IDs and log types, IMDSv2 with hop limit 1 unless opted in
-    (:func:`eks_irsa.iam.review.check_instance_metadata`),
-    ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig), node group names that fit a
-    generated EKS name, AMI types of the closed set that exist for the Kubernetes version
-    (:func:`~eks_irsa.nodegroup.check_ami_type`), the upgrade policy, and add-on versions
-    (:func:`~eks_irsa.versions.check_addon_versions`).
-    """
-    shape = check_shape("", args, EksClusterArgs)
-    if shape:
-        roots = root_keys(shape)
-        if not isinstance(args, Mapping) or roots & set(EksClusterArgs.__required_keys__):
-            return shape
-        rest = cast(EksClusterArgs, {k: v for k, v in args.items() if k not in roots})
-        found = check_cluster_args(rest, deployer_arn, creator_arn)
-        return shape + [p for p in found if root_keys([p]).isdisjoint(roots)]
-    a = _with_defaults(args)
-    outputs = _outputs_in_plain_fields(a)
-    if outputs:
-        return outputs
-    problems = limits.check_cluster_name("cluster_name", a.cluster_name)
-    if isinstance(a.private_subnet_ids, list) and not a.private_subnet_ids:
-        problems.append(
-            Problem(
-                "private_subnet_ids",
-                [],
-                "is empty; the control plane needs subnets in at least two Availability Zones",
-                "EKS User Guide, 'View Amazon EKS networking requirements for VPC and subnets'",
-                "list the VPC's private subnets",
-            )
-        )
-    problems += limits.check_tags("tags", a.tags)
-    if not a.endpoint_public_access and not a.endpoint_private_access:
-        problems.append(
-            Problem(
-                "endpoint_private_access",
-                False,
-                "turns off both private and public access",
-                "EKS User Guide, 'Cluster API server endpoint'",
-                "keep endpoint_private_access on",
-            )
-        )
-    if a.endpoint_public_access:
-        problems += limits.check_public_access_cidrs("public_access_cidrs", list(a.public_access_cidrs))
-    elif a.public_access_cidrs:
-        problems.append(
-            Problem(
-                "public_access_cidrs",
-                list(a.public_access_cidrs),
-                "are set while endpoint_public_access is off; pulumi-eks refuses them at deploy time "
-                "('publicAccessCidrs can only be set when endpointPublicAccess is true')",
-                "EKS API Reference, VpcConfigRequest.publicAccessCidrs; pulumi-eks nodejs/eks/cluster/cluster.ts",
-                "remove public_access_cidrs, or turn endpoint_public_access on",
-            )
-        )
-    problems += check_endpoint_access(
-        "private_access_cidrs",
-        list(a.private_access_cidrs),
-        "private_access_security_group_ids",
-        list(a.private_access_security_group_ids),
-        a.endpoint_public_access,
-        frozenset(i for i, g in enumerate(a.private_access_security_group_ids) if isinstance(g, pulumi.Output)),
-    )
-    problems += check_admins("admin_principal_arns", list(a.admin_principal_arns))
-    creator = creator_arn or getattr(a, "creator_arn", None)
-    problems += check_access_entries(
-        "admin_principal_arns",
-        list(a.admin_principal_arns),
-        "bootstrap_creator_admin",
-        a.bootstrap_creator_admin,
-        creator,
-        deployer_arn,
-    )
-    if CREATOR_TAG in a.tags:
-        problems.append(
-            Problem(
-                f"tags.{CREATOR_TAG}",
-                a.tags[CREATOR_TAG],
-                "is the tag this component writes once to record who created the cluster",
-                "eks_irsa.access.CREATOR_TAG",
-                "remove it from tags (give creator_arn to name the creator)",
-            )
-        )
-    elif a.bootstrap_creator_admin and creator:
-        problems += limits.check_tags("creator_arn", {CREATOR_TAG: creator_tag_value(creator)})
-    problems += _check_client_ids(list(a.oidc_client_ids))
-    known = {t.value for t in ControlPlaneLog}
-    for index, log_type in enumerate(a.enabled_cluster_log_types):
-        if log_type not in known:
-            problems.append(
-                Problem(
-                    f"enabled_cluster_log_types[{index}]",
-                    log_type,
-                    "is not an EKS control plane log type",
-                    LOGGING_DOCS,
-                    f"use some of: {', '.join(t.value for t in ControlPlaneLog)}",
-                )
-            )
-    if a.upgrade_support_type not in {t.value for t in SupportType}:
-        problems.append(
-            Problem(
-                "upgrade_support_type",
-                a.upgrade_support_type,
-                "is not an EKS upgrade policy support type",
-                UPGRADE_POLICY_DOCS,
-                f"use one of {', '.join(t.value for t in SupportType)}",
-            )
-        )
-    # The agent counts whatever pod_identity_agent says: the catalog checks before it knows the services' identities.
-    installed = set(cluster_addons(a.auto_mode, bool(a.node_groups), True)) | CATALOG_EKS_ADDONS
-    problems += check_addon_versions("addon_versions", a.kubernetes_version, dict(a.addon_versions), installed)
-    for group in a.node_groups:
-        where = f"node_groups.{group.name}"
-        problems += check_node_group_name(f"{where}.name", group.name)
-        if not group.instance_types:
-            problems.append(
-                Problem(
-                    f"{where}.instance_types",
-                    [],
-                    "is empty",
-                    "EKS API Reference, CreateNodegroup (instanceTypes)",
-                    "list at least one EC2 instance type",
-                )
-            )
-        for key, low, high, source in NODE_GROUP_BOUNDS:
-            value = getattr(group, key)
-            if not low <= value <= high:
-                problems.append(
-                    Problem(f"{where}.{key}", value, f"is outside {low}..{high}", source, f"give {low}..{high}")
-                )
-        problems += check_ami_type(f"{where}.ami_type", group.ami_type, a.kubernetes_version)
-        problems += check_instance_metadata(
-            f"{where}.metadata_options",
-            NODE_METADATA_OPTIONS["http_endpoint"],
-            NODE_METADATA_OPTIONS["http_tokens"],
-            group.imds_hop_limit,
-            group.allow_pod_imds_access,
-            hop_limit_field=f"{where}.imds_hop_limit",
-            hop_limit_fix="keep 1, or set allow_pod_imds_access to opt in knowingly",
-        )
-        if not group.min_size <= group.desired_size <= group.max_size:
-            problems.append(
-                Problem(
-                    where,
-                    {"min_size": group.min_size, "desired_size": group.desired_size, "max_size": group.max_size},
-                    "breaks min_size <= desired_size <= max_size",
-                    "EKS API Reference, NodegroupScalingConfig",
-                    "order the sizes",
-                )
-            )
-    return problems
-
-
-PLAIN_FIELDS = (
-    "cluster_name",
-    "deployer_arn",
-    "creator_arn",
-    "admin_principal_arns",
-    "public_access_cidrs",
-    "private_access_cidrs",
-    "private_access_security_group_ids",
-)
-"""The fields of :class:`EksClusterArgs` checked or keying children before registration, so plain (each
-field's docstring says why); only the entries of ``private_access_security_group_ids`` may be Outputs."""
-
-
-def _outputs_in_plain_fields(a: SimpleNamespace) -> list[Problem]:
-    """A Pulumi Output given for a plain field, or inside a plain list (the ids of
-    ``private_access_security_group_ids`` excepted): one problem each, rather than a check failing on a value
-    it cannot read."""
-    found = []
-    for field in PLAIN_FIELDS:
-        value = getattr(a, field, None)
-        if isinstance(value, pulumi.Output):
-            found.append(_output_problem(field))
-        elif isinstance(value, list) and field != "private_access_security_group_ids":
-            found += [_output_problem(f"{field}[{i}]") for i, v in enumerate(value) if isinstance(v, pulumi.Output)]
-    return found
-
-
-def _output_problem(field: str) -> Problem:
-    return Problem(
-        field,
-        "<Output>",
-        "is a Pulumi Output, but this field must be known before anything is registered (its docstring says why)",
-        "eks_irsa.EksClusterArgs",
-        "give the value itself; of private_access_security_group_ids, the list itself (its ids may be Outputs)",
-    )
 
 
 def _ways_in(name: str, args: SimpleNamespace) -> list[tuple[str, pulumi.Input[str], dict[str, pulumi.Input[str]]]]:
@@ -1009,44 +593,6 @@ def _resolved_security_group(field: str, group: str) -> str:
     if problems:
         raise IrsaConfigError(problems)
     return group
-
-
-def _check_client_ids(client_ids: list[str]) -> list[Problem]:
-    """The IAM OIDC provider's client IDs: 1 to 100, each 1 to 255 characters, ``sts.amazonaws.com`` among them."""
-    problems = []
-    if not 1 <= len(client_ids) <= OIDC_CLIENT_IDS_MAX:
-        problems.append(
-            Problem(
-                "oidc_client_ids",
-                client_ids,
-                f"must hold 1 to {OIDC_CLIENT_IDS_MAX} ids",
-                OIDC_PROVIDER_DOCS,
-                "list the audiences",
-            )
-        )
-    for index, client_id in enumerate(client_ids):
-        if not isinstance(client_id, str) or not 1 <= len(client_id) <= OIDC_CLIENT_ID_MAX:
-            problems.append(
-                Problem(
-                    f"oidc_client_ids[{index}]",
-                    client_id,
-                    f"is not 1 to {OIDC_CLIENT_ID_MAX} characters",
-                    OIDC_PROVIDER_DOCS,
-                    "give the audience your tokens carry",
-                )
-            )
-    if DEFAULT_AUDIENCE not in client_ids:
-        problems.append(
-            Problem(
-                "oidc_client_ids",
-                client_ids,
-                f"lacks {DEFAULT_AUDIENCE}, the audience of the VPC CNI's role, of every role without an audience "
-                "and of the tokens the EKS pod identity webhook projects by default",
-                "EKS User Guide, 'Create an IAM OIDC provider for your cluster'",
-                f"keep {DEFAULT_AUDIENCE} and add your own audiences beside it",
-            )
-        )
-    return problems
 
 
 def _after_access_settles(kubeconfig: str, associated_at: Sequence[str | None]) -> pulumi.Input[str]:

@@ -9,40 +9,19 @@ It gives ``IrsaRole`` what ``EksCluster`` gives (``cluster_name``, ``oidc_provid
   function calls per stack, never per service.
 """
 
-from typing import Any, NotRequired, TypedDict
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from .access import KubeconfigCredentials, exec_kubeconfig, scoped_kubeconfig
+from .access import exec_kubeconfig, scoped_kubeconfig
+from .contract.existing import ExistingClusterArgs as ExistingClusterArgs
 from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.arn import ACCOUNT_ID, parse_arn
-from .iam.partition import AwsPartition
 from .iam.trust import IRSA_DOCS, normalize_issuer
 from .shape import check_shape
-
-
-class ExistingClusterArgs(TypedDict):
-    """Inputs of :class:`ExistingCluster`."""
-
-    cluster_name: pulumi.Input[str]
-    """The EKS cluster's name; an Output is accepted (e.g. another stack's export), and the lookup waits for
-    it."""
-    partition: AwsPartition
-    """The AWS partition (:class:`~eks_irsa.iam.partition.AwsPartition`), for the OIDC provider's ARN. Plain:
-    a closed set, checked before registration."""
-    account_id: str
-    """The account the cluster and its IAM OIDC provider live in, 12 digits."""
-    stack_reference: NotRequired[str]
-    """``<org>/<project>/<stack>`` of the stack that made the cluster with this package; when set,
-    nothing is looked up. Plain: whether it is set decides which children exist. Default: none (look the
-    cluster up by name)."""
-    kubeconfig_credentials: NotRequired[KubeconfigCredentials]
-    """The identity the Kubernetes provider's ``aws eks get-token`` runs as (the stack's ``aws:profile``
-    or ``aws:assumeRoles`` role); it replaces the identity flags of a referenced stack's kubeconfig.
-    Default: the ambient credentials (and, with ``stack_reference``, whatever that kubeconfig says)."""
 
 
 class ExistingCluster(pulumi.ComponentResource):

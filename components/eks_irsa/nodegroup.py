@@ -5,9 +5,8 @@ version (:func:`check_ami_type`), and which block device is the data volume (:fu
 No ``from __future__ import annotations``: Pulumi's component analyzer reads these annotations.
 """
 
-from enum import StrEnum
-from typing import NotRequired, TypedDict
-
+from .contract.enums import AmiType
+from .contract.nodegroup import NodeGroupArgs as NodeGroupArgs
 from .errors import Problem
 
 AMI_TYPES_DOCS = "EKS API Reference, Nodegroup amiType"
@@ -29,87 +28,12 @@ NAME_PREFIX_MAX = 37
 terraform-plugin-sdk ``id.PrefixedUniqueId``) and EKS allows 63 (:data:`NODE_GROUP_NAME_DOCS`)."""
 
 
-class AmiType(StrEnum):
-    """The AMI types of an EKS managed node group (:data:`AMI_TYPES_DOCS`). ``CUSTOM`` is left out: this
-    component's launch template names no image."""
-
-    AL2023_X86_64_STANDARD = "AL2023_x86_64_STANDARD"
-    """Amazon Linux 2023, x86_64."""
-    AL2023_ARM_64_STANDARD = "AL2023_ARM_64_STANDARD"
-    """Amazon Linux 2023, Arm (Graviton)."""
-    AL2023_X86_64_NVIDIA = "AL2023_x86_64_NVIDIA"
-    """Amazon Linux 2023 with NVIDIA drivers, x86_64."""
-    AL2023_ARM_64_NVIDIA = "AL2023_ARM_64_NVIDIA"
-    """Amazon Linux 2023 with NVIDIA drivers, Arm."""
-    AL2023_X86_64_NEURON = "AL2023_x86_64_NEURON"
-    """Amazon Linux 2023 with the AWS Neuron driver (Inferentia, Trainium), x86_64."""
-    BOTTLEROCKET_X86_64 = "BOTTLEROCKET_x86_64"
-    """Bottlerocket, x86_64; the disk setting sizes its data volume."""
-    BOTTLEROCKET_ARM_64 = "BOTTLEROCKET_ARM_64"
-    """Bottlerocket, Arm; the disk setting sizes its data volume."""
-    BOTTLEROCKET_X86_64_FIPS = "BOTTLEROCKET_x86_64_FIPS"
-    """Bottlerocket with FIPS-validated cryptography, x86_64."""
-    BOTTLEROCKET_ARM_64_FIPS = "BOTTLEROCKET_ARM_64_FIPS"
-    """Bottlerocket with FIPS-validated cryptography, Arm."""
-    BOTTLEROCKET_X86_64_NVIDIA = "BOTTLEROCKET_x86_64_NVIDIA"
-    """Bottlerocket with NVIDIA drivers, x86_64."""
-    BOTTLEROCKET_ARM_64_NVIDIA = "BOTTLEROCKET_ARM_64_NVIDIA"
-    """Bottlerocket with NVIDIA drivers, Arm."""
-    WINDOWS_CORE_2019_X86_64 = "WINDOWS_CORE_2019_x86_64"
-    """Windows Server 2019 Core (IRSA only: no EKS Pod Identity on Windows)."""
-    WINDOWS_FULL_2019_X86_64 = "WINDOWS_FULL_2019_x86_64"
-    """Windows Server 2019 Full (IRSA only)."""
-    WINDOWS_CORE_2022_X86_64 = "WINDOWS_CORE_2022_x86_64"
-    """Windows Server 2022 Core (IRSA only)."""
-    WINDOWS_FULL_2022_X86_64 = "WINDOWS_FULL_2022_x86_64"
-    """Windows Server 2022 Full (IRSA only)."""
-    AL2_X86_64 = "AL2_x86_64"
-    """Amazon Linux 2: only up to Kubernetes 1.32 (:data:`AL2_END_DOCS`)."""
-    AL2_X86_64_GPU = "AL2_x86_64_GPU"
-    """Amazon Linux 2: only up to Kubernetes 1.32."""
-    AL2_ARM_64 = "AL2_ARM_64"
-    """Amazon Linux 2: only up to Kubernetes 1.32."""
-
-
 AL2_SUCCESSORS = {
     AmiType.AL2_X86_64: AmiType.AL2023_X86_64_STANDARD,
     AmiType.AL2_ARM_64: AmiType.AL2023_ARM_64_STANDARD,
     AmiType.AL2_X86_64_GPU: AmiType.AL2023_X86_64_NVIDIA,
 }
 """The AL2023 type to move each AL2 type to (EKS User Guide, 'Upgrade from Amazon Linux 2 to Amazon Linux 2023')."""
-
-
-class NodeGroupArgs(TypedDict):
-    """One EKS managed node group."""
-
-    name: str
-    """The node group's key, unique in the cluster; the EKS name is ``<name>-`` plus 26 generated characters,
-    so at most 36 characters of ``[A-Za-z0-9_-]``, alphanumeric first (:data:`NODE_GROUP_NAME_DOCS`). A
-    generated name lets a replacement (new instance types, AMI type, subnets or node role) create the new
-    group before deleting the old one."""
-    instance_types: list[str]
-    """EC2 instance types, at least one."""
-    ami_type: NotRequired[AmiType]
-    """:class:`AmiType`; no ``AL2_*`` type from Kubernetes 1.33 on (:data:`AL2_END_DOCS`).
-    Default: ``AL2023_x86_64_STANDARD``."""
-    min_size: NotRequired[int]
-    """Fewest nodes; ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig). Default: 1."""
-    desired_size: NotRequired[int]
-    """Nodes at creation only: later changes are ignored (``ignore_changes``), since cluster-autoscaler or
-    Karpenter own the count once the group runs (pulumi-aws ``eks.NodeGroup`` docs). Default: 2."""
-    max_size: NotRequired[int]
-    """Most nodes. Default: 3."""
-    disk_size: NotRequired[int]
-    """The data volume in GiB, gp3, encrypted: the root volume ``/dev/xvda`` on AL2023 and AL2,
-    ``/dev/sda1`` on Windows, and on Bottlerocket the data volume ``/dev/xvdb`` (images and pods' storage),
-    never Bottlerocket's OS volume (:data:`BOTTLEROCKET_VOLUMES_DOCS`). Default: 20."""
-    labels: NotRequired[dict[str, str]]
-    """Kubernetes node labels. Default: none."""
-    imds_hop_limit: NotRequired[int]
-    """IMDSv2 PUT response hop limit; 1 keeps the instance metadata service, and so the node role, out of
-    pods' reach (EKS Best Practices Guide). Default: 1."""
-    allow_pod_imds_access: NotRequired[bool]
-    """The explicit opt-in a hop limit above 1 requires. Default: ``False``."""
 
 
 NODE_GROUP_DEFAULTS = {

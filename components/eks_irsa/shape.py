@@ -41,10 +41,10 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
     expected: Pulumi schemas make every input property an Input, and the component's own rules say which must
     be plain.
     """
-    if hint is Any or (not _plain(value) and not typing.is_typeddict(hint)):
+    if hint is Any or (not plain(value) and not typing.is_typeddict(hint)):
         return []
     if isinstance(hint, typing.ForwardRef):
-        return [] if not _plain(value) else [wrong_type(field, value, hint.__forward_arg__)]
+        return [] if not plain(value) else [wrong_type(field, value, hint.__forward_arg__)]
     origin = typing.get_origin(hint)
     if origin in (NotRequired, Required):
         return check_shape(field, value, typing.get_args(hint)[0])
@@ -59,9 +59,9 @@ def check_shape(field: str, value: object, hint: Any) -> list[Problem]:
         members = typing.get_args(hint)
         if any(not check_shape(field, value, member) for member in members):
             return []
-        plain = [m for m in members if not _deferred(m)]
-        later = " (or an Output of one)" if len(plain) < len(members) else ""
-        return [wrong_type(field, value, " or ".join(_describe(m) for m in plain) + later)]
+        now = [m for m in members if not _deferred(m)]
+        later = " (or an Output of one)" if len(now) < len(members) else ""
+        return [wrong_type(field, value, " or ".join(_describe(m) for m in now) + later)]
     if origin in (list, Sequence):
         if isinstance(value, str | bytes) or not isinstance(value, Sequence):
             return [wrong_type(field, value, _describe(hint), "; a string would be read letter by letter")]
@@ -148,8 +148,9 @@ def _deferred(hint: Any) -> bool:
     return isinstance(hint, typing.ForwardRef) or (inspect.isclass(origin) and issubclass(origin, Awaitable))
 
 
-def _plain(value: object) -> bool:
-    """A plain data value (what a literal or a parsed file holds), as opposed to an Output or an awaitable."""
+def plain(value: object) -> bool:
+    """A plain data value (what a literal or a parsed file holds), as opposed to an Output or an awaitable: what a
+    rule can read before anything is registered."""
     return value is None or isinstance(value, str | bytes | int | float | Mapping | Sequence)
 
 

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .contract.enums import SupportType as SupportType
 from .errors import Problem
 
 RELEASE_CALENDAR = "EKS User Guide, 'Understand the Kubernetes version lifecycle on EKS' (release calendar)"
@@ -62,16 +63,6 @@ lifecycle on EKS'), read for this table in 2026; newer versions are unknown to i
 
 DEFAULT_KUBERNETES_VERSION = "1.35"
 """In EKS standard support until 2027-03-27 (:data:`EKS_SUPPORT`); 1.34's ended on 2026-12-02."""
-
-
-class SupportType(StrEnum):
-    """What EKS does when the cluster's version leaves standard support (:data:`UPGRADE_POLICY_DOCS`)."""
-
-    EXTENDED = "EXTENDED"
-    """Stay on the version for 12 more months of extended support, at an extra hourly charge per cluster."""
-    STANDARD = "STANDARD"
-    """EKS upgrades the control plane by itself when standard support ends; the stack then names an older
-    version than the cluster runs, and its next ``pulumi up`` fails until ``kubernetes_version`` follows."""
 
 
 DEFAULT_SUPPORT_TYPE = SupportType.EXTENDED

@@ -40,7 +40,7 @@ CLUSTER_KEYS: Mapping[str, str] = {
     "addon_versions": "addonVersions",
 }
 """``EksClusterArgs`` (and ``NodeGroupArgs``) field -> ``eks-irsa:cluster`` key, for problems of
-:func:`eks_irsa.cluster.check_cluster_args`."""
+:func:`eks_irsa.plan.cluster.check_cluster_args`."""
 
 
 def cluster_key(text: str) -> str:

@@ -8,30 +8,28 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import jsonschema
 
 from ..access import credentials_from_aws_config
 from ..addons import ADDONS, addon_statements
 from ..addons.spec import EksAddon
-from ..cluster import check_cluster_args
 from ..contract.catalog import DEPRECATED_KEYS
+from ..contract.cluster import EksClusterArgs
+from ..contract.nodegroup import NodeGroupArgs
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
 from ..iam.partition import partition_for_region
 from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
-from ..nodegroup import NodeGroupArgs
 from ..plan import RolePlan, plan_role
+from ..plan.cluster import check_cluster_args
 from ..shape import JSON_KINDS, unknown_field, wrong_type
 from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
 from .fields import FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem, cluster_key
 from .rules import account_entries, auto_mode_addons, eks_addons, pod_identity_nodes, uniqueness
 from .settings import AccountSettings, ClusterSettings, ExistingClusterSettings, ServiceSettings, StackSettings
-
-if TYPE_CHECKING:
-    from ..cluster import EksClusterArgs
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 SCHEMA_SOURCE = "eks_irsa/catalog/schema.json"

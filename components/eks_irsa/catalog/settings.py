@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..access import KubeconfigCredentials
+from ..contract.access import KubeconfigCredentials
+from ..contract.nodegroup import NodeGroupArgs
 from ..iam import limits
 from ..iam.trust import DEFAULT_AUDIENCE
-from ..nodegroup import NodeGroupArgs
 from ..plan import IdentityType, RolePlan
 from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
 

@@ -13,15 +13,24 @@ At run time this module stands in for the two Pulumi names the contract needs, s
 A type checker reads the real Pulumi names (``TYPE_CHECKING``), so callers' programs type-check against
 ``pulumi.Input`` and ``pulumi_aws.Provider``.
 
+- :data:`OrValue` ``[TheEnum, Literal[...its values...]]`` is a field that takes a closed set: at run time the enum
+  itself (what the analyzer, :func:`eks_irsa.shape.check_shape`, the schemas and ``help()`` read), for a type
+  checker the enum or one of its values as a plain string, as users write ``"partition": "aws"``. Subscribing it
+  checks that the ``Literal`` holds exactly the enum's values.
+
 No ``from __future__ import annotations`` in the contract's modules: the analyzer and ``typing`` read the
 annotations as objects (with string annotations, Python 3.11 also loses ``NotRequired`` in
 ``__required_keys__``).
 """
 
+import typing
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Annotated, ForwardRef, TypeVar, Union
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any, ForwardRef, TypeVar, Union
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Enum)
+V = TypeVar("V", bound=str)
 
 if TYPE_CHECKING:
     from pulumi import Input
@@ -36,6 +45,30 @@ else:
 
         pulumi_type = "pulumi:providers:aws"
         """The Pulumi type token of the resource this stands for."""
+
+
+if TYPE_CHECKING:
+    OrValue = Union[E, V]  # noqa: UP007 (a generic alias of two type variables)
+else:
+
+    class OrValue:
+        """``OrValue[TheEnum, Literal[...]]``: ``TheEnum`` at run time; for a type checker, ``TheEnum`` or one of
+        the ``Literal``'s plain strings."""
+
+        def __class_getitem__(cls, params: tuple[type[Enum], Any]) -> type[Enum]:
+            """``TheEnum``, once the ``Literal`` is checked to hold exactly its values.
+
+            Raises:
+                TypeError: the ``Literal`` lacks a value of the enum or holds one the enum does not.
+            """
+            enum, values = params
+            expected, given = {member.value for member in enum}, set(typing.get_args(values))
+            if given != expected:
+                raise TypeError(
+                    f"OrValue[{enum.__name__}, ...]: the Literal lacks {sorted(expected - given)} and has "
+                    f"{sorted(given - expected)} that {enum.__name__} does not"
+                )
+            return enum
 
 
 class OneOrMore:

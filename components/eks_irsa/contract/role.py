@@ -13,8 +13,9 @@ from enum import StrEnum
 from typing import NotRequired, TypedDict
 
 from ..iam.policy import Effect
+from .enums import EffectValue, IdentityTypeValue
 from .fields import documented
-from .inputs import AwsProvider, ConditionValues, Input
+from .inputs import AwsProvider, ConditionValues, Input, OrValue
 
 
 class IdentityType(StrEnum):
@@ -50,7 +51,7 @@ class PermissionStatement(TypedDict):
     resources: list[str]
     """ARNs in the role's partition, or ``*`` only for actions without resource-level permissions or
     with a ``justification`` (IAM User Guide, 'IAM JSON policy elements: Resource')."""
-    effect: NotRequired[Effect]
+    effect: NotRequired[OrValue[Effect, EffectValue]]
     """``Allow`` or ``Deny``. Default: ``Allow``."""
     conditions: NotRequired[dict[str, dict[str, ConditionValues]]]
     """An IAM ``Condition`` block, ``{operator: {key: [values]}}``. Default: none."""
@@ -179,7 +180,7 @@ class IrsaRoleArgs(TypedDict):
     no boundary. Default: none."""
     max_session_duration: NotRequired[int]
     """Seconds, 3,600..43,200 (IAM CreateRole). Default: 3,600."""
-    identity: NotRequired[IdentityType]
+    identity: NotRequired[OrValue[IdentityType, IdentityTypeValue]]
     """``irsa``, ``pod-identity``, or ``both`` (the migration step: the role trusts the OIDC provider and
     ``pods.eks.amazonaws.com``, the ServiceAccount keeps its IRSA annotation and an association binds the
     same role). Default: ``irsa``."""

@@ -160,7 +160,7 @@ def check_instance_metadata(
     defaults then apply, and this rule cannot see them.
 
     The one owner of this rule: the policy pack calls it on a launch template's ``metadataOptions``,
-    ``EksCluster`` (:func:`eks_irsa.cluster.check_cluster_args`) on the options it writes, naming its own
+    ``EksCluster`` (:func:`eks_irsa.plan.cluster.check_cluster_args`) on the options it writes, naming its own
     setting and opt-in in ``hop_limit_field`` (default ``<field>.httpPutResponseHopLimit``) and ``hop_limit_fix``.
     """
     if http_endpoint == "disabled":

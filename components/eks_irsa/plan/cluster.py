@@ -1,0 +1,332 @@
+"""Every rule on ``EksClusterArgs`` (:func:`check_cluster_args`), run before anything is registered, by
+:class:`~eks_irsa.EksCluster` and by the catalog alike.
+
+Pure: no Pulumi module, so ``import eks_irsa.catalog`` loads none. A value that is not plain data (a Pulumi
+Output, an awaitable: :func:`eks_irsa.shape.plain`) is what cannot be read before registration; the rules that
+need the stack's region or an Output's value once it resolves stay in :mod:`eks_irsa.cluster`.
+"""
+
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import cast
+
+from ..access import CREATOR_TAG, check_access_entries, check_admins, check_endpoint_access, creator_tag_value
+from ..addons import ADDONS
+from ..addons.spec import EksAddon
+from ..contract.cluster import EksClusterArgs
+from ..contract.enums import ControlPlaneLog, SupportType
+from ..errors import Problem
+from ..iam import limits
+from ..iam.review import check_instance_metadata
+from ..iam.trust import DEFAULT_AUDIENCE
+from ..nodegroup import NODE_GROUP_DEFAULTS, check_ami_type, check_node_group_name
+from ..shape import check_shape, plain, root_keys
+from ..versions import (
+    DEFAULT_KUBERNETES_VERSION,
+    DEFAULT_SUPPORT_TYPE,
+    UPGRADE_POLICY_DOCS,
+    check_addon_versions,
+    cluster_addons,
+)
+
+NODE_METADATA_OPTIONS: Mapping[str, str] = {
+    "http_endpoint": "enabled",
+    "http_tokens": "required",
+    "instance_metadata_tags": "disabled",
+}
+"""The launch template's metadata options besides the hop limit (IMDSv2 only); checked by
+:func:`eks_irsa.iam.review.check_instance_metadata` as written. The template of a node group with
+``allow_pod_imds_access`` also carries :data:`~eks_irsa.iam.review.IMDS_OPT_OUT_TAG` ``= "true"``, the
+opt-in as our policy pack reads it."""
+
+LOGGING_DOCS = "EKS User Guide, 'Send control plane logs to CloudWatch Logs'"
+OIDC_PROVIDER_DOCS = (
+    "IAM API Reference, CreateOpenIDConnectProvider (ClientIDList: 1 to 100 ids of 1 to 255 characters)"
+)
+OIDC_CLIENT_IDS_MAX = 100
+OIDC_CLIENT_ID_MAX = 255
+
+
+CLUSTER_DEFAULTS = {
+    "public_subnet_ids": [],
+    "kubernetes_version": DEFAULT_KUBERNETES_VERSION,
+    "upgrade_support_type": DEFAULT_SUPPORT_TYPE,
+    "addon_versions": {},
+    "endpoint_private_access": True,
+    "endpoint_public_access": False,
+    "public_access_cidrs": [],
+    "admin_principal_arns": [],
+    "node_groups": [],
+    "tags": {},
+    "pod_identity_agent": False,
+    "bootstrap_creator_admin": True,
+    "private_access_cidrs": [],
+    "private_access_security_group_ids": [],
+    "kubeconfig_credentials": {},
+    "oidc_client_ids": [DEFAULT_AUDIENCE],
+    "deletion_protection": False,
+    "enabled_cluster_log_types": [],
+    "auto_mode": False,
+}
+"""The defaults the field docstrings of :class:`EksClusterArgs` give, applied in one place."""
+
+
+CATALOG_EKS_ADDONS = frozenset(s.installed_by.name for s in ADDONS.values() if isinstance(s.installed_by, EksAddon))
+"""The EKS add-ons :meth:`EksCluster.install_addon` may install for a catalog's services, by EKS name."""
+
+
+def with_defaults(args: EksClusterArgs) -> SimpleNamespace:
+    """The args with every default filled in, node groups included, as attributes."""
+    merged = SimpleNamespace(**{**CLUSTER_DEFAULTS, **args})
+    merged.node_groups = [SimpleNamespace(**{**NODE_GROUP_DEFAULTS, **group}) for group in merged.node_groups]
+    return merged
+
+
+NODE_GROUP_BOUNDS = (
+    ("min_size", 0, 1000, "EKS API Reference, NodegroupScalingConfig (minSize >= 0)"),
+    ("max_size", 1, 1000, "EKS API Reference, NodegroupScalingConfig (maxSize >= 1; 1,000 nodes per group quota)"),
+    ("disk_size", 1, 16384, "Amazon EBS User Guide, 'Amazon EBS volume types' (gp3: 1 GiB to 16 TiB)"),
+    ("imds_hop_limit", 1, 64, "EC2 API Reference, InstanceMetadataOptionsRequest (HttpPutResponseHopLimit 1..64)"),
+)
+"""Bounds of a node group's whole numbers, inclusive, with their source."""
+
+
+def check_cluster_args(
+    args: EksClusterArgs, deployer_arn: str | None = None, creator_arn: str | None = None
+) -> list[Problem]:
+    """Every rule on :class:`EksClusterArgs`, fields named as in it (``node_groups.general.imds_hop_limit``).
+
+    First its shape (:func:`eks_irsa.shape.check_shape`: known keys, required keys, types; the other rules then
+    read the args without the keys whose shape is wrong; the partition is an
+    :class:`~eks_irsa.iam.partition.AwsPartition`), then at least one private subnet.
+
+    The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all, a
+    public one narrow, ``public_access_cidrs`` only with a public endpoint (pulumi-eks throws at deploy
+    otherwise), a private-only one with a way in (EKS User Guide, 'Cluster API server endpoint'), the
+    the identity that created the cluster (``creator_arn``, else the args' ``creator_arn``) and the one running
+    pulumi (``deployer_arn``) against the admins (:func:`eks_irsa.access.check_access_entries`), the creator tag,
+    the OIDC client IDs and log types, IMDSv2 with hop limit 1 unless opted in
+    (:func:`eks_irsa.iam.review.check_instance_metadata`),
+    ``min_size <= desired_size <= max_size`` (EKS NodegroupScalingConfig), node group names that fit a
+    generated EKS name, AMI types of the closed set that exist for the Kubernetes version
+    (:func:`~eks_irsa.nodegroup.check_ami_type`), the upgrade policy, and add-on versions
+    (:func:`~eks_irsa.versions.check_addon_versions`).
+    """
+    shape = check_shape("", args, EksClusterArgs)
+    if shape:
+        roots = root_keys(shape)
+        if not isinstance(args, Mapping) or roots & set(EksClusterArgs.__required_keys__):
+            return shape
+        rest = cast(EksClusterArgs, {k: v for k, v in args.items() if k not in roots})
+        found = check_cluster_args(rest, deployer_arn, creator_arn)
+        return shape + [p for p in found if root_keys([p]).isdisjoint(roots)]
+    a = with_defaults(args)
+    outputs = _outputs_in_plain_fields(a)
+    if outputs:
+        return outputs
+    problems = limits.check_cluster_name("cluster_name", a.cluster_name)
+    if isinstance(a.private_subnet_ids, list) and not a.private_subnet_ids:
+        problems.append(
+            Problem(
+                "private_subnet_ids",
+                [],
+                "is empty; the control plane needs subnets in at least two Availability Zones",
+                "EKS User Guide, 'View Amazon EKS networking requirements for VPC and subnets'",
+                "list the VPC's private subnets",
+            )
+        )
+    problems += limits.check_tags("tags", a.tags)
+    if not a.endpoint_public_access and not a.endpoint_private_access:
+        problems.append(
+            Problem(
+                "endpoint_private_access",
+                False,
+                "turns off both private and public access",
+                "EKS User Guide, 'Cluster API server endpoint'",
+                "keep endpoint_private_access on",
+            )
+        )
+    if a.endpoint_public_access:
+        problems += limits.check_public_access_cidrs("public_access_cidrs", list(a.public_access_cidrs))
+    elif a.public_access_cidrs:
+        problems.append(
+            Problem(
+                "public_access_cidrs",
+                list(a.public_access_cidrs),
+                "are set while endpoint_public_access is off; pulumi-eks refuses them at deploy time "
+                "('publicAccessCidrs can only be set when endpointPublicAccess is true')",
+                "EKS API Reference, VpcConfigRequest.publicAccessCidrs; pulumi-eks nodejs/eks/cluster/cluster.ts",
+                "remove public_access_cidrs, or turn endpoint_public_access on",
+            )
+        )
+    problems += check_endpoint_access(
+        "private_access_cidrs",
+        list(a.private_access_cidrs),
+        "private_access_security_group_ids",
+        list(a.private_access_security_group_ids),
+        a.endpoint_public_access,
+        frozenset(i for i, g in enumerate(a.private_access_security_group_ids) if not plain(g)),
+    )
+    problems += check_admins("admin_principal_arns", list(a.admin_principal_arns))
+    creator = creator_arn or getattr(a, "creator_arn", None)
+    problems += check_access_entries(
+        "admin_principal_arns",
+        list(a.admin_principal_arns),
+        "bootstrap_creator_admin",
+        a.bootstrap_creator_admin,
+        creator,
+        deployer_arn,
+    )
+    if CREATOR_TAG in a.tags:
+        problems.append(
+            Problem(
+                f"tags.{CREATOR_TAG}",
+                a.tags[CREATOR_TAG],
+                "is the tag this component writes once to record who created the cluster",
+                "eks_irsa.access.CREATOR_TAG",
+                "remove it from tags (give creator_arn to name the creator)",
+            )
+        )
+    elif a.bootstrap_creator_admin and creator:
+        problems += limits.check_tags("creator_arn", {CREATOR_TAG: creator_tag_value(creator)})
+    problems += _check_client_ids(list(a.oidc_client_ids))
+    known = {t.value for t in ControlPlaneLog}
+    for index, log_type in enumerate(a.enabled_cluster_log_types):
+        if log_type not in known:
+            problems.append(
+                Problem(
+                    f"enabled_cluster_log_types[{index}]",
+                    log_type,
+                    "is not an EKS control plane log type",
+                    LOGGING_DOCS,
+                    f"use some of: {', '.join(t.value for t in ControlPlaneLog)}",
+                )
+            )
+    if a.upgrade_support_type not in {t.value for t in SupportType}:
+        problems.append(
+            Problem(
+                "upgrade_support_type",
+                a.upgrade_support_type,
+                "is not an EKS upgrade policy support type",
+                UPGRADE_POLICY_DOCS,
+                f"use one of {', '.join(t.value for t in SupportType)}",
+            )
+        )
+    # The agent counts whatever pod_identity_agent says: the catalog checks before it knows the services' identities.
+    installed = set(cluster_addons(a.auto_mode, bool(a.node_groups), True)) | CATALOG_EKS_ADDONS
+    problems += check_addon_versions("addon_versions", a.kubernetes_version, dict(a.addon_versions), installed)
+    for group in a.node_groups:
+        where = f"node_groups.{group.name}"
+        problems += check_node_group_name(f"{where}.name", group.name)
+        if not group.instance_types:
+            problems.append(
+                Problem(
+                    f"{where}.instance_types",
+                    [],
+                    "is empty",
+                    "EKS API Reference, CreateNodegroup (instanceTypes)",
+                    "list at least one EC2 instance type",
+                )
+            )
+        for key, low, high, source in NODE_GROUP_BOUNDS:
+            value = getattr(group, key)
+            if not low <= value <= high:
+                problems.append(
+                    Problem(f"{where}.{key}", value, f"is outside {low}..{high}", source, f"give {low}..{high}")
+                )
+        problems += check_ami_type(f"{where}.ami_type", group.ami_type, a.kubernetes_version)
+        problems += check_instance_metadata(
+            f"{where}.metadata_options",
+            NODE_METADATA_OPTIONS["http_endpoint"],
+            NODE_METADATA_OPTIONS["http_tokens"],
+            group.imds_hop_limit,
+            group.allow_pod_imds_access,
+            hop_limit_field=f"{where}.imds_hop_limit",
+            hop_limit_fix="keep 1, or set allow_pod_imds_access to opt in knowingly",
+        )
+        if not group.min_size <= group.desired_size <= group.max_size:
+            problems.append(
+                Problem(
+                    where,
+                    {"min_size": group.min_size, "desired_size": group.desired_size, "max_size": group.max_size},
+                    "breaks min_size <= desired_size <= max_size",
+                    "EKS API Reference, NodegroupScalingConfig",
+                    "order the sizes",
+                )
+            )
+    return problems
+
+
+PLAIN_FIELDS = (
+    "cluster_name",
+    "deployer_arn",
+    "creator_arn",
+    "admin_principal_arns",
+    "public_access_cidrs",
+    "private_access_cidrs",
+    "private_access_security_group_ids",
+)
+"""The fields of :class:`EksClusterArgs` checked or keying children before registration, so plain (each
+field's docstring says why); only the entries of ``private_access_security_group_ids`` may be Outputs."""
+
+
+def _outputs_in_plain_fields(a: SimpleNamespace) -> list[Problem]:
+    """A Pulumi Output given for a plain field, or inside a plain list (the ids of
+    ``private_access_security_group_ids`` excepted): one problem each, rather than a check failing on a value
+    it cannot read."""
+    found = []
+    for field in PLAIN_FIELDS:
+        value = getattr(a, field, None)
+        if not plain(value):
+            found.append(_output_problem(field))
+        elif isinstance(value, list) and field != "private_access_security_group_ids":
+            found += [_output_problem(f"{field}[{i}]") for i, v in enumerate(value) if not plain(v)]
+    return found
+
+
+def _output_problem(field: str) -> Problem:
+    return Problem(
+        field,
+        "<Output>",
+        "is a Pulumi Output, but this field must be known before anything is registered (its docstring says why)",
+        "eks_irsa.EksClusterArgs",
+        "give the value itself; of private_access_security_group_ids, the list itself (its ids may be Outputs)",
+    )
+
+
+def _check_client_ids(client_ids: list[str]) -> list[Problem]:
+    """The IAM OIDC provider's client IDs: 1 to 100, each 1 to 255 characters, ``sts.amazonaws.com`` among them."""
+    problems = []
+    if not 1 <= len(client_ids) <= OIDC_CLIENT_IDS_MAX:
+        problems.append(
+            Problem(
+                "oidc_client_ids",
+                client_ids,
+                f"must hold 1 to {OIDC_CLIENT_IDS_MAX} ids",
+                OIDC_PROVIDER_DOCS,
+                "list the audiences",
+            )
+        )
+    for index, client_id in enumerate(client_ids):
+        if not isinstance(client_id, str) or not 1 <= len(client_id) <= OIDC_CLIENT_ID_MAX:
+            problems.append(
+                Problem(
+                    f"oidc_client_ids[{index}]",
+                    client_id,
+                    f"is not 1 to {OIDC_CLIENT_ID_MAX} characters",
+                    OIDC_PROVIDER_DOCS,
+                    "give the audience your tokens carry",
+                )
+            )
+    if DEFAULT_AUDIENCE not in client_ids:
+        problems.append(
+            Problem(
+                "oidc_client_ids",
+                client_ids,
+                f"lacks {DEFAULT_AUDIENCE}, the audience of the VPC CNI's role, of every role without an audience "
+                "and of the tokens the EKS pod identity webhook projects by default",
+                "EKS User Guide, 'Create an IAM OIDC provider for your cluster'",
+                f"keep {DEFAULT_AUDIENCE} and add your own audiences beside it",
+            )
+        )
+    return problems
