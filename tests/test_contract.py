@@ -6,10 +6,14 @@ language's generated SDK spells the properties as the schema does (that needs th
 
 from __future__ import annotations
 
+import enum
+import inspect
 import json
 import pydoc
 import subprocess
 import sys
+import typing
+from typing import Literal
 
 import pytest
 
@@ -34,10 +38,38 @@ from eks_irsa.contract.fields import (
     schema_name,
     snake,
 )
+from eks_irsa.contract.inputs import OrValue
 from eks_irsa.provider import schema
+from eks_irsa.shape import check_shape
 from tests.conftest import ROOT
+from tests.test_readme import MYPY_CONFIG
 
 CATALOG_SCHEMA = ROOT / "components" / "eks_irsa" / "catalog" / "schema.json"
+
+COMPONENTS = [
+    value
+    for value in (getattr(eks_irsa, name) for name in eks_irsa.__all__)
+    if inspect.isclass(value) and "args" in inspect.get_annotations(value.__init__)
+]
+"""Every public component: the classes of ``eks_irsa.__all__`` whose constructor takes Args."""
+ARGS = [inspect.get_annotations(component.__init__)["args"] for component in COMPONENTS]
+"""Each public component's Args, in the same order."""
+CONTRACT = list(dict.fromkeys(cls for args in ARGS for cls in nested(args)))
+"""Every contract ``TypedDict``: each component's Args and the ones nested in them."""
+
+
+def _closed_set(hint: object) -> tuple[type[enum.Enum], bool] | None:
+    """The enum a field takes (alone, or as the items of a list: then ``True``), else ``None``."""
+    if typing.get_origin(hint) is list:
+        found = _closed_set(typing.get_args(hint)[0])
+        return (found[0], True) if found else None
+    return (hint, False) if inspect.isclass(hint) and issubclass(hint, enum.Enum) else None
+
+
+ENUM_FIELDS = [
+    (cls, item.name, *found) for cls in CONTRACT for item in fields(cls) if (found := _closed_set(item.hint))
+]
+"""``(TypedDict, field, enum, as a list)`` for every contract field that takes a closed set."""
 
 
 def test_the_contract_imports_no_pulumi_module():
@@ -51,17 +83,57 @@ def test_the_contract_imports_no_pulumi_module():
 
 def test_the_public_args_are_the_contracts_declaration():
     assert eks_irsa.IrsaRoleArgs is IrsaRoleArgs and eks_irsa.TrustedCluster is TrustedCluster
-    assert eks_irsa.IrsaRoleArgs.__module__ == "eks_irsa.contract.role"
+    assert len(ARGS) == 5 and {a.__name__ for a in ARGS} >= {"EksClusterArgs", "AccountOidcProviderArgs"}
+    assert [cls.__module__ for cls in CONTRACT if not cls.__module__.startswith("eks_irsa.contract.")] == []
+    # The component modules hand on the contract's own classes.
+    assert eks_irsa.cluster.EksClusterArgs is eks_irsa.EksClusterArgs
+    assert eks_irsa.cluster.NodeGroupArgs is eks_irsa.nodegroup.NodeGroupArgs is eks_irsa.NodeGroupArgs
+    assert eks_irsa.existing.ExistingClusterArgs is eks_irsa.ExistingClusterArgs
+    assert eks_irsa.access.KubeconfigCredentials is eks_irsa.KubeconfigCredentials
 
 
 def test_every_optional_field_says_its_default_and_every_field_is_documented():
     missing = [
         f"{cls.__name__}.{item.name}"
-        for cls in nested(IrsaRoleArgs)
+        for cls in CONTRACT
         for item in fields(cls)
         if not item.doc.strip() or (not item.required and "Default:" not in item.doc)
     ]
     assert missing == []
+
+
+def test_a_closed_set_is_the_enum_at_run_time_and_its_literal_must_hold_exactly_its_values():
+    assert len(ENUM_FIELDS) >= 6
+    assert OrValue[eks_irsa.SupportType, Literal["EXTENDED", "STANDARD"]] is eks_irsa.SupportType
+    with pytest.raises(TypeError, match=r"lacks \['STANDARD'\] and has \['STANDART'\]"):
+        _ = OrValue[eks_irsa.SupportType, Literal["EXTENDED", "STANDART"]]
+
+
+@pytest.mark.parametrize(("owner", "name", "closed", "listed"), ENUM_FIELDS, ids=lambda v: getattr(v, "__name__", v))
+def test_the_shape_check_takes_a_closed_sets_plain_values(owner, name, closed, listed):
+    hint = next(item.hint for item in fields(owner) if item.name == name)
+    for member in closed:
+        assert check_shape(name, [member.value] if listed else member.value, hint) == []
+    [problem] = check_shape(name, ["not-a-value"] if listed else "not-a-value", hint)
+    assert problem.rule == f"is not a {closed.__name__}"
+
+
+def test_a_type_checker_takes_each_closed_sets_plain_values_and_refuses_others(tmp_path):
+    # Per field, one function assigning every value as a plain string (must pass) and one a wrong string (must not).
+    lines = [f"from {cls.__module__} import {cls.__name__}" for cls in dict.fromkeys(f[0] for f in ENUM_FIELDS)]
+    wrong = []
+    for index, (owner, name, closed, listed) in enumerate(ENUM_FIELDS):
+        lines.append(f"def accepts_{index}(args: {owner.__name__}) -> None:")
+        lines += [f"    args[{name!r}] = {[m.value] if listed else m.value!r}" for m in closed]
+        lines.append(f"def refuses_{index}(args: {owner.__name__}) -> None:")
+        lines.append(f"    args[{name!r}] = {['not-a-value'] if listed else 'not-a-value'!r}")
+        wrong.append(len(lines))
+    (tmp_path / "plain_values.py").write_text("\n".join(lines) + "\n")
+    (tmp_path / "mypy.ini").write_text(MYPY_CONFIG)
+    argv = [sys.executable, "-m", "mypy", "--config-file", str(tmp_path / "mypy.ini"), "--cache-dir", str(tmp_path)]
+    run = subprocess.run([*argv, str(tmp_path / "plain_values.py")], cwd=ROOT, capture_output=True, text=True)
+    errors = sorted({int(line.split(":")[1]) for line in run.stdout.splitlines() if ": error:" in line})
+    assert errors == wrong, run.stdout + run.stderr
 
 
 def test_help_lists_every_field_with_its_type_schema_name_and_rule():
@@ -84,6 +156,31 @@ def test_help_of_the_component_documents_its_constructor_from_the_contract():
     assert "Create the IrsaRole." in constructor
     assert "subject_pattern [subjectPattern]: str" in constructor
     assert "IrsaConfigError: an input breaks a rule; nothing is registered." in constructor
+    assert ":param str t: The type of this resource" not in constructor
+
+
+@pytest.mark.parametrize("owner", CONTRACT, ids=lambda c: c.__name__)
+def test_help_of_every_args_lists_each_of_its_fields(owner):
+    text = pydoc.render_doc(owner, renderer=pydoc.plaintext)
+    missing = [
+        item.name
+        for item in fields(owner)
+        if f"{item.name}{'*' if item.required else ''} [{item.schema_name}]:" not in text
+        or (item.doc.strip() and inspect.cleandoc(item.doc).splitlines()[0] not in text)
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
+def test_help_of_every_component_lists_its_args_fields_in_the_constructor(component):
+    text = pydoc.render_doc(component, renderer=pydoc.plaintext)
+    start = text.index("__init__(self, name")
+    # The constructor's text, up to the last line of its Raises section (absent from the SDK's generic text).
+    constructor = text[start : text.index("IrsaConfigError: an input breaks a rule; nothing is registered.", start)]
+    args = inspect.get_annotations(component.__init__)["args"]
+    assert f"Create the {component.__name__}." in constructor
+    listed = [f" {item.name}{'*' if item.required else ''} [{item.schema_name}]:" for item in fields(args)]
+    assert [line for line in listed if line not in constructor] == []
     assert ":param str t: The type of this resource" not in constructor
 
 

@@ -5,6 +5,7 @@ import pulumi_aws as aws
 
 from .contract.accounts import AccountOidcProviderArgs as AccountOidcProviderArgs
 from .contract.accounts import AccountProviderArgs as AccountProviderArgs
+from .contract.fields import constructor_doc
 from .errors import IrsaConfigError, Problem
 from .iam.arn import ACCOUNT_ID, parse_iam_arn
 from .iam.partition import partition_for_region
@@ -123,6 +124,9 @@ class AccountProvider(pulumi.ComponentResource):
         return self._aws_provider
 
 
+AccountProvider.__init__.__doc__ = constructor_doc("AccountProvider", AccountProviderArgs)
+
+
 class AccountOidcProvider(pulumi.ComponentResource):
     """An AWS provider for another account and, in it, an IAM OIDC provider for the cluster's issuer.
 
@@ -154,3 +158,6 @@ class AccountOidcProvider(pulumi.ComponentResource):
     def aws_provider(self) -> aws.Provider:
         """The AWS provider of the other account, for the roles created there."""
         return self._aws_provider
+
+
+AccountOidcProvider.__init__.__doc__ = constructor_doc("AccountOidcProvider", AccountOidcProviderArgs)

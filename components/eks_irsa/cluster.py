@@ -30,6 +30,7 @@ from .addons.install import check_addon_subjects, check_single_install
 from .addons.spec import AddonSpec, EksAddon
 from .contract.cluster import EksClusterArgs as EksClusterArgs
 from .contract.enums import ControlPlaneLog as ControlPlaneLog
+from .contract.fields import constructor_doc
 from .contract.nodegroup import NodeGroupArgs as NodeGroupArgs
 from .contract.own import ClusterIdentity, mark_own
 from .errors import IrsaConfigError, Problem
@@ -460,6 +461,14 @@ class EksCluster(pulumi.ComponentResource):
             tags=tags,
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends_on, ignore_changes=[DESIRED_SIZE_PROPERTY]),
         )
+
+
+EksCluster.__init__.__doc__ = constructor_doc(
+    "EksCluster",
+    EksClusterArgs,
+    "``protect=True`` protects the cluster and every child against ``pulumi destroy``; with an explicit AWS "
+    "provider (``provider`` or ``providers``) the partition is not checked against the stack's region.",
+)
 
 
 def aws_invoke_options(opts: pulumi.ResourceOptions | None) -> pulumi.InvokeOptions:

@@ -17,6 +17,7 @@ import pulumi_kubernetes as k8s
 
 from .access import exec_kubeconfig, scoped_kubeconfig
 from .contract.existing import ExistingClusterArgs as ExistingClusterArgs
+from .contract.fields import constructor_doc
 from .errors import IrsaConfigError, Problem
 from .iam import limits
 from .iam.arn import ACCOUNT_ID, parse_arn
@@ -95,6 +96,9 @@ class ExistingCluster(pulumi.ComponentResource):
     def kubernetes_provider(self) -> k8s.Provider:
         """The Kubernetes provider for the cluster; pass it to ``IrsaRole`` in ``opts.providers``."""
         return self._kubernetes_provider
+
+
+ExistingCluster.__init__.__doc__ = constructor_doc("ExistingCluster", ExistingClusterArgs)
 
 
 def check_existing_cluster_args(args: object) -> list[Problem]:

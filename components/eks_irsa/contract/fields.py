@@ -152,7 +152,9 @@ def type_text(hint: Any) -> str:
         plain = [a for a in args if not _deferred(a)]
         return " or ".join(type_text(a) for a in plain) + (" (or an Output)" if len(plain) < len(args) else "")
     if origin is list:
-        return f"list of {type_text(args[0])}"
+        item = type_text(args[0])
+        each = item.removesuffix(" (or an Output)")
+        return f"list of {each}" + (" (items may be Outputs)" if each != item else "")
     if origin is dict:
         return f"mapping of {type_text(args[0])} to {type_text(args[1])}"
     if hint is AwsProvider:
@@ -194,7 +196,8 @@ def constructor_doc(component: str, args: type, extra: str = "") -> str:
     constructor, instead of the SDK's generic ``ComponentResource`` text."""
     text = (
         f"Create the {component}.\n\nArgs:\n    name: the component's logical name (unique in the stack).\n"
-        f"    args: a {args.__name__} mapping, checked before anything is registered:\n\n"
+        f"    args: {'an' if args.__name__[:1] in 'AEIOU' else 'a'} {args.__name__} mapping, checked before "
+        "anything is registered:\n\n"
     )
     body = describe(args).split("\n", 2)[2]
     text += "\n".join(f"    {line}" if line else "" for line in body.splitlines())
