@@ -3,7 +3,8 @@
 Pure: no Pulumi import. Rooms: :mod:`~eks_irsa.plan.model` (the planned role and its ``service.json``
 form), :mod:`~eks_irsa.plan.rules` (:func:`plan_role` and every per-role rule),
 :mod:`~eks_irsa.plan.render` (documents and names once Outputs resolve), :mod:`~eks_irsa.plan.lint` (the
-permissions lint and risk assessment as the rules call them). The names below are re-exported so that
+permissions lint and risk assessment as the rules call them); beside them :mod:`~eks_irsa.plan.cluster`, every
+rule on ``EksClusterArgs`` (imported by its own name, not re-exported here). The names below are re-exported so that
 ``from eks_irsa.plan import X`` reads the same whichever room holds ``X``.
 """
 
