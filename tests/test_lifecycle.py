@@ -24,8 +24,8 @@ from eks_irsa.addons.spec import EksAddon, HelmChart
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.cli.plan import plan_document
 from eks_irsa.cluster import check_cluster_args
-from eks_irsa.plan.cluster import CATALOG_EKS_ADDONS
 from eks_irsa.nodegroup import check_ami_type, data_volume_device
+from eks_irsa.plan.cluster import CATALOG_EKS_ADDONS
 from eks_irsa.testing import PLACEHOLDER, encode_config, run_program
 from eks_irsa.versions import ADDON_VERSIONS, EKS_SUPPORT, NODE_ADDONS, UPGRADE_ORDER, VersionRule, cluster_addons
 from tests.conftest import ROOT, STACK_FILES
