@@ -97,7 +97,7 @@ def _cluster_and_service(role_deps=("bench",)):
         ),
         reg(
             "kubernetes:core/v1:ServiceAccount",
-            "svc-sa",
+            "svc-sa-svc",
             parent="svc",
             provider="bench-k8s",
             deps=["svc-permissions", "svc-role"],
@@ -117,7 +117,7 @@ def test_clean_role_and_chain_length():
         f"{CLUSTER_TYPE} bench",
         f"{ROLE_TYPE} svc-role",
         "aws:iam/rolePolicy:RolePolicy svc-permissions",
-        "kubernetes:core/v1:ServiceAccount svc-sa",
+        "kubernetes:core/v1:ServiceAccount svc-sa-svc",
     ]
     assert result["resources_per_service"]["max"] == 3
     assert result["over_budget"] == {}
@@ -164,7 +164,7 @@ def test_provider_edge_counts_as_a_dependency():
     registrations = [
         reg(CLUSTER_TYPE, "bench"),
         reg(K8S_PROVIDER_TYPE, "bench-k8s", deps=["bench"]),
-        reg("kubernetes:core/v1:ServiceAccount", "svc-sa", provider="bench-k8s"),
+        reg("kubernetes:core/v1:ServiceAccount", "svc-sa-svc", provider="bench-k8s"),
     ]
     length, _, _ = longest_paths_to(registrations, prerequisite_edges(registrations), CLUSTER_TYPE)
     assert length == [0, 1, 2]

@@ -62,7 +62,7 @@ def test_children_are_exactly_role_inline_policy_and_service_account():
     assert children == [
         ("aws:iam/role:Role", "orders-api-role"),
         ("aws:iam/rolePolicy:RolePolicy", "orders-api-permissions"),
-        ("kubernetes:core/v1:ServiceAccount", "orders-api-sa"),
+        ("kubernetes:core/v1:ServiceAccount", "orders-api-sa-orders-api"),
     ]
     assert run.invokes == ()
 
@@ -252,3 +252,26 @@ def test_children_with_a_fixed_iam_name_are_deleted_before_they_are_replaced():
     assert len(policies) >= 2 and all(p.delete_before_replace for p in policies)
     others = [r for r in run.registrations if r.type not in {"aws:iam/role:Role", "aws:iam/policy:Policy"}]
     assert others and not any(r.delete_before_replace for r in others)
+
+
+@pytest.mark.parametrize("identity", ["irsa", "both"])
+def test_adding_a_second_service_account_never_renames_the_first(identity):
+    """A rename is a create before the delete: Kubernetes answers AlreadyExists for the second ServiceAccount of one
+    name and EKS 409 for the second association of one service account, so the first keeps its logical name."""
+    pod = {"cluster_arn": f"arn:aws:eks:us-west-2:{ACCOUNT}:cluster/acme-dev"} if identity == "both" else {}
+
+    def children(accounts: list[str]) -> dict[str, tuple[str, ...]]:
+        run = _run(
+            lambda: IrsaRole("orders-api", _args(service_accounts=accounts, identity=identity, **pod), opts=_k8s())
+        )
+        kinds = ("kubernetes:core/v1:ServiceAccount", "aws:eks/podIdentityAssociation:PodIdentityAssociation")
+        return {r.name: r.aliases for r in run.registrations if r.type in kinds}
+
+    one, two = children(["orders-api"]), children(["orders-api", "orders-worker"])
+    assert set(one) <= set(two)
+    assert len(two) == 2 * len(one)
+    # the only one also answers to its name of eks-irsa 0.4, so a stack made then moves without a replacement
+    assert all(len(aliases) == 1 for aliases in one.values())
+    old_names = sorted(json.loads(alias)["name"] for aliases in one.values() for alias in aliases)
+    assert old_names == (["orders-api-sa"] if identity == "irsa" else ["orders-api-pod-identity", "orders-api-sa"])
+    assert all(aliases == () for aliases in two.values())

@@ -428,7 +428,7 @@ def _by(run, name: str):
 def test_a_target_account_gets_the_target_role_with_the_permissions_and_a_trust_for_exactly_the_first_role():
     run = _target_run()
     first, target = _by(run, "reports-role"), _by(run, "reports-target-role")
-    association = _by(run, "reports-pod-identity")
+    association = _by(run, "reports-pod-identity-reports")
     target_arn = f"arn:aws:iam::{DATA}:role/acme-reports-reports"
     assert target.outputs["arn"] == target_arn
     assert association.inputs["targetRoleArn"] == target_arn
@@ -462,12 +462,12 @@ def test_the_target_role_has_a_fixed_name_so_it_is_deleted_before_it_is_replaced
     run = _target_run()
     assert _by(run, "reports-target-role").delete_before_replace is True
     assert _by(run, "reports-role").delete_before_replace is True
-    assert _by(run, "reports-pod-identity").delete_before_replace is False
+    assert _by(run, "reports-pod-identity-reports").delete_before_replace is False
 
 
 def test_the_target_trust_admits_the_first_role_with_its_external_id_and_nothing_else():
     run = _target_run()
-    first, association = _by(run, "reports-role"), _by(run, "reports-pod-identity")
+    first, association = _by(run, "reports-role"), _by(run, "reports-pod-identity-reports")
     policy = json.loads(_by(run, "reports-target-role").inputs["assumeRolePolicy"])
     external_id = association.outputs["externalId"]
     tags = {"kubernetes-namespace": "reports", "kubernetes-service-account": "reports"}
@@ -493,7 +493,7 @@ def test_an_existing_target_role_gets_only_the_chain_and_the_association():
 
     run = run_program(build, {}, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
     assert [r.name for r in run.registrations if r.type.startswith("aws:iam/")] == ["reports-role", "reports-chain"]
-    assert _by(run, "reports-pod-identity").inputs["targetRoleArn"] == existing
+    assert _by(run, "reports-pod-identity-reports").inputs["targetRoleArn"] == existing
     assert (
         plan_role("reports", args(target_role={"role_arn": existing}, statements=[])).summary()["targetRoleArn"]
         == existing

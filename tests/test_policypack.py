@@ -198,7 +198,7 @@ def test_preview_skips_unknown_values_with_a_note_and_judges_the_rest():
     assert notes and all(n == "string value at .assumeRolePolicy can't be known during preview" for n in notes)
     (stack_note,) = [o.unknown for o in outcomes["serviceaccount-role-trust"]]
     assert stack_note.startswith("not judged yet, a value is unknown: ")
-    assert "orders-api-sa (string value at .metadata.annotations.eks.amazonaws.com/role-arn" in stack_note
+    assert "orders-api-sa-orders-api (string value at .metadata.annotations.eks.amazonaws.com/role-arn" in stack_note
     # The node role's trust is known at preview and was judged, not skipped.
     judged = [o for o in outcomes["workload-trust"] if o.unknown is None]
     assert len(judged) > len(notes)
@@ -557,7 +557,7 @@ def test_service_account_annotated_with_a_role_that_does_not_trust_it_is_flagged
     SDK which role to ask for; the role's trust decides. A ServiceAccount naming another service's role."""
     resources = _dev_resources()
     assert _stack_violations("serviceaccount-role-trust", resources) == []
-    _, account, props, _ = next(r for r in resources if r[1] == "orders-api-sa")
+    _, account, props, _ = next(r for r in resources if r[1] == "orders-api-sa-orders-api")
     other = next(p for t, n, p, _ in resources if n == "payments-api-role")
     props["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] = other["arn"]
     ((message, urn),) = _stack_violations("serviceaccount-role-trust", resources)

@@ -406,7 +406,7 @@ def analyze(
     index_of = {(r.type, r.name): i for i, r in enumerate(registrations)}
     chains = {}
     for service in services:
-        sa = index_of.get((SERVICE_ACCOUNT_TYPE, f"{service}-sa"))
+        sa = index_of.get((SERVICE_ACCOUNT_TYPE, f"{service}-sa-{service}"))  # a bench service's account is its name
         if sa is not None and length[sa] is not None:
             chains[service] = sa
     longest = max(chains.items(), key=lambda item: (length[item[1]], item[0]), default=None)

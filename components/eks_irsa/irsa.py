@@ -72,10 +72,11 @@ class IrsaRole(pulumi.ComponentResource):
     with ``existing_role_arn``), ``<name>-permissions`` (one inline ``aws.iam.RolePolicy``, or
     ``<name>-policy-<n>`` managed policies when the statements pass IAM's inline quota),
     ``<name>-attach-<hash>`` (one ``aws.iam.RolePolicyAttachment`` per managed ARN, keyed by a hash
-    of the ARN, never an index), ``<name>-sa`` (``kubernetes:core/v1:ServiceAccount``, exact name,
-    created with the Kubernetes provider of ``opts.providers``; ``<name>-sa-<sa>`` when several),
-    and with Pod Identity ``<name>-pod-identity`` (``aws.eks.PodIdentityAssociation``, one per
-    ServiceAccount; ``both`` keeps the IRSA annotation too). With ``target_role`` the role gets only
+    of the ARN, never an index), ``<name>-sa-<service account>`` (``kubernetes:core/v1:ServiceAccount``,
+    exact name, created with the Kubernetes provider of ``opts.providers``), and with Pod Identity
+    ``<name>-pod-identity-<service account>`` (``aws.eks.PodIdentityAssociation``; ``both`` keeps the IRSA
+    annotation too); one per service account, never renamed when one is added (:func:`one_of_one`). With
+    ``target_role`` the role gets only
     ``<name>-chain`` (``sts:AssumeRole``/``sts:TagSession`` on the target) and, for ``account_id``,
     ``<name>-target-role`` with the permission children above is made through ``target_role.provider``.
     ServiceAccounts also wait for ``opts.depends_on`` (e.g. their Namespace).
@@ -157,10 +158,9 @@ class IrsaRole(pulumi.ComponentResource):
         if plan.identity.uses_pod_identity:
             tags = cluster_name.apply(lambda c: cluster_tags(plan, c))
             for sa in plan.service_accounts:
-                suffix = "" if len(plan.service_accounts) == 1 else f"-{sa}"
                 associations.append(
                     aws.eks.PodIdentityAssociation(
-                        f"{name}-pod-identity{suffix}",
+                        f"{name}-pod-identity-{sa}",
                         cluster_name=cluster_name,
                         namespace=plan.namespace,
                         service_account=sa,
@@ -169,7 +169,10 @@ class IrsaRole(pulumi.ComponentResource):
                         disable_session_tags=not plan.session_tags,
                         policy=plan.session_policy,
                         tags=tags,
-                        opts=child,
+                        opts=pulumi.ResourceOptions.merge(
+                            child,
+                            pulumi.ResourceOptions(aliases=one_of_one(plan.service_accounts, f"{name}-pod-identity")),
+                        ),
                     )
                 )
         self.external_id = associations[0].external_id if plan.chained else pulumi.Output.from_input(None)
@@ -287,7 +290,7 @@ class IrsaRole(pulumi.ComponentResource):
         names = options.names
         for sa in names:
             k8s.core.v1.ServiceAccount(
-                f"{name}-sa" if len(names) == 1 else f"{name}-sa-{sa}",
+                f"{name}-sa-{sa}",
                 metadata=k8s.meta.v1.ObjectMetaArgs(
                     name=sa,
                     namespace=plan.namespace,
@@ -295,8 +298,25 @@ class IrsaRole(pulumi.ComponentResource):
                     annotations=annotations or None,
                 ),
                 automount_service_account_token=options.automount_token,
-                opts=pulumi.ResourceOptions(parent=self, provider=provider, depends_on=waits),
+                opts=pulumi.ResourceOptions(
+                    parent=self, provider=provider, depends_on=waits, aliases=one_of_one(names, f"{name}-sa")
+                ),
             )
+
+
+def one_of_one(service_accounts: Sequence[str], name: str) -> list[pulumi.Input[pulumi.Alias]] | None:
+    """The alias a role's only ServiceAccount (or Pod Identity association) carries: its name in eks-irsa 0.4
+    (``<role>-sa``, ``<role>-pod-identity``), when one service account had no suffix.
+
+    Each is named per service account (``<role>-sa-<service account>``) whatever their number, so adding or
+    removing a second one never renames the first. A rename is a create before the delete: Kubernetes refuses
+    the second ServiceAccount of one name (pulumi-kubernetes provider/pkg/await/await.go, Creation: without
+    ``upsertExistingObjects`` server-side apply creates, and the API server answers AlreadyExists; a preview hides
+    it), and EKS refuses a second association for one namespace and service account (409). The alias moves a
+    stack made before onto the new name without a replacement; ``None`` with several, which were suffixed
+    before too.
+    """
+    return [pulumi.Alias(name=name)] if len(service_accounts) == 1 else None
 
 
 IrsaRole.__init__.__doc__ = constructor_doc(

@@ -275,7 +275,7 @@ for name, service in sorted(services.items()):
         waits.append(aws.iam.RolePolicyAttachment(f"{name}-attach-{sha8(arn)}", role=role.name, policy_arn=arn))
     if service.get("createServiceAccount", True):
         k8s.core.v1.ServiceAccount(
-            f"{name}-sa",
+            f"{name}-sa-{service_account}",
             metadata=k8s.meta.v1.ObjectMetaArgs(
                 name=service_account,
                 namespace=namespace,

@@ -142,7 +142,14 @@ def service_files(run: OfflineRun, plans: Mapping[str, RolePlan], trusted: Trust
         out: dict[str, str] = {}
         role = registered.get((name, f"{name}-role"))
         target = registered.get((name, f"{name}-target-role"))
-        association = registered.get((name, f"{name}-pod-identity"))
+        association = next(
+            (
+                registered[(name, f"{name}-pod-identity-{sa}")]
+                for sa in plan.service_accounts[:1]
+                if (name, f"{name}-pod-identity-{sa}") in registered
+            ),
+            None,
+        )
         if role is not None:
             out["trust-policy.json"] = _pretty(json.loads(role.inputs["assumeRolePolicy"]))
         if target is not None:
