@@ -2,8 +2,11 @@
 the issuer before anything of it is registered (also in a first preview, where the Outputs are unknown), and the
 cluster's partition is held against the stack's region.
 
+The account a role is created in is held against the accounts of the OIDC providers it trusts, when the
+account components or the stack's ``aws:allowedAccountIds`` make it known.
+
 What this cannot prove: the length of the ids EKS will give real issuers (the bound is the 32 characters every
-EKS issuer has had), or the region of an explicit AWS provider (the check then does not run).
+EKS issuer has had), the region or the account of an AWS provider made elsewhere (the checks then do not run).
 """
 
 from __future__ import annotations
@@ -11,9 +14,11 @@ from __future__ import annotations
 import gc
 from typing import Any
 
+import pulumi_aws as aws
 import pytest
+from pulumi import ResourceOptions
 
-from eks_irsa import EksCluster, IrsaConfigError, IrsaRole
+from eks_irsa import AccountOidcProvider, EksCluster, IrsaConfigError, IrsaRole
 from eks_irsa.contract import own
 from eks_irsa.contract.own import ISSUER_ID_LENGTH, ClusterIdentity, mark_own, own_cluster
 from eks_irsa.testing import EksIrsaMocks, run_program
@@ -158,3 +163,99 @@ def test_a_marked_value_is_forgotten_with_it():
     del value
     gc.collect()
     assert len(own._OWN) <= marked - 1
+
+
+# --- the account a role is created in, against the accounts of the OIDC providers it trusts ----------------------
+
+OTHER = "444455556666"
+ONE_ACCOUNT = {**CONFIG, "aws:allowedAccountIds": [ACCOUNT]}
+
+
+def _other_account(cluster: EksCluster) -> AccountOidcProvider:
+    return AccountOidcProvider(
+        "other",
+        {
+            "account_id": OTHER,
+            "assume_role_arn": f"arn:aws:iam::{OTHER}:role/deployer",
+            "region": "us-west-2",
+            "oidc_issuer": cluster.oidc_issuer,
+        },
+    )
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["up", "preview"])
+def test_a_role_made_through_another_accounts_provider_must_trust_that_accounts_oidc_provider(preview):
+    def build() -> None:
+        cluster = EksCluster("c", CLUSTER)
+        other = _other_account(cluster)
+        # The cluster's own provider (in the stack's one allowed account) for a role created in the other account.
+        IrsaRole("orders", _role(cluster), opts=ResourceOptions(provider=other.aws_provider))
+
+    problems, roles = _refused(build, preview, ONE_ACCOUNT)
+    assert roles == []
+    [problem] = problems
+    assert problem.field == "IrsaRole orders: oidc_provider_arn"
+    assert problem.rule == (
+        f"is in account {ACCOUNT}, but the role is created in account {OTHER} (the AWS provider in opts allows only "
+        "that account); IAM OIDC providers are per account"
+    )
+
+
+def test_role_account_id_must_be_the_account_of_the_provider_the_role_is_created_with():
+    def build() -> None:
+        other = _other_account(EksCluster("c", CLUSTER))
+        args = _role(EksCluster("d", {**CLUSTER, "cluster_name": "acme-d"}), role_account_id=ACCOUNT)
+        opts = ResourceOptions(provider=other.aws_provider)
+        IrsaRole("orders", {**args, "oidc_provider_arn": other.provider_arn}, opts=opts)
+
+    problems, _ = _refused(build, False, ONE_ACCOUNT)
+    assert [(p.field, p.value) for p in problems] == [("IrsaRole orders: role_account_id", ACCOUNT)]
+
+
+def test_an_output_of_another_accounts_oidc_provider_is_held_to_role_account_id():
+    def build() -> None:
+        other = _other_account(EksCluster("c", CLUSTER))
+        IrsaRole(
+            "orders", _role(EksCluster("d", CLUSTER), role_account_id=ACCOUNT, oidc_provider_arn=other.provider_arn)
+        )
+
+    problems, _ = _refused(build, False, CONFIG)  # no aws:allowedAccountIds: the account is role_account_id's
+    assert [(p.field, p.value) for p in problems] == [
+        ("IrsaRole orders: oidc_provider_arn", f"<Output of an OIDC provider in account {OTHER}>")
+    ]
+
+
+def test_the_stacks_default_provider_refuses_another_accounts_oidc_provider_and_takes_its_own():
+    def build() -> None:
+        cluster = EksCluster("c", CLUSTER)
+        IrsaRole("own", _role(cluster))  # the cluster's provider, the stack's account: accepted
+        IrsaRole("orders", _role(cluster, oidc_provider_arn=_other_account(cluster).provider_arn))
+
+    problems, _ = _refused(build, False, ONE_ACCOUNT)
+    assert [p.rule.split(";")[0] for p in problems] == [
+        f"is in account {OTHER}, but the role is created in account {ACCOUNT} (the stack's default AWS provider "
+        "allows only that account (aws:allowedAccountIds))"
+    ]
+
+
+def test_a_role_with_the_matching_accounts_provider_and_oidc_provider_is_registered():
+    def program() -> None:
+        cluster = EksCluster("c", CLUSTER)
+        other = _other_account(cluster)
+        args = _role(cluster, role_account_id=OTHER, oidc_provider_arn=other.provider_arn)
+        IrsaRole("orders", args, opts=ResourceOptions(provider=other.aws_provider))
+
+    run = run_program(program, ONE_ACCOUNT, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
+    assert [r.name for r in run.registrations if r.type == "eks-irsa:index:IrsaRole"] == ["c-vpc-cni", "orders"]
+
+
+def test_a_provider_made_elsewhere_has_no_known_account_so_the_rule_does_not_run():
+    # pulumi_aws.Provider keeps neither allowed_account_ids nor assume_roles on the Python object: only a provider
+    # call (sts:GetCallerIdentity) through it could tell its account, so nothing is judged before registration.
+    def program() -> None:
+        cluster = EksCluster("c", CLUSTER)
+        elsewhere = aws.Provider("elsewhere", region="us-west-2", allowed_account_ids=[OTHER])
+        IrsaRole("orders", _role(cluster), opts=ResourceOptions(provider=elsewhere))
+
+    run = run_program(program, ONE_ACCOUNT, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
+    assert "orders" in [r.name for r in run.registrations if r.type == "eks-irsa:index:IrsaRole"]

@@ -1,4 +1,7 @@
-"""``AccountOidcProvider``: the cluster's IAM OIDC provider in another account, for cross-account IRSA."""
+"""``AccountOidcProvider``: the cluster's IAM OIDC provider in another account, for cross-account IRSA; and which
+account a role is created in, as far as it is known before registration (:func:`role_account_problems`)."""
+
+from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
@@ -6,9 +9,11 @@ import pulumi_aws as aws
 from .contract.accounts import AccountOidcProviderArgs as AccountOidcProviderArgs
 from .contract.accounts import AccountProviderArgs as AccountProviderArgs
 from .contract.fields import constructor_doc
+from .contract.own import known_account, mark_account
 from .errors import IrsaConfigError, Problem
-from .iam.arn import ACCOUNT_ID, parse_iam_arn
+from .iam.arn import ACCOUNT_ID, parse_arn, parse_iam_arn
 from .iam.partition import partition_for_region
+from .iam.trust import IRSA_DOCS
 from .shape import check_shape
 
 ACCOUNT_DOCS = "AWS Account Management Reference Guide, 'AWS account identifiers'"
@@ -26,7 +31,7 @@ def _account_provider(
     """
     base = args.get("source_credentials") or {}
     chain = [aws.ProviderAssumeRoleArgs(role_arn=base["role_arn"])] if base.get("role_arn") else []
-    return aws.Provider(
+    provider = aws.Provider(
         name,
         region=args["region"],
         profile=base.get("profile_name"),
@@ -34,6 +39,9 @@ def _account_provider(
         assume_roles=[*chain, aws.ProviderAssumeRoleArgs(role_arn=args["assume_role_arn"], session_name="eks-irsa")],
         opts=pulumi.ResourceOptions(parent=parent),
     )
+    if isinstance(args["account_id"], str):
+        mark_account(args["account_id"], provider)
+    return provider
 
 
 def check_account_args(args: object, hint: type) -> list[Problem]:
@@ -152,6 +160,8 @@ class AccountOidcProvider(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=self._aws_provider, delete_before_replace=True),
         )
         self.provider_arn = provider.arn
+        if isinstance(args["account_id"], str):
+            mark_account(args["account_id"], self.provider_arn)
         self.register_outputs({"provider_arn": self.provider_arn})
 
     @property
@@ -161,3 +171,75 @@ class AccountOidcProvider(pulumi.ComponentResource):
 
 
 AccountOidcProvider.__init__.__doc__ = constructor_doc("AccountOidcProvider", AccountOidcProviderArgs)
+
+
+def creating_account(opts: pulumi.ResourceOptions | None) -> tuple[str, str] | None:
+    """The account a resource registered with ``opts`` is created in, and how that is known, when it is known
+    before registration: an AWS provider in ``opts.provider`` or ``opts.providers`` made by :class:`AccountProvider`
+    or :class:`AccountOidcProvider` (it allows that one account); with no AWS provider and no parent, the stack's
+    default provider when ``aws:allowedAccountIds`` lists one account. Else ``None``: a ``pulumi_aws.Provider`` made
+    elsewhere keeps neither its ``allowed_account_ids`` nor its ``assume_roles`` on the Python object (pulumi-aws
+    ``Provider`` outputs only its string settings, as Outputs), so only a provider call through it
+    (``sts:GetCallerIdentity``) could tell; a parent may hand down any provider."""
+    opts = opts or pulumi.ResourceOptions()
+    providers = opts.providers.values() if isinstance(opts.providers, Mapping) else opts.providers or []
+    explicit = next((p for p in [opts.provider, *providers] if getattr(p, "package", None) == "aws"), None)
+    if explicit is not None:
+        account = known_account(explicit)
+        return (account, "the AWS provider in opts allows only that account") if account else None
+    if opts.parent is not None:
+        return None
+    allowed = pulumi.Config("aws").get_object("allowedAccountIds")
+    if isinstance(allowed, list) and len(allowed) == 1 and isinstance(allowed[0], str):
+        return allowed[0], "the stack's default AWS provider allows only that account (aws:allowedAccountIds)"
+    return None
+
+
+def role_account_problems(args: object, opts: pulumi.ResourceOptions | None) -> list[Problem]:
+    """``IrsaRole``'s rule on the account its role is created in, when known before registration (from ``opts``:
+    :func:`creating_account`; else ``role_account_id``): ``role_account_id`` is that account, and every OIDC
+    provider the role trusts (``oidc_provider_arn``, ``additional_clusters[i].oidc_provider_arn``: a plain ARN, or an
+    Output this package made in a known account) is in it, as IAM OIDC providers are per account
+    (:data:`~eks_irsa.iam.trust.IRSA_DOCS`). A plain ARN against ``role_account_id`` is
+    :func:`eks_irsa.plan.plan_role`'s rule, not repeated here."""
+    if not isinstance(args, Mapping):
+        return []
+    where = creating_account(opts)
+    given = args.get("role_account_id")
+    given = given if isinstance(given, str) and ACCOUNT_ID.fullmatch(given) else None
+    problems: list[Problem] = []
+    if where is not None and given is not None and given != where[0]:
+        problems.append(
+            Problem(
+                "role_account_id",
+                given,
+                f"is not the account the role is created in, {where[0]} ({where[1]})",
+                "pulumi-aws provider, allowed_account_ids",
+                "pass the AWS provider of role_account_id's account in opts, or give that account",
+            )
+        )
+    account, how = where if where is not None else (given, "role_account_id")
+    if account is None:
+        return problems
+    clusters = args.get("additional_clusters")
+    trusted = [("oidc_provider_arn", args.get("oidc_provider_arn"))] + [
+        (f"additional_clusters[{i}].oidc_provider_arn", c.get("oidc_provider_arn"))
+        for i, c in enumerate(clusters if isinstance(clusters, list) else [])
+        if isinstance(c, Mapping)
+    ]
+    for field, arn in trusted:
+        parsed = parse_arn(arn) if isinstance(arn, str) and given is None else None
+        found = parsed.account if parsed is not None else known_account(arn)
+        if found is not None and found != account:
+            problems.append(
+                Problem(
+                    field,
+                    arn if isinstance(arn, str) else f"<Output of an OIDC provider in account {found}>",
+                    f"is in account {found}, but the role is created in account {account} ({how}); IAM OIDC "
+                    "providers are per account",
+                    IRSA_DOCS,
+                    f"trust an OIDC provider of account {account} (AccountOidcProvider), or create the role with the "
+                    f"AWS provider of account {found}",
+                )
+            )
+    return problems

@@ -25,6 +25,7 @@ from .access import (
     creator_tag_value,
     scoped_kubeconfig,
 )
+from .accounts import creating_account
 from .addons import ADDONS
 from .addons.install import check_addon_subjects, check_single_install
 from .addons.spec import AddonSpec, EksAddon
@@ -32,7 +33,7 @@ from .contract.cluster import EksClusterArgs as EksClusterArgs
 from .contract.enums import ControlPlaneLog as ControlPlaneLog
 from .contract.fields import constructor_doc
 from .contract.nodegroup import NodeGroupArgs as NodeGroupArgs
-from .contract.own import ClusterIdentity, mark_own
+from .contract.own import ClusterIdentity, mark_account, mark_own
 from .errors import IrsaConfigError, Problem
 from .iam.eks_policies import CNI_POLICY, NODE_POLICIES
 from .iam.names import short_hash
@@ -206,6 +207,9 @@ class EksCluster(pulumi.ComponentResource):
             full.cluster_name, p, region or longest_region, partition.dns_suffix, tuple(full.oidc_client_ids)
         )
         mark_own(identity, self.oidc_provider_arn, self.oidc_issuer)
+        creating = creating_account(opts)
+        if creating is not None:
+            mark_account(creating[0], self.oidc_provider_arn)
         self.kubeconfig = pulumi.Output.secret(cluster.kubeconfig_json)
         # The name is ours, but reading it through an output makes dependents wait for the cluster.
         self.cluster_name = cluster.oidc_issuer.apply(lambda _: full.cluster_name)

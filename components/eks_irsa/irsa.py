@@ -20,6 +20,7 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
+from .accounts import role_account_problems
 from .contract.fields import constructor_doc
 from .contract.role import IrsaRoleArgs, PermissionStatement, ServiceAccountOptions, TargetRole, TrustedCluster
 from .errors import IrsaConfigError, Problem
@@ -106,7 +107,7 @@ class IrsaRole(pulumi.ComponentResource):
     pods (the webhook mutates pods only at admission)."""
 
     def __init__(self, name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        plan = _plan_or_raise(name, args)
+        plan = _plan_or_raise(name, args, opts)
         kubernetes = kubernetes_provider(name, opts) if plan.create_service_account else None
         target_provider = _target_provider(name, args) if plan.target_account_id is not None else None
         # A list, one resource or an Output of them (Pulumi docs, 'Resource options: dependsOn'), passed on as given.
@@ -403,12 +404,17 @@ def _target_provider(name: str, args: IrsaRoleArgs) -> pulumi.ProviderResource:
     return provider
 
 
-def _plan_or_raise(name: str, args: IrsaRoleArgs) -> RolePlan:
-    """:func:`plan_role`, its problems named ``IrsaRole <name>: <field>`` for a Python caller."""
+def _plan_or_raise(name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None) -> RolePlan:
+    """:func:`plan_role` and the rule on the account ``opts`` create the role in
+    (:func:`~eks_irsa.accounts.role_account_problems`), their problems named ``IrsaRole <name>: <field>``."""
+    found = role_account_problems(args, opts)
     try:
-        return plan_role(name, args)
+        plan = plan_role(name, args)
     except IrsaConfigError as error:
-        raise IrsaConfigError([_named(name, p) for p in error.problems]) from None
+        raise IrsaConfigError([_named(name, p) for p in [*found, *error.problems]]) from None
+    if found:
+        raise IrsaConfigError([_named(name, p) for p in found])
+    return plan
 
 
 def _named(name: str, problem: Problem) -> Problem:

@@ -8,6 +8,10 @@ audience against the provider's client IDs. The record is keyed by the Output ob
 only the values that really came from the cluster carry it; a copy made through ``apply`` or passed through
 another language's SDK does not, and those rules then run when it resolves, as for any Output.
 
+The same way, the AWS providers the account components make (``allowed_account_ids`` of one plain account) and
+the Outputs made through them carry that account (:func:`mark_account`), so ``IrsaRole`` compares the account
+its role is created in with its OIDC providers' before registration.
+
 Pure: standard library only.
 """
 
@@ -65,5 +69,23 @@ def own_cluster(value: object) -> ClusterIdentity | None:
     """The identity :func:`mark_own` recorded for ``value``, or ``None`` (a plain value, another Output)."""
     try:
         return _OWN.get(value)
+    except TypeError:  # not weakly referable: a str, a number, None
+        return None
+
+
+_ACCOUNT: "weakref.WeakKeyDictionary[object, str]" = weakref.WeakKeyDictionary()
+
+
+def mark_account(account: str, *values: object) -> None:
+    """Record that each of ``values`` (an AWS provider this package made, or an Output of a resource made through
+    one) belongs to ``account``, known before anything resolves (the provider allows no other account)."""
+    for value in values:
+        _ACCOUNT[value] = account
+
+
+def known_account(value: object) -> str | None:
+    """The account :func:`mark_account` recorded for ``value``, or ``None`` (a provider or Output made elsewhere)."""
+    try:
+        return _ACCOUNT.get(value)
     except TypeError:  # not weakly referable: a str, a number, None
         return None
