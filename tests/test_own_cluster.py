@@ -18,7 +18,7 @@ import pulumi_aws as aws
 import pytest
 from pulumi import ResourceOptions
 
-from eks_irsa import AccountOidcProvider, EksCluster, IrsaConfigError, IrsaRole
+from eks_irsa import AccountOidcProvider, AccountProvider, EksCluster, IrsaConfigError, IrsaRole
 from eks_irsa.contract import own
 from eks_irsa.contract.own import ISSUER_ID_LENGTH, ClusterIdentity, mark_own, own_cluster
 from eks_irsa.testing import EksIrsaMocks, run_program
@@ -259,3 +259,38 @@ def test_a_provider_made_elsewhere_has_no_known_account_so_the_rule_does_not_run
 
     run = run_program(program, ONE_ACCOUNT, "t", mocks=EksIrsaMocks(account_id=ACCOUNT))
     assert "orders" in [r.name for r in run.registrations if r.type == "eks-irsa:index:IrsaRole"]
+
+
+THIRD = "777788889999"
+
+
+def test_a_target_roles_provider_must_allow_the_target_account():
+    def build() -> None:
+        third = AccountProvider(
+            "third",
+            {
+                "account_id": "777788889999",
+                "assume_role_arn": "arn:aws:iam::777788889999:role/d",
+                "region": "us-west-2",
+            },
+        )
+        IrsaRole(
+            "reports",
+            {
+                "cluster_name": "acme-dev",
+                "namespace": "reports",
+                "identity": "pod-identity",
+                "cluster_arn": f"arn:aws:eks:us-west-2:{ACCOUNT}:cluster/acme-dev",
+                "create_service_account": False,
+                "statements": [{"actions": ["sqs:ReceiveMessage"], "resources": [QUEUE]}],
+                "target_role": {"account_id": OTHER, "provider": third.aws_provider},
+            },
+        )
+
+    problems, _ = _refused(build, False, ONE_ACCOUNT)
+    assert [(p.field, p.rule) for p in problems] == [
+        (
+            "IrsaRole reports: target_role.provider",
+            f"allows only account {THIRD}, but the target role is to be created in {OTHER}",
+        )
+    ]

@@ -200,8 +200,9 @@ def role_account_problems(args: object, opts: pulumi.ResourceOptions | None) -> 
     :func:`creating_account`; else ``role_account_id``): ``role_account_id`` is that account, and every OIDC
     provider the role trusts (``oidc_provider_arn``, ``additional_clusters[i].oidc_provider_arn``: a plain ARN, or an
     Output this package made in a known account) is in it, as IAM OIDC providers are per account
-    (:data:`~eks_irsa.iam.trust.IRSA_DOCS`). A plain ARN against ``role_account_id`` is
-    :func:`eks_irsa.plan.plan_role`'s rule, not repeated here."""
+    (:data:`~eks_irsa.iam.trust.IRSA_DOCS`); and ``target_role.provider``, when made by :class:`AccountProvider`,
+    allows ``target_role.account_id``. A plain ARN against ``role_account_id`` is :func:`eks_irsa.plan.plan_role`'s
+    rule, not repeated here."""
     if not isinstance(args, Mapping):
         return []
     where = creating_account(opts)
@@ -218,6 +219,19 @@ def role_account_problems(args: object, opts: pulumi.ResourceOptions | None) -> 
                 "pass the AWS provider of role_account_id's account in opts, or give that account",
             )
         )
+    target = args.get("target_role")
+    if isinstance(target, Mapping) and isinstance(target.get("account_id"), str):
+        allowed = known_account(target.get("provider"))
+        if allowed is not None and allowed != target["account_id"]:
+            problems.append(
+                Problem(
+                    "target_role.provider",
+                    f"<AWS provider of account {allowed}>",
+                    f"allows only account {allowed}, but the target role is to be created in {target['account_id']}",
+                    "pulumi-aws provider, allowed_account_ids",
+                    "pass the AWS provider of target_role.account_id's account (AccountProvider)",
+                )
+            )
     account, how = where if where is not None else (given, "role_account_id")
     if account is None:
         return problems
