@@ -112,6 +112,7 @@ def main(settings: StackSettings) -> None:
                 target_providers.get(service.target_account or ""),
             ),
             opts=pulumi.ResourceOptions(providers=providers, depends_on=[namespace] if namespace else None),
+            plan=settings.plans[service.name],
         )
         if isinstance(cluster, EksCluster) and service.addon:
             cluster.install_addon(service.name, service.addon, role)

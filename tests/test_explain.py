@@ -9,7 +9,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from eks_irsa.cli.explain import EXIT_ALLOWED, EXIT_BAD_INPUT, EXIT_DENIED, main
+from eks_irsa.cli.explain import EXIT_ALLOWED, EXIT_BAD_INPUT, EXIT_DENIED, SERVICE_KEYS, main
 from eks_irsa.iam.trust import Subject, render_trust_policy
 
 ACCOUNT = "111122223333"
@@ -256,6 +256,7 @@ def write_stack(build: Path, document: object, **service_changes: object) -> Non
     folder.mkdir(parents=True)
     (folder / "trust-policy.json").write_text(json.dumps(document))
     service = {
+        **dict.fromkeys(SERVICE_KEYS),
         "roleArn": ROLE,
         "roleName": "dev-orders-api",
         "namespace": "orders",

@@ -19,7 +19,7 @@ from kubernetes_validate import validate as validate_manifest
 from eks_irsa.addons import ADDONS
 from eks_irsa.addons.spec import EksAddon
 from eks_irsa.catalog import decode_stack_config, load_catalog
-from eks_irsa.cli.plan import catalog_services, plan_document, service_files, write_plan
+from eks_irsa.cli.plan import plan_document, write_plan
 from eks_irsa.testing import config_from_stack_file, encode_config, run_program
 from tests.conftest import (
     FIRST_RUN_LOOKUPS,
@@ -321,11 +321,9 @@ def test_node_role_carries_only_the_node_policies_and_cni_has_its_own_role(stack
     assert "system:serviceaccount:kube-system:aws-node" in sub.values()
 
 
-def test_service_account_manifests_are_valid_kubernetes(stack_run, tmp_path):
-    _, config, run = stack_run
-    for texts in service_files(
-        run, *catalog_services(run, load_catalog(decode_stack_config(encode_config(config)), ROOT))
-    ).values():
+def test_service_account_manifests_are_valid_kubernetes(stack_run, stack_plans):
+    stack, _, _ = stack_run
+    for texts in stack_plans.plan(stack)[1].values():
         if "serviceaccount.yaml" in texts:
             validate_manifest(yaml.safe_load(texts["serviceaccount.yaml"]), "1.33.0", strict=True)
 

@@ -18,6 +18,7 @@ import pytest
 
 from eks_irsa.cli import verify as verify_module
 from eks_irsa.cli.verify import Result, main, render, verify
+from eks_irsa.plan import RoleRecord
 from eks_irsa.proof import emulator as emulator_module
 from eks_irsa.proof.matrix import Cell, expected_access, unverifiable
 from eks_irsa.testing import config_from_stack_file
@@ -335,6 +336,10 @@ def test_roles_outside_verify_are_named_with_the_reason(tmp_path):
     assert pods[("report-exporter", "mis-associated")]["actual"] == "allow"
     fact = next(c for c in outcome.document["cells"] if "pods.eks.amazonaws.com" in c["case"])
     assert fact["actual"] == "error" and fact["ok"]
-    plain = {"identity": "irsa", "roleManagedHere": True, "trustedProviders": ["p"], "subjects": ["a"]}
-    assert unverifiable({**plain, "roleArn": "arn:aws:iam::111122223333:role/r"}, "111122223333") is None
-    assert unverifiable({**plain, "roleArn": "arn:aws:iam::222233334444:role/r"}, "111122223333")
+    plain = {
+        **dict.fromkeys(RoleRecord.json_keys()),
+        **{"identity": "irsa", "roleManagedHere": True, "trustedProviders": ["p"], "subjects": ["a"]},
+    }
+    own, other = "arn:aws:iam::111122223333:role/r", "arn:aws:iam::222233334444:role/r"
+    assert unverifiable(RoleRecord.from_data({**plain, "roleArn": own}), "111122223333") is None
+    assert unverifiable(RoleRecord.from_data({**plain, "roleArn": other}), "111122223333")

@@ -33,8 +33,11 @@ from .plan import (
     ROLE_ARN_ANNOTATION,
     TOKEN_EXPIRATION_ANNOTATION,
     IdentityType,
+    Rendered,
     RolePlan,
+    check_bound,
     check_permissions_boundary,
+    check_planned,
     cluster_tags,
     plan_role,
     render_trust,
@@ -106,8 +109,15 @@ class IrsaRole(pulumi.ComponentResource):
     """8 hex digits of SHA-256 of the role ARN, for a pod template annotation so a role change rolls the
     pods (the webhook mutates pods only at admission)."""
 
-    def __init__(self, name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        plan = _plan_or_raise(name, args, opts)
+    def __init__(
+        self,
+        name: str,
+        args: IrsaRoleArgs,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        plan: RolePlan | None = None,
+    ) -> None:
+        plan = _plan_or_raise(name, args, opts, plan)
         kubernetes = kubernetes_provider(name, opts) if plan.create_service_account else None
         target_provider = _target_provider(name, args) if plan.target_account_id is not None else None
         # A list, one resource or an Output of them (Pulumi docs, 'Resource options: dependsOn'), passed on as given.
@@ -119,6 +129,10 @@ class IrsaRole(pulumi.ComponentResource):
         super().__init__("eks-irsa:index:IrsaRole", name, None, own)
         self.plan = plan
         """The :class:`~eks_irsa.plan.RolePlan` this component registered from."""
+        planned = dict(plan.inputs)
+        # A plan made at the cluster's stand-ins (PLANNED_BINDING) renders its trust from this component's values.
+        rebound = any(planned.get(key) is not args.get(key) for key in ("oidc_provider_arn", "oidc_issuer"))
+        chain_policy: pulumi.Output[str] | None = None
         for warning in plan.warnings:
             pulumi.log.warn(warning, resource=self)
         child = pulumi.ResourceOptions(parent=self)
@@ -129,19 +143,15 @@ class IrsaRole(pulumi.ComponentResource):
             self.role_name = pulumi.Output.from_input(plan.role_name or "")
             self.trust_policy = pulumi.Output.from_input(None)
         else:
-            role = self._role(name, args, plan, cluster_name, child)
+            role = self._role(name, args, plan, cluster_name, child, rebound)
             target_arn: pulumi.Output[str] | None = None
             if plan.target_role_arn is not None:
                 target_arn = pulumi.Output.from_input(plan.target_role_arn)
             elif plan.target_account_id is not None:
                 target_arn = cluster_name.apply(lambda c: target_role_arn_for(plan, role_name_for(plan, c)))
             if target_arn is not None:
-                chain = aws.iam.RolePolicy(
-                    f"{name}-chain",
-                    role=role.name,
-                    policy=target_arn.apply(lambda arn: canonical_json(render_chain_permissions(arn))),
-                    opts=child,
-                )
+                chain_policy = target_arn.apply(lambda arn: canonical_json(render_chain_permissions(arn)))
+                chain = aws.iam.RolePolicy(f"{name}-chain", role=role.name, policy=chain_policy, opts=child)
                 ready = [chain.id]
             else:
                 ready = self._permissions(name, plan, role, cluster_name, child)
@@ -178,9 +188,41 @@ class IrsaRole(pulumi.ComponentResource):
                 )
         self.external_id = associations[0].external_id if plan.chained else pulumi.Output.from_input(None)
         self.target_role_arn = pulumi.Output.from_input(plan.target_role_arn)
+        target_trust: pulumi.Output[str] | None = None
         if target_provider is not None:
-            self.target_role_arn = self._target_role(name, plan, role, associations, cluster_name, target_provider)
+            self.target_role_arn, target_trust = self._target_role(
+                name, plan, role, associations, cluster_name, target_provider
+            )
         self.register_outputs({key: getattr(self, key) for key in OUTPUTS})
+        trusted = []
+        if plan.identity.uses_irsa:
+            trusted = [args.get("oidc_issuer"), args.get("oidc_provider_arn")]
+            trusted += [c["oidc_provider_arn"] for c in args.get("additional_clusters", ())]
+        self.rendered: pulumi.Output[Rendered] = pulumi.Output.all(
+            self.role_name,
+            self.role_arn,
+            self.trust_policy,
+            target_trust,
+            chain_policy,
+            self.target_role_arn,
+            self.external_id,
+            *trusted,
+        ).apply(
+            lambda v: Rendered(
+                role_name=v[0] or None,
+                role_arn=v[1],
+                trust_policy=v[2],
+                oidc_issuer=v[7].removeprefix("https://") if len(v) > 7 and isinstance(v[7], str) else None,
+                oidc_provider_arns=tuple(dict.fromkeys(a for a in v[8:] if isinstance(a, str))),
+                target_trust_policy=v[3],
+                chain_policy=v[4],
+                target_role_arn=v[5],
+                external_id=v[6],
+            )
+        )
+        """What this component rendered from :attr:`plan` once its Outputs resolved (:class:`~eks_irsa.plan.Rendered`:
+        role name and ARN, trust policy, the issuer and OIDC providers it trusts, a chained role's documents),
+        for ``eks-irsa plan``'s ``service.json`` (:class:`~eks_irsa.plan.RoleRecord`). Not a registered output."""
 
     def _target_role(
         self,
@@ -190,9 +232,9 @@ class IrsaRole(pulumi.ComponentResource):
         associations: list[aws.eks.PodIdentityAssociation],
         cluster_name: pulumi.Output[str],
         provider: pulumi.ProviderResource,
-    ) -> pulumi.Output[str]:
+    ) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         """The target role in the other account: trust = the first role with the associations' external ids,
-        the plan's permissions; its ARN once they are attached."""
+        the plan's permissions; ``(its ARN once they are attached, its trust policy)``."""
         there = pulumi.ResourceOptions(parent=self, provider=provider)
         fixed_name = pulumi.ResourceOptions.merge(there, FIXED_NAME)
         trust = pulumi.Output.all(first.arn, *[a.external_id for a in associations]).apply(
@@ -209,7 +251,7 @@ class IrsaRole(pulumi.ComponentResource):
             opts=fixed_name,
         )
         ready = self._permissions(name, plan, role, cluster_name, there)
-        return pulumi.Output.all(role.arn, *ready).apply(lambda values: values[0])
+        return pulumi.Output.all(role.arn, *ready).apply(lambda values: values[0]), trust
 
     def _role(
         self,
@@ -218,8 +260,9 @@ class IrsaRole(pulumi.ComponentResource):
         plan: RolePlan,
         cluster_name: pulumi.Output[str],
         child: pulumi.ResourceOptions,
+        rebound: bool,
     ) -> aws.iam.Role:
-        if plan.trust_policy is not None:
+        if plan.trust_policy is not None and not rebound:
             trust = pulumi.Output.from_input(plan.trust_policy)
         else:
             inputs = []
@@ -404,12 +447,20 @@ def _target_provider(name: str, args: IrsaRoleArgs) -> pulumi.ProviderResource:
     return provider
 
 
-def _plan_or_raise(name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None) -> RolePlan:
-    """:func:`plan_role` and the rule on the account ``opts`` create the role in
-    (:func:`~eks_irsa.accounts.role_account_problems`), their problems named ``IrsaRole <name>: <field>``."""
+def _plan_or_raise(
+    name: str, args: IrsaRoleArgs, opts: pulumi.ResourceOptions | None, plan: RolePlan | None
+) -> RolePlan:
+    """:func:`plan_role`, or the ``plan`` given when it is the plan of these arguments (:func:`check_planned`), and
+    the rule on the account ``opts`` create the role in (:func:`~eks_irsa.accounts.role_account_problems`), their
+    problems named ``IrsaRole <name>: <field>`` for a Python caller."""
     found = role_account_problems(args, opts)
     try:
-        plan = plan_role(name, args)
+        if plan is None:
+            plan = plan_role(name, args)
+        else:
+            problems = check_planned(name, args, plan)
+            if problems:
+                raise IrsaConfigError(problems)
     except IrsaConfigError as error:
         raise IrsaConfigError([_named(name, p) for p in [*found, *error.problems]]) from None
     if found:
@@ -437,8 +488,12 @@ def _boundary(plan: RolePlan, given: pulumi.Input[str] | None) -> pulumi.Input[s
 
 
 def _trust(plan: RolePlan, cluster_arn: str | None, providers: Sequence[str], size: int | None) -> str:
-    """The trust policy once Output inputs resolve: :func:`render_trust`, problems named ``IrsaRole <name>: ...``."""
+    """The trust policy once Output inputs resolve: :func:`render_trust` (the cluster's provider and issuer held to
+    those the plan was made with, :func:`check_bound`), problems named ``IrsaRole <name>: ...``."""
     try:
+        bound = check_bound(plan, provider_arn=providers[0], issuer=providers[1]) if plan.identity.uses_irsa else []
+        if bound:
+            raise IrsaConfigError(bound)
         return render_trust(
             plan.subjects,
             plan.audience,

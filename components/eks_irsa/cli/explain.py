@@ -59,6 +59,8 @@ from ..iam.evaluate import (
 )
 from ..iam.policy import statement_list
 from ..iam.trust import check_provider_arn, normalize_issuer
+from ..iam.trust_review.statements import principals
+from ..plan.model import RoleRecord
 from .output import json_document
 
 EXIT_ALLOWED = 0
@@ -69,8 +71,9 @@ CLOCK_SKEW_SECONDS = 300
 """IAM accepts an OIDC token up to five minutes past its ``exp`` for clock skew (IAM User Guide,
 'OIDC federation', note on the ``exp`` claim)."""
 
-SERVICE_KEYS = ("roleArn", "roleName", "namespace", "serviceAccount", "audience", "oidcProviderArn", "oidcIssuer")
-"""Keys ``make plan`` writes to ``build/<stack>/services/<service>/service.json``."""
+SERVICE_KEYS = RoleRecord.json_keys()
+"""Keys ``make plan`` writes to ``build/<stack>/services/<service>/service.json``
+(:class:`~eks_irsa.plan.RoleRecord`)."""
 
 USUAL_CAUSES: Mapping[Cause, str] = {
     Cause.ISSUER_MISMATCH: (
@@ -269,12 +272,14 @@ def derive_provider_arn(
 
 
 def _federated_arns(policy: Mapping[str, object]) -> list[str]:
-    out: list[str] = []
-    for statement in statement_list(policy):
-        principal = statement.get("Principal") if isinstance(statement, dict) else None
-        value = principal.get("Federated") if isinstance(principal, dict) else None
-        out += [value] if isinstance(value, str) else [v for v in value or [] if isinstance(v, str)]
-    return out
+    """Every ``Principal.Federated`` value of the policy, statement by statement
+    (:func:`eks_irsa.iam.trust_review.statements.principals`)."""
+    return [
+        arn
+        for statement in statement_list(policy)
+        if isinstance(statement, Mapping)
+        for arn in principals(statement, "Federated")
+    ]
 
 
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -376,7 +381,7 @@ def _one_line(text: str) -> str:
 def _run(args: argparse.Namespace, out: TextIO) -> int:
     if bool(args.policy) == bool(args.stack or args.service):
         raise BadInput("give either --policy FILE or --stack NAME --service NAME")
-    service: dict[str, object] = {}
+    service: RoleRecord | None = None
     if args.policy:
         policy_path = args.policy
     else:
@@ -393,10 +398,14 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
             raise BadInput(
                 f"{stale} changed after {service_path} was written; run `make plan STACK={args.stack}` again"
             )
-        service = _read_json(service_path, "service file")
-        absent = [k for k in SERVICE_KEYS if k not in service]
+        data = _read_json(service_path, "service file")
+        absent = [k for k in SERVICE_KEYS if k not in data and k != "externalId"]
         if absent:
             raise BadInput(f"{service_path} lacks {', '.join(absent)}; run `make plan STACK={args.stack}` again")
+        try:
+            service = RoleRecord.from_data(data)
+        except ValueError as exc:
+            raise BadInput(f"{service_path}: {exc}") from None
 
     if [bool(args.token), bool(args.pod), bool(args.chain)].count(True) != 1:
         raise BadInput("give one of --token FILE, --pod NAMESPACE/SERVICE_ACCOUNT and --chain")
@@ -415,14 +424,16 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         issuer_host = normalize_issuer(token.issuer, "token.iss")
     except IrsaConfigError as exc:
         raise BadInput(f"the token's iss {token.issuer!r} is not an https issuer ({exc.problems[0].rule})") from None
-    role_arn = args.role_arn or _str(service.get("roleArn"))
+    role_arn = args.role_arn or (service.role_arn if service else None)
     if args.provider_arn:
         problems = check_provider_arn("--provider-arn", args.provider_arn)
         if problems:
             raise BadInput(str(problems[0]))
         provider_arn, how = args.provider_arn, "--provider-arn"
     else:
-        provider_arn, how = derive_provider_arn(issuer_host, role_arn, _str(service.get("oidcProviderArn")), policy)
+        provider_arn, how = derive_provider_arn(
+            issuer_host, role_arn, service.oidc_provider_arn if service else None, policy
+        )
     request = WebIdentityRequest(provider_arn, token.issuer, token.subject, token.audiences, token.amr)
     try:
         decision = evaluate_web_identity(policy, request)
@@ -444,12 +455,12 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_ALLOWED if allowed else EXIT_DENIED
 
 
-def _run_pod(args: argparse.Namespace, out: TextIO, policy_path: Path, service: Mapping[str, object]) -> int:
+def _run_pod(args: argparse.Namespace, out: TextIO, policy_path: Path, service: RoleRecord | None) -> int:
     """The EKS Pod Identity question: ``sts:AssumeRole`` (+ ``sts:TagSession``) for a pod of ``--pod``."""
     namespace, _, service_account = str(args.pod).partition("/")
     if not namespace or not service_account or "/" in service_account:
         raise BadInput(f"--pod {args.pod!r} is not NAMESPACE/SERVICE_ACCOUNT")
-    cluster_arn = args.cluster_arn or _str(service.get("clusterArn"))
+    cluster_arn = args.cluster_arn or (service.cluster_arn if service else None)
     if not cluster_arn:
         raise BadInput("give --cluster-arn (the service has no clusterArn: is it a Pod Identity service?)")
     session_tags = _session_tags(args, service)
@@ -471,17 +482,17 @@ def _run_pod(args: argparse.Namespace, out: TextIO, policy_path: Path, service: 
     line(f"  cluster    {cluster_arn}")
     line(f"  pod        {namespace}/{service_account} (session tags {'on' if session_tags else 'off'})")
     if service:
-        line(f"Role: {service.get('roleArn')} ({service.get('namespace')}/{service.get('serviceAccount')})")
+        line(f"Role: {service.role_arn} ({service.namespace}/{service.service_account})")
     line(f"Policy: {policy_path}")
     _verdict(line, decision, [], decision.allowed, args.verbose)
     return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
 
 
-def _session_tags(args: argparse.Namespace, service: Mapping[str, object]) -> bool:
+def _session_tags(args: argparse.Namespace, service: RoleRecord | None) -> bool:
     """``--session-tags on|off`` if given, else the plan's ``sessionTags`` (on unless it says ``false``)."""
     if args.session_tags:
         return args.session_tags == "on"
-    return service.get("sessionTags") is not False
+    return service is None or service.session_tags is not False
 
 
 def _evaluate_trust(policy_path: Path, request: AssumeRoleRequest) -> Decision:
@@ -493,14 +504,14 @@ def _evaluate_trust(policy_path: Path, request: AssumeRoleRequest) -> Decision:
         raise BadInput(f"trust policy {policy_path} is malformed: {exc.problems[0]}") from None
 
 
-def _run_chain(args: argparse.Namespace, out: TextIO, policy_path: Path, service: Mapping[str, object]) -> int:
+def _run_chain(args: argparse.Namespace, out: TextIO, policy_path: Path, service: RoleRecord | None) -> int:
     """The cross-account question: the first role's ``sts:AssumeRole`` into the target role."""
-    caller = args.caller or _str(service.get("roleArn"))
-    external_id = args.external_id or _str(service.get("externalId"))
+    caller = args.caller or (service.role_arn if service else None)
+    external_id = args.external_id or (service.external_id if service else None)
     if not caller:
         raise BadInput("give --caller (the first role's ARN)")
     session_tags = _session_tags(args, service)
-    namespace, service_account = _str(service.get("namespace")), _str(service.get("serviceAccount"))
+    namespace, service_account = (service.namespace, service.service_account) if service else (None, None)
     passed = (
         {"kubernetes-namespace": namespace, "kubernetes-service-account": service_account}
         if session_tags and namespace and service_account
@@ -521,7 +532,7 @@ def _run_chain(args: argparse.Namespace, out: TextIO, policy_path: Path, service
     line(f"  actions      {', '.join(request.actions)}")
     line(f"  external id  {external_id or '(none)'}")
     if service:
-        line(f"Target role: {service.get('targetRoleArn')}")
+        line(f"Target role: {service.target_role_arn}")
     line(f"Policy: {policy_path}")
     _verdict(line, decision, [], decision.allowed, args.verbose)
     return EXIT_ALLOWED if decision.allowed else EXIT_DENIED
@@ -553,7 +564,7 @@ def _report(
     provider_arn: str,
     how: str,
     policy_path: Path,
-    service: Mapping[str, object],
+    service: RoleRecord | None,
     decision: Decision,
     expiry: list[Finding],
     allowed: bool,
@@ -576,8 +587,8 @@ def _report(
         line(f"  pod  {token.pod}")
     line(f"Provider: {provider_arn} (from {how})")
     if service:
-        line(f"Role: {service.get('roleArn')} ({service.get('namespace')}/{service.get('serviceAccount')})")
-        trusted_issuer = _str(service.get("oidcIssuer"))
+        line(f"Role: {service.role_arn} ({service.namespace}/{service.service_account})")
+        trusted_issuer = service.oidc_issuer
         if trusted_issuer and _host(trusted_issuer) != _host(token.issuer):
             theirs, mine = _host(trusted_issuer), _host(token.issuer)
             line(f"Note: the stack's cluster issuer is {theirs}; this token comes from {mine}")
@@ -626,7 +637,7 @@ def _verdict_json(
     question: str,
     asked: Mapping[str, object],
     policy_path: Path,
-    service: Mapping[str, object],
+    service: RoleRecord | None,
     decision: Decision,
     expiry: list[Finding],
     allowed: bool,
@@ -647,7 +658,7 @@ def _verdict_json(
         "explain",
         question=question,
         request=dict(asked),
-        roleArn=_str(service.get("targetRoleArn" if question == "chain" else "roleArn")),
+        roleArn=None if service is None else service.target_role_arn if question == "chain" else service.role_arn,
         policy=str(policy_path),
         allowed=allowed,
         reasons=list(decision.reasons) if allowed else [],

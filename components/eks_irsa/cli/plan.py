@@ -22,26 +22,17 @@ import json
 import re
 import shutil
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..catalog import ClusterSettings, StackSettings, decode_stack_config, load_catalog
-from ..cluster import vpc_cni_role_args
 from ..errors import IrsaConfigError
-from ..plan import ROLE_ARN_ANNOTATION, RolePlan, permissions_documents, plan_role
-from ..testing import (
-    PLACEHOLDER,
-    OfflineRun,
-    config_from_stack_file,
-    encode_config,
-    run_program,
-)
-from ..versions import cluster_addons
+from ..plan import ROLE_ARN_ANNOTATION, RolePlan, RoleRecord, permissions_documents
+from ..testing import PLACEHOLDER, OfflineRun
 from .output import fit_table, json_document, problems_json
-from .program import ProgramError, run_user_program, trusted_providers
+from .program import Planned, ProgramError, run_user_program
 
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+\Z")
 """A Pulumi stack name: letters, digits, hyphens, underscores and periods (the Pulumi CLI refuses others)."""
@@ -102,61 +93,23 @@ def plan_document(run: OfflineRun, stack: str, project: str = "eks-irsa") -> dic
     }
 
 
-Trusted = Callable[[RolePlan], tuple[str | None, list[str]]]
-"""For an IRSA role's plan: ``(issuer, [OIDC provider ARNs])``, the cluster's own provider first (``None`` and
-``[]`` when they are not known)."""
-
-
-def catalog_services(run: OfflineRun, settings: StackSettings) -> tuple[dict[str, RolePlan], Trusted]:
-    """The catalog's role plans (with the cluster's VPC CNI role) and the OIDC providers each trusts: the
-    cluster's placeholder provider in the role's account, then the service's ``trustedClusters``."""
-    issuer = run.mocks.issuer(settings.cluster.name)
-    plans = dict(settings.plans)
-    if isinstance(settings.cluster, ClusterSettings) and "vpc-cni" in cluster_addons(
-        settings.cluster.auto_mode, bool(settings.cluster.node_groups), False
-    ):
-        name = f"{settings.cluster.name}-vpc-cni"
-        provider = run.mocks.arn("iam", f"oidc-provider/{issuer}")
-        cni = vpc_cni_role_args(settings.cluster.name, settings.partition, provider, issuer, settings.cluster.tags)
-        plans[name] = plan_role(name, cni)
-
-    def trusted(plan: RolePlan) -> tuple[str | None, list[str]]:
-        account = plan.role_account_id or run.mocks.account_id
-        providers = [run.mocks.arn("iam", f"oidc-provider/{issuer}", account=account)]
-        providers += [c["oidc_provider_arn"] for c in plan_args(settings, plan.name).get("additional_clusters", ())]
-        return issuer, providers
-
-    return plans, trusted
-
-
-def service_files(run: OfflineRun, plans: Mapping[str, RolePlan], trusted: Trusted) -> dict[str, dict[str, str]]:
-    """Per role, the reviewer's files, ``{role: {file name: text}}``, written from its :class:`RolePlan`.
-
-    The plan gives the subjects, identity, documents and settings; ``trusted`` the issuer and OIDC providers
-    of an IRSA role; the run gives only what AWS would compute (the role ARN) and the rendered manifests.
+def service_files(run: OfflineRun, planned: Mapping[str, Planned]) -> dict[str, dict[str, str]]:
+    """Per role, the reviewer's files, ``{role: {file name: text}}``, from the component's own record of what it
+    planned and rendered (:data:`~eks_irsa.cli.program.Planned`): the trust policies and the chain policy as it
+    rendered them, the permissions documents from its plan, ``service.json`` as its
+    :class:`~eks_irsa.plan.RoleRecord`. The run gives only the ServiceAccount manifests as registered under it.
     """
-    registered = {(r.parent, r.name): r for r in run.registrations if r.parent}
     accounts = [r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
     files: dict[str, dict[str, str]] = {}
-    for name, plan in sorted(plans.items()):
+    for name, (plan, rendered) in sorted(planned.items()):
         out: dict[str, str] = {}
-        role = registered.get((name, f"{name}-role"))
-        target = registered.get((name, f"{name}-target-role"))
-        association = next(
-            (
-                registered[(name, f"{name}-pod-identity-{sa}")]
-                for sa in plan.service_accounts[:1]
-                if (name, f"{name}-pod-identity-{sa}") in registered
-            ),
-            None,
-        )
-        if role is not None:
-            out["trust-policy.json"] = _pretty(json.loads(role.inputs["assumeRolePolicy"]))
-        if target is not None:
-            out["target-trust-policy.json"] = _pretty(json.loads(target.inputs["assumeRolePolicy"]))
-        chain = registered.get((name, f"{name}-chain"))
-        if chain is not None:
-            out["chain-policy.json"] = _pretty(json.loads(chain.inputs["policy"]))
+        for file, text in (
+            ("trust-policy.json", rendered.trust_policy),
+            ("target-trust-policy.json", rendered.target_trust_policy),
+            ("chain-policy.json", rendered.chain_policy),
+        ):
+            if text is not None:
+                out[file] = _pretty(json.loads(text))
         for file, document in permissions_documents(plan).items():
             out[file] = _pretty(document)
         mine = [a for a in accounts if a.parent == name]
@@ -164,33 +117,9 @@ def service_files(run: OfflineRun, plans: Mapping[str, RolePlan], trusted: Trust
             manifest = {k: sa.inputs[k] for k in ("apiVersion", "kind", "metadata", "automountServiceAccountToken")}
             file = "serviceaccount.yaml" if len(mine) == 1 else f"serviceaccount-{sa.inputs['metadata']['name']}.yaml"
             out[file] = yaml.safe_dump(plain(manifest), sort_keys=True)
-        summary = plan.summary()
-        summary.update(
-            roleArn=role.outputs["arn"] if role is not None else plan.existing_role_arn,
-            oidcProviderArn=None,
-            oidcIssuer=None,
-            trustedProviders=[],
-        )
-        if plan.identity.uses_irsa:
-            issuer, providers = trusted(plan)
-            summary.update(
-                oidcProviderArn=providers[0] if providers else None,
-                oidcIssuer=issuer,
-                trustedProviders=sorted(providers),
-            )
-        if plan.chained:
-            summary.update(
-                targetRoleArn=target.outputs["arn"] if target is not None else plan.target_role_arn,
-                externalId=association.outputs.get("externalId") if association is not None else None,
-            )
-        out["service.json"] = _pretty(summary)
+        out["service.json"] = _pretty(RoleRecord.of(plan, rendered).to_json())
         files[name] = out
     return files
-
-
-def plan_args(settings: StackSettings, name: str) -> dict[str, Any]:
-    """The catalog's ``IrsaRoleArgs`` fields of one service (none for the cluster's own roles)."""
-    return dict(next((s.args for s in settings.services if s.name == name), {}))
 
 
 def _pretty(document: Any) -> str:
@@ -236,11 +165,14 @@ def table(rows: Sequence[Sequence[str]]) -> str:
 
 def write_plan(
     stack: str, build_dir: Path, project_root: Path | None = None
-) -> tuple[OfflineRun, dict[str, dict[str, str]], StackSettings]:
-    """Run the program for ``stack`` and write the plan and per-service files under ``build_dir/stack``.
+) -> tuple[OfflineRun, dict[str, dict[str, str]], dict[str, RolePlan]]:
+    """Run the reference program for ``stack`` (``stacks/Pulumi.<stack>.yaml``) and write the plan and per-role
+    files under ``build_dir/stack``: ``(run, files, {role: plan})``. The program's own ``load_catalog`` plans every
+    service once and hands each plan to its ``IrsaRole``; the files come from the components' records.
 
     Raises:
         IrsaConfigError: the stack's catalog is invalid; nothing is written then.
+        ProgramError: no such stack file.
     """
     root = project_root or ROOT
     if not STACK_NAME.match(stack) or stack in (".", ".."):
@@ -251,12 +183,10 @@ def write_plan(
             STACK_NAME_DOCS,
             "give the stack's name, e.g. dev",
         )
-    config = config_from_stack_file(root / "stacks" / f"Pulumi.{stack}.yaml")
-    settings = load_catalog(decode_stack_config(encode_config(config)), root)
-    run = run_program(root / "__main__.py", config, stack)
-    files = service_files(run, *catalog_services(run, settings))
-    _write(build_dir, stack, plan_document(run, stack), files)
-    return run, files, settings
+    project, stack, run, planned = run_user_program(root, stack)
+    files = service_files(run, planned)
+    _write(build_dir, stack, plan_document(run, stack, project), files)
+    return run, files, {name: plan for name, (plan, _) in planned.items()}
 
 
 def write_program_plan(
@@ -270,10 +200,10 @@ def write_program_plan(
         IrsaConfigError: the stack file or a component's input is refused; nothing is written then.
         Exception: whatever else the program raises; nothing is written then.
     """
-    project, stack, run, plans = run_user_program(directory, stack)
-    files = service_files(run, plans, lambda plan: trusted_providers(run, plan))
+    project, stack, run, planned = run_user_program(directory, stack)
+    files = service_files(run, planned)
     _write(build_dir or directory / "build", stack, plan_document(run, stack, project), files)
-    return stack, run, files, plans
+    return stack, run, files, {name: plan for name, (plan, _) in planned.items()}
 
 
 def _write(root: Path, stack: str, document: dict[str, Any], files: Mapping[str, Mapping[str, str]]) -> None:
@@ -351,8 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             stack_file = ROOT / "stacks" / f"Pulumi.{stack}.yaml"
             if not stack_file.exists():
                 return fail(2, f"no stack file {stack_file.relative_to(ROOT)}")
-            run, files, settings = write_plan(stack, args.build_dir or ROOT / "build", ROOT)
-            plans = dict(settings.plans)
+            run, files, plans = write_plan(stack, args.build_dir or ROOT / "build", ROOT)
             out = (args.build_dir or ROOT / "build") / stack
     except ProgramError as error:
         return fail(2, str(error))

@@ -9,7 +9,7 @@ is written out with the same files as the catalog's services.
 
 from __future__ import annotations
 
-import json
+import functools
 import os
 import runpy
 import sys
@@ -22,7 +22,7 @@ import yaml
 
 from ..errors import IrsaConfigError
 from ..irsa import IrsaRole
-from ..plan import RolePlan
+from ..plan import Rendered, RolePlan
 from ..testing import OfflineRun, config_from_stack_file, run_program
 
 PROJECT_SOURCE = "Pulumi docs, 'Pulumi project file reference' (Pulumi.yaml: name, main, stackConfigDir)"
@@ -94,11 +94,18 @@ def _inside(directory: Path) -> Iterator[None]:
         sys.path[:] = path
 
 
-def run_user_program(directory: Path, stack: str | None) -> tuple[str, str, OfflineRun, dict[str, RolePlan]]:
-    """Run the project in ``directory`` for ``stack`` under the mocks: ``(project, stack, run, {role: plan})``.
+Planned = tuple[RolePlan, Rendered]
+"""One role as its component made it: the plan it registered from (``IrsaRole.plan``) and what it rendered once
+its Outputs resolved (``IrsaRole.rendered``)."""
 
-    The plans are those the program's :class:`~eks_irsa.IrsaRole` components registered from (``IrsaRole.plan``),
-    found with a stack transformation, which sees every resource the program makes.
+
+def run_user_program(directory: Path, stack: str | None) -> tuple[str, str, OfflineRun, dict[str, Planned]]:
+    """Run the project in ``directory`` for ``stack`` under the mocks: ``(project, stack, run, {role: (plan,
+    rendered)})``.
+
+    Every :class:`~eks_irsa.IrsaRole` the program makes, wherever (``EksCluster``'s VPC CNI role too), is found
+    with a stack transformation, which sees every resource; its own record of what it planned and rendered is read
+    inside the run, never re-derived from its children.
 
     Raises:
         ProgramError: see :func:`project_settings` and :func:`choose_stack`.
@@ -110,18 +117,24 @@ def run_user_program(directory: Path, stack: str | None) -> tuple[str, str, Offl
     stack = choose_stack(config_dir, stack)
     config = config_from_stack_file(config_dir / f"Pulumi.{stack}.yaml")
     roles: list[IrsaRole] = []
+    rendered: dict[str, Rendered] = {}
 
     def collect(args: pulumi.ResourceTransformationArgs) -> None:
         if isinstance(args.resource, IrsaRole):
             roles.append(args.resource)
 
+    def keep(name: str, value: Rendered) -> None:
+        rendered[name] = value
+
     def main() -> None:
         pulumi.runtime.register_stack_transformation(collect)
         runpy.run_path(str(program), run_name="__main__")
+        for role in roles:
+            role.rendered.apply(functools.partial(keep, role.plan.name))
 
     with _inside(program.parent):
         run = run_program(main, config, stack, project=project)
-    plans = {role.plan.name: role.plan for role in roles}
+    plans = {role.plan.name: (role.plan, rendered[role.plan.name]) for role in roles}
     if not plans:
         raise IrsaConfigError.one(
             "(program)",
@@ -131,19 +144,3 @@ def run_user_program(directory: Path, stack: str | None) -> tuple[str, str, Offl
             "run a program that uses eks_irsa.IrsaRole (or EksCluster, whose VPC CNI role is one)",
         )
     return project, stack, run, plans
-
-
-def trusted_providers(run: OfflineRun, plan: RolePlan) -> tuple[str | None, list[str]]:
-    """``(issuer, [OIDC provider ARNs])`` an IRSA role trusts, as the program registered its trust policy (the
-    ``Principal.Federated`` of each statement, in order); the issuer is the first provider's URL. ``(None, [])``
-    for an existing role, whose trust is not ours."""
-    role = next((r for r in run.registrations if r.parent == plan.name and r.name == f"{plan.name}-role"), None)
-    if role is None:
-        return None, []
-    providers: list[str] = []
-    for statement in json.loads(role.inputs["assumeRolePolicy"])["Statement"]:
-        federated = statement.get("Principal", {}).get("Federated")
-        for arn in [federated] if isinstance(federated, str) else federated or []:
-            if arn not in providers:
-                providers.append(arn)
-    return providers[0].split(":oidc-provider/", 1)[1], providers

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from ..errors import IrsaConfigError
+from ..plan.model import RoleRecord
 from ..proof.emulator import MotoEmulator
 from ..proof.localidp import LocalIssuer, LoopbackFetcher, WebIdentityVerifier
 from ..proof.matrix import (
@@ -150,7 +151,7 @@ def verify(stack: str, build_dir: Path, project_root: Path = ROOT) -> Result:
     document["notVerified"] = {
         name: reason
         for name, texts in files.items()
-        if (reason := unverifiable(json.loads(texts["service.json"]), run.mocks.account_id))
+        if (reason := unverifiable(RoleRecord.from_json(texts["service.json"]), run.mocks.account_id))
     }
     out = build_dir / stack / "verify.json"
     out.parent.mkdir(parents=True, exist_ok=True)

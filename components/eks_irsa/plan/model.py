@@ -1,11 +1,13 @@
 """The planned role: :class:`RolePlan` (with its :class:`ServiceAccountPlan`; :class:`IdentityType` is the
-contract's, :mod:`eks_irsa.contract.role`) and its JSON form, the ``service.json`` of ``eks-irsa plan``. Pure: no
-Pulumi import.
+contract's, :mod:`eks_irsa.contract.role`), what the component rendered from it once its Outputs resolved
+(:class:`Rendered`), and the two together as one typed record, :class:`RoleRecord`: the ``service.json`` of
+``eks-irsa plan``, written by :meth:`RoleRecord.to_json` and read back, by verify, the Pod Identity player and
+explain, with :meth:`RoleRecord.from_json` only. Pure: no Pulumi import.
 """
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..contract.role import IdentityType
@@ -132,10 +134,15 @@ class RolePlan:
     risks: tuple[Risk, ...] = ()
     managed_policies: tuple[ManagedPolicy, ...] = ()
     managed_policy_source: str | None = None
+    inputs: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """The arguments the plan was made from, frozen (:func:`frozen_args`: mappings as sorted item tuples, lists
+    as tuples, Outputs and providers as the objects themselves), so that ``IrsaRole`` can tell whether a plan
+    handed to it is of its own arguments (:func:`eks_irsa.plan.rules.check_planned`). Not part of the JSON form."""
 
     def summary(self) -> dict[str, Any]:
-        """The plan as JSON data, the shape of ``eks-irsa plan``'s ``service.json`` (keys camelCase); for an
-        ``existing_role_arn`` only what is applied (no role path, session length, boundary or tags)."""
+        """The plan as JSON data, its part of ``eks-irsa plan``'s ``service.json`` (:class:`RoleRecord`, keys
+        camelCase); for an ``existing_role_arn`` only what is applied (no role path, session length, boundary or
+        tags). The role name is ``None`` while the cluster name is an Output (the record takes the rendered one)."""
         return {
             "name": self.name,
             "identity": self.identity.value,
@@ -174,6 +181,177 @@ class RolePlan:
             ],
             "managedPolicySource": self.managed_policy_source,
         }
+
+
+def frozen_args(value: Any) -> Any:
+    """``value`` as a hashable-shaped, order-free snapshot for comparing arguments: mappings as tuples of
+    ``(key, value)`` sorted by key, lists and tuples as tuples, anything else (strings, numbers, Outputs,
+    providers) as itself, so an Output equals only itself."""
+    if isinstance(value, Mapping):
+        return tuple(sorted(((str(k), frozen_args(v)) for k, v in value.items()), key=lambda item: item[0]))
+    if isinstance(value, list | tuple):
+        return tuple(frozen_args(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What ``IrsaRole`` rendered from its :class:`RolePlan` once its Outputs resolved: the values only a run
+    knows (the real issuer, provider and role ARNs), kept by the component itself (``IrsaRole.rendered``).
+
+    Attributes:
+        role_name: the IAM role name (an existing role's last ARN segment).
+        role_arn: the role's ARN (the existing role's for ``existing_role_arn``).
+        trust_policy: the trust policy as registered, canonical JSON; ``None`` for an existing role.
+        oidc_issuer: IRSA: the cluster's issuer (host/path, no ``https://``), else ``None``.
+        oidc_provider_arns: IRSA: the OIDC providers the trust names, the cluster's first, then
+            ``additional_clusters`` in order; empty otherwise.
+        target_trust_policy: cross-account Pod Identity with a target role made here: its trust policy (canonical
+            JSON), else ``None``.
+        chain_policy: cross-account Pod Identity: the first role's only permissions policy (canonical JSON), else
+            ``None``.
+        target_role_arn: cross-account Pod Identity: the target role's ARN, else ``None``.
+        external_id: cross-account Pod Identity: the (first) association's ``externalId``, else ``None``.
+    """
+
+    role_name: str | None
+    role_arn: str | None
+    trust_policy: str | None
+    oidc_issuer: str | None = None
+    oidc_provider_arns: tuple[str, ...] = ()
+    target_trust_policy: str | None = None
+    chain_policy: str | None = None
+    target_role_arn: str | None = None
+    external_id: str | None = None
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+@dataclass(frozen=True)
+class RoleRecord:
+    """One role as ``eks-irsa plan`` writes it to ``services/<name>/service.json``: its :class:`RolePlan`
+    (:meth:`RolePlan.summary`) and what the component rendered (:class:`Rendered`). The JSON keys are the
+    attribute names in camelCase (``role_arn`` ↔ ``roleArn``); ``externalId`` is written only for a chained
+    (cross-account Pod Identity) role.
+
+    Attributes beyond :meth:`RolePlan.summary`'s keys: ``role_arn``; ``oidc_provider_arn`` and ``oidc_issuer``
+    (IRSA: the cluster's provider and issuer, else ``None``); ``trusted_providers`` (every OIDC provider the
+    trust names, sorted); ``external_id``. ``session_policy``, ``tags``, ``risk_categories`` and
+    ``managed_policies`` are JSON data as written.
+    """
+
+    name: str
+    identity: str
+    namespace: str
+    service_account: str | None
+    service_accounts: tuple[str, ...]
+    subjects: tuple[str, ...]
+    audience: str | None
+    role_name: str | None
+    role_path: str | None
+    role_managed_here: bool
+    existing_role_arn: str | None
+    max_session_duration: int | None
+    permissions_boundary: str | None
+    managed_policy_arns: tuple[str, ...]
+    tags: Mapping[str, str]
+    service_account_created: bool
+    sts_regional_endpoints: bool
+    token_expiration: int | None
+    automount_service_account_token: bool
+    warnings: tuple[str, ...]
+    session_tags: bool | None
+    session_policy: Any
+    cluster_arn: str | None
+    target_account_id: str | None
+    target_role_arn: str | None
+    risk_categories: Mapping[str, Any]
+    managed_policies: tuple[Mapping[str, Any], ...]
+    managed_policy_source: str | None
+    role_arn: str | None
+    oidc_provider_arn: str | None
+    oidc_issuer: str | None
+    trusted_providers: tuple[str, ...]
+    external_id: str | None = None
+
+    @property
+    def chained(self) -> bool:
+        """Cross-account Pod Identity: the association chains the role into a target role."""
+        return self.target_account_id is not None or self.target_role_arn is not None
+
+    @classmethod
+    def of(cls, plan: RolePlan, rendered: Rendered) -> "RoleRecord":
+        """The record of ``plan`` as the component rendered it. The role name is the plan's when it is known
+        from plain inputs, else the rendered one (the cluster name was an Output)."""
+        summary = plan.summary()
+        irsa = plan.identity.uses_irsa
+        values: dict[str, Any] = {
+            **summary,
+            "roleName": summary["roleName"] or rendered.role_name,
+            "roleArn": rendered.role_arn,
+            "oidcProviderArn": rendered.oidc_provider_arns[0] if irsa and rendered.oidc_provider_arns else None,
+            "oidcIssuer": rendered.oidc_issuer if irsa else None,
+            "trustedProviders": sorted(rendered.oidc_provider_arns) if irsa else [],
+        }
+        if plan.chained:
+            values.update(
+                targetRoleArn=rendered.target_role_arn or plan.target_role_arn, externalId=rendered.external_id
+            )
+        return cls.from_data(values)
+
+    @classmethod
+    def json_keys(cls) -> tuple[str, ...]:
+        """The keys of ``service.json``, in attribute order (``externalId`` last, written only when chained)."""
+        return tuple(_camel(f.name) for f in fields(cls))
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> "RoleRecord":
+        """The record of ``service.json``'s JSON data.
+
+        Raises:
+            ValueError: a key is missing (a ``build/`` written by another version: run ``eks-irsa plan`` again)
+                or unknown.
+        """
+        known = {_camel(f.name): f for f in fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        missing = sorted(k for k, f in known.items() if k not in data and f.name != "external_id")
+        if unknown or missing:
+            raise ValueError(
+                f"service.json of {data.get('name')!r} is not this version's: "
+                + ", ".join([*(f"unknown key {k}" for k in unknown), *(f"no key {k}" for k in missing)])
+                + "; run eks-irsa plan again"
+            )
+        values: dict[str, Any] = {}
+        for key, f in known.items():
+            value = data.get(key)
+            values[f.name] = tuple(value) if isinstance(value, list) and key != "sessionPolicy" else value
+        return cls(**values)
+
+    @classmethod
+    def from_json(cls, text: str) -> "RoleRecord":
+        """The record of a ``service.json`` file's text (see :meth:`from_data`).
+
+        Raises:
+            ValueError: not JSON, not an object, or not this version's keys.
+        """
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("service.json holds no JSON object; run eks-irsa plan again")
+        return cls.from_data(data)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON data of ``service.json`` (keys camelCase; lists for tuples; ``externalId`` only when
+        :attr:`chained`)."""
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name == "external_id" and not self.chained:
+                continue
+            value = getattr(self, f.name)
+            data[_camel(f.name)] = list(value) if isinstance(value, tuple) else value
+        return data
 
 
 def _actions_of(item: Mapping[str, object]) -> list[str]:

@@ -27,9 +27,10 @@ def role_name_for(plan: RolePlan, cluster_name: str) -> str:
     """The role name once an Output cluster name resolves (checked like a plain one).
 
     Raises:
-        IrsaConfigError: the resolved cluster name breaks the EKS cluster name rule.
+        IrsaConfigError: the resolved cluster name breaks the EKS cluster name rule, or differs from the cluster
+            name the plan was made with (:func:`check_bound`).
     """
-    problems = limits.check_cluster_name("cluster_name", cluster_name)
+    problems = limits.check_cluster_name("cluster_name", cluster_name) or check_bound(plan, cluster_name=cluster_name)
     if problems:
         raise IrsaConfigError(problems)
     return plan.role_name or derive_role_name(cluster_name, plan.namespace, (*plan.service_accounts, plan.name)[0])
@@ -99,6 +100,38 @@ def render_trust(
     if problems:
         raise IrsaConfigError(problems)
     return canonical_json(document)
+
+
+def check_bound(
+    plan: RolePlan, *, cluster_name: str | None = None, provider_arn: str | None = None, issuer: str | None = None
+) -> list[Problem]:
+    """The resolved cluster name, OIDC provider ARN and issuer held to the plain values the plan was made with
+    (:data:`~eks_irsa.plan.rules.PLANNED_BINDING`; a plan made from Outputs holds nothing): the same cluster
+    name, and the same provider and issuer but for the issuer's id (the one part a stand-in cannot know). The
+    plan's role name, tags, account, partition and region were derived from them.
+    """
+    planned = dict(plan.inputs)
+    given = {"cluster_name": cluster_name, "oidc_provider_arn": provider_arn, "oidc_issuer": issuer}
+    problems = []
+    for key, value in given.items():
+        stand_in = planned.get(key)
+        if not isinstance(stand_in, str) or value is None or _without_id(value) == _without_id(stand_in):
+            continue
+        problems.append(
+            Problem(
+                key,
+                value,
+                f"differs from {stand_in}, the value the role was planned with",
+                "this package (eks_irsa.plan: a plan handed to IrsaRole)",
+                "pass IrsaRole the cluster the plan was made for, or leave plan out",
+            )
+        )
+    return problems
+
+
+def _without_id(value: str) -> str:
+    """An issuer or OIDC provider ARN without the issuer's id (``.../id/<ID>``), ``https://`` dropped."""
+    return value.removeprefix("https://").rsplit("/id/", 1)[0]
 
 
 def permissions_documents(plan: RolePlan) -> dict[str, dict[str, object]]:

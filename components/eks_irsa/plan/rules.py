@@ -39,7 +39,7 @@ from ..iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS, TARGET_ROLE_DOCS, Subject, 
 from ..iam.trust_review import audience_findings
 from ..shape import check_shape, root_keys
 from .lint import Assessment, assess, check_managed_justifications, lint
-from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan
+from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan, frozen_args
 from .render import check_provider, render_trust
 
 WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
@@ -294,7 +294,56 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         risks=assessed[2],
         managed_policies=assessed[3][0] if assessed[3] else (),
         managed_policy_source=assessed[3][1] if assessed[3] else None,
+        inputs=frozen_args(args),
     )
+
+
+PLANNED_BINDING = ("cluster_name", "oidc_provider_arn", "oidc_issuer")
+"""``IrsaRoleArgs`` fields a plan handed to ``IrsaRole`` may have been made with at stand-ins: the values of a
+cluster that does not exist yet. The catalog plans every service before the first registration (its
+cross-service rules need every plan) with the name, OIDC provider ARN and issuer its cluster will have
+(an issuer id of the real length); the component then gets the cluster's Outputs. Every rule that reads these
+runs again on the component's own values when they resolve (:func:`~eks_irsa.plan.render.render_trust`,
+:func:`~eks_irsa.plan.render.role_name_for`), which also hold them to the stand-ins
+(:func:`~eks_irsa.plan.render.check_bound`)."""
+
+
+def check_planned(name: str, args: Mapping[str, Any], plan: RolePlan) -> list[Problem]:
+    """Whether ``plan`` is the plan of ``IrsaRole(name, args)``: the same name, and arguments equal to those it
+    was planned from (:attr:`RolePlan.inputs`), :data:`PLANNED_BINDING` and ``target_role.provider`` (a Pulumi
+    provider, which no rule reads) aside. Outputs are equal only to themselves.
+
+    Returns:
+        One problem naming the fields that differ (``plan`` when it is of another name); empty when it fits.
+    """
+    if plan.name != name:
+        return [Problem("plan", plan.name, f"is the plan of {plan.name}, not of {name}", OURS, "leave plan out")]
+    given, planned = dict(_unbound(frozen_args(args))), dict(_unbound(plan.inputs))
+    differ = sorted(k for k in set(given) | set(planned) if given.get(k) != planned.get(k))
+    if not differ:
+        return []
+    return [
+        Problem(
+            "plan",
+            differ,
+            f"was made from other arguments than these (the fields listed differ), so it is not the plan of {name}",
+            OURS,
+            "leave plan out (IrsaRole plans its arguments itself), or pass the plan plan_role made of these arguments",
+        )
+    ]
+
+
+def _unbound(frozen: Any) -> tuple[tuple[str, Any], ...]:
+    """Frozen ``IrsaRoleArgs`` (:func:`~eks_irsa.plan.model.frozen_args`) without :data:`PLANNED_BINDING` and
+    ``target_role.provider``."""
+    out = []
+    for key, value in frozen:
+        if key in PLANNED_BINDING:
+            continue
+        if key == "target_role" and isinstance(value, tuple):
+            value = tuple(item for item in value if item[0] != "provider")
+        out.append((key, value))
+    return tuple(out)
 
 
 def statement_from_args(statement: Mapping[str, Any]) -> PolicyStatement:

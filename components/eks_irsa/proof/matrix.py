@@ -68,6 +68,7 @@ import botocore.exceptions
 from ..iam.arn import Arn, parse_arn, wildcard_match
 from ..iam.policy import element_values, statement_list
 from ..iam.trust import Subject
+from ..plan.model import RoleRecord
 from ..testing import OfflineRun
 from .emulator import (
     BOOTSTRAP_CALLS,
@@ -164,51 +165,49 @@ class ServicePlan:
         return (SESSION_PREFIX + self.name)[:64]
 
 
-def unverifiable(summary: Mapping[str, Any], account: str) -> str | None:
-    """Why a role is outside what verify exercises, or ``None``: one IRSA role made here, trusted by
-    one OIDC provider for named service accounts of one namespace."""
-    if summary["identity"] == "pod-identity":
+def unverifiable(record: RoleRecord, account: str) -> str | None:
+    """Why a role (its ``service.json``) is outside what verify exercises, or ``None``: one IRSA role made here,
+    trusted by one OIDC provider for named service accounts of one namespace."""
+    if record.identity == "pod-identity":
         return "EKS Pod Identity: no web identity token; its trust is in the pod-identity section, no access probes"
-    if not summary["roleManagedHere"]:
+    if not record.role_managed_here:
         return "an existing role managed elsewhere"
-    if len(summary["trustedProviders"]) != 1:
+    if len(record.trusted_providers) != 1:
         return "trusted by several OIDC providers"
-    if any("*" in s or "?" in s for s in summary["subjects"]):
+    if any("*" in s or "?" in s for s in record.subjects):
         return "a service account pattern"
-    role = parse_arn(summary["roleArn"])
+    role = parse_arn(record.role_arn)
     if role is None or role.account != account:
         return "a role in another account than the stack's"
     return None
 
 
 def services_from_plan(run: OfflineRun, files: Mapping[str, Mapping[str, str]]) -> list[ServicePlan]:
-    """Every IRSA role of the plan that verify can exercise (see :func:`unverifiable`), in the plan's order."""
-    roles = {r.parent: r for r in run.registrations if r.type == "aws:iam/role:Role" and r.parent}
+    """Every IRSA role of the plan that verify can exercise (see :func:`unverifiable`), in the plan's order: its
+    ``service.json`` read as :class:`~eks_irsa.plan.RoleRecord`, its documents as written."""
     out = []
     for name, texts in files.items():
-        summary = json.loads(texts["service.json"])
-        if unverifiable(summary, run.mocks.account_id):
+        record = RoleRecord.from_json(texts["service.json"])
+        if unverifiable(record, run.mocks.account_id):
             continue
-        role_inputs = roles[name].inputs if name in roles else {}
-        max_session = role_inputs.get("maxSessionDuration")
         out.append(
             ServicePlan(
                 name=name,
-                role_name=summary["roleName"],
-                role_arn=summary["roleArn"],
-                role_path=str(role_inputs.get("path") or "/"),
-                max_session_duration=int(max_session) if max_session else None,
-                namespace=summary["namespace"],
-                service_account=summary["serviceAccount"],
-                audience=summary["audience"],
-                provider_arn=summary["oidcProviderArn"],
-                issuer="https://" + summary["oidcIssuer"],
+                role_name=str(record.role_name),
+                role_arn=str(record.role_arn),
+                role_path=record.role_path or "/",
+                max_session_duration=record.max_session_duration,
+                namespace=record.namespace,
+                service_account=str(record.service_account),
+                audience=str(record.audience),
+                provider_arn=str(record.oidc_provider_arn),
+                issuer=f"https://{record.oidc_issuer}",
                 trust_policy=texts["trust-policy.json"],
                 inline_policy=texts.get("permissions-policy.json"),
                 managed_documents=tuple(
                     (k, v) for k, v in sorted(texts.items()) if k.startswith("managed-policy-") and k.endswith(".json")
                 ),
-                managed_arns=tuple(summary["managedPolicyArns"]),
+                managed_arns=record.managed_policy_arns,
             )
         )
     return out

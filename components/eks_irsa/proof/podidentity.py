@@ -36,6 +36,7 @@ import botocore.parsers
 
 from ..iam.evaluate import Decision, chained_request, evaluate_assume_role, pod_identity_request
 from ..iam.trust import NAMESPACE_TAG, SERVICE_ACCOUNT_TAG
+from ..plan.model import RoleRecord
 from .emulator import MotoEmulator
 
 
@@ -102,29 +103,29 @@ def pod_identity_roles(files: Mapping[str, Mapping[str, str]]) -> list[PodIdenti
     """Every Pod Identity (or ``both``) role made here, from ``make plan``'s files, in the plan's order."""
     out = []
     for name, texts in files.items():
-        summary = json.loads(texts["service.json"])
-        if summary.get("identity") not in ("pod-identity", "both") or not summary.get("roleManagedHere"):
+        record = RoleRecord.from_json(texts["service.json"])
+        if record.identity not in ("pod-identity", "both") or not record.role_managed_here:
             continue
         associations = tuple(
             Association(
                 service=name,
-                cluster_arn=summary["clusterArn"],
-                namespace=summary["namespace"],
+                cluster_arn=str(record.cluster_arn),
+                namespace=record.namespace,
                 service_account=sa,
-                role_arn=summary["roleArn"],
-                session_tags=summary["sessionTags"] is not False,
-                target_role_arn=summary.get("targetRoleArn"),
-                external_id=summary.get("externalId"),
+                role_arn=str(record.role_arn),
+                session_tags=record.session_tags is not False,
+                target_role_arn=record.target_role_arn,
+                external_id=record.external_id,
             )
-            for sa in summary["serviceAccounts"]
+            for sa in record.service_accounts
         )
         target = texts.get("target-trust-policy.json")
         out.append(
             PodIdentityRole(
                 name=name,
-                role_name=summary["roleName"],
-                role_path=summary["rolePath"],
-                role_arn=summary["roleArn"],
+                role_name=str(record.role_name),
+                role_path=str(record.role_path),
+                role_arn=str(record.role_arn),
                 trust_policy=texts["trust-policy.json"],
                 inline_policy=texts.get("chain-policy.json") or texts.get("permissions-policy.json"),
                 target_trust_policy=json.loads(target) if target else None,
