@@ -85,9 +85,16 @@ class IrsaRole(pulumi.ComponentResource):
     ``<name>-target-role`` with the permission children above is made through ``target_role.provider``.
     ServiceAccounts also wait for ``opts.depends_on`` (e.g. their Namespace).
 
+    ``plan`` (keyword only) is a :class:`~eks_irsa.plan.RolePlan` the caller already made with
+    :func:`~eks_irsa.plan.plan_role` from these same arguments, such as the catalog's (which plans every service
+    before the first registration): it is used instead of planning again when :func:`~eks_irsa.plan.check_planned`
+    finds it is the plan of ``name`` and ``args`` (the cluster's name, OIDC provider ARN and issuer may be the
+    real Outputs where the plan had stand-ins; they are held to them when they resolve). Default: planned here.
+
     Raises:
-        IrsaConfigError: any input breaks an IAM, STS or Kubernetes rule, or the Kubernetes provider is
-            missing or not a Kubernetes provider; raised before anything is registered.
+        IrsaConfigError: any input breaks an IAM, STS or Kubernetes rule, the Kubernetes provider is missing or
+            not a Kubernetes provider, or ``plan`` is not the plan of these arguments; raised before anything is
+            registered.
     """
 
     role_arn: pulumi.Output[str]
