@@ -132,11 +132,19 @@ def test_a_plan_made_for_another_cluster_fails_when_the_values_resolve():
     )
     problems = raised_problems(_run, lambda: IrsaRole("orders-api", _real(), plan=plan))
     assert any("the value the role was planned with" in p for p in problems), problems
-    planned = plan_role("orders-api", _args())
-    problems = raised_problems(
-        _run, lambda: IrsaRole("orders-api", _args(cluster_name=pulumi.Output.from_input("acme-prod")), plan=planned)
-    )
-    assert any("cluster_name" in p and "planned with" in p for p in problems), problems
+
+
+def test_a_role_planned_at_a_stand_in_cluster_name_is_named_after_the_cluster_it_is_registered_with():
+    plan = plan_role("orders-api", _args())
+    assert plan.role_name == "acme-dev-orders-orders-api"
+    run = _run(lambda: IrsaRole("orders-api", _args(cluster_name=pulumi.Output.from_input("acme-prod")), plan=plan))
+    (role,) = [r for r in run.registrations if r.type == "aws:iam/role:Role"]
+    assert role.inputs["name"] == "acme-prod-orders-orders-api"
+    assert role.inputs["tags"]["eks-irsa/cluster"] == "acme-prod"
+    named = plan_role("orders-api", _args(role_name="orders"))
+    run = _run(lambda: IrsaRole("orders-api", _args(role_name="orders", cluster_name="acme-prod"), plan=named))
+    (role,) = [r for r in run.registrations if r.type == "aws:iam/role:Role"]
+    assert role.inputs["name"] == "orders"
 
 
 def test_role_record_is_the_json_form_and_its_one_reader():

@@ -85,16 +85,9 @@ class IrsaRole(pulumi.ComponentResource):
     ``<name>-target-role`` with the permission children above is made through ``target_role.provider``.
     ServiceAccounts also wait for ``opts.depends_on`` (e.g. their Namespace).
 
-    ``plan`` (keyword only) is a :class:`~eks_irsa.plan.RolePlan` the caller already made with
-    :func:`~eks_irsa.plan.plan_role` from these same arguments, such as the catalog's (which plans every service
-    before the first registration): it is used instead of planning again when :func:`~eks_irsa.plan.check_planned`
-    finds it is the plan of ``name`` and ``args`` (the cluster's name, OIDC provider ARN and issuer may be the
-    real Outputs where the plan had stand-ins; they are held to them when they resolve). Default: planned here.
-
     Raises:
-        IrsaConfigError: any input breaks an IAM, STS or Kubernetes rule, the Kubernetes provider is missing or
-            not a Kubernetes provider, or ``plan`` is not the plan of these arguments; raised before anything is
-            registered.
+        IrsaConfigError: any input breaks an IAM, STS or Kubernetes rule, or the Kubernetes provider is
+            missing or not a Kubernetes provider; raised before anything is registered.
     """
 
     role_arn: pulumi.Output[str]
@@ -205,7 +198,15 @@ class IrsaRole(pulumi.ComponentResource):
         if plan.identity.uses_irsa:
             trusted = [args.get("oidc_issuer"), args.get("oidc_provider_arn")]
             trusted += [c["oidc_provider_arn"] for c in args.get("additional_clusters", ())]
-        self.rendered: pulumi.Output[Rendered] = pulumi.Output.all(
+        self._rendering = (target_trust, chain_policy, trusted)
+
+    def rendered(self) -> pulumi.Output[Rendered]:
+        """What this component rendered from :attr:`plan` once its Outputs resolved (:class:`~eks_irsa.plan.Rendered`:
+        role name and ARN, trust policy, the issuer and OIDC providers it trusts, a chained role's documents), for
+        ``eks-irsa plan``'s ``service.json`` (:class:`~eks_irsa.plan.RoleRecord`). Not a registered output; made
+        on request, so a program that does not ask pays nothing for it."""
+        target_trust, chain_policy, trusted = self._rendering
+        return pulumi.Output.all(
             self.role_name,
             self.role_arn,
             self.trust_policy,
@@ -227,9 +228,6 @@ class IrsaRole(pulumi.ComponentResource):
                 external_id=v[6],
             )
         )
-        """What this component rendered from :attr:`plan` once its Outputs resolved (:class:`~eks_irsa.plan.Rendered`:
-        role name and ARN, trust policy, the issuer and OIDC providers it trusts, a chained role's documents),
-        for ``eks-irsa plan``'s ``service.json`` (:class:`~eks_irsa.plan.RoleRecord`). Not a registered output."""
 
     def _target_role(
         self,
@@ -373,7 +371,14 @@ def one_of_one(service_accounts: Sequence[str], name: str) -> list[pulumi.Input[
 IrsaRole.__init__.__doc__ = constructor_doc(
     "IrsaRole",
     IrsaRoleArgs,
-    "Give the cluster's Kubernetes provider as ``providers={'kubernetes': ...}`` when ServiceAccounts are created.",
+    "Give the cluster's Kubernetes provider as ``providers={'kubernetes': ...}`` when ServiceAccounts are created.\n"
+    "    plan: (keyword, Python only) a :class:`~eks_irsa.plan.RolePlan` the caller already made with "
+    ":func:`~eks_irsa.plan.plan_role` from these same arguments, such as the catalog's, which plans every service "
+    "before the first registration. It is used instead of planning again when :func:`~eks_irsa.plan.check_planned` "
+    "finds it is the plan of ``name`` and ``args`` (the cluster's name, OIDC provider ARN and issuer may be the "
+    "cluster's Outputs where the plan had stand-ins; the trust is rendered from them when they resolve, and held to "
+    "the stand-ins but for the issuer's id). Otherwise IrsaConfigError, before anything is registered. Default: "
+    "planned here.",
 )
 
 __all__ = [

@@ -30,9 +30,9 @@ import yaml
 
 from ..errors import IrsaConfigError
 from ..plan import ROLE_ARN_ANNOTATION, RolePlan, RoleRecord, permissions_documents
-from ..testing import PLACEHOLDER, OfflineRun
+from ..testing import PLACEHOLDER, OfflineRun, config_from_stack_file
 from .output import fit_table, json_document, problems_json
-from .program import Planned, ProgramError, run_user_program
+from .program import Planned, ProgramError, project_settings, run_planned, run_user_program
 
 STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+\Z")
 """A Pulumi stack name: letters, digits, hyphens, underscores and periods (the Pulumi CLI refuses others)."""
@@ -172,7 +172,7 @@ def write_plan(
 
     Raises:
         IrsaConfigError: the stack's catalog is invalid; nothing is written then.
-        ProgramError: no such stack file.
+        ProgramError: the project has no ``Pulumi.yaml`` (:func:`~eks_irsa.cli.program.project_settings`).
     """
     root = project_root or ROOT
     if not STACK_NAME.match(stack) or stack in (".", ".."):
@@ -183,7 +183,9 @@ def write_plan(
             STACK_NAME_DOCS,
             "give the stack's name, e.g. dev",
         )
-    project, stack, run, planned = run_user_program(root, stack)
+    config = config_from_stack_file(root / "stacks" / f"Pulumi.{stack}.yaml")
+    project, program, _ = project_settings(root)
+    run, planned = run_planned(program, config, stack, project)
     files = service_files(run, planned)
     _write(build_dir, stack, plan_document(run, stack, project), files)
     return run, files, {name: plan for name, (plan, _) in planned.items()}

@@ -13,9 +13,10 @@ import functools
 import os
 import runpy
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import yaml
@@ -96,26 +97,39 @@ def _inside(directory: Path) -> Iterator[None]:
 
 Planned = tuple[RolePlan, Rendered]
 """One role as its component made it: the plan it registered from (``IrsaRole.plan``) and what it rendered once
-its Outputs resolved (``IrsaRole.rendered``)."""
+its Outputs resolved (``IrsaRole.rendered()``)."""
 
 
 def run_user_program(directory: Path, stack: str | None) -> tuple[str, str, OfflineRun, dict[str, Planned]]:
     """Run the project in ``directory`` for ``stack`` under the mocks: ``(project, stack, run, {role: (plan,
-    rendered)})``.
-
-    Every :class:`~eks_irsa.IrsaRole` the program makes, wherever (``EksCluster``'s VPC CNI role too), is found
-    with a stack transformation, which sees every resource; its own record of what it planned and rendered is read
-    inside the run, never re-derived from its children.
+    rendered)})`` (:func:`run_planned`).
 
     Raises:
         ProgramError: see :func:`project_settings` and :func:`choose_stack`.
-        IrsaConfigError: a bad stack file, or any input a component refuses.
+        IrsaConfigError: a bad stack file, a program that makes no ``IrsaRole``, or any input a component refuses.
         Exception: whatever else the program raises.
     """
     directory = directory.resolve()
     project, program, config_dir = project_settings(directory)
     stack = choose_stack(config_dir, stack)
     config = config_from_stack_file(config_dir / f"Pulumi.{stack}.yaml")
+    run, planned = run_planned(program, config, stack, project)
+    return project, stack, run, planned
+
+
+def run_planned(
+    program: Path, config: Mapping[str, Any], stack: str, project: str
+) -> tuple[OfflineRun, dict[str, Planned]]:
+    """Run ``program`` (a ``__main__.py``) in its folder under the mocks: ``(run, {role: (plan, rendered)})``.
+
+    Every :class:`~eks_irsa.IrsaRole` the program makes, wherever (``EksCluster``'s VPC CNI role too), is found
+    with a stack transformation, which sees every resource; its own record of what it planned and rendered
+    (``IrsaRole.plan``, ``IrsaRole.rendered()``) is read inside the run, never re-derived from its children.
+
+    Raises:
+        IrsaConfigError: the program makes no ``IrsaRole``, or a component refuses an input.
+        Exception: whatever else the program raises.
+    """
     roles: list[IrsaRole] = []
     rendered: dict[str, Rendered] = {}
 
@@ -130,12 +144,12 @@ def run_user_program(directory: Path, stack: str | None) -> tuple[str, str, Offl
         pulumi.runtime.register_stack_transformation(collect)
         runpy.run_path(str(program), run_name="__main__")
         for role in roles:
-            role.rendered.apply(functools.partial(keep, role.plan.name))
+            role.rendered().apply(functools.partial(keep, role.plan.name))
 
     with _inside(program.parent):
         run = run_program(main, config, stack, project=project)
-    plans = {role.plan.name: (role.plan, rendered[role.plan.name]) for role in roles}
-    if not plans:
+    planned = {role.plan.name: (role.plan, rendered[role.plan.name]) for role in roles}
+    if not planned:
         raise IrsaConfigError.one(
             "(program)",
             str(program),
@@ -143,4 +157,4 @@ def run_user_program(directory: Path, stack: str | None) -> tuple[str, str, Offl
             "eks-irsa plan --program",
             "run a program that uses eks_irsa.IrsaRole (or EksCluster, whose VPC CNI role is one)",
         )
-    return project, stack, run, plans
+    return run, planned

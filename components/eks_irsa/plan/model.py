@@ -284,13 +284,13 @@ class RoleRecord:
 
     @classmethod
     def of(cls, plan: RolePlan, rendered: Rendered) -> "RoleRecord":
-        """The record of ``plan`` as the component rendered it. The role name is the plan's when it is known
-        from plain inputs, else the rendered one (the cluster name was an Output)."""
+        """The record of ``plan`` as the component rendered it (the role name as registered; the plan's when
+        nothing was rendered)."""
         summary = plan.summary()
         irsa = plan.identity.uses_irsa
         values: dict[str, Any] = {
             **summary,
-            "roleName": summary["roleName"] or rendered.role_name,
+            "roleName": rendered.role_name or summary["roleName"],
             "roleArn": rendered.role_arn,
             "oidcProviderArn": rendered.oidc_provider_arns[0] if irsa and rendered.oidc_provider_arns else None,
             "oidcIssuer": rendered.oidc_issuer if irsa else None,

@@ -24,16 +24,18 @@ from .model import TAG_PREFIX, IdentityType, RolePlan
 
 
 def role_name_for(plan: RolePlan, cluster_name: str) -> str:
-    """The role name once an Output cluster name resolves (checked like a plain one).
+    """The role name once an Output cluster name resolves (checked like a plain one): the ``role_name`` given,
+    else derived from the resolved cluster name (also when the plan was made with a stand-in for it,
+    :data:`~eks_irsa.plan.rules.PLANNED_BINDING`: the role is named after the cluster it is registered with).
 
     Raises:
-        IrsaConfigError: the resolved cluster name breaks the EKS cluster name rule, or differs from the cluster
-            name the plan was made with (:func:`check_bound`).
+        IrsaConfigError: the resolved cluster name breaks the EKS cluster name rule.
     """
-    problems = limits.check_cluster_name("cluster_name", cluster_name) or check_bound(plan, cluster_name=cluster_name)
+    problems = limits.check_cluster_name("cluster_name", cluster_name)
     if problems:
         raise IrsaConfigError(problems)
-    return plan.role_name or derive_role_name(cluster_name, plan.namespace, (*plan.service_accounts, plan.name)[0])
+    given = dict(plan.inputs).get("role_name") if plan.inputs else plan.role_name
+    return given or derive_role_name(cluster_name, plan.namespace, (*plan.service_accounts, plan.name)[0])
 
 
 def cluster_tags(plan: RolePlan, cluster_name: str) -> dict[str, str]:
@@ -102,16 +104,14 @@ def render_trust(
     return canonical_json(document)
 
 
-def check_bound(
-    plan: RolePlan, *, cluster_name: str | None = None, provider_arn: str | None = None, issuer: str | None = None
-) -> list[Problem]:
-    """The resolved cluster name, OIDC provider ARN and issuer held to the plain values the plan was made with
-    (:data:`~eks_irsa.plan.rules.PLANNED_BINDING`; a plan made from Outputs holds nothing): the same cluster
-    name, and the same provider and issuer but for the issuer's id (the one part a stand-in cannot know). The
-    plan's role name, tags, account, partition and region were derived from them.
+def check_bound(plan: RolePlan, *, provider_arn: str | None = None, issuer: str | None = None) -> list[Problem]:
+    """The resolved OIDC provider ARN and issuer held to the plain values the plan was made with
+    (:data:`~eks_irsa.plan.rules.PLANNED_BINDING`; a plan made from Outputs holds nothing): the same provider and
+    issuer but for the issuer's id, the one part a stand-in cannot know. The plan's account, partition and region
+    (for the permissions lint) were derived from them.
     """
     planned = dict(plan.inputs)
-    given = {"cluster_name": cluster_name, "oidc_provider_arn": provider_arn, "oidc_issuer": issuer}
+    given = {"oidc_provider_arn": provider_arn, "oidc_issuer": issuer}
     problems = []
     for key, value in given.items():
         stand_in = planned.get(key)

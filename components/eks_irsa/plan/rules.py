@@ -304,8 +304,8 @@ cluster that does not exist yet. The catalog plans every service before the firs
 cross-service rules need every plan) with the name, OIDC provider ARN and issuer its cluster will have
 (an issuer id of the real length); the component then gets the cluster's Outputs. Every rule that reads these
 runs again on the component's own values when they resolve (:func:`~eks_irsa.plan.render.render_trust`,
-:func:`~eks_irsa.plan.render.role_name_for`), which also hold them to the stand-ins
-(:func:`~eks_irsa.plan.render.check_bound`)."""
+:func:`~eks_irsa.plan.render.role_name_for`, which names the role after the resolved cluster name), and the
+provider and issuer are held to the stand-ins but for the issuer's id (:func:`~eks_irsa.plan.render.check_bound`)."""
 
 
 def check_planned(name: str, args: Mapping[str, Any], plan: RolePlan) -> list[Problem]:
