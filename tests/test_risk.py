@@ -213,3 +213,47 @@ def test_a_malformed_credentials_list_in_the_table_raises_instead_of_judging_wit
             table.credentials_actions()
     finally:
         table.credentials_actions.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "expected"),
+    [
+        # the colon inside ${aws:...} is not a field separator: this is every role of the account
+        (
+            "iam:AttachRolePolicy",
+            "arn:aws:iam::${aws:PrincipalAccount}:role/*",
+            ("resource exposure", "infrastructure modification"),
+        ),
+        # a request key is the caller's to choose: any region
+        (
+            "secretsmanager:GetSecretValue",
+            f"arn:aws:secretsmanager:${{aws:RequestedRegion}}:{ACCOUNT}:secret:*",
+            ("data exfiltration",),
+        ),
+        # a session tag follows the pod: any value, so every object under the bucket's home/
+        ("s3:GetObject", "arn:aws:s3:::acme-logs/${aws:PrincipalTag/team}", ()),
+        # the principal's own account is one account: one secret, not any account's
+        (
+            "secretsmanager:GetSecretValue",
+            "arn:aws:secretsmanager:us-west-2:${aws:PrincipalAccount}:secret:orders-AbCdEf",
+            (),
+        ),
+    ],
+)
+def test_policy_variables_in_an_arn_are_judged_by_what_they_can_hold(
+    action: str, resource: str, expected: tuple
+) -> None:
+    assert _categories(action, resource) == expected
+
+
+def test_a_variable_account_does_not_hide_privilege_escalation() -> None:
+    statement = {"actions": ["iam:AttachRolePolicy"], "resources": ["arn:aws:iam::${aws:PrincipalAccount}:role/*"]}
+    rules = [p.rule for p in _problems(statements=[statement])]
+    assert any("privilege escalation" in rule and "AttachRolePolicy" in rule for rule in rules)
+
+
+def test_a_variable_region_reaches_any_region_and_is_named_as_such() -> None:
+    resource = f"arn:aws:sqs:${{aws:RequestedRegion}}:{ACCOUNT}:orders"
+    rules = [p.rule for p in _problems(statements=[{"actions": ["sqs:SendMessage"], "resources": [resource]}])]
+    assert any("any account or any region" in rule for rule in rules)
+    assert not any("${aws" in rule.replace(resource, "") for rule in rules)  # no field cut inside the variable

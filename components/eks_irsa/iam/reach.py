@@ -101,7 +101,8 @@ def reach(action: Action, resource: str, account: str | None = None, region: str
     Args:
         action: from :func:`eks_irsa.iam.table.expand`.
         resource: ``"*"`` or an ARN pattern as a policy writes it. IAM policy variables
-            (``${aws:username}``) stand for one value each.
+            (``${aws:PrincipalAccount}``, ``${aws:RequestedRegion}``) are judged by what they can hold
+            (:func:`judged_resource`).
         account: the stack's account (12 digits), or ``None`` when unknown: then no ARN is named as
             another account's.
         region: the stack's region, or ``None`` when unknown.
@@ -110,13 +111,14 @@ def reach(action: Action, resource: str, account: str | None = None, region: str
         A :class:`PairReach`. An action without resource types reaches ``STAR`` on ``"*"`` and is dead
         on any ARN (only ``"*"`` applies to it: Service Authorization Reference).
     """
-    if resource == "*" or covers_everything(resource):
+    judged = judged_resource(resource, account)
+    if judged == "*" or covers_everything(judged):
         types = tuple(t.name for t, _ in action.resource_types)
         return PairReach(action.key, resource, types, Reach.STAR)
-    fields = resource.split(":", 5)
+    fields = judged.split(":", 5)
     if len(fields) < 6:
         return PairReach(action.key, resource, (), None)
-    matched = [t for t, _ in action.resource_types if names_type(t, resource)]
+    matched = [t for t, _ in action.resource_types if names_type(t, judged)]
     if not matched:
         return PairReach(action.key, resource, (), None)
     level = max(_level(t, fields) for t in matched)
@@ -127,6 +129,36 @@ def reach(action: Action, resource: str, account: str | None = None, region: str
     if region and written_region and not _wild(written_region) and written_region != region:
         other_region = written_region
     return PairReach(action.key, resource, tuple(t.name for t in matched), level, other_account, other_region)
+
+
+FIXED_VARIABLES = frozenset({"aws:principalaccount"})
+"""IAM policy variables (lower case) that hold one value the role cannot choose: the account of the principal
+making the request, the role's own (IAM User Guide, 'AWS global condition context keys': aws:PrincipalAccount).
+Every other variable counts as any value: request keys (``aws:RequestedRegion``, ``aws:RequestTag/*``,
+``s3:prefix``) are the caller's to choose, ``aws:userid`` of a role session ends in the session name the caller
+picks, and session tags (``aws:PrincipalTag/*``; EKS Pod Identity's ``kubernetes-pod-name``) follow the pod."""
+
+LITERAL_VARIABLES = frozenset({"*", "?", "$"})
+"""``${*}``, ``${?}`` and ``${$}``: IAM's way to write the characters ``*``, ``?`` and ``$`` themselves (IAM User
+Guide, 'IAM policy elements: Variables and tags', special characters); each is one fixed character."""
+
+
+def judged_resource(resource: str, account: str | None = None) -> str:
+    """``resource`` with every IAM policy variable replaced by what it can hold, so that its ``:`` fields are the
+    ARN's own (``arn:aws:iam::${aws:PrincipalAccount}:role/*`` has the colon of ``aws:`` inside a variable):
+    :data:`FIXED_VARIABLES` by the stack's ``account`` (a placeholder account when unknown), an escaped character
+    (:data:`LITERAL_VARIABLES`) by a fixed one, and every other variable by ``*``, since it can hold any value
+    (IAM User Guide, 'IAM policy elements: Variables and tags')."""
+
+    def held(match: re.Match[str]) -> str:
+        key = match.group(1).strip().lower()
+        if key in LITERAL_VARIABLES:
+            return "_"
+        if key in FIXED_VARIABLES:
+            return account or "000000000000"
+        return "*"
+
+    return VARIABLE.sub(held, resource) if "${" in resource else resource
 
 
 def covers_everything(resource: object) -> bool:
