@@ -105,14 +105,13 @@ def test_identity_wrong_account_and_a_non_admin_on_an_existing_cluster() -> None
 
 
 def _cluster(**changes: object) -> ClusterSettings:
-    base = ClusterSettings(
-        name="c",
-        vpc_id="vpc-0a1b2c3d",
-        private_subnet_ids=("subnet-0000000a", "subnet-0000000b"),
-        node_groups=(),
-        public_subnet_ids=("subnet-0000000c",),
-    )
-    return ClusterSettings(**{**base.__dict__, **changes})
+    base = {
+        "cluster_name": "c",
+        "vpc_id": "vpc-0a1b2c3d",
+        "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
+        "public_subnet_ids": ["subnet-0000000c"],
+    }
+    return ClusterSettings({**base, **changes})
 
 
 def _subnet(subnet_id: str, zone: str, ips: int = 250, tags: dict[str, str] | None = None) -> SubnetFacts:
@@ -170,7 +169,7 @@ def test_endpoint_ways_in_are_the_private_access_cidrs_and_security_groups() -> 
 
 def test_all_checks_read_the_bootstrap_setting_and_the_ways_in_of_the_stack() -> None:
     cluster = _cluster(
-        admins=(f"arn:aws:iam::{ACCOUNT}:role/platform-admin",),
+        admin_principal_arns=(f"arn:aws:iam::{ACCOUNT}:role/platform-admin",),
         bootstrap_creator_admin=False,
         private_access_cidrs=("10.8.0.0/16",),
     )

@@ -6,48 +6,21 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ..contract.catalog import PROGRAM_FIELDS, catalog_keys
-from ..contract.fields import fields
+from ..contract.catalog import PROGRAM_FIELDS, catalog_keys, cluster_keys
+from ..contract.fields import fields, rename
 from ..contract.role import ServiceAccountOptions
 from ..errors import Problem
 from .settings import ServiceSettings
 
-CLUSTER_KEYS: Mapping[str, str] = {
-    "cluster_name": "name",
-    "endpoint_private_access": "endpoint.privateAccess",
-    "endpoint_public_access": "endpoint.publicAccess",
-    "public_access_cidrs": "endpoint.publicAccessCidrs",
-    "private_access_cidrs": "endpoint.privateAccessCidrs",
-    "private_access_security_group_ids": "endpoint.privateAccessSecurityGroupIds",
-    "admin_principal_arns": "admins",
-    "bootstrap_creator_admin": "bootstrapCreatorAdmin",
-    "oidc_client_ids": "oidcClientIds",
-    "deletion_protection": "deletionProtection",
-    "enabled_cluster_log_types": "controlPlaneLogs",
-    "node_groups": "nodeGroups",
-    "public_subnet_ids": "publicSubnetIds",
-    "auto_mode": "autoMode",
-    "tags": "tags",
-    "imds_hop_limit": "imdsHopLimit",
-    "allow_pod_imds_access": "allowPodImdsAccess",
-    "min_size": "minSize",
-    "desired_size": "desiredSize",
-    "max_size": "maxSize",
-    "ami_type": "amiType",
-    "disk_size": "diskSize",
-    "kubernetes_version": "kubernetesVersion",
-    "upgrade_support_type": "upgradePolicy",
-    "addon_versions": "addonVersions",
-}
-"""``EksClusterArgs`` (and ``NodeGroupArgs``) field -> ``eks-irsa:cluster`` key, for problems of
-:func:`eks_irsa.plan.cluster.check_cluster_args`."""
+CLUSTER_KEYS: Mapping[str, str] = cluster_keys()
+"""``EksClusterArgs`` (and ``NodeGroupArgs``) field -> ``eks-irsa:cluster`` key, derived from the contract
+(:func:`eks_irsa.contract.catalog.cluster_keys`), for problems of :func:`eks_irsa.plan.cluster.check_cluster_args`."""
 
 
 def cluster_key(text: str) -> str:
-    """Every ``EksClusterArgs`` field name in ``text`` replaced by its ``eks-irsa:cluster`` key (longest first)."""
-    for arg in sorted(CLUSTER_KEYS, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w-]){arg}(?![\w-])", CLUSTER_KEYS[arg], text)
-    return text
+    """Every ``EksClusterArgs`` field name in ``text`` replaced by its ``eks-irsa:cluster`` key (longest first):
+    ``node_groups.general.imds_hop_limit`` -> ``nodeGroups.general.imdsHopLimit``."""
+    return rename(text, CLUSTER_KEYS)
 
 
 FIELDS: Mapping[str, str] = {**catalog_keys(), "role_account_id": "account", "target_role": "targetRole"}

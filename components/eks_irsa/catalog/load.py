@@ -15,18 +15,16 @@ import jsonschema
 from ..access import credentials_from_aws_config
 from ..addons import ADDONS, addon_statements
 from ..addons.spec import EksAddon
-from ..contract.catalog import DEPRECATED_KEYS
+from ..contract.catalog import DEPRECATED_KEYS, cluster_from_catalog
 from ..contract.cluster import EksClusterArgs
-from ..contract.nodegroup import NodeGroupArgs
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
 from ..iam.partition import partition_for_region
 from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
 from ..plan import RolePlan, plan_role
-from ..plan.cluster import check_cluster_args
+from ..plan.cluster import CLUSTER_DEFAULTS, check_cluster_args
 from ..shape import JSON_KINDS, unknown_field, wrong_type
-from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
 from .fields import FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem, cluster_key
 from .rules import account_entries, auto_mode_addons, eks_addons, pod_identity_nodes, uniqueness
 from .settings import AccountSettings, ClusterSettings, ExistingClusterSettings, ServiceSettings, StackSettings
@@ -304,31 +302,10 @@ def cluster_args(settings: StackSettings) -> EksClusterArgs:
     if not isinstance(c, ClusterSettings):
         raise TypeError(f"the stack's cluster {c.name} is an existing cluster; it has no EksClusterArgs")
     mapped: dict[str, Any] = {
-        "cluster_name": c.name,
+        **c.args,
         "partition": settings.partition,
-        "vpc_id": c.vpc_id,
-        "private_subnet_ids": list(c.private_subnet_ids),
-        "public_subnet_ids": list(c.public_subnet_ids),
-        "kubernetes_version": c.kubernetes_version,
-        "upgrade_support_type": c.upgrade_policy,
-        "addon_versions": dict(c.addon_versions),
-        "endpoint_private_access": c.endpoint_private_access,
-        "endpoint_public_access": c.endpoint_public_access,
-        "public_access_cidrs": list(c.public_access_cidrs),
-        "admin_principal_arns": list(c.admins),
-        "node_groups": list(c.node_groups),
-        "tags": dict(c.tags),
         "pod_identity_agent": any(s.identity.uses_pod_identity for s in settings.services),
-        "auto_mode": c.auto_mode,
-        "bootstrap_creator_admin": c.bootstrap_creator_admin,
-        **({"deployer_arn": c.deployer_arn} if c.deployer_arn else {}),
-        **({"creator_arn": c.creator_arn} if c.creator_arn else {}),
-        "private_access_cidrs": list(c.private_access_cidrs),
-        "private_access_security_group_ids": list(c.private_access_security_group_ids),
         "kubeconfig_credentials": dict(settings.kubeconfig_credentials),
-        "oidc_client_ids": list(c.oidc_client_ids),
-        "deletion_protection": c.deletion_protection,
-        "enabled_cluster_log_types": list(c.control_plane_logs),
     }
     # Plain strings where the Args name enums (StrEnum: equal to their values); check_cluster_args checks them.
     return cast("EksClusterArgs", mapped)
@@ -359,58 +336,16 @@ def _cluster(
     deployer: Callable[[], str] | None = None,
     creator: Callable[[str], str | None] | None = None,
 ) -> ClusterSettings:
-    """``eks-irsa:cluster`` as typed settings (:func:`cluster_args` maps them onto ``EksClusterArgs``)."""
-    endpoint = raw.get("endpoint", {})
-    public = endpoint.get("publicAccess", False)
-    private = endpoint.get("privateAccess", True)
-    cidrs = tuple(endpoint.get("publicAccessCidrs", ()))
-    node_groups = []
-    for ng_name in sorted(raw.get("nodeGroups", {})):
-        ng = raw["nodeGroups"][ng_name]
-        group: dict[str, Any] = {"name": ng_name, "instance_types": list(ng["instanceTypes"])}
-        for arg, key in {
-            "ami_type": "amiType",
-            "min_size": "minSize",
-            "desired_size": "desiredSize",
-            "max_size": "maxSize",
-            "disk_size": "diskSize",
-            "labels": "labels",
-            "imds_hop_limit": "imdsHopLimit",
-            "allow_pod_imds_access": "allowPodImdsAccess",
-        }.items():
-            if key in ng:
-                group[arg] = ng[key]
-        node_groups.append(cast("NodeGroupArgs", group))
-    admins = tuple(raw.get("admins", ()))
-    bootstrap = raw.get("bootstrapCreatorAdmin", True)
-    deployer_arn = deployer() if deployer is not None and not bootstrap else None
-    creator_arn = creator(raw["name"]) if creator is not None and bootstrap else None
-    settings = ClusterSettings(
-        name=raw["name"],
-        vpc_id=raw["vpcId"],
-        private_subnet_ids=tuple(raw["privateSubnetIds"]),
-        node_groups=tuple(node_groups),
-        kubernetes_version=raw.get("kubernetesVersion", DEFAULT_KUBERNETES_VERSION),
-        upgrade_policy=raw.get("upgradePolicy", DEFAULT_SUPPORT_TYPE.value),
-        addon_versions=dict(raw.get("addonVersions", {})),
-        public_subnet_ids=tuple(raw.get("publicSubnetIds", ())),
-        endpoint_private_access=private,
-        endpoint_public_access=public,
-        public_access_cidrs=cidrs,
-        admins=admins,
-        protect=raw.get("protect", False),
-        tags=dict(raw.get("tags", {})),
-        oidc_client_ids=tuple(raw.get("oidcClientIds", (DEFAULT_AUDIENCE,))),
-        private_access_cidrs=tuple(endpoint.get("privateAccessCidrs", ())),
-        private_access_security_group_ids=tuple(endpoint.get("privateAccessSecurityGroupIds", ())),
-        bootstrap_creator_admin=bootstrap,
-        deployer_arn=deployer_arn,
-        creator_arn=creator_arn,
-        deletion_protection=raw.get("deletionProtection", False),
-        control_plane_logs=tuple(raw.get("controlPlaneLogs", ())),
-        auto_mode=raw.get("autoMode", False),
-    )
-    return settings
+    """``eks-irsa:cluster`` as typed settings: its ``EksClusterArgs`` fields mapped by the contract's table
+    (:func:`~eks_irsa.contract.catalog.cluster_from_catalog`), the deployer or creator looked up when the
+    ``bootstrapCreatorAdmin`` setting needs one; :func:`cluster_args` adds the stack-wide fields."""
+    args = cluster_from_catalog(raw)
+    if args.get("bootstrap_creator_admin", CLUSTER_DEFAULTS["bootstrap_creator_admin"]):
+        found = creator(args["cluster_name"]) if creator is not None else None
+        args.update({"creator_arn": found} if found else {})
+    elif deployer is not None:
+        args["deployer_arn"] = deployer()
+    return ClusterSettings(args=args, protect=raw.get("protect", False))
 
 
 def _service(

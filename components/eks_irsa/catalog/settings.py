@@ -11,36 +11,115 @@ from ..contract.nodegroup import NodeGroupArgs
 from ..iam import limits
 from ..iam.trust import DEFAULT_AUDIENCE
 from ..plan import IdentityType, RolePlan
-from ..versions import DEFAULT_KUBERNETES_VERSION, DEFAULT_SUPPORT_TYPE
+from ..plan.cluster import CLUSTER_DEFAULTS
 
 
 @dataclass(frozen=True)
 class ClusterSettings:
-    """The EKS cluster: network, endpoint access, admins, node groups."""
+    """The EKS cluster this stack makes: ``eks-irsa:cluster`` mapped onto ``EksClusterArgs``.
 
-    name: str
-    vpc_id: str
-    private_subnet_ids: tuple[str, ...]
-    node_groups: tuple[NodeGroupArgs, ...]
-    kubernetes_version: str = DEFAULT_KUBERNETES_VERSION
-    upgrade_policy: str = DEFAULT_SUPPORT_TYPE.value
-    addon_versions: Mapping[str, str] = field(default_factory=dict)
-    public_subnet_ids: tuple[str, ...] = ()
-    endpoint_private_access: bool = True
-    endpoint_public_access: bool = False
-    public_access_cidrs: tuple[str, ...] = ()
-    admins: tuple[str, ...] = ()
+    Attributes:
+        args: the ``EksClusterArgs`` fields the catalog gives, mapped by
+            :func:`~eks_irsa.contract.catalog.cluster_from_catalog` (only the keys written; node groups as
+            ``NodeGroupArgs`` named by their key), plus the ``deployer_arn`` or ``creator_arn`` the loader looked up.
+            :func:`~eks_irsa.catalog.cluster_args` adds the stack-wide fields
+            (:data:`~eks_irsa.contract.catalog.CLUSTER_PROGRAM_FIELDS`).
+        protect: ``eks-irsa:cluster.protect``, the ``protect`` resource option of the ``EksCluster``.
+
+    The properties read a field with the component's default (:data:`eks_irsa.plan.cluster.CLUSTER_DEFAULTS`,
+    the one place defaults are applied) for the commands that judge the settings (preflight, plan).
+    """
+
+    args: Mapping[str, Any]
     protect: bool = False
-    tags: Mapping[str, str] = field(default_factory=dict)
-    oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
-    private_access_cidrs: tuple[str, ...] = ()
-    private_access_security_group_ids: tuple[str, ...] = ()
-    bootstrap_creator_admin: bool = True
-    deployer_arn: str | None = None
-    creator_arn: str | None = None
-    deletion_protection: bool = False
-    control_plane_logs: tuple[str, ...] = ()
-    auto_mode: bool = False
+
+    def _value(self, name: str) -> Any:
+        return self.args.get(name, CLUSTER_DEFAULTS.get(name))
+
+    @property
+    def name(self) -> str:
+        """``cluster_name``: the EKS cluster's name."""
+        return str(self.args["cluster_name"])
+
+    @property
+    def vpc_id(self) -> str:
+        """``vpc_id``."""
+        return str(self.args["vpc_id"])
+
+    @property
+    def private_subnet_ids(self) -> tuple[str, ...]:
+        """``private_subnet_ids``."""
+        return tuple(self.args["private_subnet_ids"])
+
+    @property
+    def public_subnet_ids(self) -> tuple[str, ...]:
+        """``public_subnet_ids``; default none."""
+        return tuple(self._value("public_subnet_ids"))
+
+    @property
+    def node_groups(self) -> tuple[NodeGroupArgs, ...]:
+        """``node_groups``; default none."""
+        return tuple(self._value("node_groups"))
+
+    @property
+    def kubernetes_version(self) -> str:
+        """``kubernetes_version``, with its default."""
+        return str(self._value("kubernetes_version"))
+
+    @property
+    def endpoint_private_access(self) -> bool:
+        """``endpoint_private_access``, with its default."""
+        return bool(self._value("endpoint_private_access"))
+
+    @property
+    def endpoint_public_access(self) -> bool:
+        """``endpoint_public_access``, with its default."""
+        return bool(self._value("endpoint_public_access"))
+
+    @property
+    def public_access_cidrs(self) -> tuple[str, ...]:
+        """``public_access_cidrs``; default none."""
+        return tuple(self._value("public_access_cidrs"))
+
+    @property
+    def private_access_cidrs(self) -> tuple[str, ...]:
+        """``private_access_cidrs``; default none."""
+        return tuple(self._value("private_access_cidrs"))
+
+    @property
+    def private_access_security_group_ids(self) -> tuple[str, ...]:
+        """``private_access_security_group_ids``; default none."""
+        return tuple(self._value("private_access_security_group_ids"))
+
+    @property
+    def admin_principal_arns(self) -> tuple[str, ...]:
+        """``admin_principal_arns`` (the catalog's ``admins``); default none."""
+        return tuple(self._value("admin_principal_arns"))
+
+    @property
+    def bootstrap_creator_admin(self) -> bool:
+        """``bootstrap_creator_admin``, with its default."""
+        return bool(self._value("bootstrap_creator_admin"))
+
+    @property
+    def deployer_arn(self) -> str | None:
+        """``deployer_arn``, when the loader looked it up."""
+        return self.args.get("deployer_arn")
+
+    @property
+    def tags(self) -> Mapping[str, str]:
+        """``tags``; default none."""
+        return dict(self._value("tags"))
+
+    @property
+    def oidc_client_ids(self) -> tuple[str, ...]:
+        """``oidc_client_ids``, with its default."""
+        return tuple(self._value("oidc_client_ids"))
+
+    @property
+    def auto_mode(self) -> bool:
+        """``auto_mode``, with its default."""
+        return bool(self._value("auto_mode"))
 
 
 AUTO_MODE_ADDONS: Mapping[str, str] = {

@@ -14,9 +14,19 @@ all listed here:
 
 ``target`` is the former name of ``targetRole`` (:data:`DEPRECATED_KEYS`): still read, with a warning.
 
+``eks-irsa:cluster`` is an :class:`~eks_irsa.contract.cluster.EksClusterArgs` the same way: each field's key is
+:func:`~eks_irsa.contract.fields.camel` of its name, except the catalog's own words (:data:`CLUSTER_NAMES`:
+``name``, ``admins``, ``upgradePolicy``, ``controlPlaneLogs``), the endpoint fields written under ``endpoint``
+(:data:`ENDPOINT_FIELDS`), ``nodeGroups`` a map whose key is each ``NodeGroupArgs.name``, the fields the program
+fills (:data:`CLUSTER_PROGRAM_FIELDS`, each with where it comes from) and the catalog's own ``protect``
+(:data:`CLUSTER_ONLY`). :data:`CLUSTER_LIMITS` adds the bounds the schema checks before any rule runs (ID
+patterns, list and number bounds). A new ``EksClusterArgs`` or ``NodeGroupArgs`` field is thus a catalog key,
+read by :func:`cluster_from_catalog` and described in the schema, with no edit here.
+
 :func:`catalog_schema` is what ``make schema`` writes to ``eks_irsa/catalog/schema.json``: the service entry,
-its statements and trusted clusters derived from the contract, the stack-wide and cluster keys declared
-here (:data:`STACK_SCHEMA`). Pure: standard library only.
+its statements and trusted clusters, the cluster and its node groups derived from the contract, the stack-wide
+keys, existing cluster, accounts and policy files declared here (:data:`STACK_SCHEMA`). Pure: standard library
+only.
 """
 
 import enum
@@ -27,8 +37,10 @@ import typing
 from collections.abc import Awaitable, Mapping
 from typing import Any
 
-from .fields import fields, rename, schema_name
+from .cluster import EksClusterArgs
+from .fields import camel, fields, rename, schema_name
 from .inputs import AwsProvider, OneOrMore
+from .nodegroup import NodeGroupArgs
 from .role import IrsaRoleArgs, ServiceAccountOptions, TargetRole
 
 PROGRAM_FIELDS: Mapping[str, str] = {
@@ -75,6 +87,131 @@ TARGET_ROLE_ACCOUNT = {
     "description": "Create the target role in this eks-irsa:accounts entry (its id and provider).",
 }
 """``targetRole.account``: the catalog's spelling of ``TargetRole.account_id`` and ``provider``."""
+
+
+CLUSTER_NAMES: Mapping[str, str] = {
+    "cluster_name": "name",
+    "admin_principal_arns": "admins",
+    "upgrade_support_type": "upgradePolicy",
+    "enabled_cluster_log_types": "controlPlaneLogs",
+}
+"""``EksClusterArgs`` field -> ``eks-irsa:cluster`` key, where the catalog's word is not camelCase of the field: the
+catalog has said so since 0.1 (the cluster's name in a cluster entry, the admins it lists, EKS's
+``upgradePolicy`` and the console's "control plane logs")."""
+
+ENDPOINT_FIELDS = (
+    "endpoint_private_access",
+    "endpoint_public_access",
+    "public_access_cidrs",
+    "private_access_cidrs",
+    "private_access_security_group_ids",
+)
+"""``EksClusterArgs`` fields written under ``eks-irsa:cluster.endpoint``, each as camelCase of its name without the
+``endpoint_`` prefix (``endpoint.privateAccess``, ``endpoint.publicAccessCidrs``): the API endpoint's settings."""
+
+NODE_GROUP_KEY = "name"
+"""The ``NodeGroupArgs`` field that is the key of its entry in ``eks-irsa:cluster.nodeGroups`` (a map, so two
+groups cannot share a name), not a key inside it."""
+
+CLUSTER_PROGRAM_FIELDS: Mapping[str, str] = {
+    "partition": "derived from aws:region",
+    "kubeconfig_credentials": "aws:profile and aws:assumeRoles",
+    "pod_identity_agent": "on when a service's identity uses EKS Pod Identity",
+    "deployer_arn": "looked up (aws.getCallerIdentity) when bootstrapCreatorAdmin is false",
+    "creator_arn": "the cluster's eks-irsa:creator tag, else the identity running pulumi up",
+}
+"""``EksClusterArgs`` fields not offered in ``eks-irsa:cluster``, and where the reference program takes each from
+(:func:`eks_irsa.catalog.load_catalog`, :func:`eks_irsa.catalog.cluster_args`)."""
+
+CLUSTER_ONLY: Mapping[str, dict[str, Any]] = {
+    "protect": {
+        "type": "boolean",
+        "description": "Pulumi's protect resource option on the EksCluster component: Pulumi refuses to delete it "
+        "until the option is turned off (Pulumi docs, 'Resource options: protect'). Default: false.",
+    },
+}
+"""``eks-irsa:cluster`` keys that are the catalog's own (a resource option of the program, not an Args field)."""
+
+_SUBNET = {"items": {"pattern": "^subnet-[0-9a-f]{8,17}$"}}
+_NON_EMPTY_ITEMS = {"items": {"minLength": 1}}
+
+CLUSTER_LIMITS: Mapping[tuple[str, str], dict[str, Any]] = {
+    ("EksClusterArgs", "kubernetes_version"): {"pattern": "^1\\.[0-9]+$"},
+    ("EksClusterArgs", "vpc_id"): {"pattern": "^vpc-[0-9a-f]{8,17}$"},
+    ("EksClusterArgs", "private_subnet_ids"): {"minItems": 2, **_SUBNET},
+    ("EksClusterArgs", "public_subnet_ids"): _SUBNET,
+    ("EksClusterArgs", "public_access_cidrs"): _NON_EMPTY_ITEMS,
+    ("EksClusterArgs", "private_access_cidrs"): _NON_EMPTY_ITEMS,
+    ("EksClusterArgs", "private_access_security_group_ids"): _NON_EMPTY_ITEMS,
+    ("EksClusterArgs", "admin_principal_arns"): {"items": {"pattern": "^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:"}},
+    ("EksClusterArgs", "oidc_client_ids"): {"minItems": 1, **_NON_EMPTY_ITEMS},
+    ("EksClusterArgs", "node_groups"): {"minProperties": 1},
+    ("NodeGroupArgs", "instance_types"): {"minItems": 1, "items": {"pattern": "^[a-z0-9-]+\\.[a-z0-9]+$"}},
+    ("NodeGroupArgs", "min_size"): {"minimum": 0},
+    ("NodeGroupArgs", "max_size"): {"minimum": 1},
+    ("NodeGroupArgs", "desired_size"): {"minimum": 0},
+    ("NodeGroupArgs", "disk_size"): {"minimum": 20},
+    ("NodeGroupArgs", "imds_hop_limit"): {"minimum": 1, "maximum": 64},
+}
+"""``(TypedDict, field)`` -> JSON Schema keywords merged into the type the contract gives: the bounds the catalog's
+schema checks before any rule runs (AWS ID shapes, two subnets for the control plane, node counts), as it has since
+0.1. Only a bound goes here, never a field: a field missing here is still a catalog key."""
+
+CLUSTER_RULES: Mapping[str, Any] = {
+    "if": {"not": {"properties": {"autoMode": {"const": True}}, "required": ["autoMode"]}},
+    "then": {"required": ["nodeGroups"]},
+}
+"""The cluster entry's one rule across keys that the schema checks: node groups unless ``autoMode`` is on."""
+
+
+def cluster_keys() -> dict[str, str]:
+    """``EksClusterArgs`` field (and ``NodeGroupArgs`` field) -> ``eks-irsa:cluster`` key, for every field the catalog
+    offers: ``endpoint.<key>`` for :data:`ENDPOINT_FIELDS`; a node group's keys are relative to its entry
+    (``nodeGroups.<name>.minSize``). The loader reads the entry through it (:func:`cluster_from_catalog`) and the
+    catalog translates ``check_cluster_args``'s problems back through it."""
+    keys: dict[str, str] = {}
+    for item in fields(EksClusterArgs):
+        if item.name in CLUSTER_PROGRAM_FIELDS:
+            continue
+        if item.name in ENDPOINT_FIELDS:
+            keys[item.name] = f"endpoint.{camel(item.name.removeprefix('endpoint_'))}"
+        else:
+            keys[item.name] = CLUSTER_NAMES.get(item.name) or camel(item.name)
+    for item in fields(NodeGroupArgs):
+        if item.name != NODE_GROUP_KEY:
+            keys[item.name] = camel(item.name)
+    return keys
+
+
+def cluster_from_catalog(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``EksClusterArgs`` fields an ``eks-irsa:cluster`` entry gives, mapped through :func:`cluster_keys`: only the
+    keys written (the component applies its defaults), values copied; ``nodeGroups`` becomes ``node_groups``, one
+    ``NodeGroupArgs`` per entry in key order, its key as ``name``. The entry is assumed to have passed
+    :func:`catalog_schema`'s shape; the values are checked by :func:`eks_irsa.plan.cluster.check_cluster_args`."""
+    keys = cluster_keys()
+    args: dict[str, Any] = {}
+    for item in fields(EksClusterArgs):
+        if item.name not in keys:
+            continue
+        *parents, key = keys[item.name].split(".")
+        scope: Any = entry
+        for parent in parents:
+            scope = scope.get(parent, {})
+        if key not in scope:
+            continue
+        value = json.loads(json.dumps(scope[key]))
+        if item.name == "node_groups":
+            value = [_node_group(name, value[name], keys) for name in sorted(value)]
+        args[item.name] = value
+    return args
+
+
+def _node_group(name: str, entry: Mapping[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    group: dict[str, Any] = {NODE_GROUP_KEY: name}
+    for item in fields(NodeGroupArgs):
+        if item.name != NODE_GROUP_KEY and keys[item.name] in entry:
+            group[item.name] = entry[keys[item.name]]
+    return group
 
 
 def catalog_keys() -> dict[str, str]:
@@ -136,8 +273,62 @@ def catalog_schema() -> dict[str, Any]:
         "required": required,
         "properties": dict(sorted(properties.items())),
     }
+    _cluster_defs(defs)
     schema["$defs"] = dict(sorted(defs.items()))
     return schema
+
+
+def _cluster_defs(defs: dict[str, Any]) -> None:
+    """``$defs.cluster`` and ``$defs.nodeGroup`` from ``EksClusterArgs`` and ``NodeGroupArgs`` (:func:`cluster_keys`,
+    :data:`CLUSTER_LIMITS`, :data:`CLUSTER_ONLY`, :data:`CLUSTER_RULES`); descriptions in catalog words."""
+    keys = cluster_keys()
+    words = {name: key for name, key in keys.items() if name != NODE_GROUP_KEY}
+    properties: dict[str, Any] = {}
+    endpoint: dict[str, Any] = {}
+    required = []
+    for item in fields(EksClusterArgs):
+        if item.name not in keys:
+            continue
+        if item.name == "node_groups":
+            spec: dict[str, Any] = {"type": "object", "additionalProperties": {"$ref": "#/$defs/nodeGroup"}}
+        else:
+            spec = _json_type(item.hint, defs, words)
+        spec = _described(_bounded(spec, CLUSTER_LIMITS.get(("EksClusterArgs", item.name), {})), item.doc, words)
+        *parent, key = keys[item.name].split(".")
+        (endpoint if parent else properties)[key] = spec
+        if item.required:
+            required.append(key)
+    properties["endpoint"] = {"type": "object", "additionalProperties": False, "properties": endpoint}
+    properties.update(json.loads(json.dumps(CLUSTER_ONLY)))
+    defs["cluster"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required,
+        "properties": properties,
+        **json.loads(json.dumps(CLUSTER_RULES)),
+    }
+    group = [item for item in fields(NodeGroupArgs) if item.name != NODE_GROUP_KEY]
+    defs["nodeGroup"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [keys[item.name] for item in group if item.required],
+        "properties": {
+            keys[item.name]: _described(
+                _bounded(_json_type(item.hint, defs, words), CLUSTER_LIMITS.get(("NodeGroupArgs", item.name), {})),
+                item.doc,
+                words,
+            )
+            for item in group
+        },
+    }
+
+
+def _bounded(spec: dict[str, Any], bounds: Mapping[str, Any]) -> dict[str, Any]:
+    """``spec`` with ``bounds`` merged in (``items`` merged key by key, so an item pattern keeps the item type)."""
+    merged = dict(spec)
+    for key, value in bounds.items():
+        merged[key] = _bounded(merged.get(key, {}), value) if isinstance(value, Mapping) else value
+    return merged
 
 
 def catalog_schema_json() -> str:
@@ -246,80 +437,7 @@ STACK_SCHEMA: dict[str, Any] = {
         "eks-irsa:existingCluster": {"$ref": "#/$defs/existingCluster"},
     },
     "$defs": {
-        "stringList": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "stringMap": {"type": "object", "additionalProperties": {"type": "string"}},
-        "cluster": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["name", "vpcId", "privateSubnetIds"],
-            "properties": {
-                "name": {"type": "string"},
-                "kubernetesVersion": {"type": "string", "pattern": "^1\\.[0-9]+$"},
-                "vpcId": {"type": "string", "pattern": "^vpc-[0-9a-f]{8,17}$"},
-                "privateSubnetIds": {
-                    "type": "array",
-                    "minItems": 2,
-                    "items": {"type": "string", "pattern": "^subnet-[0-9a-f]{8,17}$"},
-                },
-                "publicSubnetIds": {"type": "array", "items": {"type": "string", "pattern": "^subnet-[0-9a-f]{8,17}$"}},
-                "endpoint": {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "properties": {
-                        "privateAccess": {"type": "boolean"},
-                        "publicAccess": {"type": "boolean"},
-                        "publicAccessCidrs": {"$ref": "#/$defs/stringList"},
-                        "privateAccessCidrs": {"$ref": "#/$defs/stringList"},
-                        "privateAccessSecurityGroupIds": {"$ref": "#/$defs/stringList"},
-                    },
-                },
-                "admins": {
-                    "type": "array",
-                    "items": {"type": "string", "pattern": "^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:"},
-                },
-                "bootstrapCreatorAdmin": {"type": "boolean"},
-                "protect": {"type": "boolean"},
-                "deletionProtection": {"type": "boolean"},
-                "controlPlaneLogs": {"$ref": "#/$defs/stringList"},
-                "tags": {"$ref": "#/$defs/stringMap"},
-                "nodeGroups": {
-                    "type": "object",
-                    "minProperties": 1,
-                    "additionalProperties": {"$ref": "#/$defs/nodeGroup"},
-                },
-                "oidcClientIds": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
-                "upgradePolicy": {"enum": ["EXTENDED", "STANDARD"]},
-                "addonVersions": {"$ref": "#/$defs/stringMap"},
-                "autoMode": {
-                    "type": "boolean",
-                    "description": "EKS Auto Mode: EKS runs compute, networking, "
-                    "storage and load balancing; node groups become "
-                    "optional.",
-                },
-            },
-            "if": {"not": {"properties": {"autoMode": {"const": True}}, "required": ["autoMode"]}},
-            "then": {"required": ["nodeGroups"]},
-        },
-        "nodeGroup": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["instanceTypes"],
-            "properties": {
-                "instanceTypes": {
-                    "type": "array",
-                    "minItems": 1,
-                    "items": {"type": "string", "pattern": "^[a-z0-9-]+\\.[a-z0-9]+$"},
-                },
-                "amiType": {"type": "string"},
-                "minSize": {"type": "integer", "minimum": 0},
-                "maxSize": {"type": "integer", "minimum": 1},
-                "desiredSize": {"type": "integer", "minimum": 0},
-                "diskSize": {"type": "integer", "minimum": 20},
-                "labels": {"$ref": "#/$defs/stringMap"},
-                "imdsHopLimit": {"type": "integer", "minimum": 1, "maximum": 64},
-                "allowPodImdsAccess": {"type": "boolean"},
-            },
-        },
         "policyFile": {
             "type": "object",
             "additionalProperties": False,
@@ -356,8 +474,8 @@ STACK_SCHEMA: dict[str, Any] = {
         {"required": ["eks-irsa:existingCluster"], "not": {"required": ["eks-irsa:cluster"]}},
     ],
 }
-"""The catalog's stack-wide keys, cluster, node group, existing cluster, accounts and policy files: the
-catalog's own shape, declared here; the service entry is added by :func:`catalog_schema`."""
+"""The catalog's stack-wide keys, existing cluster, accounts and policy files: the catalog's own shape, declared
+here; the service entry, the cluster and its node groups are added by :func:`catalog_schema`."""
 
 
 if __name__ == "__main__":

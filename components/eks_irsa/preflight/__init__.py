@@ -516,7 +516,7 @@ def preflight_findings(settings: StackSettings, facts: AccountFacts, today: date
             facts.caller_arn,
             facts.caller_account,
             settings.allowed_account_ids,
-            cluster.admins if isinstance(cluster, ClusterSettings) else None,
+            cluster.admin_principal_arns if isinstance(cluster, ClusterSettings) else None,
             exists,
             facts.caller_role_path,
             cluster.bootstrap_creator_admin if isinstance(cluster, ClusterSettings) else True,
