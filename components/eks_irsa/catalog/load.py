@@ -83,6 +83,16 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
             problems.append(Problem(path, "(missing)", error.message, SCHEMA_SOURCE, "add the field"))
         elif error.validator == "type" and isinstance(error.validator_value, str):
             problems.append(wrong_type(path, error.instance, JSON_KINDS[error.validator_value]))
+        elif error.validator == "enum":
+            problems.append(
+                Problem(
+                    path,
+                    error.instance,
+                    "is not one of the values this key takes (a closed set of the contract)",
+                    SCHEMA_SOURCE,
+                    f"use one of: {', '.join(map(str, error.validator_value))}",
+                )
+            )
         else:
             problems.append(
                 Problem(
