@@ -1,4 +1,5 @@
-"""The README is a quick start that links every reference page, and the docs' Python examples run as written.
+"""The README is a quick start that links every reference page, and the docs' Python examples run as written;
+they and the example projects' programs type-check.
 
 What this cannot show: that a reader finds the pages clear; the shell, TypeScript and YAML snippets are
 checked elsewhere (tests/test_provider.py) or not at all (they need the Pulumi CLI or AWS).
@@ -79,6 +80,11 @@ ignore_missing_imports = true
 """The provider SDKs are skipped (their generated types are huge); the package's own Args are checked."""
 
 
+EXAMPLES = sorted(path.parent for path in (ROOT / "examples").glob("*/Pulumi.yaml"))
+"""The example projects; each program's Python (its ``__main__.py`` and its own modules, not its tests) is
+type-checked as a user's would be, one mypy run per project (each has a ``__main__``)."""
+
+
 def test_the_library_examples_type_check(tmp_path):
     files = []
     for i, block in enumerate(LIBRARY):
@@ -87,6 +93,12 @@ def test_the_library_examples_type_check(tmp_path):
     (tmp_path / "mypy.ini").write_text(MYPY_CONFIG)
     cache = tmp_path / "cache"
     argv = [sys.executable, "-m", "mypy", "--config-file", str(tmp_path / "mypy.ini"), "--cache-dir", str(cache)]
-    run = subprocess.run([*argv, *map(str, files)], cwd=ROOT, capture_output=True, text=True)
-    assert [line for line in run.stdout.splitlines() if ": error:" in line] == []
-    assert run.returncode == 0, run.stdout + run.stderr
+    runs = [(ROOT, files)] + [
+        (example, sorted(p for p in example.rglob("*.py") if "tests" not in p.relative_to(example).parts))
+        for example in EXAMPLES
+    ]
+    assert len(runs) > 1 and all(sources for _, sources in runs)
+    for cwd, sources in runs:
+        run = subprocess.run([*argv, *map(str, sources)], cwd=cwd, capture_output=True, text=True)
+        assert [line for line in run.stdout.splitlines() if ": error:" in line] == [], cwd
+        assert run.returncode == 0, run.stdout + run.stderr

@@ -9,7 +9,7 @@ stack builds its own Kubernetes provider. The namespace is the platform team's; 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from eks_irsa import IrsaRole
+from eks_irsa import IrsaRole, PermissionStatement
 
 config = pulumi.Config()
 namespace = config.get("namespace") or "payments"
@@ -28,7 +28,7 @@ cluster = k8s.Provider(
     enable_server_side_apply=True,
 )
 
-services = {
+services: dict[str, list[PermissionStatement]] = {
     "invoices-api": [{"actions": ["s3:GetObject"], "resources": [f"{bucket_arn}/*"]}],
     "invoices-worker": [
         {"actions": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"], "resources": [queue_arn]},

@@ -7,7 +7,8 @@ ServiceAccounts in its own stack, reading ``clusterName``, ``oidcProviderArn``, 
 
 import pulumi
 
-from eks_irsa import EksCluster
+from eks_irsa import AwsPartition, EksCluster
+from eks_irsa.iam.partition import partition_for_region
 
 config = pulumi.Config()
 cluster_name = config.require("clusterName")
@@ -17,8 +18,8 @@ cluster = EksCluster(
     cluster_name,
     {
         "cluster_name": cluster_name,
-        # aws, aws-cn or aws-us-gov: the partition of aws:region, for the managed policy ARNs.
-        "partition": config.get("partition") or "aws",
+        # aws, aws-cn, aws-us-gov, ...: the partition of aws:region, for the managed policy ARNs.
+        "partition": AwsPartition(partition_for_region(pulumi.Config("aws").require("region")).name),
         "vpc_id": config.require("vpcId"),
         "private_subnet_ids": config.require_object("privateSubnetIds"),
         "admin_principal_arns": config.get_object("adminPrincipalArns") or [],
