@@ -281,8 +281,7 @@ def catalog_schema() -> dict[str, Any]:
 def _cluster_defs(defs: dict[str, Any]) -> None:
     """``$defs.cluster`` and ``$defs.nodeGroup`` from ``EksClusterArgs`` and ``NodeGroupArgs`` (:func:`cluster_keys`,
     :data:`CLUSTER_LIMITS`, :data:`CLUSTER_ONLY`, :data:`CLUSTER_RULES`); descriptions in catalog words."""
-    keys = cluster_keys()
-    words = {name: key for name, key in keys.items() if name != NODE_GROUP_KEY}
+    keys = words = cluster_keys()
     properties: dict[str, Any] = {}
     endpoint: dict[str, Any] = {}
     required = []
