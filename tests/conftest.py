@@ -36,6 +36,26 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture(scope="session")
+def _botocore_loader():
+    """One botocore loader for the test session (one per pytest-xdist worker)."""
+    import botocore.loaders
+
+    return botocore.loaders.create_loader()
+
+
+@pytest.fixture
+def moto_speedups(monkeypatch: pytest.MonkeyPatch, _botocore_loader) -> None:
+    """What moto and botocore would otherwise redo in every test, done once: every botocore session reads
+    AWS's service models (JSON, ~4 MB for EC2) through one loader per test session instead of parsing them
+    again (about a second per test), and moto's EC2 starts without its default AMIs, made in every region (none of our
+    commands reads an image). Ask for it before ``mock_aws()`` starts."""
+    import botocore.session
+
+    monkeypatch.setattr(botocore.session, "create_loader", lambda data_path=None: _botocore_loader)
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+
+
 def raised_problems(run: Callable[[Callable[[], None]], object], build: Callable[[], None]) -> list[str]:
     """The problem texts a caller gets from ``build`` run by ``run`` (a ``run_program`` wrapper): an
     ``IrsaConfigError`` the constructor raises for a plain value, or one raised inside an ``apply`` for an

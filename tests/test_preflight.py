@@ -416,7 +416,7 @@ def test_each_trusted_cluster_provider_must_exist_in_the_role_account() -> None:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch):
+def aws(monkeypatch: pytest.MonkeyPatch, moto_speedups: None):
     """moto in process, with credentials it accepts and nothing read from this machine's AWS config."""
     for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"):
         monkeypatch.delenv(key, raising=False)
