@@ -14,24 +14,33 @@ from eks_irsa.cli import plan
 from eks_irsa.testing import OfflineRun, config_from_stack_file, run_program
 
 ROOT = Path(__file__).resolve().parents[1]
-STACK_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
+PROJECT = ROOT / "tests" / "data" / "project"
+"""The tests' own reference project: their copy of the shipped stacks and of the policy file they name, and a
+link to the real program (tests/data/README.md). The user's ``stacks/`` and ``policies/`` are theirs to edit."""
+PROGRAM = PROJECT / "__main__.py"
+"""The real program, reached through the link in :data:`PROJECT`, so it reads the tests' policy files."""
+STACK_FILES = sorted((PROJECT / "stacks").glob("Pulumi.*.yaml"))
+"""The tests' stack files: what a test that pins a service's or a stack's behaviour reads."""
+USER_STACK_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
+"""The user's stack files, as they are now: only for checks that hold for any catalog (it plans, it lints)."""
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "policies"
 
 
 @pytest.fixture
 def dev_config() -> dict:
-    """A fresh copy of the dev stack's config, safe to mutate."""
-    return copy.deepcopy(config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml"))
+    """A fresh copy of the tests' dev stack config (:data:`PROJECT`), safe to mutate."""
+    return copy.deepcopy(config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml"))
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fork of the repository's Pulumi project (``Pulumi.yaml``, program, stacks, policies) in
-    ``tmp_path``, with ``eks-irsa plan`` reading the copy, so tests can edit stacks freely."""
+    """A fork of the Pulumi project in ``tmp_path``: the repository's ``Pulumi.yaml`` and program with the
+    tests' stacks and policies (:data:`PROJECT`), and ``eks-irsa plan`` reading the copy, so tests can edit
+    stacks freely."""
     for name in ("Pulumi.yaml", "__main__.py"):
         shutil.copy(ROOT / name, tmp_path / name)
     for name in ("stacks", "policies"):
-        shutil.copytree(ROOT / name, tmp_path / name)
+        shutil.copytree(PROJECT / name, tmp_path / name)
     monkeypatch.setattr(plan, "ROOT", tmp_path)
     return tmp_path
 
@@ -80,13 +89,12 @@ def raised_problems(run: Callable[[Callable[[], None]], object], build: Callable
 
 
 class StackPlans:
-    """The program over each stack file of ``stacks/``, planned once per test session (once per worker under
-    pytest-xdist) and shared by the modules that only read the result.
+    """The program over each of the tests' stack files (:data:`STACK_FILES`), planned once per test session
+    (once per worker under pytest-xdist) and shared by the modules that only read the result.
 
     ``plan(stack)`` is ``eks-irsa plan``'s own ``write_plan`` into :attr:`build` (``build/<stack>/...``),
     giving ``(run, files, settings)``; ``preview(stack)`` is a first ``pulumi preview`` of the same program.
-    Both read the user's stack files as they are now, never a copy of the shipped ones. A test that changes a
-    stack's config runs the program itself.
+    A test that changes a stack's config runs the program itself.
     """
 
     def __init__(self, build: Path) -> None:
@@ -96,17 +104,17 @@ class StackPlans:
 
     @staticmethod
     def config(stack: str) -> dict:
-        """A fresh copy of ``stacks/Pulumi.<stack>.yaml``'s config, safe to mutate."""
-        return config_from_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml")
+        """A fresh copy of the tests' ``stacks/Pulumi.<stack>.yaml`` config, safe to mutate."""
+        return config_from_stack_file(PROJECT / "stacks" / f"Pulumi.{stack}.yaml")
 
     def plan(self, stack: str) -> tuple:
         if stack not in self._plans:
-            self._plans[stack] = plan.write_plan(stack, self.build, ROOT)
+            self._plans[stack] = plan.write_plan(stack, self.build, PROJECT)
         return self._plans[stack]
 
     def preview(self, stack: str) -> OfflineRun:
         if stack not in self._previews:
-            self._previews[stack] = run_program(ROOT / "__main__.py", self.config(stack), stack, preview=True)
+            self._previews[stack] = run_program(PROGRAM, self.config(stack), stack, preview=True)
         return self._previews[stack]
 
 

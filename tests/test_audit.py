@@ -39,6 +39,7 @@ from eks_irsa.cli import audit as cli
 from eks_irsa.cli import main as dispatcher
 from eks_irsa.iam.trust import Subject, render_pod_identity_trust_policy, render_trust_policy
 from eks_irsa.testing import config_from_stack_file, run_program
+from tests.conftest import PROGRAM, PROJECT
 
 ALL_MANAGED_POLICIES = json.loads(moto_iam.aws_managed_policies_data)
 
@@ -53,7 +54,6 @@ MANAGED_POLICIES = managed_policies(
 )
 """The AWS managed policies these tests attach; loading all ~1,300 of moto's costs a second per test."""
 
-ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
 NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
@@ -870,7 +870,7 @@ def _seed_from_plan(run, iam, eks, ec2) -> dict:
 def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, capsys):
     logging.disable(logging.WARNING)
     try:
-        run = run_program(ROOT / "__main__.py", config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml"), "dev")
+        run = run_program(PROGRAM, config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml"), "dev")
     finally:
         logging.disable(logging.NOTSET)
     monkeypatch.setenv("MOTO_ACCOUNT_ID", run.mocks.account_id)

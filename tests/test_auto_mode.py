@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,7 @@ from eks_irsa.catalog import AUTO_MODE_ADDONS, decode_stack_config, load_catalog
 from eks_irsa.cluster import EksCluster, EksClusterArgs, NodeGroupArgs
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.testing import EksIrsaMocks, config_from_stack_file, run_program
-
-ROOT = Path(__file__).parents[1]
+from tests.conftest import PROGRAM, PROJECT
 
 
 def _cluster(**overrides) -> EksClusterArgs:
@@ -71,7 +69,7 @@ def test_auto_mode_alone_leaves_kube_proxy_to_pulumi_eks_s_default():
 
 @pytest.mark.parametrize("preview", [False, True])
 def test_a_stack_in_auto_mode_with_a_node_group_gets_what_its_nodes_need(preview):
-    config = copy.deepcopy(config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml"))
+    config = copy.deepcopy(config_from_stack_file(PROJECT / "stacks" / "Pulumi.staging.yaml"))
     config["eks-irsa:cluster"].update(autoMode=True, nodeGroups={"general": {"instanceTypes": ["m6i.large"]}})
     config["eks-irsa:services"]["probe"] = {
         "namespace": "probe",
@@ -80,7 +78,7 @@ def test_a_stack_in_auto_mode_with_a_node_group_gets_what_its_nodes_need(preview
     }
     account, region = config["aws:allowedAccountIds"][0], config["aws:region"]
     mocks = EksIrsaMocks(account_id=account, region=region, preview=preview)
-    run = run_program(ROOT / "__main__.py", config, "staging", mocks=mocks)
+    run = run_program(PROGRAM, config, "staging", mocks=mocks)
     addons = sorted(r.inputs["addonName"] for r in run.registrations if r.type == "aws:eks/addon:Addon")
     assert {"vpc-cni", "eks-pod-identity-agent", "coredns"} <= set(addons)
     [group] = [r for r in run.registrations if r.type == "aws:eks/nodeGroup:NodeGroup"]
@@ -100,7 +98,7 @@ def test_without_auto_mode_the_cluster_keeps_its_vpc_cni_role_and_agent():
 
 
 def _staging(**cluster) -> dict:
-    config = copy.deepcopy(config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml"))
+    config = copy.deepcopy(config_from_stack_file(PROJECT / "stacks" / "Pulumi.staging.yaml"))
     config = decode_stack_config(config)
     config["eks-irsa:cluster"].update(cluster)
     return config
@@ -111,7 +109,7 @@ def test_an_addon_auto_mode_runs_is_refused_with_that_reason(addon):
     config = _staging(autoMode=True)
     config["eks-irsa:services"]["managed"] = {"namespace": "kube-system", "addon": {"name": addon}}
     with pytest.raises(IrsaConfigError) as raised:
-        load_catalog(config, ROOT)
+        load_catalog(config, PROJECT)
     found = [p for p in raised.value.problems if p.field == "eks-irsa:services.managed.addon"]
     assert len(found) == 1 and "run by EKS Auto Mode itself" in found[0].rule
 
@@ -119,10 +117,10 @@ def test_an_addon_auto_mode_runs_is_refused_with_that_reason(addon):
 def test_auto_mode_makes_node_groups_optional_and_only_then():
     config = _staging(autoMode=True)
     del config["eks-irsa:cluster"]["nodeGroups"]
-    assert load_catalog(config, ROOT).cluster.auto_mode is True
+    assert load_catalog(config, PROJECT).cluster.auto_mode is True
     config["eks-irsa:cluster"]["autoMode"] = False
     with pytest.raises(IrsaConfigError, match="nodeGroups"):
-        load_catalog(config, ROOT)
+        load_catalog(config, PROJECT)
 
 
 def test_pod_identity_on_a_cluster_of_windows_node_groups_only_is_refused():
@@ -130,11 +128,11 @@ def test_pod_identity_on_a_cluster_of_windows_node_groups_only_is_refused():
     for group in config["eks-irsa:cluster"]["nodeGroups"].values():
         group["amiType"] = "WINDOWS_CORE_2022_x86_64"
     with pytest.raises(IrsaConfigError) as raised:
-        load_catalog(config, ROOT)
+        load_catalog(config, PROJECT)
     refused = sorted(p.field for p in raised.value.problems if "Windows" in p.rule)
     identities = {n: e.get("identity", "irsa") for n, e in config["eks-irsa:services"].items()}
     assert refused == sorted(
         f"eks-irsa:services.{n}.identity" for n, i in identities.items() if i in ("pod-identity", "both")
     )
     config["eks-irsa:cluster"]["nodeGroups"]["linux"] = {"instanceTypes": ["m6i.large"]}
-    assert load_catalog(config, ROOT).plans
+    assert load_catalog(config, PROJECT).plans

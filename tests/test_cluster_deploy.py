@@ -31,9 +31,8 @@ from eks_irsa.access import (
 )
 from eks_irsa.cluster import _after_access_settles, check_cluster_args, without_creator_admin
 from eks_irsa.testing import EksIrsaMocks, RecordingMonitor, config_from_stack_file, run_program
-from tests.conftest import FIRST_RUN_LOOKUPS, GET_CLUSTERS, ROOT, identity_invokes
+from tests.conftest import FIRST_RUN_LOOKUPS, GET_CLUSTERS, PROGRAM, PROJECT, identity_invokes
 
-PROGRAM = ROOT / "__main__.py"
 CLUSTER = "eks:index:Cluster"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 K8S_PROVIDER = "pulumi:providers:kubernetes"
@@ -49,7 +48,7 @@ CI_SESSION = "arn:aws:sts::111122223333:assumed-role/ci-deployer/run-42"
 
 
 def _stack(name: str) -> dict:
-    return copy.deepcopy(config_from_stack_file(ROOT / "stacks" / f"Pulumi.{name}.yaml"))
+    return copy.deepcopy(config_from_stack_file(PROJECT / "stacks" / f"Pulumi.{name}.yaml"))
 
 
 def _run(config: dict, stack: str = "dev", caller: str | None = None, preview: bool = False, existing=None):

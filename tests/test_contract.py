@@ -41,7 +41,7 @@ from eks_irsa.contract.fields import (
 from eks_irsa.contract.inputs import OrValue
 from eks_irsa.provider import schema
 from eks_irsa.shape import check_shape
-from tests.conftest import ROOT
+from tests.conftest import PROJECT, ROOT
 from tests.test_readme import MYPY_CONFIG
 
 CATALOG_SCHEMA = ROOT / "components" / "eks_irsa" / "catalog" / "schema.json"
@@ -282,9 +282,9 @@ def test_the_former_catalog_key_target_still_reads_as_target_role_with_a_warning
         "statements": [{"actions": ["s3:GetObject"], "resources": ["arn:${partition}:s3:::ledger/*"]}],
     }
     dev_config["eks-irsa:services"] = {"old": {**service, "target": {"account": "data"}}}
-    old = load_catalog(dev_config, ROOT).plans["old"]
+    old = load_catalog(dev_config, PROJECT).plans["old"]
     dev_config["eks-irsa:services"] = {"old": {**service, "targetRole": {"account": "data"}}}
-    new = load_catalog(dev_config, ROOT).plans["old"]
+    new = load_catalog(dev_config, PROJECT).plans["old"]
     assert old.target_account_id == new.target_account_id == "222233334444"
     assert old.warnings == (
         "eks-irsa:services.old.target is deprecated; write targetRole (same meaning)",

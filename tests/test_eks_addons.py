@@ -18,7 +18,7 @@ import pytest
 from eks_irsa.catalog import load_catalog
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.testing import Registration, run_program
-from tests.conftest import ROOT
+from tests.conftest import PROGRAM, PROJECT
 
 S = "eks-irsa:services"
 A = "eks-irsa:accounts"
@@ -26,7 +26,7 @@ A = "eks-irsa:accounts"
 
 def _problems(config: dict) -> list[tuple[str, str]]:
     with pytest.raises(IrsaConfigError) as caught:
-        load_catalog(config, ROOT)
+        load_catalog(config, PROJECT)
     return [(p.field, p.rule) for p in caught.value.problems]
 
 
@@ -63,7 +63,7 @@ def test_two_entries_services_use_for_one_account_are_refused(dev_config) -> Non
 def test_other_accounts_of_their_own_pass(dev_config) -> None:
     _with_account(dev_config, "data", "222233334444", "orders-api")
     _with_account(dev_config, "billing", "555566667777", "payments-api")
-    settings = load_catalog(dev_config, ROOT)
+    settings = load_catalog(dev_config, PROJECT)
     assert {s.name: s.account for s in settings.services if s.account} == {
         "orders-api": "data",
         "payments-api": "billing",
@@ -93,7 +93,7 @@ def test_a_helm_chart_addon_twice_is_the_user_s_business(dev_config) -> None:
     dev_config[S]["dns-public"] = {"namespace": "dns-public", "addon": {"name": "external-dns"}}
     for name in ("dns-internal", "dns-public"):
         dev_config[S][name]["addon"]["hostedZoneIds"] = ["Z0A1B2C3D4E5F6G7H8I9J"]
-    assert {s.name for s in load_catalog(dev_config, ROOT).services} >= {"dns-internal", "dns-public"}
+    assert {s.name for s in load_catalog(dev_config, PROJECT).services} >= {"dns-internal", "dns-public"}
 
 
 @pytest.mark.parametrize(
@@ -108,7 +108,7 @@ def test_a_helm_chart_addon_twice_is_the_user_s_business(dev_config) -> None:
 def test_an_eks_addon_service_trusts_only_the_addon_s_own_service_account(dev_config, change, field, value) -> None:
     dev_config[S]["ebs-csi-driver"].update(change)
     with pytest.raises(IrsaConfigError) as caught:
-        load_catalog(dev_config, ROOT)
+        load_catalog(dev_config, PROJECT)
     [problem] = [p for p in caught.value.problems if p.field == f"{S}.ebs-csi-driver.{field}"]
     assert problem.value == value
     assert problem.rule.startswith(
@@ -118,13 +118,12 @@ def test_an_eks_addon_service_trusts_only_the_addon_s_own_service_account(dev_co
 
 def test_naming_the_addon_s_own_service_account_is_accepted(dev_config) -> None:
     dev_config[S]["ebs-csi-driver"]["serviceAccount"] = "ebs-csi-controller-sa"
-    plan = load_catalog(dev_config, ROOT).plans["ebs-csi-driver"]
+    plan = load_catalog(dev_config, PROJECT).plans["ebs-csi-driver"]
     assert (plan.namespace, plan.service_accounts) == ("kube-system", ("ebs-csi-controller-sa",))
 
 
 # --- the EKS add-on's lifecycle: the service present, then removed from the catalog ------------------------------
 
-PROGRAM = ROOT / "__main__.py"
 ADDON = "aws:eks/addon:Addon"
 
 

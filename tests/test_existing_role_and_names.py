@@ -21,6 +21,7 @@ from eks_irsa.irsa import IrsaRole, IrsaRoleArgs, TrustedCluster
 from eks_irsa.plan import plan_role
 from eks_irsa.plan.rules import EXISTING_ROLE_SETTINGS, check_service_name
 from eks_irsa.testing import EksIrsaMocks, config_from_stack_file, run_program
+from tests.conftest import PROJECT
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/BLUE0000000000000000000000000000"
@@ -100,7 +101,7 @@ def test_empty_lists_and_the_audience_still_pass_and_service_json_shows_only_wha
 
 
 def _catalog(services: dict) -> dict:
-    config = config_from_stack_file(Path(__file__).resolve().parent.parent / "stacks" / "Pulumi.dev.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
     config["eks-irsa:services"] = services
     return config
 

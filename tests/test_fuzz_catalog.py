@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from eks_irsa.catalog import load_catalog
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.testing import EksIrsaMocks, config_from_stack_file, run_program
-from tests.conftest import ROOT
+from tests.conftest import PROGRAM, PROJECT
 
-BASE = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+BASE = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
 
 scalars = st.one_of(
     st.none(),
@@ -66,7 +66,7 @@ def mutated_configs(draw):
 @given(mutated_configs())
 def test_catalog_loads_or_raises_our_error_with_a_field(config):
     try:
-        load_catalog(config, ROOT)
+        load_catalog(config, PROJECT)
     except IrsaConfigError as error:
         assert error.problems
         assert all(p.field and p.rule and p.source and p.fix for p in error.problems)
@@ -76,9 +76,9 @@ def test_catalog_loads_or_raises_our_error_with_a_field(config):
 @given(mutated_configs())
 def test_a_failing_program_registers_nothing(config):
     try:
-        load_catalog(config, ROOT)
+        load_catalog(config, PROJECT)
     except IrsaConfigError:
         mocks = EksIrsaMocks()
         with pytest.raises(IrsaConfigError):
-            run_program(ROOT / "__main__.py", config, "fuzz", mocks=mocks)
+            run_program(PROGRAM, config, "fuzz", mocks=mocks)
         assert mocks.inputs == {}

@@ -28,9 +28,8 @@ from eks_irsa.nodegroup import check_ami_type, data_volume_device
 from eks_irsa.plan.cluster import CATALOG_EKS_ADDONS
 from eks_irsa.testing import PLACEHOLDER, encode_config, run_program
 from eks_irsa.versions import ADDON_VERSIONS, EKS_SUPPORT, NODE_ADDONS, UPGRADE_ORDER, VersionRule, cluster_addons
-from tests.conftest import ROOT, STACK_FILES
+from tests.conftest import PROGRAM, PROJECT, ROOT, STACK_FILES
 
-PROGRAM = ROOT / "__main__.py"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 ADDON = "aws:eks/addon:Addon"
 NAMESPACE = "kubernetes:core/v1:Namespace"
@@ -114,7 +113,7 @@ def test_a_catalog_with_an_al2_node_group_on_1_33_is_refused_before_anything_reg
     dev_config["eks-irsa:cluster"]["kubernetesVersion"] = "1.33"
     dev_config["eks-irsa:cluster"]["nodeGroups"]["general"]["amiType"] = "AL2_x86_64"
     with pytest.raises(IrsaConfigError) as caught:
-        load_catalog(decode_stack_config(encode_config(dev_config)), ROOT)
+        load_catalog(decode_stack_config(encode_config(dev_config)), PROJECT)
     [problem] = caught.value.problems
     assert problem.field == "eks-irsa:cluster.nodeGroups.general.amiType"
 
@@ -236,7 +235,7 @@ def _upgrade_steps(run) -> dict[str, list[str]]:
 def test_an_upgrade_moves_every_version_and_applies_in_the_documented_order(stack):
     from eks_irsa.testing import config_from_stack_file
 
-    config = copy.deepcopy(config_from_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml"))
+    config = copy.deepcopy(config_from_stack_file(PROJECT / "stacks" / f"Pulumi.{stack}.yaml"))
     runs = {}
     for version in ("1.34", "1.35"):
         config["eks-irsa:cluster"]["kubernetesVersion"] = version
@@ -342,7 +341,7 @@ def test_a_pod_identity_addon_is_installed_without_a_role_arn_its_association_bi
 def test_creating_the_service_account_of_an_eks_addon_is_refused(dev_config):
     dev_config["eks-irsa:services"]["ebs-csi-driver"]["createServiceAccount"] = True
     with pytest.raises(IrsaConfigError) as caught:
-        load_catalog(decode_stack_config(encode_config(dev_config)), ROOT)
+        load_catalog(decode_stack_config(encode_config(dev_config)), PROJECT)
     [problem] = caught.value.problems
     assert problem.field == "eks-irsa:services.ebs-csi-driver.createServiceAccount"
 
@@ -413,7 +412,7 @@ def test_role_only_settings_that_cannot_take_effect_are_refused_with_the_chart_v
 def test_a_role_only_catalog_entry_with_labels_names_the_catalog_key(dev_config):
     dev_config["eks-irsa:services"]["ebs-csi-driver"]["labels"] = {"team": "storage"}
     with pytest.raises(IrsaConfigError) as caught:
-        load_catalog(decode_stack_config(encode_config(dev_config)), ROOT)
+        load_catalog(decode_stack_config(encode_config(dev_config)), PROJECT)
     [problem] = caught.value.problems
     assert problem.field == "eks-irsa:services.ebs-csi-driver.labels"
 

@@ -16,7 +16,7 @@ import pytest
 import eks_irsa
 from eks_irsa import EksCluster, ExistingCluster, IrsaConfigError, IrsaRole, load_catalog, provider
 from eks_irsa.testing import EksIrsaMocks, run_program
-from tests.conftest import ROOT
+from tests.conftest import PROGRAM, PROJECT
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -109,7 +109,7 @@ def test_a_direct_caller_is_refused_what_the_catalog_refuses_with_the_same_probl
     assert run.registrations == ()
     dev_config["eks-irsa:services"]["orders-api"]["statements"] = BAD_STATEMENTS
     with pytest.raises(IrsaConfigError) as catalog:
-        load_catalog(dev_config, ROOT)
+        load_catalog(dev_config, PROJECT)
     direct = {(p.rule, p.source, p.fix) for p in caught}
     assert direct and direct <= {(p.rule, p.source, p.fix) for p in catalog.value.problems}
     rules = " ".join(p.rule for p in caught)
@@ -124,7 +124,7 @@ def test_catalog_problems_name_catalog_keys_and_direct_problems_name_args_fields
         {"oidcProviderArn": "arn:aws:iam::1:role/x", "oidcIssuer": ISSUER}
     ]
     with pytest.raises(IrsaConfigError) as catalog:
-        load_catalog(dev_config, ROOT)
+        load_catalog(dev_config, PROJECT)
     assert "eks-irsa:services.orders-api.trustedClusters[0].oidcProviderArn" in [
         p.field for p in catalog.value.problems
     ]
@@ -183,7 +183,7 @@ def test_a_kubernetes_provider_in_opts_providers_is_the_service_accounts_provide
 
 def test_a_platform_stack_without_a_catalog_renders_only_the_cluster(dev_config):
     del dev_config["eks-irsa:services"]
-    run = run_program(ROOT / "__main__.py", dev_config, "dev")
+    run = run_program(PROGRAM, dev_config, "dev")
     irsa_roles = [r.name for r in run.registrations if r.type == "eks-irsa:index:IrsaRole"]
     assert irsa_roles == [f"{dev_config['eks-irsa:cluster']['name']}-vpc-cni"]
 
@@ -194,6 +194,6 @@ def test_a_service_indented_out_of_its_key_is_an_error_not_dropped(dev_config):
 
     dev_config["invoice-worker"] = {"namespace": "billing", "statements": []}
     with pytest.raises(IrsaConfigError) as caught:
-        load_catalog(decode_stack_config(encode_config(dev_config)), ROOT)
+        load_catalog(decode_stack_config(encode_config(dev_config)), PROJECT)
     problem = next(p for p in caught.value.problems if p.field == "eks-irsa:invoice-worker")
     assert "under eks-irsa:services" in problem.fix

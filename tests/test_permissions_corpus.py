@@ -26,7 +26,7 @@ from eks_irsa.iam import table
 from eks_irsa.iam.escalation import methods
 from eks_irsa.irsa import IrsaRole
 from eks_irsa.testing import EksIrsaMocks, config_from_stack_file, run_program
-from tests.conftest import ROOT
+from tests.conftest import PROJECT
 
 ACCOUNT, OTHER, REGION = "111122223333", "444455556666", "us-west-2"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -207,17 +207,17 @@ def _catalog_entry(case: Case) -> dict:
 @pytest.fixture(scope="module")
 def through_catalog() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Problems by service from one catalog holding every case, and the accepted roles' warnings."""
-    config = copy.deepcopy(config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml"))
+    config = copy.deepcopy(config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml"))
     config["eks-irsa:services"] = {c.name: _catalog_entry(c) for c in CASES}
     problems: dict[str, list[str]] = {}
     try:
-        settings = load_catalog(config, ROOT)
+        settings = load_catalog(config, PROJECT)
     except IrsaConfigError as error:
         for problem in error.problems:
             problems.setdefault(problem.field.split(".")[1], []).append(str(problem))
         accepted = [c for c in CASES if c.refused is None]
         config["eks-irsa:services"] = {c.name: _catalog_entry(c) for c in accepted}
-        settings = load_catalog(config, ROOT)
+        settings = load_catalog(config, PROJECT)
     warnings = {name: list(plan.warnings) for name, plan in settings.plans.items()}
     return problems, warnings
 

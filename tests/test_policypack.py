@@ -43,9 +43,10 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown
 from eks_irsa.catalog import load_catalog
 from eks_irsa.testing import UNKNOWN, Registration, config_from_stack_file, run_program
 from policypack.eks_irsa_policies import POLICIES
+from tests.conftest import PROGRAM, PROJECT, STACK_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
-STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+STACKS = sorted(p.name.split(".")[1] for p in STACK_FILES)
 POLICY = {p.name: p for p in POLICIES}
 
 # --- pulumi-policy's argument objects from plain values ----------------------------------------------------
@@ -140,7 +141,7 @@ def _default_provider(config: Mapping[str, Any]) -> dict[str, Any]:
 def _justified(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
     """The pack config a platform team would write for our catalog: each permissions resource of a
     service whose statements carry a justification (the components read it; raw documents lose it)."""
-    settings = load_catalog(config, ROOT)
+    settings = load_catalog(config, PROJECT)
     out = {}
     for service in settings.services:
         reasons = [s.get("justification") for s in service.args.get("statements", []) if s.get("justification")]
@@ -155,8 +156,8 @@ _RUNS: dict[tuple[str, bool], tuple[dict[str, Any], tuple[Registration, ...]]] =
 
 def _run(stack: str, preview: bool) -> tuple[dict[str, Any], tuple[Registration, ...]]:
     if (stack, preview) not in _RUNS:
-        config = config_from_stack_file(ROOT / "stacks" / f"Pulumi.{stack}.yaml")
-        _RUNS[stack, preview] = config, run_program(ROOT / "__main__.py", config, stack, preview=preview).registrations
+        config = config_from_stack_file(PROJECT / "stacks" / f"Pulumi.{stack}.yaml")
+        _RUNS[stack, preview] = config, run_program(PROGRAM, config, stack, preview=preview).registrations
     return _RUNS[stack, preview]
 
 
@@ -458,9 +459,9 @@ def test_documents_of_public_failure_reports_are_flagged_by_the_right_policy(typ
 def test_our_stack_opted_in_to_pod_imds_access_passes_our_imds_rule(preview):
     """allowPodImdsAccess is the component's knowing opt-in; the launch template carries the tag the pack
     honours, so the pack judges the same rule the same way. The hop limit alone would be flagged."""
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
     config["eks-irsa:cluster"]["nodeGroups"]["general"].update(imdsHopLimit=2, allowPodImdsAccess=True)
-    registrations = run_program(ROOT / "__main__.py", config, "dev", preview=preview).registrations
+    registrations = run_program(PROGRAM, config, "dev", preview=preview).registrations
     resources = [
         (r.type, r.name, r.inputs if preview else r.outputs, r.dependencies) for r in registrations if r.custom
     ]

@@ -17,9 +17,7 @@ import pytest
 from eks_irsa.access import caller_principal_arn, creator_tag_value
 from eks_irsa.testing import PLACEHOLDER, UNKNOWN
 from eks_irsa.versions import ADDON_VERSIONS, VersionRule
-from tests.conftest import FIRST_RUN_LOOKUPS, ROOT, STACK_FILES, identity_invokes
-
-PROGRAM = ROOT / "__main__.py"
+from tests.conftest import FIRST_RUN_LOOKUPS, STACK_FILES, identity_invokes
 
 
 def _stack(path) -> str:

@@ -1,4 +1,5 @@
-"""The real program, ``__main__.py``, for every stack file, under the mock monitor.
+"""The real program, ``__main__.py``, for every stack file of the tests' copy (tests/data/project/), under the
+mock monitor; and for the user's own ``stacks/``, only the properties that hold for any catalog.
 
 What mocks cannot prove: that pulumi-eks creates the OIDC provider it is asked for (its children run
 in its own provider, absent here), that EKS accepts the versions and subnets, or that a deploy
@@ -24,13 +25,15 @@ from eks_irsa.testing import config_from_stack_file, encode_config, run_program
 from tests.conftest import (
     FIRST_RUN_LOOKUPS,
     GET_CLUSTERS,
+    PROGRAM,
+    PROJECT,
     ROOT,
     STACK_FILES,
+    USER_STACK_FILES,
     check_addon_lookups,
     identity_invokes,
 )
 
-PROGRAM = ROOT / "__main__.py"
 PROVIDER_PREFIX = "arn:aws:iam::111122223333:oidc-provider"
 ROLE = "aws:iam/role:Role"
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
@@ -329,8 +332,8 @@ def test_service_account_manifests_are_valid_kubernetes(stack_run, stack_plans):
 
 
 def test_plan_is_byte_identical_across_runs_and_shuffled_catalogs(tmp_path):
-    write_plan("dev", tmp_path / "one")
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    write_plan("dev", tmp_path / "one", PROJECT)
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
     services = list(config["eks-irsa:services"].items())
     random.Random(3).shuffle(services)
     shuffled = {}
@@ -344,13 +347,13 @@ def test_plan_is_byte_identical_across_runs_and_shuffled_catalogs(tmp_path):
     again = json.dumps(plan_document(run_program(PROGRAM, config, "dev"), "dev"), sort_keys=True, indent=2) + "\n"
     first = (tmp_path / "one" / "dev" / "plan.json").read_text()
     assert first == again
-    write_plan("dev", tmp_path / "two")
+    write_plan("dev", tmp_path / "two", PROJECT)
     for path in sorted((tmp_path / "one").rglob("*.*")):
         assert path.read_bytes() == (tmp_path / "two" / path.relative_to(tmp_path / "one")).read_bytes(), path
 
 
 def test_china_region_renders_aws_cn_arns_everywhere():
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
     config["aws:region"] = "cn-north-1"
     config["eks-irsa:cluster"]["admins"] = ["arn:aws-cn:iam::111122223333:role/platform-admin"]
     run = run_program(PROGRAM, config, "dev-cn")
@@ -393,7 +396,7 @@ def test_the_pod_identity_agent_is_installed_exactly_when_a_service_uses_pod_ide
 
 def test_the_staging_stack_exercises_the_identity_features():
     """The sample staging catalog is where the features above are in use; this pins that they are, not how many."""
-    services = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:services"].values()
+    services = config_from_stack_file(PROJECT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:services"].values()
     for feature in (
         "account",
         "subjectPattern",
@@ -407,16 +410,31 @@ def test_the_staging_stack_exercises_the_identity_features():
         assert any(feature in e for e in services), feature
     assert any(e.get("identity") == "pod-identity" for e in services)
     assert any(e.get("identity") == "both" for e in services)
-    assert config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:cluster"]["autoMode"] is True
+    assert config_from_stack_file(PROJECT / "stacks" / "Pulumi.staging.yaml")["eks-irsa:cluster"]["autoMode"] is True
 
 
 @pytest.mark.parametrize("stack_file", STACK_FILES, ids=_stack)
 def test_every_stack_passes_the_permissions_lint(stack_file):
     """Lint errors make a catalog invalid (load_catalog raises); every service gets a plan, warnings only."""
     config = config_from_stack_file(stack_file)
-    settings = load_catalog(decode_stack_config(encode_config(config)), ROOT)
+    settings = load_catalog(decode_stack_config(encode_config(config)), PROJECT)
     assert sorted(settings.plans) == sorted(config.get("eks-irsa:services", {}))
     assert not [w for plan in settings.plans.values() for w in plan.warnings if " error " in w]
+
+
+@pytest.mark.parametrize("stack_file", USER_STACK_FILES, ids=_stack)
+def test_every_stack_of_the_user_plans_and_holds_for_any_catalog(stack_file):
+    """The user's own ``stacks/`` as they are now (the other tests read the tests' copy, tests/data/README.md):
+    each passes the lint and its run holds the properties of any catalog, whatever services it lists."""
+    config = config_from_stack_file(stack_file)
+    settings = load_catalog(decode_stack_config(encode_config(config)), ROOT)
+    assert sorted(settings.plans) == sorted(config.get("eks-irsa:services", {}))
+    run = run_program(ROOT / "__main__.py", config, _stack(stack_file))
+    check_roles(config, run)
+    check_service_accounts(config, run)
+    check_trust_and_annotations(config, run)
+    check_parents_and_providers(run)
+    check_no_role_waits_for_node_groups(run)
 
 
 @pytest.mark.parametrize(
@@ -431,7 +449,7 @@ def test_every_stack_passes_the_permissions_lint(stack_file):
     ids=["lookup-by-name", "stack-reference"],
 )
 def test_bring_your_own_cluster_costs_at_most_two_invokes_per_stack(existing, invokes):
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
     del config["eks-irsa:cluster"]
     config["eks-irsa:existingCluster"] = existing
     run = run_program(PROGRAM, config, "tenant")
@@ -454,13 +472,13 @@ def test_both_or_neither_cluster_keys_are_refused(dev_config):
 
     dev_config["eks-irsa:existingCluster"] = {"name": "acme-dev"}
     with pytest.raises(IrsaConfigError, match="exactly one of eks-irsa:cluster"):
-        load_catalog(dev_config, ROOT)
+        load_catalog(dev_config, PROJECT)
     del dev_config["eks-irsa:existingCluster"], dev_config["eks-irsa:cluster"]
     with pytest.raises(IrsaConfigError, match="exactly one of eks-irsa:cluster"):
-        load_catalog(dev_config, ROOT)
+        load_catalog(dev_config, PROJECT)
     dev_config["eks-irsa:clustr"] = {}
     with pytest.raises(IrsaConfigError, match="eks-irsa:clustr: '\\(key\\)' is not a config key"):
-        load_catalog(dev_config, ROOT)
+        load_catalog(dev_config, PROJECT)
 
 
 @pytest.mark.parametrize(
@@ -508,7 +526,7 @@ def test_trust_problems_surface_before_anything_is_registered(change, rule):
     from eks_irsa.errors import IrsaConfigError
     from eks_irsa.testing import EksIrsaMocks
 
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
     config["eks-irsa:services"]["orders-api"].update(change)
     mocks = EksIrsaMocks(account_id="111122223333")
     if rule is None:
@@ -532,7 +550,7 @@ def test_trust_problems_surface_before_anything_is_registered(change, rule):
 def test_component_errors_name_catalog_fields(change, field):
     from eks_irsa.errors import IrsaConfigError
 
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
     config["eks-irsa:services"]["orders-api"].update(change)
     with pytest.raises(IrsaConfigError) as caught:
         run_program(PROGRAM, config, "dev")
@@ -555,7 +573,7 @@ def test_component_errors_name_catalog_fields(change, field):
 def test_other_accounts_providers_assume_their_role_as_the_stack_s_identity(aws_config, profile, chain):
     # An explicit aws.Provider reads no aws: stack config, so the stack's profile and role are passed on:
     # without them the account role would be assumed by whatever ambient credentials the machine has.
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.staging.yaml")
     config.update(aws_config)
     run = run_program(PROGRAM, config, "staging")
     providers = [r for r in run.registrations if r.type == "pulumi:providers:aws"]
@@ -570,7 +588,7 @@ def test_other_accounts_providers_assume_their_role_as_the_stack_s_identity(aws_
 def test_every_oidc_provider_is_deleted_before_it_is_replaced():
     # IAM holds one OIDC provider per URL in an account (CreateOpenIDConnectProvider: EntityAlreadyExists),
     # so a replacement that keeps the URL (e.g. a provider-wide replacement) cannot create first.
-    run = run_program(PROGRAM, config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml"), "staging")
+    run = run_program(PROGRAM, config_from_stack_file(PROJECT / "stacks" / "Pulumi.staging.yaml"), "staging")
     providers = _of(run, OIDC_PROVIDER)
     assert {p.provider for p in providers} >= {None, "account-data-aws"}
     assert all(p.delete_before_replace for p in providers)

@@ -12,13 +12,11 @@ unchanged.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.iam.policy import provider_json
 from eks_irsa.testing import config_from_stack_file, run_program
-
-ROOT = Path(__file__).parents[1]
+from tests.conftest import PROGRAM, PROJECT
 
 
 def test_a_document_is_rendered_as_go_s_encoding_json_marshals_it():
@@ -35,7 +33,7 @@ def test_a_document_is_rendered_as_go_s_encoding_json_marshals_it():
 
 
 def _staging_with(session_resource: str) -> dict:
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.staging.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.staging.yaml")
     service = {
         "namespace": "reports",
         "identity": "pod-identity",
@@ -47,11 +45,11 @@ def _staging_with(session_resource: str) -> dict:
 
 def test_the_association_gets_the_stored_form_and_the_same_bytes_on_every_run():
     config = _staging_with("arn:${partition}:s3:::acme-reports/q&a/*")
-    plan = load_catalog(decode_stack_config(config), ROOT).plans["reports"]
+    plan = load_catalog(decode_stack_config(config), PROJECT).plans["reports"]
     assert "\\u0026" in plan.session_policy and "&" not in plan.session_policy
     policies = []
     for _ in range(2):
-        run = run_program(ROOT / "__main__.py", config, "staging")
+        run = run_program(PROGRAM, config, "staging")
         [association] = [
             r for r in run.registrations if r.type == "aws:eks/podIdentityAssociation:PodIdentityAssociation"
         ]

@@ -6,14 +6,14 @@ import pytest
 
 from eks_irsa.catalog import load_catalog
 from eks_irsa.errors import IrsaConfigError
-from tests.conftest import ROOT
+from tests.conftest import PROJECT
 
 S = "eks-irsa:services"
 
 
 def _problems(config: dict) -> list:
     with pytest.raises(IrsaConfigError) as caught:
-        load_catalog(config, ROOT)
+        load_catalog(config, PROJECT)
     return caught.value.problems
 
 
@@ -189,7 +189,7 @@ def test_every_problem_is_reported_at_once(dev_config):
 def test_error_message_names_field_value_rule_source_and_fix(dev_config):
     dev_config[S]["orders-api"]["namespace"] = "Orders"
     with pytest.raises(IrsaConfigError) as caught:
-        load_catalog(dev_config, ROOT)
+        load_catalog(dev_config, PROJECT)
     assert str(caught.value) == (
         f"{S}.orders-api.namespace: 'Orders' is not a DNS-1123 label (lower-case letters, digits and '-', "
         "starting and ending alphanumeric) (rule: Kubernetes docs, 'Object Names and IDs'). Fix: use lower case "
@@ -199,7 +199,7 @@ def test_error_message_names_field_value_rule_source_and_fix(dev_config):
 
 def test_partition_follows_the_region(dev_config):
     dev_config["aws:region"] = "cn-north-1"
-    settings = load_catalog(dev_config, ROOT)
+    settings = load_catalog(dev_config, PROJECT)
     assert settings.partition == "aws-cn"
     plans = settings.plans.values()
     arns = [r for plan in plans for st in plan.statements for r in st.resources if r.startswith("arn:")]
@@ -220,7 +220,7 @@ def test_addon_defaults_to_its_usual_service_account(dev_config):
         "namespace": "kube-system",
         "addon": {"name": "external-dns", "hostedZoneIds": ["Z0123456789ABC"]},
     }
-    plan = load_catalog(dev_config, ROOT).plans["dns"]
+    plan = load_catalog(dev_config, PROJECT).plans["dns"]
     assert plan.service_accounts == ("external-dns",)
     assert any("arn:aws:route53:::hostedzone/Z0123456789ABC" in st.resources for st in plan.statements)
 

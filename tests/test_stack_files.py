@@ -11,7 +11,7 @@ from eks_irsa.catalog import decode_stack_config, load_catalog
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.iam.policy import statements_from_document
 from eks_irsa.testing import config_from_stack_file, encode_config
-from tests.conftest import ROOT
+from tests.conftest import PROJECT, STACK_FILES, USER_STACK_FILES
 
 
 def _write(tmp_path, text: str):
@@ -50,7 +50,7 @@ def test_dates_stay_strings_as_in_the_pulumi_cli(tmp_path):
 def test_string_encoded_values_read_the_same_as_the_program_reads_them(dev_config):
     dev_config["eks-irsa:createNamespaces"] = "false"
     dev_config["eks-irsa:trustPolicyMaxSize"] = "4096"
-    settings = load_catalog(decode_stack_config(encode_config(dev_config)), ROOT)
+    settings = load_catalog(decode_stack_config(encode_config(dev_config)), PROJECT)
     assert settings.create_namespaces is False and settings.trust_policy_max_size == 4096
 
 
@@ -77,5 +77,5 @@ def test_malformed_published_statements_name_the_element(statement, field):
 
 
 def test_every_stack_file_reads_without_duplicates():
-    for path in sorted((ROOT / "stacks").glob("Pulumi.*.yaml")):
+    for path in [*USER_STACK_FILES, *STACK_FILES]:
         assert json.dumps(config_from_stack_file(path))

@@ -22,9 +22,8 @@ from pulumi.runtime import rpc
 
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.testing import DEFAULT_PROJECT, UNKNOWN, EksIrsaMocks, config_from_stack_file, run_program
-from tests.conftest import ROOT
+from tests.conftest import PROGRAM, PROJECT
 
-PROGRAM = ROOT / "__main__.py"
 REFERENCE = "acme/platform/prod"
 GIVEN_ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/GIVEN0123456789ABCDEF0123456789AB"
 GIVEN = {
@@ -36,7 +35,7 @@ GIVEN = {
 
 
 def _tenant_config(reference: str) -> dict:
-    config = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")
+    config = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")
     del config["eks-irsa:cluster"]
     config["eks-irsa:existingCluster"] = {"name": "acme-dev", "stackReference": reference}
     return config
@@ -67,7 +66,7 @@ def test_stack_reference_answers_the_outputs_the_test_gave():
 
 
 def test_default_stack_reference_matches_what_the_platform_stack_exports():
-    platform = run_program(PROGRAM, config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml"), "dev")
+    platform = run_program(PROGRAM, config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml"), "dev")
     reference = "acme/eks-irsa/acme-dev"
     by_default = run_program(PROGRAM, _tenant_config(reference), "tenant")
     given = {name: platform.exports[name] for name in ("clusterName", "oidcProviderArn", "oidcIssuer", "kubeconfig")}

@@ -19,7 +19,7 @@ from eks_irsa import IrsaConfigError, IrsaRole, load_catalog
 from eks_irsa.errors import Problem
 from eks_irsa.shape import UNKNOWN_FIELD
 from eks_irsa.testing import EksIrsaMocks, run_program
-from tests.conftest import ROOT
+from tests.conftest import PROJECT
 from tests.test_provider import _construct
 
 ACCOUNT = "111122223333"
@@ -162,7 +162,7 @@ def _through_catalog(case: Bad, dev_config: dict) -> list[Problem]:
         del entry["statements"]
     dev_config["eks-irsa:services"] = {SERVICE: entry}
     with pytest.raises(IrsaConfigError) as raised:
-        load_catalog(dev_config, ROOT)
+        load_catalog(dev_config, PROJECT)
     prefix = f"eks-irsa:services.{SERVICE}."
     return [_relative(p, prefix) for p in raised.value.problems if p.field.startswith(prefix)]
 

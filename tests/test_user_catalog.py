@@ -1,12 +1,12 @@
 """A fork's first services: added to the dev stack the README's way, the plan and every property test stay green.
 
 A platform team copies this repository and pastes the README's "Add a service" snippet under
-``eks-irsa:services:`` in ``stacks/Pulumi.dev.yaml``. Here that is done to a copy of the program, the
-stacks and the policies; then ``eks-irsa plan`` runs over it and the property checks of
-``tests/test_program.py`` run over the same program and stack. Nothing pins the sample's counts, and
-nothing assumes the user's dev stack is as shipped: the copy starts from the user's dev stack without
-the services the snippets add (a user who already pasted the README's service keeps a green suite), and
-the last test pastes the snippet into a copy of the repository and runs the stack tests there.
+``eks-irsa:services:`` in ``stacks/Pulumi.dev.yaml``. Here that is done to a fork of the project with the
+tests' own stacks (the ``project`` fixture, tests/data/README.md); then ``eks-irsa plan`` runs over it and the
+property checks of ``tests/test_program.py`` run over the same program and stack. Nothing pins the sample's
+counts. The last test changes the user's own ``stacks/`` in a copy of the repository the way a fork does
+(the README's service pasted, a service renamed, another removed) and runs the test modules that used to read
+them: they stay green, because only the checks that hold for any catalog read the user's stacks.
 
 What mocks cannot prove: that AWS creates the roles or that the pods get credentials; only what the
 program registers is checked.
@@ -27,7 +27,7 @@ import yaml
 
 from eks_irsa.cli import plan
 from eks_irsa.testing import config_from_stack_file, run_program
-from tests.conftest import ROOT
+from tests.conftest import PROGRAM, PROJECT, ROOT
 from tests.test_plan_cli import table_rows
 from tests.test_program import ROLE, ROLE_ARN_KEY, SERVICE_ACCOUNT, check_catalog
 
@@ -64,7 +64,7 @@ def without_services(config: dict, names: list[str]) -> dict:
 def add_services(project, *snippets: str) -> dict:
     """Paste ``snippets`` under the existing ``eks-irsa:services:`` key of the dev stack, as the README says.
 
-    The stack file is first written back from the user's dev stack without the services the snippets add,
+    The stack file is first written back without the services the snippets add,
     so a user who already pasted one of them does not get it twice.
     """
     path = project / "stacks" / "Pulumi.dev.yaml"
@@ -125,11 +125,11 @@ def test_a_second_added_service_keeps_everything_green(project, capsys):
 
 @pytest.fixture(scope="module")
 def dev_run():
-    """The user's dev stack without the README's service, and its run."""
+    """The tests' dev stack without the README's service, and its run."""
     config = without_services(
-        config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml"), _service_names(README_SNIPPET)
+        config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml"), _service_names(README_SNIPPET)
     )
-    return config, run_program(ROOT / "__main__.py", config, "dev")
+    return config, run_program(PROGRAM, config, "dev")
 
 
 def _replaced(run, name: str, **changes):
@@ -196,23 +196,35 @@ STACK_TESTS = (
     "tests/test_stack_files.py",
     "tests/test_plan_cli.py",
     "tests/test_program.py",
+    "tests/test_settings.py",
 )
-"""The test modules that read the user's dev stack: run again in a copy where the README's service is pasted."""
+"""Test modules that read the dev stack and name its services; before tests/data/ they read the user's."""
 
 
-def test_the_stack_tests_stay_green_with_the_readme_snippet_pasted_into_the_dev_stack(tmp_path):
-    """The failure a user met: the README's service in their own dev stack, then ``make test``."""
+def _edit_stack(path, change) -> None:
+    document = yaml.safe_load(path.read_text())
+    change(document["config"]["eks-irsa:services"])
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+
+
+def test_the_stack_tests_stay_green_when_the_user_edits_their_stacks(tmp_path):
+    """The failure a user met: the README's service in their own dev stack, then ``make test``; and the same
+    for a service renamed in dev and one removed from staging."""
     copy = tmp_path / "repository"
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info"))
+    stacks = copy / "stacks"
+    renamed = sorted(config_from_stack_file(stacks / "Pulumi.dev.yaml")["eks-irsa:services"])[0]
+    _edit_stack(stacks / "Pulumi.dev.yaml", lambda s: s.update({f"{renamed}-v2": s.pop(renamed)}))
+    removed = sorted(config_from_stack_file(stacks / "Pulumi.staging.yaml")["eks-irsa:services"])[0]
+    _edit_stack(stacks / "Pulumi.staging.yaml", lambda s: s.pop(removed))
     (added,) = _service_names(README_SNIPPET)
-    stack = copy / "stacks" / "Pulumi.dev.yaml"
-    lines = stack.read_text().splitlines(keepends=True)
-    at = next(i for i, line in enumerate(lines) if line.strip() == "eks-irsa:services:") + 1
-    lines[at:at] = [README_SNIPPET]
-    stack.write_text("".join(lines))
-    assert added in config_from_stack_file(stack)["eks-irsa:services"]
-    selection = [*STACK_TESTS, "-k", "(dev or not test_program) and not stack_tests_stay_green"]
+    add_services(copy, README_SNIPPET)
+    services = config_from_stack_file(stacks / "Pulumi.dev.yaml")["eks-irsa:services"]
+    assert {added, f"{renamed}-v2"} <= set(services) and renamed not in services
+    assert removed not in config_from_stack_file(stacks / "Pulumi.staging.yaml")["eks-irsa:services"]
+    selection = [*STACK_TESTS, "-k", "(dev or user or not test_program) and not when_the_user_edits"]
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", *selection], cwd=copy, capture_output=True, text=True
     )
     assert run.returncode == 0, run.stdout[-3000:]
+    assert "passed" in run.stdout.splitlines()[-1]

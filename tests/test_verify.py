@@ -22,7 +22,7 @@ from eks_irsa.plan import RoleRecord
 from eks_irsa.proof import emulator as emulator_module
 from eks_irsa.proof.matrix import Cell, expected_access, unverifiable
 from eks_irsa.testing import config_from_stack_file
-from tests.conftest import ROOT
+from tests.conftest import PROJECT
 
 ACCOUNT = "111122223333"
 TABLE = f"arn:aws:dynamodb:us-west-2:{ACCOUNT}:table/acme-dev-orders"
@@ -40,7 +40,7 @@ def result(tmp_path_factory) -> Result:
     from moto import settings
 
     _BEFORE["no_auth_count"] = settings.INITIAL_NO_AUTH_ACTION_COUNT
-    return verify("dev", tmp_path_factory.mktemp("build"))
+    return verify("dev", tmp_path_factory.mktemp("build"), PROJECT)
 
 
 def cell(result: Result, section: str, service: str, case: str) -> Cell:
@@ -64,7 +64,7 @@ def test_every_cell_matches_and_the_report_says_so(result):
 
 def test_the_matrix_covers_every_role_with_every_token_case(result):
     trust = {(c.service, c.case) for c in result.cells if c.section == "trust"}
-    catalog = config_from_stack_file(ROOT / "stacks" / "Pulumi.dev.yaml")["eks-irsa:services"]
+    catalog = config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml")["eks-irsa:services"]
     roles = {*catalog, "acme-dev-vpc-cni"}
     assert roles >= {*KUBE_SYSTEM_ROLES, *APP_ROLES}
     assert {s for s, _ in trust} == roles
@@ -248,7 +248,7 @@ def test_a_trust_policy_wider_than_service_json_fails_verify(tmp_path, monkeypat
         return [replace(orders, trust_policy=json.dumps(policy))]
 
     monkeypatch.setattr(verify_module, "services_from_plan", widened)
-    outcome = verify("dev", tmp_path)
+    outcome = verify("dev", tmp_path, PROJECT)
     assert not outcome.ok
     wrong = {(c.service, c.case) for c in outcome.cells if not c.ok}
     assert ("orders-api", "namespace-default") in wrong
@@ -304,7 +304,7 @@ POD_IDENTITY_NOTE = (
 
 
 def test_roles_outside_verify_are_named_with_the_reason(tmp_path):
-    outcome = verify("staging", tmp_path)
+    outcome = verify("staging", tmp_path, PROJECT)
     assert outcome.ok
     assert outcome.document["notVerified"] == {
         "legacy-api": "an existing role managed elsewhere",
