@@ -14,6 +14,7 @@ import pytest
 
 from eks_irsa.cli import plan
 from eks_irsa.cli.output import SCHEMA_VERSION, TABLE_WIDTH
+from eks_irsa.testing import PLACEHOLDER
 from tests.conftest import ROOT
 from tests.test_plan_cli import table_rows
 
@@ -68,6 +69,16 @@ def test_a_users_program_gets_the_catalogs_files_under_its_own_build_folder(tmp_
     assert service["oidcIssuer"] == "oidc.eks.us-west-2.amazonaws.com/id/ABC"
     assert service["subjects"] == ["system:serviceaccount:orders:orders-api"]
     assert service["roleArn"] == "arn:aws:iam::111122223333:role/acme-dev-orders-orders-api"
+
+
+def test_the_issuer_is_called_made_up_only_when_the_mocks_made_it(tmp_path, capsys):
+    """The program above passes its cluster's issuer; a program whose cluster the mocks answer gets theirs."""
+    assert plan.main(["--program", str(_project(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "Nothing was deployed" in out and "is made up" not in out
+    example = shutil.copytree(ROOT / "examples" / "app-team", tmp_path / "app-team")  # its platform stack is mocked
+    assert plan.main(["--program", str(example)]) == 0
+    assert f"the OIDC issuer id ({PLACEHOLDER}...) is made up." in capsys.readouterr().out
 
 
 def test_the_stack_is_required_only_when_the_project_has_several(tmp_path, capsys):

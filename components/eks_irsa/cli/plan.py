@@ -303,9 +303,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(f"Stack {stack}: {len(run.registrations)} resources, {len(run.invokes)} invokes.")
     print(plan_table(files))
+    # Only the mocks' issuers are made up: a --program project may pass its cluster's real issuer.
+    made_up = any(f"/id/{PLACEHOLDER}" in text for texts in files.values() for text in texts.values())
+    issuer = f"the OIDC issuer id ({PLACEHOLDER}...) is made up. " if made_up else ""
     print(
         f"\nPlaceholders: ARNs use account {run.mocks.account_id} and partition {run.mocks.partition} from the "
-        f"stack file;\nthe OIDC issuer id ({PLACEHOLDER}...) is made up. Nothing was deployed: this is the "
+        f"stack file;\n{issuer}Nothing was deployed: this is the "
         f"mock monitor's record.\nWrote {out / 'plan.json'} and {out / 'services'}/<service>/ "
         f"(trust policy, permissions, {ROLE_ARN_ANNOTATION} ServiceAccount)."
     )
