@@ -803,7 +803,9 @@ def test_the_docs_yaml_program_uses_only_schema_inputs_and_gives_every_required_
         assert set(declared["requiredInputs"]) <= set(resource["properties"]), name
         for statement in resource["properties"].get("statements", []):
             assert set(statement) <= set(spec["types"]["eks-irsa:index:PermissionStatement"]["properties"])
-    assert program["packages"]["eks-irsa"].endswith("/provider@v" + eks_irsa.__version__)
+    pinned = program["packages"]["eks-irsa"]  # a full commit id: the repository has no tags
+    assert re.fullmatch(r"github\.com/<org>/eks-irsa/provider@[0-9a-f]{40}", pinned), pinned
+    assert f"pulumi package add {pinned}\n" in section
 
 
 def _typescript_object(source: str, call: str) -> dict[str, Any]:
