@@ -3,9 +3,9 @@
 One full run (module fixture) feeds most tests; one more run, on a single role with a widened trust
 policy, shows that verify fails when a trust policy lets in more than ``service.json`` says.
 
-What these tests cannot prove: AWS itself. moto's IAM evaluation is an emulation (see
-tools/verify.py's docstring for what it checks and what it does not); trust decisions are made by
-the STS side in tools/localidp.py, not by AWS STS.
+What these tests cannot prove: AWS itself. moto's IAM evaluation is an emulation (docs/verify.md says what
+it checks and what it does not); trust decisions are made by the STS side in eks_irsa.proof.localidp, not by
+AWS STS.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The AWS emulator side of ``make verify``: moto in server mode on 127.0.0.1 with IAM enforcement on.
 
-What moto checks and what it does not is described in ``tools/verify.py``'s module docstring and the
-README; :class:`MotoPatches` closes the two gaps verify relies on (resource ARNs for DynamoDB and
+What moto checks and what it does not is described in docs/verify.md ("What the emulator does **not**
+check"); :class:`MotoPatches` closes the two gaps verify relies on (resource ARNs for DynamoDB and
 Secrets Manager, IAM-style ``?`` matching) while the emulator runs.
 """
 

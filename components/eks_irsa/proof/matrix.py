@@ -539,7 +539,7 @@ class Cell:
 
     Attributes:
         section: ``trust`` (a token asks for a role), ``access`` (a role's credentials call AWS) or
-            ``emulator`` (a fact about moto the README relies on).
+            ``emulator`` (a fact about moto that docs/verify.md relies on).
         service: the role's service.
         case: the column: a token case (``own-token``, ``alg-none``, ...) or ``action resource``.
         expected, actual: ``allow``, ``deny`` (or ``error`` for an actual that is neither).
@@ -877,7 +877,7 @@ def emulator_cells(
     sessions: Mapping[str, Credentials],
     documents: Mapping[str, Sequence[tuple[str, Mapping[str, Any]]]],
 ) -> list[Cell]:
-    """Facts about moto the README states, observed in this run (they turn into mismatches if moto changes)."""
+    """Facts about moto that docs/verify.md states, observed in this run (they turn into mismatches if moto changes)."""
     cells = []
     target = services[0] if services else None
     probe_client = emulator.client("s3", Credentials("EXAMPLEIRSAVERIFYNONE", "unknown"))
