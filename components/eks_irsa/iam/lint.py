@@ -451,7 +451,7 @@ def _prepare_actions(service: str, statement: _Statement, written: list[object],
                 f"({table.source()}){hint}",
             )
             continue
-        statement.actions += [a for a in expanded if a not in statement.actions]
+        statement.actions = list(dict.fromkeys([*statement.actions, *expanded]))  # each once, in order
 
 
 def _prepare_resources(
