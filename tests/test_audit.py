@@ -38,8 +38,6 @@ from eks_irsa import audit as rules
 from eks_irsa.cli import audit as cli
 from eks_irsa.cli import main as dispatcher
 from eks_irsa.iam.trust import Subject, render_pod_identity_trust_policy, render_trust_policy
-from eks_irsa.testing import config_from_stack_file, run_program
-from tests.conftest import PROGRAM, PROJECT
 
 ALL_MANAGED_POLICIES = json.loads(moto_iam.aws_managed_policies_data)
 
@@ -867,10 +865,10 @@ def _seed_from_plan(run, iam, eks, ec2) -> dict:
     return {"apiVersion": "v1", "kind": "List", "items": items + pods}
 
 
-def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, capsys):
+def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, capsys, stack_plans):
     logging.disable(logging.WARNING)
     try:
-        run = run_program(PROGRAM, config_from_stack_file(PROJECT / "stacks" / "Pulumi.dev.yaml"), "dev")
+        run = stack_plans.plan("dev")[0]
     finally:
         logging.disable(logging.NOTSET)
     monkeypatch.setenv("MOTO_ACCOUNT_ID", run.mocks.account_id)

@@ -41,7 +41,7 @@ from pulumi_policy.policy import _NotApplicableError, _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
 from eks_irsa.catalog import load_catalog
-from eks_irsa.testing import UNKNOWN, Registration, config_from_stack_file, run_program
+from eks_irsa.testing import UNKNOWN, config_from_stack_file, run_program
 from policypack.eks_irsa_policies import POLICIES
 from tests.conftest import PROGRAM, PROJECT, STACK_FILES
 
@@ -151,19 +151,11 @@ def _justified(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-_RUNS: dict[tuple[str, bool], tuple[dict[str, Any], tuple[Registration, ...]]] = {}
-
-
-def _run(stack: str, preview: bool) -> tuple[dict[str, Any], tuple[Registration, ...]]:
-    if (stack, preview) not in _RUNS:
-        config = config_from_stack_file(PROJECT / "stacks" / f"Pulumi.{stack}.yaml")
-        _RUNS[stack, preview] = config, run_program(PROGRAM, config, stack, preview=preview).registrations
-    return _RUNS[stack, preview]
-
-
-def judge_stack(stack: str, preview: bool, justified: bool = True) -> dict[str, list[Outcome]]:
-    """Every policy on every registration of one run of our program, as the analyzer would."""
-    config, registrations = _run(stack, preview)
+def judge_stack(stack_plans, stack: str, preview: bool, justified: bool = True) -> dict[str, list[Outcome]]:
+    """Every policy on every registration of one run of our program (the session's, ``stack_plans``), as the
+    analyzer would."""
+    config = stack_plans.config(stack)
+    registrations = (stack_plans.preview(stack) if preview else stack_plans.plan(stack)[0]).registrations
     by_name = {r.name: r for r in registrations}
     outcomes: dict[str, list[Outcome]] = {name: [] for name in POLICY}
     lint_config = {"resourceStarJustified": _justified(stack, config)} if justified else None
@@ -185,16 +177,16 @@ def judge_stack(stack: str, preview: bool, justified: bool = True) -> dict[str, 
 
 @pytest.mark.parametrize("preview", [False, True], ids=["deploy", "preview"])
 @pytest.mark.parametrize("stack", STACKS)
-def test_our_stacks_pass_every_policy(stack, preview):
-    outcomes = judge_stack(stack, preview)
+def test_our_stacks_pass_every_policy(stack, preview, stack_plans):
+    outcomes = judge_stack(stack_plans, stack, preview)
     violations = {name: [v for o in found for v in o.violations] for name, found in outcomes.items()}
     assert {k: v for k, v in violations.items() if v} == {}
     assert all(o.not_applicable is None for found in outcomes.values() for o in found)
 
 
-def test_preview_skips_unknown_values_with_a_note_and_judges_the_rest():
+def test_preview_skips_unknown_values_with_a_note_and_judges_the_rest(stack_plans):
     """A first preview: trust policies and role ARNs are unknown. Nothing fails; each skipped check says why."""
-    outcomes = judge_stack("dev", preview=True)
+    outcomes = judge_stack(stack_plans, "dev", preview=True)
     notes = [o.unknown for o in outcomes["workload-trust"] if o.unknown]
     assert notes and all(n == "string value at .assumeRolePolicy can't be known during preview" for n in notes)
     (stack_note,) = [o.unknown for o in outcomes["serviceaccount-role-trust"]]
@@ -205,10 +197,10 @@ def test_preview_skips_unknown_values_with_a_note_and_judges_the_rest():
     assert len(judged) > len(notes)
 
 
-def test_a_justification_is_what_lets_our_load_balancer_controller_pass_the_lint():
+def test_a_justification_is_what_lets_our_load_balancer_controller_pass_the_lint(stack_plans):
     """The components read a statement's justification; the pack reads its config. Without it, the
     published policy's Resource "*" statements fail, named with the resource and the fix."""
-    outcomes = judge_stack("dev", preview=False, justified=False)
+    outcomes = judge_stack(stack_plans, "dev", preview=False, justified=False)
     messages = [m for o in outcomes["iam-permissions-lint"] for m, _ in o.violations]
     assert messages
     head = "aws-load-balancer-controller-permissions: policy fails the permissions lint"
@@ -477,8 +469,8 @@ def test_our_stack_opted_in_to_pod_imds_access_passes_our_imds_rule(preview):
 # --- rules across resources: our dev stack as deployed, with one fault from a public report each -------------
 
 
-def _dev_resources() -> list[tuple[str, str, dict[str, Any], tuple[str, ...]]]:
-    _, registrations = _run("dev", False)
+def _dev_resources(stack_plans) -> list[tuple[str, str, dict[str, Any], tuple[str, ...]]]:
+    registrations = stack_plans.plan("dev")[0].registrations
     return [(r.type, r.name, json.loads(json.dumps(r.outputs)), r.dependencies) for r in registrations if r.custom]
 
 
@@ -516,8 +508,8 @@ def _stack_violations(policy: str, resources: list) -> list[tuple[str, str | Non
         ),
     ],
 )
-def test_node_group_launch_template_with_pod_reachable_imds_is_flagged(options, tags, phrases):
-    resources = _dev_resources()
+def test_node_group_launch_template_with_pod_reachable_imds_is_flagged(options, tags, phrases, stack_plans):
+    resources = _dev_resources(stack_plans)
     _, template, props, _ = _only(resources, "aws:ec2/launchTemplate:LaunchTemplate")
     _, group, _, _ = _only(resources, "aws:eks/nodeGroup:NodeGroup")
     assert _stack_violations("eks-node-imds", resources) == []
@@ -530,10 +522,10 @@ def test_node_group_launch_template_with_pod_reachable_imds_is_flagged(options, 
         assert phrase in message and "Fix: " in message
 
 
-def test_node_role_with_the_cni_policy_is_flagged_while_the_cni_has_its_own_role():
+def test_node_role_with_the_cni_policy_is_flagged_while_the_cni_has_its_own_role(stack_plans):
     """https://github.com/aws/karpenter-provider-aws/pull/1054: a node role kept AmazonEKS_CNI_Policy
     although the VPC CNI gets it through IRSA."""
-    resources = _dev_resources()
+    resources = _dev_resources(stack_plans)
     _, node_role, role_props, _ = next(r for r in resources if r[1].endswith("-node-role"))
     attachment = (
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
@@ -553,10 +545,10 @@ def test_node_role_with_the_cni_policy_is_flagged_while_the_cni_has_its_own_role
     assert _stack_violations("eks-node-role-cni-policy", [*alone, attachment]) == []
 
 
-def test_service_account_annotated_with_a_role_that_does_not_trust_it_is_flagged():
+def test_service_account_annotated_with_a_role_that_does_not_trust_it_is_flagged(stack_plans):
     """https://github.com/aws/amazon-eks-pod-identity-webhook/issues/104: the annotation only tells the
     SDK which role to ask for; the role's trust decides. A ServiceAccount naming another service's role."""
-    resources = _dev_resources()
+    resources = _dev_resources(stack_plans)
     assert _stack_violations("serviceaccount-role-trust", resources) == []
     _, account, props, _ = next(r for r in resources if r[1] == "orders-api-sa-orders-api")
     other = next(p for t, n, p, _ in resources if n == "payments-api-role")
@@ -568,8 +560,8 @@ def test_service_account_annotated_with_a_role_that_does_not_trust_it_is_flagged
     assert "system:serviceaccount:orders:orders-api" in message and "Fix: " in message
 
 
-def test_role_trusting_the_namespace_default_service_account_too_is_flagged():
-    resources = _dev_resources()
+def test_role_trusting_the_namespace_default_service_account_too_is_flagged(stack_plans):
+    resources = _dev_resources(stack_plans)
     _, _, role, _ = next(r for r in resources if r[1] == "orders-api-role")
     trust = json.loads(role["assumeRolePolicy"])
     (condition,) = [s["Condition"]["StringEquals"] for s in trust["Statement"]]

@@ -585,10 +585,10 @@ def test_other_accounts_providers_assume_their_role_as_the_stack_s_identity(aws_
         assert provider.inputs.get("profile") == profile
 
 
-def test_every_oidc_provider_is_deleted_before_it_is_replaced():
+def test_every_oidc_provider_is_deleted_before_it_is_replaced(stack_plans):
     # IAM holds one OIDC provider per URL in an account (CreateOpenIDConnectProvider: EntityAlreadyExists),
     # so a replacement that keeps the URL (e.g. a provider-wide replacement) cannot create first.
-    run = run_program(PROGRAM, config_from_stack_file(PROJECT / "stacks" / "Pulumi.staging.yaml"), "staging")
+    run = stack_plans.plan("staging")[0]
     providers = _of(run, OIDC_PROVIDER)
     assert {p.provider for p in providers} >= {None, "account-data-aws"}
     assert all(p.delete_before_replace for p in providers)
