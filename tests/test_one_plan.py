@@ -11,7 +11,6 @@ from __future__ import annotations
 import collections
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pulumi
 import pytest
@@ -25,10 +24,9 @@ from eks_irsa.plan import Rendered, RoleRecord, check_planned, plan_role
 from eks_irsa.plan import rules as plan_rules
 from eks_irsa.testing import EksIrsaMocks, run_program
 
-from .conftest import raised_problems
+from .conftest import PROJECT, STACK_FILES, raised_problems
 
-ROOT = Path(__file__).resolve().parents[1]
-STACKS = sorted(p.name.split(".")[1] for p in (ROOT / "stacks").glob("Pulumi.*.yaml"))
+STACKS = sorted(p.name.split(".")[1] for p in STACK_FILES)
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -75,7 +73,7 @@ def planned(monkeypatch) -> collections.Counter:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_make_plan_plans_every_role_exactly_once(stack, planned, tmp_path):
-    _, files, plans = plan_cli.write_plan(stack, tmp_path, ROOT)
+    _, files, plans = plan_cli.write_plan(stack, tmp_path, PROJECT)
     assert set(files) == set(plans) and files
     assert dict(planned) == dict.fromkeys(files, 1)
 
