@@ -16,8 +16,9 @@ from eks_irsa.testing import OfflineRun, config_from_stack_file, run_program
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "tests" / "data" / "project"
-"""The tests' own reference project: their copy of the shipped stacks and of the policy file they name, and a
-link to the real program (tests/data/README.md). The user's ``stacks/`` and ``policies/`` are theirs to edit."""
+"""The tests' own reference project: their copy of the shipped stacks and of the policy file they name, and
+links to the real program and ``Pulumi.yaml`` (tests/data/README.md). The user's ``stacks/`` and ``policies/``
+are theirs to edit."""
 PROGRAM = PROJECT / "__main__.py"
 """The real program, reached through the link in :data:`PROJECT`, so it reads the tests' policy files."""
 STACK_FILES = sorted((PROJECT / "stacks").glob("Pulumi.*.yaml"))
