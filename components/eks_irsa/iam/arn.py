@@ -68,10 +68,13 @@ def parse_arn(value: object) -> Arn | None:
     return Arn(*parts[1:])
 
 
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f]")
+
+
 def has_control_character(value: str) -> bool:
     """A C0 control character or DEL (a newline, a tab, ...): never part of an ARN, a name or an id an AWS API
     takes, and invisible in a review (a trailing newline is the usual one, from a YAML block scalar)."""
-    return any(ord(ch) < 0x20 or ch == "\x7f" for ch in value)
+    return _CONTROL_CHARACTER.search(value) is not None
 
 
 def parse_iam_arn(value: object, resource_type: str) -> Arn | None:
