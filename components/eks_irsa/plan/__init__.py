@@ -1,7 +1,9 @@
 """``RolePlan`` and ``plan_role``: the one owner of every per-role rule, run once per role.
 
 Pure: no Pulumi import. Rooms: :mod:`~eks_irsa.plan.model` (the planned role and its ``service.json``
-form), :mod:`~eks_irsa.plan.rules` (:func:`plan_role` and every per-role rule),
+form), :mod:`~eks_irsa.plan.rules` (:func:`plan_role` and the rules on names, subjects and quotas),
+:mod:`~eks_irsa.plan.identity` (IRSA, Pod Identity, session and target rules), :mod:`~eks_irsa.plan.arns` (the ARN
+rules),
 :mod:`~eks_irsa.plan.render` (documents and names once Outputs resolve), :mod:`~eks_irsa.plan.lint` (the
 permissions lint and risk assessment as the rules call them); beside them :mod:`~eks_irsa.plan.cluster`, every
 rule on ``EksClusterArgs`` (imported by its own name, not re-exported here). The names below are re-exported so that

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..contract.role import IdentityType
-from ..iam.policy import PermissionsLayout, PolicyStatement, statement_list
+from ..iam.policy import Effect, PermissionsLayout, PolicyStatement, statement_list
 from ..iam.risk import ManagedPolicy, Risk
 from ..iam.trust import Subject
 
@@ -27,6 +27,9 @@ REGIONAL_STS_ANNOTATION = "eks.amazonaws.com/sts-regional-endpoints"
 
 TOKEN_EXPIRATION_ANNOTATION = "eks.amazonaws.com/token-expiration"
 """The projected token's lifetime in seconds (webhook README; 600..86,400)."""
+
+OURS = "this package (eks_irsa.plan)"
+"""The source named by the plan's own rules (those no IAM or Kubernetes document states)."""
 
 TAG_PREFIX = "eks-irsa/"
 """Tag keys the component writes itself (cluster, namespace, service account); callers may not."""
@@ -181,6 +184,23 @@ class RolePlan:
             ],
             "managedPolicySource": self.managed_policy_source,
         }
+
+
+def statement_from_args(statement: Mapping[str, Any]) -> PolicyStatement:
+    """A ``PermissionStatement`` dict (``actions``, ``resources``, optional ``effect``, ``conditions``,
+    ``sid``, ``justification``) as a :class:`~eks_irsa.iam.policy.PolicyStatement`."""
+    conditions = {
+        op: {key: value if isinstance(value, str) else tuple(value) for key, value in keys.items()}
+        for op, keys in (statement.get("conditions") or {}).items()
+    }
+    return PolicyStatement(
+        actions=tuple(statement.get("actions", ())),
+        resources=tuple(statement.get("resources", ())),
+        effect=Effect(statement.get("effect", Effect.ALLOW)),
+        conditions=conditions,
+        sid=statement.get("sid"),
+        justification=statement.get("justification"),
+    )
 
 
 def frozen_args(value: Any) -> Any:

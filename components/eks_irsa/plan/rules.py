@@ -1,6 +1,9 @@
 """:func:`plan_role`: the one owner of every per-role rule, run once per role.
 
-Pure: no Pulumi import. ``IrsaRole`` calls :func:`plan_role` before its first child is registered
+Pure: no Pulumi import. This room holds :func:`plan_role` and the rules on names, subjects, ServiceAccount settings
+and quotas; the identity rules (IRSA providers, Pod Identity, session tags and policy, the target role, the trust
+rendered at plan time) are in :mod:`~eks_irsa.plan.identity`, the ARN rules (partition, account, permissions
+boundary) in :mod:`~eks_irsa.plan.arns`. ``IrsaRole`` calls :func:`plan_role` before its first child is registered
 and registers from the :class:`RolePlan` it returns; ``eks-irsa plan`` writes the plan's
 ``service.json`` from the same value; ``explain`` and ``verify`` read that file. Nothing re-derives
 a plan from registrations or child names.
@@ -24,35 +27,55 @@ from ..contract.own import own_cluster
 from ..contract.role import IrsaRoleArgs
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
-from ..iam.arn import ACCOUNT_ID, ARN_DOCS, parse_arn, parse_iam_arn
 from ..iam.names import derive_role_name
 from ..iam.policy import (
-    Effect,
     PermissionsLayout,
-    PolicyStatement,
     check_statement,
     layout_permissions,
-    provider_json,
-    render_permissions_policy,
 )
-from ..iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS, TARGET_ROLE_DOCS, Subject, check_audience, check_provider_arn
+from ..iam.trust import DEFAULT_AUDIENCE, TARGET_ROLE_DOCS, Subject, check_audience
 from ..iam.trust_review import audience_findings
 from ..shape import check_shape, root_keys
+from .arns import BROAD_MANAGED_POLICIES, FULL_ACCESS_RULE, check_arns, check_permissions_boundary, partition_problems
+from .identity import (
+    POD_IDENTITY_CHINA_DOCS,
+    POD_IDENTITY_DOCS,
+    SESSION_POLICY_DOCS,
+    identity_checks,
+    provider_account,
+    session_checks,
+    session_policy_document,
+    stack_region,
+    static_trust,
+    target_checks,
+)
 from .lint import Assessment, assess, check_managed_justifications, lint
-from .model import TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan, frozen_args
-from .render import check_provider, render_trust
+from .model import OURS, TAG_PREFIX, IdentityType, RolePlan, ServiceAccountPlan, frozen_args, statement_from_args
+
+__all__ = [
+    "BROAD_MANAGED_POLICIES",
+    "EXISTING_ROLE_SETTINGS",
+    "FULL_ACCESS_RULE",
+    "OURS",
+    "PLANNED_BINDING",
+    "POD_IDENTITY_CHINA_DOCS",
+    "POD_IDENTITY_DOCS",
+    "QUOTAS",
+    "ROLE_ONLY_CHART_VALUES",
+    "SERVICE_NAME",
+    "SERVICE_NAME_DOCS",
+    "SESSION_POLICY_DOCS",
+    "WEBHOOK_DOCS",
+    "check_permissions_boundary",
+    "check_planned",
+    "check_service_name",
+    "plan_role",
+    "statement_from_args",
+]
+"""This room's public names, with those that moved to :mod:`~eks_irsa.plan.identity`, :mod:`~eks_irsa.plan.arns`
+and :mod:`~eks_irsa.plan.model`, so ``from eks_irsa.plan.rules import X`` keeps working."""
 
 WEBHOOK_DOCS = "amazon-eks-pod-identity-webhook README (annotations)"
-POD_IDENTITY_DOCS = "EKS User Guide, 'EKS Pod Identity'"
-POD_IDENTITY_CHINA_DOCS = (
-    "EKS User Guide for the China Regions, 'EKS Pod Identities' (\"Pod Identity is not available in China "
-    'Regions. Use IAM roles for service accounts.")'
-)
-SESSION_POLICY_DOCS = (
-    "EKS API Reference, CreatePodIdentityAssociation (policy requires disableSessionTags; the effective "
-    "permissions are the role's policies intersected with it)"
-)
-OURS = "this package (eks_irsa.plan)"
 
 ROLE_ONLY_CHART_VALUES = {
     "labels": "serviceAccount.labels",
@@ -63,14 +86,6 @@ ROLE_ONLY_CHART_VALUES = {
 }
 """Where a chart that creates its own ServiceAccount takes the settings a role-only service cannot apply (the
 ``serviceAccount.*`` values most charts share, e.g. eks-charts' aws-load-balancer-controller)."""
-
-BROAD_MANAGED_POLICIES = frozenset({"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"})
-"""AWS managed policies refused as a permissions boundary, with every ``*FullAccess`` one: they grant whole
-services or accounts. Attached ones (``managed_policy_arns``) are judged by their documents instead."""
-
-FULL_ACCESS_RULE = (
-    "grants a whole service or account (an AWS managed full-access policy); least privilege cannot be proven for it"
-)
 
 
 EXISTING_ROLE_SETTINGS = (
@@ -197,11 +212,11 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     given_boundary = args.get("permissions_boundary")
     boundary = given_boundary if isinstance(given_boundary, str) else None
 
-    account, partition, found = _identity_checks(args, identity, pattern)
+    account, partition, found = identity_checks(args, identity, pattern)
     problems += found
-    session_tags, session_statements, found = _session_checks(args, identity)
+    session_tags, session_statements, found = session_checks(args, identity)
     problems += found
-    target_account, target_arn, found = _target_checks(args, identity, account, partition, session_statements)
+    target_account, target_arn, found = target_checks(args, identity, account, partition, session_statements)
     problems += found
     if target_arn is not None and (statements or managed or given_boundary is not None):
         problems.append(
@@ -214,8 +229,8 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
                 "grant them where that role is defined, or give target_role.account_id to create it here",
             )
         )
-    problems += _check_arns(statements, managed, boundary, existing, partition, target_account or account)
-    problems += _partition_problems(
+    problems += check_arns(statements, managed, boundary, existing, partition, target_account or account)
+    problems += partition_problems(
         [(f"session_policy[{i}].resources", r) for i, s in enumerate(session_statements) for r in s.resources],
         partition,
     )
@@ -225,13 +240,13 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         problems.append(
             Problem("statements", "(no permissions)", "grants nothing", OURS, "give statements or managed_policy_arns")
         )
-    region = _stack_region(args)
-    holder = target_account or account or _provider_account(args)  # the account of the role holding the statements
+    region = stack_region(args)
+    holder = target_account or account or provider_account(args)  # the account of the role holding the statements
     warnings: list[str] = []
     if statements and not grammar:
         found, warnings = lint(name, statements, holder, region)
         problems += found
-    session_policy, found, session_warnings = _session_policy(name, session_statements, holder, region)
+    session_policy, found, session_warnings = session_policy_document(name, session_statements, holder, region)
     problems += found
     warnings += session_warnings
     assessed: Assessment = ((), (), (), None)
@@ -257,7 +272,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     trust = None
     if not problems and existing is None:
         try:
-            trust = _static_trust(args, identity, subjects, audience, account, session_tags)
+            trust = static_trust(args, identity, subjects, audience, account, session_tags)
         except IrsaConfigError as error:
             problems += error.problems
     if problems:
@@ -344,23 +359,6 @@ def _unbound(frozen: Any) -> tuple[tuple[str, Any], ...]:
             value = tuple(item for item in value if item[0] != "provider")
         out.append((key, value))
     return tuple(out)
-
-
-def statement_from_args(statement: Mapping[str, Any]) -> PolicyStatement:
-    """A ``PermissionStatement`` dict (``actions``, ``resources``, optional ``effect``, ``conditions``,
-    ``sid``, ``justification``) as a :class:`~eks_irsa.iam.policy.PolicyStatement`."""
-    conditions = {
-        op: {key: value if isinstance(value, str) else tuple(value) for key, value in keys.items()}
-        for op, keys in (statement.get("conditions") or {}).items()
-    }
-    return PolicyStatement(
-        actions=tuple(statement.get("actions", ())),
-        resources=tuple(statement.get("resources", ())),
-        effect=Effect(statement.get("effect", Effect.ALLOW)),
-        conditions=conditions,
-        sid=statement.get("sid"),
-        justification=statement.get("justification"),
-    )
 
 
 # --- private helpers -------------------------------------------------------------------------------------
@@ -491,439 +489,6 @@ def _service_account_plan(
         automount_token=bool(options.get("automount_token", False)),
     )
     return plan, problems
-
-
-def _identity_checks(
-    args: Mapping[str, Any], identity: IdentityType, pattern: str | None
-) -> tuple[str | None, str | None, list[Problem]]:
-    """The role's account and partition as far as plain inputs tell, and the identity mode's own rules."""
-    problems: list[Problem] = []
-    account = args.get("role_account_id")
-    partition = None
-    if account is not None and not ACCOUNT_ID.fullmatch(account):
-        problems.append(
-            Problem(
-                "role_account_id",
-                account,
-                "is not an AWS account ID",
-                "AWS Account Management Reference Guide, 'AWS account identifiers'",
-                "give the 12 digits",
-            )
-        )
-        account = None
-    if identity.uses_pod_identity:
-        cluster_arn = args.get("cluster_arn")
-        parsed = parse_arn(cluster_arn) if isinstance(cluster_arn, str) else None
-        if cluster_arn is None:
-            problems.append(
-                Problem(
-                    "cluster_arn",
-                    None,
-                    "is required with Pod Identity (the trust policy's aws:SourceArn)",
-                    POD_IDENTITY_DOCS,
-                    "give arn:<partition>:eks:<region>:<account>:cluster/<name>",
-                )
-            )
-        elif isinstance(cluster_arn, str) and (parsed is None or parsed.service != "eks"):
-            problems.append(
-                Problem("cluster_arn", cluster_arn, "is not an EKS cluster ARN", ARN_DOCS, "give the cluster's ARN")
-            )
-        if parsed is not None and parsed.partition == "aws-cn":
-            problems.append(
-                Problem(
-                    "identity",
-                    identity.value,
-                    "uses EKS Pod Identity, which is not available in the AWS China Regions "
-                    f"(the cluster {cluster_arn} is in partition aws-cn)",
-                    POD_IDENTITY_CHINA_DOCS,
-                    "use identity irsa",
-                )
-            )
-        if parsed is not None:
-            partition = parsed.partition
-            if account and account != parsed.account:
-                problems.append(
-                    Problem(
-                        "role_account_id",
-                        account,
-                        f"differs from the cluster's account {parsed.account}; a Pod Identity association names "
-                        "a role of the cluster's account",
-                        POD_IDENTITY_DOCS,
-                        "use identity irsa for a role in another account",
-                    )
-                )
-            account = account or parsed.account
-        if pattern is not None or (identity == IdentityType.POD_IDENTITY and args.get("additional_clusters")):
-            problems.append(
-                Problem(
-                    "identity",
-                    identity.value,
-                    "binds one named ServiceAccount per association; patterns and extra clusters' OIDC trust "
-                    "do not apply",
-                    POD_IDENTITY_DOCS,
-                    "name the service accounts, or use identity irsa",
-                )
-            )
-        if identity == IdentityType.POD_IDENTITY:
-            if args.get("audience", DEFAULT_AUDIENCE) != DEFAULT_AUDIENCE:
-                problems.append(
-                    Problem(
-                        "audience", args["audience"], "does not apply to Pod Identity", POD_IDENTITY_DOCS, "leave out"
-                    )
-                )
-            return account, partition, problems
-    pairs = [("oidc", args.get("oidc_provider_arn"), args.get("oidc_issuer"))] + [
-        (f"additional_clusters[{i}].oidc", c.get("oidc_provider_arn"), c.get("oidc_issuer"))
-        for i, c in enumerate(args.get("additional_clusters", ()))
-    ]
-    for where, arn, issuer in pairs:
-        if arn is None or issuer is None:
-            if args.get("existing_role_arn") is None:
-                problems.append(
-                    Problem(
-                        f"{where}_provider_arn" if arn is None else f"{where}_issuer",
-                        None,
-                        "is required with IRSA",
-                        IRSA_DOCS,
-                        "pass the cluster's oidc_provider_arn and oidc_issuer (EksCluster outputs)",
-                    )
-                )
-            continue
-        problems += check_provider(where, arn, issuer, account)
-        parsed = parse_arn(arn) if isinstance(arn, str) else None
-        if parsed is not None and not check_provider_arn("", arn):
-            partition = partition or parsed.partition
-            account = account or parsed.account
-    return account, partition, problems
-
-
-def check_permissions_boundary(plan: RolePlan, boundary: str) -> str:
-    """A permissions boundary once an Output resolves, checked as a plain one is: an IAM policy ARN in the
-    role's partition, no AWS full-access policy, a customer policy of the role's (or target role's) account.
-
-    Raises:
-        IrsaConfigError: the ARN breaks one of those rules (fields as in ``IrsaRoleArgs``).
-    """
-    problems = _partition_problems([("permissions_boundary", boundary)], plan.partition)
-    problems += _check_iam_arn(
-        "permissions_boundary", "policy", boundary, plan.target_account_id or plan.role_account_id
-    )
-    if problems:
-        raise IrsaConfigError(problems)
-    return boundary
-
-
-def _check_arns(
-    statements: Sequence[PolicyStatement],
-    managed: Sequence[str],
-    boundary: str | None,
-    existing: str | None,
-    partition: str | None,
-    account: str | None,
-) -> list[Problem]:
-    """Every ARN the role names: its partition against the role's; IAM ARNs' shape, reach and account."""
-    iam_arns = [("managed_policy_arns", "policy", arn) for arn in managed]
-    iam_arns += [("permissions_boundary", "policy", boundary)] if boundary is not None else []
-    iam_arns += [("existing_role_arn", "role", existing)] if existing is not None else []
-    named = [(f"statements[{i}].resources", r) for i, s in enumerate(statements) for r in s.resources]
-    named += [(where, arn) for where, _, arn in iam_arns]
-    problems = _partition_problems(named, partition)
-    for where, kind, value in iam_arns:
-        found = _check_iam_arn(where, kind, value, account)
-        if where == "managed_policy_arns":  # judged by their documents (assess), as statements are
-            found = [p for p in found if p.rule != FULL_ACCESS_RULE]
-        problems += found
-    return problems
-
-
-def _partition_problems(named: Sequence[tuple[str, str]], partition: str | None) -> list[Problem]:
-    """ARNs (``(field, value)``) in another partition than the role's."""
-    problems: list[Problem] = []
-    for where, value in named:
-        parsed = parse_arn(value)
-        if partition and parsed is not None and parsed.partition != partition:
-            problems.append(
-                Problem(
-                    where,
-                    value,
-                    f"names partition {parsed.partition!r}, but the role's is {partition!r}",
-                    ARN_DOCS,
-                    "write the role's partition (in a catalog: arn:${partition}:...)",
-                )
-            )
-    return problems
-
-
-def _check_iam_arn(where: str, kind: str, value: str, account: str | None) -> list[Problem]:
-    """An IAM policy or role ARN: its shape (:func:`~eks_irsa.iam.arn.parse_iam_arn`, the rule the policy pack and
-    the audit apply: ``iam``, no region, a 12-digit account, ``<kind>/<path and name>``; ``aws`` for an AWS managed
-    policy), no AWS full-access policy, a customer policy of the role's account."""
-    parsed = parse_iam_arn(value, kind)
-    if parsed is None and kind == "policy":
-        managed = parse_arn(value)
-        if managed and managed.account == "aws" and managed.service == "iam" and not managed.region:
-            parsed = managed if managed.resource.startswith("policy/") and managed.resource_id else None
-    if parsed is None:
-        return [
-            Problem(
-                where,
-                value,
-                f"is not an IAM {kind} ARN",
-                "IAM User Guide, 'IAM identifiers'",
-                f"give arn:<partition>:iam::<account>:{kind}/<name>",
-            )
-        ]
-    if kind == "policy" and parsed.account == "aws":
-        policy = parsed.resource_id.rsplit("/", 1)[-1]
-        if policy in BROAD_MANAGED_POLICIES or policy.endswith("FullAccess"):
-            return [
-                Problem(
-                    where,
-                    value,
-                    FULL_ACCESS_RULE,
-                    "IAM User Guide, 'Security best practices in IAM' (grant least privilege)",
-                    "write statements scoped to the resources the service uses",
-                )
-            ]
-    elif kind == "policy" and account and parsed.account != account:
-        return [
-            Problem(
-                where,
-                value,
-                f"is a customer managed policy of account {parsed.account}; a role in {account} can only attach "
-                "its own account's or AWS managed policies",
-                "IAM User Guide, 'Managed policies and inline policies'",
-                "create the policy in the role's account",
-            )
-        ]
-    return []
-
-
-def _static_trust(
-    args: Mapping[str, Any],
-    identity: IdentityType,
-    subjects: Sequence[Subject],
-    audience: str,
-    account: str | None,
-    session_tags: bool,
-) -> str | None:
-    """The trust policy when every input it needs is plain; ``None`` when one is an Output.
-
-    An Output of this program's own ``EksCluster`` (:func:`~eks_irsa.contract.own.own_cluster`) stands in at its
-    bound (the issuer's id at its longest, :class:`~eks_irsa.contract.own.ClusterIdentity`): the document is
-    rendered and checked now (malformed or repeated issuers, the size quota), then dropped (``None``), and the
-    component renders the real one when the Outputs resolve.
-
-    Raises:
-        IrsaConfigError: what :func:`~eks_irsa.plan.render.render_trust` raises, also at the bound.
-    """
-    values: list[object] = []
-    if identity.uses_pod_identity:
-        values.append(args.get("cluster_arn"))
-    if identity.uses_irsa:
-        values += [args.get("oidc_provider_arn"), args.get("oidc_issuer")]
-        for cluster in args.get("additional_clusters", ()):
-            values += [cluster.get("oidc_provider_arn"), cluster.get("oidc_issuer")]
-    offset = 1 if identity.uses_pod_identity else 0
-    plain_arns = [parse_arn(v) for v in values[offset::2] if isinstance(v, str)]
-    known_account = account or next((a.account for a in plain_arns if a is not None), None)
-    bounded = [
-        _at_bound(value, issuer=(index - offset) % 2 == 1, account=known_account) if index >= offset else value
-        for index, value in enumerate(values)
-    ]
-    if not all(isinstance(v, str) for v in bounded) or (identity.uses_pod_identity and account is None):
-        return None
-    at_bound = bounded != values
-    cluster_arn = str(bounded.pop(0)) if identity.uses_pod_identity else None
-    pairs = [(str(bounded[i]), str(bounded[i + 1])) for i in range(0, len(bounded), 2)]
-    document = render_trust(
-        subjects,
-        audience,
-        account,
-        pairs,
-        args.get("trust_policy_max_size", limits.TRUST_POLICY_MAX_DEFAULT),
-        identity=identity,
-        cluster_arn=cluster_arn,
-        session_tags=session_tags,
-    )
-    return None if at_bound else document
-
-
-def _at_bound(value: object, *, issuer: bool, account: str | None) -> object:
-    """``value``, or for an Output of this program's ``EksCluster`` its stand-in at the bound."""
-    own = own_cluster(value)
-    if own is None:
-        return value
-    return own.issuer_bound if issuer else own.provider_arn_bound(account)
-
-
-def _session_checks(
-    args: Mapping[str, Any], identity: IdentityType
-) -> tuple[bool, tuple[PolicyStatement, ...], list[Problem]]:
-    """Session tags on or off, and the session policy's statements: Pod Identity only. A session policy
-    needs the session tags off (EKS CreatePodIdentityAssociation), so it turns them off by default."""
-    problems: list[Problem] = []
-    raw_tags = args.get("session_tags")
-    raw_policy = args.get("session_policy") or ()
-    if not identity.uses_pod_identity:
-        given = [k for k in ("session_tags", "session_policy") if args.get(k) is not None]
-        if given:
-            problems.append(
-                Problem(
-                    given[0],
-                    args[given[0]],
-                    "is a setting of the EKS Pod Identity association; IRSA has no session tags or session policy",
-                    POD_IDENTITY_DOCS,
-                    "use identity pod-identity (or both), or leave it out",
-                )
-            )
-        return False, (), problems
-    if raw_tags is not None and not isinstance(raw_tags, bool):
-        problems.append(Problem("session_tags", raw_tags, "is not true or false", OURS, "give a boolean"))
-    statements = tuple(statement_from_args(s) for s in raw_policy)
-    if statements and raw_tags is True:
-        problems.append(
-            Problem(
-                "session_tags",
-                True,
-                "is on, but a session policy requires the association's session tags off",
-                SESSION_POLICY_DOCS,
-                "leave session_tags out (a session policy turns them off) or drop session_policy",
-            )
-        )
-    session_tags = bool(raw_tags) if raw_tags is not None else not statements
-    return session_tags, statements, problems
-
-
-def _target_checks(
-    args: Mapping[str, Any],
-    identity: IdentityType,
-    account: str | None,
-    partition: str | None,
-    session_statements: Sequence[PolicyStatement],
-) -> tuple[str | None, str | None, list[Problem]]:
-    """Cross-account Pod Identity: the target role's account (created here) or ARN (existing)."""
-    target = args.get("target_role")
-    if target is None:
-        return None, None, []
-    where = "target_role"
-    if not isinstance(target, Mapping):
-        return None, None, [Problem(where, target, "is not a mapping", OURS, "give {account_id} or {role_arn}")]
-    problems: list[Problem] = []
-    if identity != IdentityType.POD_IDENTITY:
-        problems.append(
-            Problem(
-                where,
-                identity.value,
-                "chains from a Pod Identity association; with IRSA the pod would get the first role, which "
-                "holds only the permission to assume the target",
-                TARGET_ROLE_DOCS,
-                "use identity pod-identity (for IRSA in another account: role_account_id)",
-            )
-        )
-    target_account, target_arn = target.get("account_id"), target.get("role_arn")
-    if (target_account is None) == (target_arn is None):
-        problems.append(
-            Problem(where, dict(target), "needs exactly one of account_id and role_arn", OURS, "give one of them")
-        )
-    if target_account is not None:
-        if not isinstance(target_account, str) or not ACCOUNT_ID.fullmatch(target_account):
-            problems.append(
-                Problem(
-                    f"{where}.account_id",
-                    target_account,
-                    "is not an AWS account ID (12 digits)",
-                    "AWS Account Management Reference Guide, 'AWS account identifiers'",
-                    "give the 12 digits",
-                )
-            )
-        elif target_account == account:
-            problems.append(
-                Problem(
-                    f"{where}.account_id",
-                    target_account,
-                    "is the cluster's account, where the role itself can hold the permissions",
-                    TARGET_ROLE_DOCS,
-                    "leave target_role out",
-                )
-            )
-    if target_arn is not None:
-        problems += _check_iam_arn(f"{where}.role_arn", "role", target_arn, None)
-        problems += _partition_problems([(f"{where}.role_arn", target_arn)], partition)
-    if session_statements:
-        problems.append(
-            Problem(
-                "session_policy",
-                "(given)",
-                "is not combined with a target role here: which of the two chained sessions it would restrict "
-                "is not documented",
-                TARGET_ROLE_DOCS,
-                "put the restriction in the target role's permissions",
-            )
-        )
-    if args.get("existing_role_arn") is not None:
-        problems.append(
-            Problem(
-                "existing_role_arn",
-                args["existing_role_arn"],
-                "is given with a target role; the first role of a chain holds only the chaining permission this "
-                "component writes",
-                TARGET_ROLE_DOCS,
-                "let the component create the first role",
-            )
-        )
-    return target_account if not problems else None, target_arn if not problems else None, problems
-
-
-def _session_policy(
-    name: str, statements: Sequence[PolicyStatement], account: str | None, region: str | None
-) -> tuple[str | None, list[Problem], list[str]]:
-    """The session policy in the form the AWS provider stores (:func:`eks_irsa.iam.policy.provider_json`, so a second
-    run shows no diff): the same grammar and lint as ``statements``, then STS's quota."""
-    if not statements:
-        return None, [], []
-    problems = [p for i, s in enumerate(statements) for p in check_statement(f"session_policy[{i}]", s)]
-    if problems:
-        return None, problems, []
-    found, warnings = lint(f"{name} (session policy)", statements, account, region)
-    problems += [replace(p, field=p.field.replace("statements", "session_policy", 1)) for p in found]
-    document = provider_json(render_permissions_policy(statements))
-    if len(document) > limits.SESSION_POLICY_MAX:
-        problems.append(
-            Problem(
-                "session_policy",
-                f"{len(document)} characters",
-                f"exceed the session policy quota of {limits.SESSION_POLICY_MAX}",
-                "AWS STS API Reference, AssumeRole (Policy)",
-                "shorten the session policy (fewer resources, wildcards in ARNs) or narrow the role itself",
-            )
-        )
-    return document, problems, warnings
-
-
-def _provider_account(args: Mapping[str, Any]) -> str | None:
-    """The role's account when ``role_account_id`` is not given: the plain OIDC provider ARN's (IRSA: IAM
-    trusts a provider of the role's own account, EKS User Guide, 'Create an IAM OIDC provider'), else the
-    plain cluster ARN's (Pod Identity); ``None`` when neither is a plain ARN."""
-    for key in ("oidc_provider_arn", "cluster_arn"):
-        parsed = parse_arn(args.get(key))
-        if parsed is not None and ACCOUNT_ID.fullmatch(parsed.account):
-            return parsed.account
-    return None
-
-
-def _stack_region(args: Mapping[str, Any]) -> str | None:
-    """The stack's region as far as plain inputs tell: the cluster ARN's, else the OIDC issuer's
-    (``oidc.eks.<region>.amazonaws.com/id/<ID>``, EKS User Guide, 'Create an IAM OIDC provider')."""
-    parsed = parse_arn(args.get("cluster_arn"))
-    if parsed is not None and parsed.region:
-        return parsed.region
-    issuer = args.get("oidc_issuer")
-    if isinstance(issuer, str):
-        host = issuer.removeprefix("https://").split("/", 1)[0].split(".")
-        if len(host) > 3 and host[:2] == ["oidc", "eks"]:
-            return host[2]
-    return None
 
 
 def _existing_role_problems(args: Mapping[str, Any], existing: str) -> list[Problem]:
