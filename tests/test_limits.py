@@ -121,3 +121,12 @@ def test_derived_role_name_is_kept_when_short_and_hashed_when_long():
     assert long_name == derive_role_name(
         "acme-dev", "observability", "a-very-long-service-account-name-for-the-log-shipper"
     )
+
+
+def test_a_control_character_is_c0_or_del_and_nothing_else():
+    """``has_control_character`` (a regex) answers as the per-character rule it states, for every code point."""
+    from eks_irsa.iam.arn import has_control_character
+
+    for code in range(0x110000):
+        assert has_control_character(f"a{chr(code)}b") == (code < 0x20 or code == 0x7F), hex(code)
+    assert not has_control_character("") and not has_control_character("arn:aws:iam::111122223333:role/x")
