@@ -22,7 +22,13 @@ from eks_irsa import (
     role_args,
     stack_config,
 )
-from eks_irsa.catalog import ClusterSettings, ExistingClusterSettings, StackSettings, cluster_args
+from eks_irsa.catalog import (
+    ClusterSettings,
+    ExistingClusterSettings,
+    StackSettings,
+    cluster_args,
+    existing_cluster_args,
+)
 
 SYSTEM_NAMESPACES = frozenset({"default", "kube-node-lease", "kube-public", "kube-system"})
 """Namespaces every cluster has; never created here."""
@@ -36,16 +42,7 @@ def make_cluster(settings: StackSettings) -> EksCluster | ExistingCluster:
     """The cluster this stack makes, or the one it was pointed at."""
     c = settings.cluster
     if isinstance(c, ExistingClusterSettings):
-        return ExistingCluster(
-            c.name,
-            {
-                "cluster_name": c.name,
-                "partition": settings.partition,
-                "account_id": settings.account_id,
-                **({"stack_reference": c.stack_reference} if c.stack_reference else {}),
-                "kubeconfig_credentials": dict(settings.kubeconfig_credentials),
-            },
-        )
+        return ExistingCluster(c.name, existing_cluster_args(settings))
     return EksCluster(
         c.name,
         cluster_args(settings),

@@ -1,6 +1,7 @@
-"""The catalog's ``eks-irsa:cluster`` entry, derived from ``EksClusterArgs`` and ``NodeGroupArgs``
-(:mod:`eks_irsa.contract.catalog`): every field of the contract has one catalog key or a reason it is not offered,
-every key a user wrote before still means what it meant, and a key written reaches ``EksCluster``'s args.
+"""The catalog's ``eks-irsa:cluster`` entry, derived from ``EksClusterArgs`` and ``NodeGroupArgs``, and its
+``eks-irsa:existingCluster`` entry, derived from ``ExistingClusterArgs`` (:mod:`eks_irsa.contract.catalog`): every
+field of the contract has one catalog key or a reason it is not offered, every key a user wrote before still means
+what it meant, and a key written reaches the component's args.
 
 What these tests cannot prove: that EKS accepts the values (no AWS account here), or that an editor shows the
 schema's descriptions.
@@ -13,18 +14,22 @@ from pathlib import Path
 
 import pytest
 
-from eks_irsa.catalog import cluster_args, load_catalog
+from eks_irsa.catalog import cluster_args, existing_cluster_args, load_catalog
 from eks_irsa.contract.catalog import (
     CLUSTER_LIMITS,
     CLUSTER_NAMES,
     CLUSTER_ONLY,
     CLUSTER_PROGRAM_FIELDS,
     ENDPOINT_FIELDS,
+    EXISTING_ONLY,
+    EXISTING_PROGRAM_FIELDS,
     NODE_GROUP_KEY,
     catalog_schema,
     cluster_keys,
+    existing_keys,
 )
 from eks_irsa.contract.cluster import EksClusterArgs
+from eks_irsa.contract.existing import ExistingClusterArgs
 from eks_irsa.contract.fields import camel, fields
 from eks_irsa.contract.nodegroup import NodeGroupArgs
 from eks_irsa.errors import IrsaConfigError
@@ -166,7 +171,8 @@ def test_the_fields_not_offered_are_named_with_where_they_come_from():
     assert set(CLUSTER_NAMES) | set(ENDPOINT_FIELDS) <= names - set(CLUSTER_PROGRAM_FIELDS)
     group = {item.name for item in fields(NodeGroupArgs)}
     for owner, name in CLUSTER_LIMITS:
-        assert name in {"EksClusterArgs": names, "NodeGroupArgs": group}[owner], (owner, name)
+        existing = {item.name for item in fields(ExistingClusterArgs)}
+        assert name in {"EksClusterArgs": names, "NodeGroupArgs": group, "ExistingClusterArgs": existing}[owner]
     assert not set(CLUSTER_ONLY) & {key.split(".")[0] for key in cluster_keys().values()}
 
 
@@ -207,3 +213,31 @@ def test_a_cluster_problem_names_the_catalog_key_and_the_fix_in_catalog_words(
         load_catalog(_config({**copy.deepcopy(FULL), **change}), tmp_path, creator=lambda name: CREATOR)
     [problem] = raised.value.problems
     assert (problem.field, problem.fix[: len(fix)]) == (field, fix)
+
+
+EXISTING = {
+    "name": "shared",
+    "stackReference": "acme/platform/prod",
+    "oidcClientIds": ["sts.amazonaws.com"],
+    "tags": {},
+}
+"""An ``eks-irsa:existingCluster`` entry with every key of ``$defs.existingCluster``."""
+
+
+def test_every_existing_cluster_args_field_comes_from_a_catalog_key_or_the_program(tmp_path: Path):
+    existing = catalog_schema()["$defs"]["existingCluster"]
+    assert set(existing["properties"]) == set(EXISTING) and existing["required"] == ["name"]
+    config = {**_config(EXISTING), "eks-irsa:existingCluster": EXISTING}
+    del config["eks-irsa:cluster"]
+    settings = load_catalog(config, tmp_path)
+    args = existing_cluster_args(settings)
+    assert set(args) == {item.name for item in fields(ExistingClusterArgs)}
+    assert set(settings.cluster.args) == set(existing_keys()) == set(args) - set(EXISTING_PROGRAM_FIELDS)
+    assert (args["cluster_name"], args["stack_reference"], args["account_id"]) == (
+        "shared",
+        "acme/platform/prod",
+        ACCOUNT,
+    )
+    assert not set(EXISTING_ONLY) & set(existing_keys().values())
+    with pytest.raises(TypeError, match="has no EksClusterArgs"):
+        cluster_args(settings)

@@ -224,7 +224,9 @@ def test_an_existing_cluster_missing_from_the_account(stack_reference: str | Non
         partition="aws",
         account_id=ACCOUNT,
         allowed_account_ids=(ACCOUNT,),
-        cluster=ExistingClusterSettings(name="shared", stack_reference=stack_reference),
+        cluster=ExistingClusterSettings(
+            {"cluster_name": "shared", **({"stack_reference": stack_reference} if stack_reference else {})}
+        ),
         services=(),
     )
     facts = rules.AccountFacts(

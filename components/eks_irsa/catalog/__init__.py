@@ -7,7 +7,8 @@ keys onto ``IrsaRoleArgs`` and translates its problems back. Every problem is re
 :class:`~eks_irsa.errors.IrsaConfigError`, before any resource is registered.
 
 Rooms: :mod:`~eks_irsa.catalog.settings` (the typed settings), :mod:`~eks_irsa.catalog.load` (stack config,
-:func:`load_catalog`, :func:`role_args`, :func:`cluster_args`), :mod:`~eks_irsa.catalog.fields` (catalog key <->
+:func:`load_catalog`, :func:`role_args`, :func:`cluster_args`,
+:func:`existing_cluster_args`), :mod:`~eks_irsa.catalog.fields` (catalog key <->
 Args field), :mod:`~eks_irsa.catalog.rules` (cross-service rules). This module only re-exports their names.
 """
 
@@ -19,6 +20,7 @@ from .load import (
     SCHEMA_SOURCE,
     cluster_args,
     decode_stack_config,
+    existing_cluster_args,
     load_catalog,
     policy_file_justification,
     role_args,
@@ -51,6 +53,7 @@ __all__ = [
     "catalog_problem",
     "cluster_args",
     "decode_stack_config",
+    "existing_cluster_args",
     "load_catalog",
     "policy_file_justification",
     "role_args",

@@ -15,8 +15,9 @@ import jsonschema
 from ..access import credentials_from_aws_config
 from ..addons import ADDONS, addon_statements
 from ..addons.spec import EksAddon
-from ..contract.catalog import DEPRECATED_KEYS, cluster_from_catalog
+from ..contract.catalog import DEPRECATED_KEYS, cluster_from_catalog, existing_from_catalog
 from ..contract.cluster import EksClusterArgs
+from ..contract.existing import ExistingClusterArgs
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
 from ..iam.partition import partition_for_region
@@ -175,8 +176,7 @@ def load_catalog(
         raw_existing = config["eks-irsa:existingCluster"]
         problems += limits.check_cluster_name("eks-irsa:existingCluster.name", raw_existing["name"])
         cluster: ClusterSettings | ExistingClusterSettings = ExistingClusterSettings(
-            name=raw_existing["name"],
-            stack_reference=raw_existing.get("stackReference"),
+            args=existing_from_catalog(raw_existing),
             oidc_client_ids=tuple(raw_existing.get("oidcClientIds", (DEFAULT_AUDIENCE,))),
             tags=dict(raw_existing.get("tags", {})),
         )
@@ -319,6 +319,26 @@ def cluster_args(settings: StackSettings) -> EksClusterArgs:
     }
     # Plain strings where the Args name enums (StrEnum: equal to their values); check_cluster_args checks them.
     return cast("EksClusterArgs", mapped)
+
+
+def existing_cluster_args(settings: StackSettings) -> ExistingClusterArgs:
+    """The stack's ``ExistingClusterArgs``, mapped once: ``eks-irsa:existingCluster`` with the stack-wide fields
+    (the partition derived from ``aws:region``, the account of ``aws:allowedAccountIds``, the kubeconfig credentials
+    of ``aws:profile``/``aws:assumeRoles``); the program passes it to ``ExistingCluster``.
+
+    Raises:
+        TypeError: the stack makes its cluster (``eks-irsa:cluster``): no ``ExistingClusterArgs``.
+    """
+    c = settings.cluster
+    if not isinstance(c, ExistingClusterSettings):
+        raise TypeError(f"the stack makes its cluster {c.name}; it has no ExistingClusterArgs")
+    mapped: dict[str, Any] = {
+        **c.args,
+        "partition": settings.partition,
+        "account_id": settings.account_id,
+        "kubeconfig_credentials": dict(settings.kubeconfig_credentials),
+    }
+    return cast("ExistingClusterArgs", mapped)
 
 
 def _planned_provider(settings: StackSettings, service: ServiceSettings) -> tuple[str, str]:

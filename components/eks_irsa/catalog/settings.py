@@ -134,18 +134,30 @@ cluster infrastructure with EKS Auto Mode'); a catalog role for one of them is r
 
 @dataclass(frozen=True)
 class ExistingClusterSettings:
-    """A cluster made elsewhere: looked up by name, or read from the stack that made it.
+    """A cluster made elsewhere (``eks-irsa:existingCluster``): looked up by name, or read from the stack that made it.
 
     Attributes:
-        name: the EKS cluster's name.
-        stack_reference: ``<org>/<project>/<stack>`` of a stack made with this package, or ``None``
-            to look the cluster up by name.
+        args: the ``ExistingClusterArgs`` fields the catalog gives, mapped by
+            :func:`~eks_irsa.contract.catalog.existing_from_catalog`; :func:`~eks_irsa.catalog.existing_cluster_args`
+            adds the stack-wide fields (:data:`~eks_irsa.contract.catalog.EXISTING_PROGRAM_FIELDS`).
+        oidc_client_ids: ``oidcClientIds``, the client IDs of the cluster's IAM OIDC provider.
+        tags: ``tags``, on every role this stack makes.
     """
 
-    name: str
-    stack_reference: str | None = None
+    args: Mapping[str, Any]
     oidc_client_ids: tuple[str, ...] = (DEFAULT_AUDIENCE,)
     tags: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """``cluster_name``: the EKS cluster's name."""
+        return str(self.args["cluster_name"])
+
+    @property
+    def stack_reference(self) -> str | None:
+        """``stack_reference``: ``<org>/<project>/<stack>`` of a stack made with this package, or ``None`` to look
+        the cluster up by name."""
+        return self.args.get("stack_reference")
 
 
 @dataclass(frozen=True)

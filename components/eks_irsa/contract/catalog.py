@@ -25,7 +25,8 @@ read by :func:`cluster_from_catalog` and described in the schema, with no edit h
 
 :func:`catalog_schema` is what ``make schema`` writes to ``eks_irsa/catalog/schema.json``: the service entry,
 its statements and trusted clusters, the cluster and its node groups derived from the contract, the stack-wide
-keys, existing cluster, accounts and policy files declared here (:data:`STACK_SCHEMA`). Pure: standard library
+keys, accounts and policy files declared here (:data:`STACK_SCHEMA`); ``eks-irsa:existingCluster`` is an
+:class:`~eks_irsa.contract.existing.ExistingClusterArgs` the same way (:func:`existing_keys`). Pure: standard library
 only.
 """
 
@@ -38,6 +39,7 @@ from collections.abc import Awaitable, Mapping
 from typing import Any
 
 from .cluster import EksClusterArgs
+from .existing import ExistingClusterArgs
 from .fields import camel, fields, rename, schema_name
 from .inputs import AwsProvider, OneOrMore
 from .nodegroup import NodeGroupArgs
@@ -152,6 +154,7 @@ CLUSTER_LIMITS: Mapping[tuple[str, str], dict[str, Any]] = {
     ("NodeGroupArgs", "desired_size"): {"minimum": 0},
     ("NodeGroupArgs", "disk_size"): {"minimum": 20},
     ("NodeGroupArgs", "imds_hop_limit"): {"minimum": 1, "maximum": 64},
+    ("ExistingClusterArgs", "stack_reference"): {"pattern": "^[^/\\s]+/[^/\\s]+/[^/\\s]+$"},
 }
 """``(TypedDict, field)`` -> JSON Schema keywords merged into the type the contract gives: the bounds the catalog's
 schema checks before any rule runs (AWS ID shapes, two subnets for the control plane, node counts), as it has since
@@ -162,6 +165,43 @@ CLUSTER_RULES: Mapping[str, Any] = {
     "then": {"required": ["nodeGroups"]},
 }
 """The cluster entry's one rule across keys that the schema checks: node groups unless ``autoMode`` is on."""
+
+
+EXISTING_PROGRAM_FIELDS: Mapping[str, str] = {
+    "partition": "derived from aws:region",
+    "account_id": "the first of aws:allowedAccountIds",
+    "kubeconfig_credentials": "aws:profile and aws:assumeRoles",
+}
+"""``ExistingClusterArgs`` fields not offered in ``eks-irsa:existingCluster``, and where the program takes each
+from; the others are keys by the cluster's rule (camelCase, :data:`CLUSTER_NAMES`: ``cluster_name`` is ``name``)."""
+
+EXISTING_ONLY: Mapping[str, dict[str, Any]] = {
+    "oidcClientIds": {
+        "type": "array",
+        "minItems": 1,
+        "items": {"type": "string", "minLength": 1},
+        "description": "The client IDs (audiences) the cluster's IAM OIDC provider was made with; every role's "
+        'audience must be one of them. Default: ["sts.amazonaws.com"].',
+    },
+    "tags": {"$ref": "#/$defs/stringMap", "description": "AWS tags on every role this stack makes. Default: none."},
+}
+"""``eks-irsa:existingCluster`` keys that are the catalog's own: the stack-wide role settings a cluster this stack
+makes takes from its ``EksClusterArgs`` (``oidcClientIds``, ``tags``), for a cluster made elsewhere."""
+
+
+def existing_keys() -> dict[str, str]:
+    """``ExistingClusterArgs`` field -> ``eks-irsa:existingCluster`` key, for every field the catalog offers."""
+    return {
+        item.name: CLUSTER_NAMES.get(item.name) or camel(item.name)
+        for item in fields(ExistingClusterArgs)
+        if item.name not in EXISTING_PROGRAM_FIELDS
+    }
+
+
+def existing_from_catalog(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``ExistingClusterArgs`` fields an ``eks-irsa:existingCluster`` entry gives (only the keys written), mapped
+    through :func:`existing_keys`; the entry is assumed to have passed the schema's shape."""
+    return {name: json.loads(json.dumps(entry[key])) for name, key in existing_keys().items() if key in entry}
 
 
 def cluster_keys() -> dict[str, str]:
@@ -274,6 +314,7 @@ def catalog_schema() -> dict[str, Any]:
         "properties": dict(sorted(properties.items())),
     }
     _cluster_defs(defs)
+    _existing_def(defs)
     schema["$defs"] = dict(sorted(defs.items()))
     return schema
 
@@ -319,6 +360,26 @@ def _cluster_defs(defs: dict[str, Any]) -> None:
             )
             for item in group
         },
+    }
+
+
+def _existing_def(defs: dict[str, Any]) -> None:
+    """``$defs.existingCluster`` from ``ExistingClusterArgs`` (:func:`existing_keys`, :data:`EXISTING_ONLY`)."""
+    keys = existing_keys()
+    offered = [item for item in fields(ExistingClusterArgs) if item.name in keys]
+    properties = {
+        keys[item.name]: _described(
+            _bounded(_json_type(item.hint, defs, keys), CLUSTER_LIMITS.get(("ExistingClusterArgs", item.name), {})),
+            item.doc,
+            keys,
+        )
+        for item in offered
+    }
+    defs["existingCluster"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [keys[item.name] for item in offered if item.required],
+        "properties": {**properties, **json.loads(json.dumps(EXISTING_ONLY))},
     }
 
 
@@ -456,25 +517,14 @@ STACK_SCHEMA: dict[str, Any] = {
                 "assumeRoleArn": {"type": "string", "pattern": "^arn:aws[a-z-]*:iam::[0-9]{12}:role/"},
             },
         },
-        "existingCluster": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["name"],
-            "properties": {
-                "name": {"type": "string"},
-                "stackReference": {"type": "string", "pattern": "^[^/\\s]+/[^/\\s]+/[^/\\s]+$"},
-                "oidcClientIds": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
-                "tags": {"$ref": "#/$defs/stringMap"},
-            },
-        },
     },
     "oneOf": [
         {"required": ["eks-irsa:cluster"], "not": {"required": ["eks-irsa:existingCluster"]}},
         {"required": ["eks-irsa:existingCluster"], "not": {"required": ["eks-irsa:cluster"]}},
     ],
 }
-"""The catalog's stack-wide keys, existing cluster, accounts and policy files: the catalog's own shape, declared
-here; the service entry, the cluster and its node groups are added by :func:`catalog_schema`."""
+"""The catalog's stack-wide keys, accounts and policy files: the catalog's own shape, declared here; the service
+entry, the cluster, its node groups and the existing cluster are added by :func:`catalog_schema`."""
 
 
 if __name__ == "__main__":
