@@ -365,6 +365,17 @@ def _no_tag_session(account: Account) -> None:
     account.iam.update_assume_role_policy(RoleName="acme-billing-invoicer", PolicyDocument=json.dumps(trust))
 
 
+def _also_trusting(principal: object):
+    """The shipped IRSA role's own trust plus a second statement letting ``principal`` call sts:AssumeRole."""
+
+    def change(account: Account) -> None:
+        trust = render_trust_policy(account.provider_arn, account.issuer, [Subject("orders", "orders-api")])
+        trust["Statement"].append({"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"})
+        account.iam.update_assume_role_policy(RoleName="acme-orders-orders-api", PolicyDocument=json.dumps(trust))
+
+    return change
+
+
 SUB = "system:serviceaccount:orders:orders-api"
 
 BAD_PATTERNS = {
@@ -468,6 +479,14 @@ BAD_PATTERNS = {
             },
         ),
         {"TRUST_PRINCIPAL_ANY": ["role anyone", "any OIDC provider registered in the account"]},
+    ),
+    "IRSA role also trusting every AWS principal": (
+        _also_trusting({"AWS": "*"}),
+        {"TRUST_PRINCIPAL_ANY": ["acme-orders-orders-api", "any principal of any AWS account", "role of its own"]},
+    ),
+    "IRSA role also trusting another account": (
+        _also_trusting({"AWS": "arn:aws:iam::444455556666:root"}),
+        {"TRUST_PRINCIPAL_OTHER_ACCOUNT": ["acme-orders-orders-api", "account 444455556666", "role of its own"]},
     ),
     "audience typo": (
         lambda a: a.web_identity(

@@ -24,6 +24,7 @@ GREEN_PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{GREEN}"
 DUAL_PROVIDER = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{DUAL}"
 CLUSTER_ARN = f"arn:aws:eks:{REGION}:{ACCOUNT}:cluster/acme"
 SUB = "system:serviceaccount:orders:orders-api"
+OTHER_ROOT = "arn:aws:iam::444455556666:root"
 AUD = "sts.amazonaws.com"
 
 
@@ -249,6 +250,107 @@ CORPUS = (
         ),
         (("POD_IDENTITY_TRUST_UNSCOPED", "medium"),),
     ),
+    Case(
+        "workload-and-any-aws-principal",
+        document(web_identity(pinned()), {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}),
+        (("TRUST_PRINCIPAL_ANY", "critical"),),
+    ),
+    Case(
+        "workload-and-principal-star",
+        document(pod_identity(), {"Effect": "Allow", "Principal": "*", "Action": ["sts:AssumeRole", "sts:TagSession"]}),
+        (("TRUST_PRINCIPAL_ANY", "critical"),),
+    ),
+    Case(
+        "workload-and-not-principal",
+        document(web_identity(pinned()), {"Effect": "Allow", "NotPrincipal": {"AWS": OTHER_ROOT}, "Action": "sts:*"}),
+        (("TRUST_PRINCIPAL_ANY", "critical"),),
+    ),
+    Case(
+        "workload-and-any-principal-of-a-wildcard-arn",
+        document(
+            web_identity(pinned()),
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/ci"}},
+            },
+        ),
+        (("TRUST_PRINCIPAL_ANY", "critical"),),
+    ),
+    Case(
+        "workload-and-any-principal-if-exists",
+        document(
+            web_identity(pinned()),
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEqualsIfExists": {"aws:PrincipalAccount": ACCOUNT}},
+            },
+        ),
+        (("TRUST_PRINCIPAL_ANY", "critical"),),
+    ),
+    Case(
+        "workload-and-any-principal-pinned-to-one-role",
+        document(
+            web_identity(pinned()),
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"ArnEquals": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/ci"}},
+            },
+        ),
+        (("TRUST_PRINCIPAL_OTHER", "low"),),
+    ),
+    Case(
+        "workload-and-any-principal-pinned-to-another-account",
+        document(
+            web_identity(pinned()),
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:PrincipalAccount": "444455556666"}},
+            },
+        ),
+        (("TRUST_PRINCIPAL_OTHER_ACCOUNT", "high"),),
+    ),
+    Case(
+        "workload-and-another-account",
+        document(
+            web_identity(pinned()), {"Effect": "Allow", "Principal": {"AWS": OTHER_ROOT}, "Action": "sts:AssumeRole"}
+        ),
+        (("TRUST_PRINCIPAL_OTHER_ACCOUNT", "high"),),
+    ),
+    Case(
+        "workload-statement-naming-another-account-too",
+        document(web_identity(pinned(), federated={"Federated": PROVIDER, "AWS": ["444455556666"]})),
+        (("TRUST_PRINCIPAL_OTHER_ACCOUNT", "high"),),
+    ),
+    Case(
+        "pod-identity-and-another-account",
+        document(pod_identity(), {"Effect": "Allow", "Principal": {"AWS": OTHER_ROOT}, "Action": "sts:AssumeRole"}),
+        (("TRUST_PRINCIPAL_OTHER_ACCOUNT", "high"),),
+    ),
+    Case(
+        "workload-and-own-account-role-and-a-service",
+        document(
+            web_identity(pinned()),
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:role/ci", "Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            },
+        ),
+        (("TRUST_PRINCIPAL_OTHER", "low"), ("TRUST_PRINCIPAL_OTHER", "low")),
+    ),
+    Case(
+        "workload-and-anyone-tagging-only",
+        document(web_identity(pinned()), {"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:TagSession"}),
+    ),
+    Case("not-a-workload-role", document({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"})),
     Case(
         "over-quota",
         document(

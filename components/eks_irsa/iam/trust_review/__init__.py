@@ -16,8 +16,11 @@ Rules, each with its code and source (``docs/audit.md`` lists them with their fi
 
 * Who: ``Principal: "*"`` (or ``AWS``/``Federated`` ``"*"``) with ``sts:AssumeRoleWithWebIdentity`` lets a
   token of any OIDC provider of the account in (``TRUST_PRINCIPAL_ANY``; IAM User Guide, 'IAM JSON
-  policy elements: Principal'); several providers in one statement, or condition keys naming another
-  issuer than the provider's, never hold together (``TRUST_ISSUERS_ANDED``; condition keys are AND'd);
+  policy elements: Principal'); on a workload role, any other statement letting ``"*"`` (or ``NotPrincipal``)
+  assume it without ``aws:PrincipalArn``/``aws:PrincipalAccount`` pinned (``TRUST_PRINCIPAL_ANY``), an AWS
+  principal of another account (``TRUST_PRINCIPAL_OTHER_ACCOUNT``) or any other principal
+  (``TRUST_PRINCIPAL_OTHER``, low) (:mod:`~.others`); several providers in one statement, or condition keys
+  naming another issuer than the provider's, never hold together (``TRUST_ISSUERS_ANDED``; condition keys are AND'd);
   a provider of another account (``TRUST_PROVIDER_OTHER_ACCOUNT``), one that no longer exists
   (``TRUST_PROVIDER_MISSING``), one whose EKS cluster is gone although the provider stayed
   (``TRUST_ISSUER_CLUSTER_GONE``), one whose ARN's partition is not its issuer's region's
@@ -45,8 +48,8 @@ Rules, each with its code and source (``docs/audit.md`` lists them with their fi
   quotas).
 
 Rooms: :mod:`~.review` (the judgement over every statement), :mod:`~.who` (principals and providers),
-:mod:`~.claims` (``:sub`` and ``:aud``), :mod:`~.pod_identity`, :mod:`~.context` (what the caller knows),
-:mod:`~.statements` (reading statements as IAM does).
+:mod:`~.claims` (``:sub`` and ``:aud``), :mod:`~.pod_identity`, :mod:`~.others` (principals beside the
+workload), :mod:`~.context` (what the caller knows), :mod:`~.statements` (reading statements as IAM does).
 """
 
 from .claims import audience_findings

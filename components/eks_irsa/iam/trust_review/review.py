@@ -11,6 +11,7 @@ from ..policy import canonical_json, statement_list
 from ..trust import POD_IDENTITY_PRINCIPAL
 from .claims import audience_claim_findings, operator_findings, subject_findings
 from .context import TrustContext
+from .others import other_principal_findings
 from .pod_identity import pod_identity_findings
 from .statements import condition_entries, is_web_identity, oidc_provider, principals, trusted_issuers
 from .who import issuer_findings, provider_findings
@@ -34,19 +35,26 @@ def review_trust(document: Mapping[str, object], context: TrustContext | None = 
     findings: list[Finding] = []
     statements = statement_list(document) if isinstance(document, Mapping) else []
     issuers = trusted_issuers(statements)
-    workload = False
-    for index, statement in enumerate(statements):
-        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
-            continue
-        where = f"Statement[{index}]"
-        if is_web_identity(statement):
-            workload = True
+    allowed = [
+        (f"Statement[{i}]", s)
+        for i, s in enumerate(statements)
+        if isinstance(s, Mapping) and s.get("Effect") == "Allow"
+    ]
+    web = {where for where, statement in allowed if is_web_identity(statement)}
+    pods = {
+        where
+        for where, statement in allowed
+        if POD_IDENTITY_PRINCIPAL in (v.lower() for v in principals(statement, "Service"))
+    }
+    if not web and not pods:
+        return []
+    for where, statement in allowed:
+        if where in web:
             findings += _web_identity(where, statement, context, issuers)
-        if POD_IDENTITY_PRINCIPAL in (v.lower() for v in principals(statement, "Service")):
-            workload = True
+        if where in pods:
             findings += pod_identity_findings(where, statement, context)
-    if workload:
-        findings += _size(document, context)
+        findings += other_principal_findings(where, statement, context, web_identity=where in web)
+    findings += _size(document, context)
     return sorted_findings(findings)
 
 
