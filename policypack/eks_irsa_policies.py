@@ -36,6 +36,8 @@ from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 from eks_irsa.errors import Problem
 from eks_irsa.iam.arn import ACCOUNT_ID, parse_arn, parse_iam_arn
 from eks_irsa.iam.eks_policies import CNI_POLICY
+from eks_irsa.iam.findings import sorted_findings
+from eks_irsa.iam.judgement import judge_documents, risk_findings
 from eks_irsa.iam.limits import TRUST_POLICY_MAX_DEFAULT, TRUST_POLICY_MAX_RAISED
 from eks_irsa.iam.lint import lint_document
 from eks_irsa.iam.review import (
@@ -46,7 +48,7 @@ from eks_irsa.iam.review import (
     check_trust_admits,
 )
 from eks_irsa.iam.trust import DEFAULT_AUDIENCE, IRSA_DOCS
-from eks_irsa.iam.trust_review import TrustContext, review_trust
+from eks_irsa.iam.trust_review import TrustContext, is_workload_trust, review_trust
 from eks_irsa.plan import AUDIENCE_ANNOTATION, ROLE_ARN_ANNOTATION
 
 ROLE = "aws:iam/role:Role"
@@ -148,10 +150,14 @@ def _decoded(value: object) -> object:
 def _role_account(args: ResourceValidationArgs) -> str | None:
     """The role's account: the policy's ``accountId`` config, else its AWS provider's single allowed
     account or assumed role's account; ``None`` when neither says it."""
-    configured = args.get_config().get("accountId")
+    return _account(args.get_config(), args.provider.props if args.provider else {})
+
+
+def _account(config: Mapping[str, object], provider: Mapping[str, object]) -> str | None:
+    """:func:`_role_account` from a policy's config and the resource's AWS provider's properties."""
+    configured = config.get("accountId")
     if configured:
         return str(configured)
-    provider = args.provider.props if args.provider else {}
     allowed = _decoded(_get(provider, "allowedAccountIds"))
     if isinstance(allowed, list) and len(allowed) == 1:
         return str(allowed[0])
@@ -421,6 +427,72 @@ def _check_node_role(role: PolicyResource, resources: list[PolicyResource], repo
             )
 
 
+def _workload_permissions(args: StackValidationArgs, report: ReportViolation) -> None:
+    skips = _Skips()
+    for role in _of_type(args.resources, ROLE):
+        skips.run(role, lambda r=role: _check_role_permissions(r, args.resources, args.get_config(), report))
+    skips.close()
+
+
+def _check_role_permissions(
+    role: PolicyResource, resources: list[PolicyResource], config: Mapping[str, object], report: ReportViolation
+) -> None:
+    """A workload role's permissions as a whole, by :func:`eks_irsa.iam.judgement.judge_documents`: its inline
+    policies, the ``RolePolicy`` s and ``RolePolicyAttachment`` s of the stack naming it (a customer managed
+    ``Policy`` of the stack by its document), and its AWS managed policies."""
+    trust = _get(role.props, "assumeRolePolicy")
+    sink: list[str] = []
+    document = _document(role.name, "assumeRolePolicy", trust, sink.append) if trust is not None else None
+    if document is None or not is_workload_trust(_plain(document)):
+        return  # workload-trust reports an unreadable trust policy; other roles are not workloads
+    reasons = config.get("justifications") or {}
+    why: Callable[..., str | None] = lambda *keys: next(  # noqa: E731
+        (str(reasons[k]) for k in keys if isinstance(reasons, Mapping) and k in reasons), None
+    )
+    documents: list[tuple[str, Mapping[str, object], str | None]] = []
+    for index, item in enumerate(_get(role.props, "inlinePolicies") or []):
+        raw = _get(item, "policy")
+        parsed = _document(role.name, f"inlinePolicies[{index}].policy", raw, sink.append) if raw else None
+        if parsed is not None:
+            documents.append((f"{role.name}.inlinePolicies[{index}]", _plain(parsed), why(role.name)))
+    for holder in _naming(role, ROLE_POLICY, resources):
+        parsed = _document(holder.name, "policy", _get(holder.props, "policy"), sink.append)
+        if parsed is not None:
+            documents.append((holder.name, _plain(parsed), why(holder.name)))
+    managed = [(str(arn), why(str(arn), role.name)) for arn in _plain(_get(role.props, "managedPolicyArns") or [])]
+    policies = _of_type(resources, POLICY)
+    for holder in _naming(role, ATTACHMENT, resources):
+        arn = _get(holder.props, "policyArn")
+        policy = _linked(holder, "policyArn", POLICY, policies) or next(
+            (p for p in policies if arn and _known(p.props, "arn") == arn), None
+        )
+        parsed = _document(policy.name, "policy", _get(policy.props, "policy"), sink.append) if policy else None
+        if policy is not None and parsed is not None:
+            documents.append((holder.name, _plain(parsed), why(holder.name, policy.name)))
+        elif policy is None:
+            managed.append((str(arn), why(str(arn), holder.name)))
+    provider = role.provider.props if role.provider else {}
+    region = _decoded(_get(provider, "region"))
+    judged = judge_documents(
+        role.name, documents, managed, _account(config, provider), region if isinstance(region, str) else None
+    )
+    findings = [i.finding.at(i.source) for i in judged.findings if i.field == "managed_policy_arns"]
+    for finding in sorted_findings([*findings, *risk_findings(judged)]):
+        if finding.refused:
+            report(f"{role.name}: {finding}", role.urn)
+
+
+def _naming(role: PolicyResource, type_: str, resources: list[PolicyResource]) -> list[PolicyResource]:
+    """The resources of ``type_`` whose ``role`` is this role: by property dependency, else by dependency, else
+    by the role's known name."""
+    name = _known(role.props, "name")
+    return [
+        r
+        for r in _of_type(resources, type_)
+        if role in r.property_dependencies.get("role", r.dependencies) or (name and _known(r.props, "role") == name)
+    ]
+
+
 # --- the pack --------------------------------------------------------------------------------------------------
 
 
@@ -478,6 +550,26 @@ POLICIES = [
                     "description": 'Resource names whose "Resource": "*" or any-account ARNs are justified, each '
                     "with the reason (the components read a statement's justification; a raw document has none).",
                 }
+            }
+        ),
+    ),
+    StackValidationPolicy(
+        name="workload-permissions",
+        description="A workload role's permissions (inline policies, the stack's RolePolicy and RolePolicyAttachment "
+        "resources, AWS managed policies) judged as a whole as the components judge theirs: privilege escalation "
+        "across the role, risk categories by reach, the documents of AWS managed policies. Findings of severity "
+        "critical, high and medium.",
+        validate=_workload_permissions,
+        config_schema=PolicyConfigSchema(
+            {
+                **ACCOUNT_SCHEMA.properties,
+                "justifications": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "A reason per resource name (a RolePolicy, a RolePolicyAttachment, a role for its "
+                    "inline and managed policies) or AWS managed policy ARN; a risk category or escalation method "
+                    "it names is allowed, as a statement's justification allows it in the components.",
+                },
             }
         ),
     ),

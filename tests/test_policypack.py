@@ -14,6 +14,7 @@ at); the mocks' registrations stand in for the engine's.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -41,6 +42,8 @@ from pulumi_policy.policy import _NotApplicableError, _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
 from eks_irsa.catalog import load_catalog
+from eks_irsa.cluster import CNI_JUSTIFICATION
+from eks_irsa.iam.eks_policies import CNI_POLICY
 from eks_irsa.testing import UNKNOWN, config_from_stack_file, run_program
 from policypack.eks_irsa_policies import POLICIES
 from tests.conftest import PROGRAM, PROJECT, STACK_FILES
@@ -88,7 +91,9 @@ def resource_args(
     return ResourceValidationArgs(type_, proxied, _urn(type_, name), name, _opts(), policy_provider, config)
 
 
-def stack_args(resources: list[tuple[str, str, Mapping[str, Any], tuple[str, ...]]]) -> StackValidationArgs:
+def stack_args(
+    resources: list[tuple[str, str, Mapping[str, Any], tuple[str, ...]]], config: Mapping[str, Any] | None = None
+) -> StackValidationArgs:
     """What the analyzer builds for a stack: ``(type, name, props, dependency names)`` linked by name
     (the mock record keeps dependencies as logical names, so names must be unique here)."""
     assert len({name for _, name, _, _ in resources}) == len(resources), "logical names must be unique"
@@ -100,7 +105,7 @@ def stack_args(resources: list[tuple[str, str, Mapping[str, Any], tuple[str, ...
     }
     for _, name, _, deps in resources:
         built[name].dependencies.extend(built[d] for d in deps if d in built)
-    return StackValidationArgs(list(built.values()))
+    return StackValidationArgs(list(built.values()), config)
 
 
 class Outcome:
@@ -151,6 +156,23 @@ def _justified(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
+def _reasons(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
+    """The ``workload-permissions`` config a platform team would write for our catalog: each permissions
+    resource of a service with every justification its statements carry, joined, and each managed policy's
+    justification by ARN (the components read them; raw documents lose them)."""
+    settings = load_catalog(config, PROJECT)
+    out = {f"arn:aws:iam::aws:policy/{CNI_POLICY}": CNI_JUSTIFICATION}
+    for service in settings.services:
+        reasons = dict.fromkeys(
+            s["justification"] for s in service.args.get("statements", []) if s.get("justification")
+        )
+        if reasons:
+            for suffix in ("permissions", "policy-1", "policy-2"):
+                out[f"{service.name}-{suffix}"] = " ".join(reasons)
+        out.update(service.args.get("managed_policy_justifications") or {})
+    return out
+
+
 def judge_stack(stack_plans, stack: str, preview: bool, justified: bool = True) -> dict[str, list[Outcome]]:
     """Every policy on every registration of one run of our program (the session's, ``stack_plans``), as the
     analyzer would."""
@@ -164,7 +186,8 @@ def judge_stack(stack_plans, stack: str, preview: bool, justified: bool = True) 
             resources = [
                 (r.type, r.name, r.inputs if preview else r.outputs, r.dependencies) for r in registrations if r.custom
             ]
-            outcomes[policy.name].append(run_policy(policy, stack_args(resources)))
+            config_of = {"workload-permissions": {"justifications": _reasons(stack, config)}} if justified else {}
+            outcomes[policy.name].append(run_policy(policy, stack_args(resources, config_of.get(policy.name))))
             continue
         for r in registrations:
             provider = by_name[r.provider].inputs if r.provider in by_name else _default_provider(config)
@@ -799,7 +822,11 @@ def _judge_program(program: Any, preview: bool) -> dict[str, list[tuple[str, str
     for policy in POLICIES:
         if isinstance(policy, StackValidationPolicy):
             resources = [(r.type, r.name, r.inputs if preview else r.outputs, r.dependencies) for r in registrations]
-            outcomes = [run_policy(policy, stack_args(resources))]
+            # The VPC CNI's IRSA role holds AmazonEKS_CNI_Policy, justified as the components justify it.
+            cni = {"justifications": {f"arn:aws:iam::aws:policy/{CNI_POLICY}": CNI_JUSTIFICATION}}
+            outcomes = [
+                run_policy(policy, stack_args(resources, cni if policy.name == "workload-permissions" else None))
+            ]
         else:
             outcomes = [
                 run_policy(policy, resource_args(r.type, r.name, r.inputs, provider=_default_provider(config)))
@@ -825,3 +852,181 @@ def test_a_stack_without_our_components_is_flagged_where_it_breaks_them():
     assert cni.startswith(
         "nodes-AmazonEKS_CNI_Policy: attaches arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy to node role node-role"
     )
+
+
+# --- workload-permissions: a role judged as a whole, as the components judge theirs ----------------------------
+
+_WORKLOAD_TRUST = _trust(
+    _web_identity(
+        {
+            "StringEquals": {
+                f"{EKS_A}:sub": "system:serviceaccount:orders:orders-api",
+                f"{EKS_A}:aud": "sts.amazonaws.com",
+            }
+        }
+    )
+)
+_NODE_TRUST = _trust({"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"})
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def _role(**props: Any) -> tuple[str, str, dict[str, Any], tuple[str, ...]]:
+    return ("aws:iam/role:Role", "app", {"name": "app", "assumeRolePolicy": _WORKLOAD_TRUST, **props}, ())
+
+
+def _role_policy(*statements: dict[str, Any]) -> tuple[str, str, dict[str, Any], tuple[str, ...]]:
+    return ("aws:iam/rolePolicy:RolePolicy", "app-policy", {"role": "app", "policy": _policy(*statements)}, ("app",))
+
+
+WORKLOAD_PERMISSIONS = {
+    # name: (resources, config, expected "<CODE> <field>" heads of the violations)
+    "AdministratorAccess by RolePolicyAttachment": (
+        [
+            _role(),
+            ("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", {"role": "app", "policyArn": ADMIN}, ()),
+        ],
+        None,
+        [f"IRSA_ALL_ACTIONS {ADMIN}.Statement[0]"],
+    ),
+    "AdministratorAccess in managedPolicyArns": (
+        [_role(managedPolicyArns=[ADMIN])],
+        None,
+        [f"IRSA_ALL_ACTIONS {ADMIN}.Statement[0]"],
+    ),
+    "AttachRolePolicy on role/*": (
+        [
+            _role(),
+            _role_policy(
+                {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": f"arn:aws:iam::{ACCOUNT}:role/*"}
+            ),
+        ],
+        None,
+        [
+            "IRSA_PRIVILEGE_ESCALATION app-policy",
+            "IRSA_RISK_UNJUSTIFIED app-policy",
+            "IRSA_RISK_UNJUSTIFIED app-policy",
+        ],
+    ),
+    "AttachRolePolicy by NotResource": (
+        [
+            _role(),
+            _role_policy(
+                {"Effect": "Allow", "Action": "iam:AttachRolePolicy", "NotResource": f"arn:aws:iam::{ACCOUNT}:role/x"}
+            ),
+        ],
+        None,
+        [
+            "IRSA_PRIVILEGE_ESCALATION app-policy",
+            "IRSA_RISK_UNJUSTIFIED app-policy",
+            "IRSA_RISK_UNJUSTIFIED app-policy",
+        ],
+    ),
+    "PassRole and RunInstances split over an inline policy and a customer managed policy": (
+        [
+            _role(
+                inlinePolicies=[
+                    {
+                        "name": "pass",
+                        "policy": _policy(
+                            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/*"}
+                        ),
+                    }
+                ]
+            ),
+            (
+                "aws:iam/policy:Policy",
+                "run",
+                {
+                    "arn": f"arn:aws:iam::{ACCOUNT}:policy/run",
+                    "policy": _policy({"Effect": "Allow", "Action": "ec2:RunInstances", "Resource": "*"}),
+                },
+                (),
+            ),
+            (
+                "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                "run-attachment",
+                {"role": "app", "policyArn": f"arn:aws:iam::{ACCOUNT}:policy/run"},
+                (),
+            ),
+        ],
+        None,
+        [
+            "IRSA_PRIVILEGE_ESCALATION app.inlinePolicies[0]",
+            "IRSA_PRIVILEGE_ESCALATION run-attachment",
+            "IRSA_RISK_UNJUSTIFIED app.inlinePolicies[0]",
+            "IRSA_RISK_UNJUSTIFIED run-attachment",
+        ],
+    ),
+    "every secret of the account": (
+        [
+            _role(),
+            _role_policy(
+                {
+                    "Effect": "Allow",
+                    "Action": "secretsmanager:GetSecretValue",
+                    "Resource": f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:*",
+                }
+            ),
+        ],
+        None,
+        ["IRSA_RISK_UNJUSTIFIED app-policy"],
+    ),
+    "every secret of the account, justified": (
+        [
+            _role(),
+            _role_policy(
+                {
+                    "Effect": "Allow",
+                    "Action": "secretsmanager:GetSecretValue",
+                    "Resource": f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:*",
+                }
+            ),
+        ],
+        {"justifications": {"app-policy": "Data exfiltration: the sync job copies every secret to the vault."}},
+        [],
+    ),
+    "one queue": (
+        [
+            _role(),
+            _role_policy(
+                {
+                    "Effect": "Allow",
+                    "Action": "sqs:ReceiveMessage",
+                    "Resource": f"arn:aws:sqs:eu-west-1:{ACCOUNT}:orders",
+                }
+            ),
+        ],
+        None,
+        [],
+    ),
+    "a role that is no workload's": (
+        [
+            (
+                "aws:iam/role:Role",
+                "nodes",
+                {"name": "nodes", "assumeRolePolicy": _NODE_TRUST, "managedPolicyArns": [ADMIN]},
+                (),
+            )
+        ],
+        None,
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", WORKLOAD_PERMISSIONS)
+def test_workload_permissions_judges_the_role_as_the_components_do(name):
+    """The attacker review's inputs (after issue 16): each passed the pack, which only linted documents one by one."""
+    resources, config, expected = WORKLOAD_PERMISSIONS[name]
+    outcome = run_policy(POLICY["workload-permissions"], stack_args(resources, config))
+    assert outcome.unknown is None
+    heads = sorted(re.match(r"\w+: \w+ (\w+ \S+?):? ", m).group(1) for m, _ in outcome.violations)
+    assert heads == sorted(expected)
+    assert all(m.startswith("app: ") and "Fix: " in m for m, _ in outcome.violations)
+
+
+def test_a_stack_whose_justifications_are_not_configured_fails_workload_permissions(stack_plans):
+    """The components read justifications; a raw document has none, so the pack's config carries them."""
+    outcomes = judge_stack(stack_plans, "dev", preview=False, justified=False)
+    messages = [m for o in outcomes["workload-permissions"] for m, _ in o.violations]
+    assert any(m.startswith("aws-load-balancer-controller-role: high IRSA_RISK_UNJUSTIFIED") for m in messages)

@@ -48,12 +48,17 @@ def grants(
     source: str, statement: Mapping[str, object], account: str | None = None, region: str | None = None
 ) -> list[Grant]:
     """The grants of one IAM statement (JSON form); none for a Deny, a ``NotAction``, or ``Action: "*"``
-    (the lint refuses those), and none for an action whose every resource is a dead pair."""
+    (the lint refuses those), and none for an action whose every resource is a dead pair. A ``NotResource``
+    statement reaches ``*``."""
     if statement.get("Effect") != "Allow" or "Action" not in statement:
         return []
     # Each action once, in the order written (a dict, not a list scan: ReadOnlyAccess expands to ~3,000).
     actions = list(dict.fromkeys(a for written in _strings(statement.get("Action")) for a in table.expand(written)))
-    resources = _strings(statement.get("Resource"))
+    # NotResource grants every resource it does not list: judged as "*" (IAM User Guide, 'IAM JSON policy
+    # elements: NotResource').
+    resources = (
+        _strings(statement.get("Resource")) if "Resource" in statement or "NotResource" not in statement else ["*"]
+    )
     condition = statement.get("Condition")
     conditions = condition if isinstance(condition, Mapping) else {}
     constrained = constrained_actions(conditions, actions)

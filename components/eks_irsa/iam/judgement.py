@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from . import table
-from .findings import Finding
+from .escalation import methods
+from .findings import Finding, Severity, sorted_findings
 from .grants import Grant, grants, statements_of
 from .lint import lint_document, lint_statements, statement_index
 from .policy import PolicyStatement, canonical_json
@@ -119,23 +120,15 @@ def _judge(
         label = f"statements[{index}]"
         justifications[label] = statement.justification
         role += grants(label, statement.to_json(), account, region)  # type: ignore[arg-type]
-    managed: list[table.ManagedPolicy] = []
-    unknown: list[str] = []
-    for arn in managed_arns:  # type: ignore[attr-defined]
-        parts = str(arn).split(":", 5)
-        if len(parts) != 6 or parts[4] != "aws":
-            continue
-        policy = table.managed_policy(str(arn))
-        if policy is None:
-            unknown.append(str(arn))
-            continue
-        managed.append(policy)
-        why = managed_justifications.get(arn)
-        justifications[policy.name] = why
-        for finding in lint_document(f"{name} ({policy.name})", policy.document, account, region, why):  # type: ignore[arg-type]
-            findings.append(SourcedFinding("managed_policy_arns", str(arn), finding))
-        for item in statements_of(policy.document):
-            role += grants(policy.name, item, account, region)  # type: ignore[arg-type]
+    managed, unknown = _managed(
+        str(name),
+        [(str(arn), managed_justifications.get(arn)) for arn in managed_arns],  # type: ignore[attr-defined]
+        account,  # type: ignore[arg-type]
+        region,  # type: ignore[arg-type]
+        findings,
+        justifications,
+        role,
+    )
     session: list[Grant] | None = None
     if session_statements is not None:
         session = []
@@ -145,3 +138,138 @@ def _judge(
             session += grants(label, statement.to_json(), account, region)  # type: ignore[arg-type]
     found = risks(role, justifications, session)
     return Judgement(tuple(findings), found, tuple(managed), tuple(unknown), justifications)
+
+
+def _managed(
+    name: str,
+    arns: Sequence[tuple[str, str | None]],
+    account: str | None,
+    region: str | None,
+    findings: list[SourcedFinding],
+    justifications: dict[str, str | None],
+    role: list[Grant],
+) -> tuple[list[table.ManagedPolicy], list[str]]:
+    """Look into the AWS managed policies of ``arns`` (``(ARN, justification)``; customer managed ones are
+    skipped): lint each document with its justification, add its grants to ``role`` under the policy's
+    name. Returns the policies found and the AWS managed ARNs the table does not hold."""
+    managed: list[table.ManagedPolicy] = []
+    unknown: list[str] = []
+    for arn, why in arns:
+        parts = arn.split(":", 5)
+        if len(parts) != 6 or parts[4] != "aws":
+            continue
+        policy = table.managed_policy(arn)
+        if policy is None:
+            unknown.append(arn)
+            continue
+        managed.append(policy)
+        justifications[policy.name] = why
+        for finding in lint_document(f"{name} ({policy.name})", policy.document, account, region, why):
+            findings.append(SourcedFinding("managed_policy_arns", arn, finding))
+        for item in statements_of(policy.document):
+            role += grants(policy.name, item, account, region)
+    return managed, unknown
+
+
+def judge_documents(
+    name: str,
+    documents: Sequence[tuple[str, Mapping[str, object], str | None]],
+    managed_arns: Sequence[tuple[str, str | None]] = (),
+    account: str | None = None,
+    region: str | None = None,
+) -> Judgement:
+    """:func:`judge_role` for a role known only by its policy documents (the policy pack, the audit).
+
+    The same rules as for the components' statements: each document linted (:func:`lint_document`), AWS
+    managed policies looked into and linted, risk categories and privilege escalation judged over every
+    grant of the role together.
+
+    Args:
+        name: the role, copied into findings.
+        documents: ``(source, document, justification)`` of each permissions policy the role holds (an
+            inline policy, a customer managed policy attached to it); ``source`` labels the grants and
+            findings, e.g. the resource's name.
+        managed_arns: ``(ARN, justification)`` of each managed policy attached; AWS managed ones are looked
+            into, under the policy's name as source.
+        account, region: the role's, for reach (``None``: unknown).
+
+    Returns:
+        A :class:`Judgement` whose findings carry ``field`` ``documents`` (source: the document's label) or
+        ``managed_policy_arns`` (source: the ARN).
+    """
+    findings: list[SourcedFinding] = []
+    justifications: dict[str, str | None] = {}
+    role: list[Grant] = []
+    for source, document, why in documents:
+        justifications[source] = why
+        for finding in lint_document(f"{name} ({source})", document, account, region, why):
+            findings.append(SourcedFinding("documents", source, finding))
+        for item in statements_of(document):
+            role += grants(source, item, account, region)
+    managed, unknown = _managed(name, managed_arns, account, region, findings, justifications, role)
+    found = risks(role, justifications)
+    return Judgement(tuple(findings), found, tuple(managed), tuple(unknown), justifications)
+
+
+RISK_DOCS = "eks_irsa.iam.risk (risk categories by access level and reach: docs/permissions.md)"
+"""The ``source`` of :func:`risk_findings`."""
+
+
+def risk_findings(judgement: Judgement) -> list[Finding]:
+    """What the plan refuses in a :class:`Judgement` beside the lint, as findings (one per unjustified source).
+
+    * ``IRSA_PRIVILEGE_ESCALATION`` (critical): a source grants an action of an open escalation method
+      (:mod:`eks_irsa.iam.escalation`) and its justification does not name the method.
+    * ``IRSA_RISK_UNJUSTIFIED`` (high): a source reaches a risk category (:mod:`eks_irsa.iam.risk`) and its
+      justification does not name it.
+    * ``IRSA_MANAGED_POLICY_UNKNOWN`` (medium): an AWS managed policy ARN the table does not hold; IAM
+      refuses to attach it.
+
+    ``field`` is the source (a statement label, a document label, an AWS managed policy's name).
+    """
+    found: list[Finding] = []
+    for arn in judgement.unknown_managed:
+        close = table.close_managed_policy_name(arn)
+        found.append(
+            Finding(
+                "IRSA_MANAGED_POLICY_UNKNOWN",
+                Severity.MEDIUM,
+                "managed_policy_arns",
+                arn,
+                f"is not an AWS managed policy (name and path) in {table.source()}; IAM refuses to attach it",
+                "IAM User Guide, 'AWS managed policies'",
+                f"did you mean {close}?" if close else "copy the ARN from the IAM console or docs",
+            )
+        )
+    for risk in judgement.risks:
+        for source in risk.unjustified:
+            if risk.category == "privilege escalation":
+                opened = [m for m in methods() if m.name in risk.methods]
+                detail = "; ".join(f"{m.name} ({' + '.join(m.actions)}; source: {m.source})" for m in opened)
+                found.append(
+                    Finding(
+                        "IRSA_PRIVILEGE_ESCALATION",
+                        Severity.CRITICAL,
+                        source,
+                        list(risk.actions),
+                        f"opens privilege escalation together with {', '.join(risk.sources)}: {detail}; its "
+                        "justification does not name the method",
+                        RISK_DOCS,
+                        "narrow the grants (ARNs of the roles or policies it needs, a condition), or justify it "
+                        f"naming {' and '.join(risk.methods)}",
+                    )
+                )
+                continue
+            found.append(
+                Finding(
+                    "IRSA_RISK_UNJUSTIFIED",
+                    Severity.HIGH,
+                    source,
+                    list(risk.actions),
+                    f"reaches the risk category {risk.category!r} and its justification does not name it",
+                    RISK_DOCS,
+                    "narrow the grant (ARNs in the account, a condition on a key the actions support), or justify "
+                    f"it saying why it needs {risk.category}",
+                )
+            )
+    return sorted_findings(found)

@@ -54,7 +54,7 @@ workload), :mod:`~.context` (what the caller knows), :mod:`~.statements` (readin
 
 from .claims import audience_findings
 from .context import TrustContext
-from .review import check_trust_policy, review_trust
+from .review import check_trust_policy, is_workload_trust, review_trust
 from .statements import DUAL_STACK_ISSUER, EKS_ISSUER, issuer_partition
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "TrustContext",
     "audience_findings",
     "check_trust_policy",
+    "is_workload_trust",
     "issuer_partition",
     "review_trust",
 ]

@@ -58,6 +58,20 @@ def review_trust(document: Mapping[str, object], context: TrustContext | None = 
     return sorted_findings(findings)
 
 
+def is_workload_trust(document: object) -> bool:
+    """Whether a trust policy lets a workload in: an ``Allow`` statement trusting an EKS cluster's OIDC provider
+    (or naming a service account subject, or ``"*"``) with ``sts:AssumeRoleWithWebIdentity``, or
+    ``pods.eks.amazonaws.com``. The roles :func:`review_trust` judges, and whose permissions the policy pack
+    judges as the components' are."""
+    statements = statement_list(document) if isinstance(document, Mapping) else []
+    return any(
+        isinstance(s, Mapping)
+        and s.get("Effect") == "Allow"
+        and (is_web_identity(s) or POD_IDENTITY_PRINCIPAL in (v.lower() for v in principals(s, "Service")))
+        for s in statements
+    )
+
+
 def check_trust_policy(
     field: str,
     document: Mapping[str, object],
