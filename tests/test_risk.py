@@ -257,3 +257,37 @@ def test_a_variable_region_reaches_any_region_and_is_named_as_such() -> None:
     rules = [p.rule for p in _problems(statements=[{"actions": ["sqs:SendMessage"], "resources": [resource]}])]
     assert any("any account or any region" in rule for rule in rules)
     assert not any("${aws" in rule.replace(resource, "") for rule in rules)  # no field cut inside the variable
+
+
+OWN_ROLE = f"arn:aws:iam::{ACCOUNT}:role/acme-dev-orders-orders-api"
+
+
+@pytest.mark.parametrize(
+    ("action", "resource", "method"),
+    [
+        # The attacker review (after issue 16): the pod rewrites its own role, or every role of the cluster.
+        ("iam:PutRolePolicy", OWN_ROLE, "PutRolePolicy"),
+        ("iam:AttachRolePolicy", OWN_ROLE, "AttachRolePolicy"),
+        ("iam:UpdateAssumeRolePolicy", OWN_ROLE, "UpdateRolePolicyToAssumeIt"),
+        ("iam:AttachRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/acme-dev-*", "AttachRolePolicy"),
+        ("iam:PutRolePermissionsBoundary", OWN_ROLE, "ReplaceRolePermissionsBoundary"),
+    ],
+)
+def test_a_write_to_one_role_or_a_role_name_prefix_is_privilege_escalation(action, resource, method) -> None:
+    problems = _problems(statements=[{"actions": [action], "resources": [resource]}])
+    (escalation,) = [p for p in problems if "privilege escalation" in p.rule]
+    assert escalation.field == "statements[0]" and method in escalation.rule
+    why = f"Privilege escalation ({method}): the operator rotates its own role's policy."
+    recorded = plan_role(
+        "orders-api", _args(statements=[{"actions": [action], "resources": [resource], "justification": why}])
+    )
+    assert method in recorded.summary()["riskCategories"]["privilege escalation"]["methods"]
+
+
+def test_a_role_write_constrained_to_one_policy_is_not_escalation() -> None:
+    item = {
+        "actions": ["iam:AttachRolePolicy"],
+        "resources": [OWN_ROLE],
+        "conditions": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess"}},
+    }
+    assert "privilege escalation" not in plan_role("orders-api", _args(statements=[item])).summary()["riskCategories"]

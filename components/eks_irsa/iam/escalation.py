@@ -14,7 +14,8 @@ session's permissions are the intersection (EKS API Reference, CreatePodIdentity
 An IAM or STS action of a method (``iam:PassRole``, ``iam:AttachRolePolicy``, ``sts:AssumeRole``...)
 counts only when it reaches every resource of its type in the account or more, without a condition
 that constrains it (:attr:`~eks_irsa.iam.grants.Grant.broad`): ``iam:PassRole`` on one node role is
-not the method, on ``role/*`` it is. ``iam:PassRole`` conditioned only on ``iam:PassedToService``
+not the method, on ``role/*`` it is; a write to a role's policies, trust or boundary counts on any role
+(:data:`ROLE_WRITES`). ``iam:PassRole`` conditioned only on ``iam:PassedToService``
 counts for the methods whose services the condition allows. The other actions of a method (the
 compute or orchestration service that runs code as the passed role) count however they are granted:
 request-tag conditions on them are satisfied by whoever holds the credentials.
@@ -73,9 +74,28 @@ def methods() -> tuple[Method, ...]:
     )
 
 
+ROLE_WRITES = frozenset(
+    {
+        "iam:attachrolepolicy",
+        "iam:putrolepolicy",
+        "iam:updateassumerolepolicy",
+        "iam:putrolepermissionsboundary",
+        "iam:deleterolepermissionsboundary",
+    }
+)
+"""Writes to a role's policies, trust or boundary. They count at any reach, one role included: Rhino Security
+Labs' AttachRolePolicy and PutRolePolicy methods modify a role the attacker can use, their own above all, and
+UpdateRolePolicyToAssumeIt makes any role one they can use. The judgement cannot tell which roles the holder
+may use (its own role's name and other roles' trust are not in the statements), so a write to any role, or to
+a role name prefix, counts unless a condition constrains it (e.g. ``iam:PolicyARN`` on the policies it may
+attach)."""
+
+
 def _counts(grant: Grant, action: str, method: Method) -> bool:
     if not action.startswith(("iam:", "sts:")):
         return True
+    if action in ROLE_WRITES:
+        return not grant.constrained
     if grant.passed_to:
         partners = {a.split(":", 1)[0] for a in method.actions if not a.startswith(("iam:", "sts:"))}
         return grant.level >= Reach.TYPE and any(
