@@ -291,3 +291,45 @@ def test_a_role_write_constrained_to_one_policy_is_not_escalation() -> None:
         "conditions": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/ReadOnlyAccess"}},
     }
     assert "privilege escalation" not in plan_role("orders-api", _args(statements=[item])).summary()["riskCategories"]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        # The attacker review (after issue 16): tests that hold for every request of the role's sessions.
+        {"StringEquals": {"aws:PrincipalType": "AssumedRole"}},
+        {"StringEquals": {"aws:PrincipalAccount": ACCOUNT}},
+        {"ArnEquals": {"aws:PrincipalArn": OWN_ROLE}},
+        {"Bool": {"aws:ViaAWSService": "false"}},
+        {"IpAddress": {"aws:SourceIp": ["0.0.0.0/0", "::/0"]}},
+        {"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "0.0.0.0/0"]}},
+        {"StringLike": {"aws:userid": "AROA*"}},
+        {"ArnLike": {"aws:PrincipalArn": "arn:aws:*"}},
+        {"DateGreaterThan": {"aws:TokenIssueTime": "2000-01-01T00:00:00Z"}},
+        {"StringLike": {"aws:SourceVpce": "vpce-*"}},
+    ],
+    ids=lambda c: next(iter(next(iter(c.values())))),
+)
+def test_a_condition_that_holds_for_every_request_of_the_role_does_not_switch_escalation_off(condition) -> None:
+    item = {
+        "actions": ["iam:AttachRolePolicy"],
+        "resources": [f"arn:aws:iam::{ACCOUNT}:role/*"],
+        "conditions": condition,
+    }
+    rules = [p.rule for p in _problems(statements=[item])]
+    assert any("privilege escalation" in r and "AttachRolePolicy" in r for r in rules), rules
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}},
+        {"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        {"Bool": {"aws:ViaAWSService": "true"}},
+    ],
+    ids=lambda c: next(iter(next(iter(c.values())))),
+)
+def test_a_condition_on_a_concrete_value_still_constrains(condition) -> None:
+    item = {"Effect": "Allow", "Action": "ec2:AuthorizeSecurityGroupIngress", "Resource": "*", "Condition": condition}
+    (grant,) = grants("statements[0]", item, ACCOUNT, "us-west-2")
+    assert grant.constrained and categories_of(grant) == ()

@@ -10,10 +10,14 @@ Standard library only; reads the compact IAM table. A condition narrows a grant 
    (``StringNotEquals``, ``ArnNotLike``, ...: everything but the listed values still passes), and not
    ``...IfExists`` unless the key is in every request (:data:`ALWAYS_PRESENT`): a call that does not
    carry the key passes the test;
-3. its key is not one the caller sets freely for the request (:data:`CALLER_CHOSEN`), which an
-   attacker holding the credentials satisfies at will;
+3. its key is not one the caller sets freely for the request or that only says when
+   (:data:`CALLER_CHOSEN`: which an attacker holding the credentials satisfies at will), nor one whose
+   value is fixed for the role's sessions (:data:`PRINCIPAL_FIXED`: ``aws:PrincipalType``,
+   ``aws:PrincipalAccount``, ``aws:PrincipalArn``...), nor ``aws:ViaAWSService`` tested for ``false``
+   (:data:`ONLY_WHEN_FALSE`), nor an address key with a ``/0`` CIDR (:data:`ADDRESS_KEYS`);
 4. its value is concrete: with ``StringLike`` / ``ArnLike``, not only wildcards (``*``, ``?*``,
-   ``arn:*:*:*:*:*``). ``ForAllValues:`` on a multi-valued key also passes a request without the key
+   ``arn:*:*:*:*:*``) nor a prefix every value carries (:data:`UNIVERSAL`: ``arn:aws:*``, ``vpce-*``).
+   ``ForAllValues:`` on a multi-valued key also passes a request without the key
    (IAM User Guide, 'Single-valued vs. multivalued context keys'), so it counts only with a key of
    :data:`ALWAYS_PRESENT`.
 
@@ -28,6 +32,7 @@ Service Authorization Reference (condition keys by action and resource type).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
@@ -101,10 +106,59 @@ ALWAYS_PRESENT = frozenset(
 context keys', availability of each key)."""
 
 CALLER_CHOSEN = frozenset(
-    k.lower() for k in ("aws:SecureTransport", "aws:UserAgent", "aws:Referer", "aws:CurrentTime", "aws:EpochTime")
+    k.lower()
+    for k in (
+        "aws:SecureTransport",
+        "aws:UserAgent",
+        "aws:Referer",
+        "aws:CurrentTime",
+        "aws:EpochTime",
+        "aws:TokenIssueTime",
+        "aws:MultiFactorAuthAge",
+        "aws:userid",
+    )
 )
-"""Keys the caller of an API sets freely (TLS or not, its user agent and referer) or that only say when:
-they do not narrow what a holder of the credentials reaches."""
+"""Keys the caller of an API sets freely (TLS or not, its user agent and referer; ``aws:userid`` of a role
+session is ``<role id>:<session name>``, the session name chosen by whoever calls AssumeRoleWithWebIdentity)
+or that only say when (the time, when the credentials were issued, how old an MFA sign-in is): they do not
+narrow what a holder of the credentials reaches. IAM User Guide, 'AWS global condition context keys'
+(aws:userid, aws:TokenIssueTime, aws:MultiFactorAuthAge, aws:CurrentTime)."""
+
+PRINCIPAL_FIXED = frozenset(
+    k.lower()
+    for k in (
+        "aws:PrincipalType",
+        "aws:PrincipalAccount",
+        "aws:PrincipalArn",
+        "aws:PrincipalOrgID",
+        "aws:PrincipalOrgPaths",
+        "aws:PrincipalIsAWSService",
+        "aws:FederatedProvider",
+        "aws:username",
+    )
+)
+"""Keys whose value is the same in every request of the role's sessions: the principal type
+(``AssumedRole``), its account, its ARN (the role's), its organization, whether it is an AWS service
+(never), the OIDC provider that federated it, and ``aws:username`` (absent for roles). A test on one either
+always holds or never does: it never narrows which resources the grant reaches. IAM User Guide, 'AWS global
+condition context keys' (the principal's properties)."""
+
+ONLY_WHEN_FALSE = frozenset(k.lower() for k in ("aws:ViaAWSService",))
+"""Boolean keys the caller decides by how it calls: ``aws:ViaAWSService`` is ``false`` whenever the holder
+calls the API directly, so ``Bool: false`` narrows nothing (``true``, through an AWS service on the holder's
+behalf, does). IAM User Guide, 'AWS global condition context keys' (aws:ViaAWSService)."""
+
+ADDRESS_KEYS = frozenset(k.lower() for k in ("aws:SourceIp", "aws:VpcSourceIp"))
+"""IP address keys: a CIDR of prefix length 0 (``0.0.0.0/0``, ``::/0``) matches every address. IAM User
+Guide, 'IAM JSON policy elements: Condition operators' (IP address condition operators)."""
+
+UNIVERSAL = re.compile(
+    r"^(?:arn(?::(?:aws[a-z-]*|\*))?|vpce-|vpc-|aroa|aida|asia|akia|o-|ou-)?[*?:/]*\Z", re.IGNORECASE
+)
+"""A pattern that matches everything, or only a prefix every value of its kind carries: ``arn:aws:*``,
+``arn:*``, ``vpce-*`` (every VPC endpoint ID), ``vpc-*``, ``AROA*`` (every role's unique ID), ``AIDA*``,
+``ASIA*``/``AKIA*`` (access key IDs), ``o-*``/``ou-*`` (organization IDs). AWS General Reference, 'Amazon
+Resource Names (ARNs)'; IAM User Guide, 'IAM identifiers' (unique ID prefixes)."""
 
 RESOURCE_TAG = re.compile(r"^[\w-]+:ResourceTag/.+", re.IGNORECASE)
 """``aws:ResourceTag/<key>`` and the services' own ``<service>:ResourceTag/<key>``: a property of the resource
@@ -137,7 +191,12 @@ def applies(key: str, action: Action) -> bool:
 
 def constrains(operator: str, key: str, values: Sequence[str], action: Action) -> bool:
     """Whether one condition test narrows what ``action`` reaches (the rules of the module docstring)."""
-    if not applies(key, action) or key.lower() in CALLER_CHOSEN:
+    lower = key.lower()
+    if not applies(key, action) or lower in CALLER_CHOSEN or lower in PRINCIPAL_FIXED:
+        return False
+    if lower in ONLY_WHEN_FALSE and any(str(v).lower() == "false" for v in values):
+        return False
+    if lower in ADDRESS_KEYS and any(_every_address(v) for v in values):
         return False
     base = operator.split(":", 1)[-1]
     if base == "Null":  # presence only: narrows when the target resource must carry a tag it already has
@@ -156,7 +215,14 @@ def constrains(operator: str, key: str, values: Sequence[str], action: Action) -
 
 def _only_wildcards(value: str) -> bool:
     text = VARIABLE.sub("*", value)
-    return not text.replace("arn", "").strip("*?:/")
+    return not text.replace("arn", "").strip("*?:/") or ("*" in text and UNIVERSAL.match(text) is not None)
+
+
+def _every_address(value: str) -> bool:
+    try:
+        return ipaddress.ip_network(value, strict=False).prefixlen == 0
+    except ValueError:
+        return False
 
 
 def constrained_actions(conditions: Mapping[str, Mapping[str, object]], actions: Sequence[Action]) -> frozenset[str]:
