@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import collections
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pulumi
 import pytest
@@ -20,7 +20,7 @@ import eks_irsa.irsa as irsa_module
 from eks_irsa.cli import plan as plan_cli
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.irsa import IrsaRole, IrsaRoleArgs
-from eks_irsa.plan import Rendered, RoleRecord, check_planned, plan_role
+from eks_irsa.plan import Rendered, RolePlan, RoleRecord, check_planned, plan_role, statement_from_args
 from eks_irsa.plan import rules as plan_rules
 from eks_irsa.testing import EksIrsaMocks, run_program
 
@@ -108,6 +108,29 @@ def test_a_handed_plan_of_other_arguments_is_refused_before_registering():
     def refused() -> None:
         with pytest.raises(IrsaConfigError):
             IrsaRole("orders-api", _args(namespace="billing"), plan=plan)
+
+    assert _run(refused).registrations == ()
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        # the inputs still match, but what the rules made of them is gone
+        lambda plan: replace(plan, statements=(statement_from_args({"actions": ["iam:*"], "resources": ["*"]}),)),
+        lambda plan: replace(plan, trust_policy='{"Statement": [{"Effect": "Allow", "Principal": "*"}]}'),
+        lambda plan: RolePlan(**{f.name: getattr(plan, f.name) for f in fields(plan)}),
+    ],
+)
+def test_a_plan_built_or_changed_by_hand_is_refused_even_with_the_same_inputs(forge):
+    plan = plan_role("orders-api", _args())
+    forged = forge(plan)
+    assert forged.inputs == plan.inputs
+    assert [p.field for p in check_planned("orders-api", _args(), forged)] == ["plan"]
+    assert check_planned("orders-api", _args(), plan) == []  # plan_role's own still fits
+
+    def refused() -> None:
+        with pytest.raises(IrsaConfigError, match="was not made by plan_role"):
+            IrsaRole("orders-api", _args(), plan=forged)
 
     assert _run(refused).registrations == ()
 

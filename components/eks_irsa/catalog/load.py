@@ -23,7 +23,7 @@ from ..iam import limits
 from ..iam.partition import partition_for_region
 from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
-from ..plan import RolePlan, plan_role
+from ..plan import RolePlan, plan_role, with_warnings
 from ..plan.cluster import CLUSTER_DEFAULTS, check_cluster_args
 from ..shape import JSON_KINDS, unknown_field, wrong_type
 from .fields import FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem, cluster_key
@@ -241,7 +241,7 @@ def load_catalog(
             continue
         try:
             plan = plan_role(name, role_args(settings, service, *_planned_provider(settings, service)))
-            plans[name] = replace(plan, warnings=(*service.deprecations, *plan.warnings))
+            plans[name] = with_warnings(plan, service.deprecations)
         except IrsaConfigError as error:
             problems += [catalog_problem(service, p) for p in error.problems]
     problems += uniqueness(services, plans, cluster.name)

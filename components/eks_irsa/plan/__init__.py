@@ -45,6 +45,7 @@ from .rules import (
     check_planned,
     plan_role,
     statement_from_args,
+    with_warnings,
 )
 
 __all__ = [
@@ -80,4 +81,5 @@ __all__ = [
     "role_name_for",
     "statement_from_args",
     "target_role_arn_for",
+    "with_warnings",
 ]

@@ -19,6 +19,7 @@ Problem fields are paths in the vocabulary of :class:`~eks_irsa.irsa.IrsaRoleArg
 """
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -71,6 +72,7 @@ __all__ = [
     "check_service_name",
     "plan_role",
     "statement_from_args",
+    "with_warnings",
 ]
 """This room's public names, with those that moved to :mod:`~eks_irsa.plan.identity`, :mod:`~eks_irsa.plan.arns`
 and :mod:`~eks_irsa.plan.model`, so ``from eks_irsa.plan.rules import X`` keeps working."""
@@ -277,7 +279,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
             problems += error.problems
     if problems:
         raise IrsaConfigError(problems)
-    return RolePlan(
+    plan = RolePlan(
         name=name,
         identity=identity,
         namespace=namespace,
@@ -311,6 +313,28 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         managed_policy_source=assessed[3][1] if assessed[3] else None,
         inputs=frozen_args(args),
     )
+    _MADE[id(plan)] = plan
+    return plan
+
+
+_MADE: "weakref.WeakValueDictionary[int, RolePlan]" = weakref.WeakValueDictionary()
+"""Every :class:`RolePlan` :func:`plan_role` returned that is still alive, by ``id``: only these are taken by
+:func:`check_planned`. A plan built by hand or changed with ``dataclasses.replace`` keeps the ``inputs`` it was
+copied with while its statements, trust or names are no longer what the rules made of them."""
+
+
+def with_warnings(plan: RolePlan, warnings: Sequence[str]) -> RolePlan:
+    """``plan`` with ``warnings`` before its own (a caller's notices, such as the catalog's deprecated keys), still
+    taken by :func:`check_planned` as :func:`plan_role`'s: warnings are logged, no rule reads them.
+
+    Raises:
+        ValueError: ``plan`` is not one :func:`plan_role` returned.
+    """
+    if _MADE.get(id(plan)) is not plan:
+        raise ValueError(f"the plan of {plan.name} was not made by plan_role")
+    noted = replace(plan, warnings=(*warnings, *plan.warnings))
+    _MADE[id(noted)] = noted
+    return noted
 
 
 PLANNED_BINDING = ("cluster_name", "oidc_provider_arn", "oidc_issuer")
@@ -324,13 +348,25 @@ provider and issuer are held to the stand-ins but for the issuer's id (:func:`~e
 
 
 def check_planned(name: str, args: Mapping[str, Any], plan: RolePlan) -> list[Problem]:
-    """Whether ``plan`` is the plan of ``IrsaRole(name, args)``: the same name, and arguments equal to those it
+    """Whether ``plan`` is the plan of ``IrsaRole(name, args)``: one :func:`plan_role` returned (:data:`_MADE`), of
+    the same name, and of arguments equal to those it
     was planned from (:attr:`RolePlan.inputs`), :data:`PLANNED_BINDING` and ``target_role.provider`` (a Pulumi
     provider, which no rule reads) aside. Outputs are equal only to themselves.
 
     Returns:
         One problem naming the fields that differ (``plan`` when it is of another name); empty when it fits.
     """
+    if _MADE.get(id(plan)) is not plan:
+        return [
+            Problem(
+                "plan",
+                plan.name,
+                "was not made by plan_role (built or changed by hand, e.g. with dataclasses.replace), so no rule "
+                "vouches for its statements, trust or names",
+                OURS,
+                "leave plan out (IrsaRole plans its arguments itself), or pass the plan plan_role returned",
+            )
+        ]
     if plan.name != name:
         return [Problem("plan", plan.name, f"is the plan of {plan.name}, not of {name}", OURS, "leave plan out")]
     given, planned = dict(_unbound(frozen_args(args))), dict(_unbound(plan.inputs))
