@@ -333,3 +333,17 @@ def test_a_condition_on_a_concrete_value_still_constrains(condition) -> None:
     item = {"Effect": "Allow", "Action": "ec2:AuthorizeSecurityGroupIngress", "Resource": "*", "Condition": condition}
     (grant,) = grants("statements[0]", item, ACCOUNT, "us-west-2")
     assert grant.constrained and categories_of(grant) == ()
+
+
+def test_creating_an_access_entry_and_associating_a_policy_is_privilege_escalation() -> None:
+    """The attacker review (after issue 16): cluster admin through an access entry for the pod's own role runs a
+    pod under any service account, so every IRSA role of the cluster."""
+    cluster = f"arn:aws:eks:us-west-2:{ACCOUNT}:cluster/acme-dev"
+    item = {
+        "actions": ["eks:CreateAccessEntry", "eks:AssociateAccessPolicy"],
+        "resources": [cluster, f"arn:aws:eks:us-west-2:{ACCOUNT}:access-entry/acme-dev/*"],
+    }
+    (problem,) = [p for p in _problems(statements=[item]) if "privilege escalation" in p.rule]
+    assert "CreateAccessEntryThenAssociateClusterAdmin" in problem.rule and "EKS User Guide" in problem.rule
+    alone = {"actions": ["eks:CreateAccessEntry"], "resources": [cluster]}
+    assert "privilege escalation" not in plan_role("orders-api", _args(statements=[alone])).summary()["riskCategories"]

@@ -92,6 +92,13 @@ EXTRA_METHODS = {
         "AWS Step Functions Developer Guide, 'IAM roles for state machines': the state machine calls AWS "
         "APIs as the passed role",
     ),
+    "CreateAccessEntryThenAssociateClusterAdmin": (
+        ["eks:createaccessentry", "eks:associateaccesspolicy"],
+        "EKS User Guide, 'Grant IAM users access to Kubernetes with EKS access entries' and 'Associate access "
+        "policies with access entries': the holder creates an access entry for a principal it controls (its own "
+        "role) and associates AmazonEKSClusterAdminPolicy; as cluster admin it runs a pod under any service "
+        "account, and with it takes every IRSA or Pod Identity role of the cluster",
+    ),
     "RemoveRolePermissionsBoundary": (
         ["iam:deleterolepermissionsboundary"],
         "IAM User Guide, 'Permissions boundaries for IAM entities': without its boundary a role gets every "
