@@ -488,6 +488,28 @@ BAD_PATTERNS = {
         _also_trusting({"AWS": "arn:aws:iam::444455556666:root"}),
         {"TRUST_PRINCIPAL_OTHER_ACCOUNT": ["acme-orders-orders-api", "account 444455556666", "role of its own"]},
     ),
+    "IRSA role that may attach any policy to every role": (
+        lambda a: a.iam.put_role_policy(
+            RoleName="acme-orders-orders-api",
+            PolicyName="esc",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": "iam:AttachRolePolicy",
+                            "Resource": f"arn:aws:iam::{ACCOUNT}:role/*",
+                        }
+                    ],
+                }
+            ),
+        ),
+        {
+            "IRSA_PRIVILEGE_ESCALATION": ["role acme-orders-orders-api.esc", "AttachRolePolicy", "Rhino"],
+            "IRSA_RISK_UNJUSTIFIED": ["role acme-orders-orders-api.esc", "justification does not name it"],
+        },
+    ),
     "audience typo": (
         lambda a: a.web_identity(
             "typo-aud", {"StringEquals": {f"{a.issuer}:sub": SUB, f"{a.issuer}:aud": "sts.amazon.com"}}
@@ -884,10 +906,22 @@ def _seed_from_plan(run, iam, eks, ec2) -> dict:
     return {"apiVersion": "v1", "kind": "List", "items": items + pods}
 
 
+def _plan_justifications(files: dict) -> dict[str, str]:
+    """``--justifications`` for the roles a plan makes: the justifications each role's service.json records
+    (statements, add-on sets, managed policies), joined, by role name."""
+    out = {}
+    for written in files.values():
+        record = json.loads(written["service.json"])
+        reasons = [why for risk in record["riskCategories"].values() for why in risk["justifications"].values()]
+        if reasons:
+            out[record["roleName"]] = " ".join(dict.fromkeys(reasons))
+    return out
+
+
 def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, capsys, stack_plans):
     logging.disable(logging.WARNING)
     try:
-        run = stack_plans.plan("dev")[0]
+        run, files, _ = stack_plans.plan("dev")
     finally:
         logging.disable(logging.NOTSET)
     monkeypatch.setenv("MOTO_ACCOUNT_ID", run.mocks.account_id)
@@ -897,10 +931,21 @@ def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, cap
     path = tmp_path / "dev.json"
     path.write_text(json.dumps(dump))
     stand_in(monkeypatch, PodIdentityFake())  # the dev stack has no Pod Identity association
-    code = dispatcher(["audit", "--region", REGION, "--kube-dump", str(path), "--json"])
+    reasons = tmp_path / "justifications.json"
+    reasons.write_text(json.dumps(_plan_justifications(files)))
+    argv = ["audit", "--region", REGION, "--kube-dump", str(path), "--json"]
+    code = dispatcher([*argv, "--justifications", str(reasons)])
     report = json.loads(capsys.readouterr().out)
     assert report["findings"] == []
     assert code == 0
+    # Without the catalog's justifications the live roles' published policies are judged as unjustified.
+    assert dispatcher(argv) == 1
+    unjustified = json.loads(capsys.readouterr().out)["findings"]
+    assert unjustified and {f["code"] for f in unjustified} <= {
+        "IRSA_RISK_UNJUSTIFIED",
+        "IRSA_RESOURCE_STAR",
+        "IRSA_ANY_ACCOUNT",
+    }
     rows = report["serviceAccounts"]
     plan_accounts = [r for r in run.registrations if r.type == "kubernetes:core/v1:ServiceAccount"]
     assert len(rows) >= len(plan_accounts) > 0

@@ -8,6 +8,8 @@ Nothing here calls AWS: :mod:`eks_irsa.cli.audit` reads the account into an :cla
 * :mod:`~eks_irsa.audit.trust`: role trust policies through the package's one trust judgement
   (:func:`eks_irsa.iam.trust_review.review_trust`, the plan's and the policy pack's too) and the Pod
   Identity associations;
+* :mod:`~eks_irsa.audit.permissions`: a workload role's permissions through the components' whole-role
+  judgement (:func:`eks_irsa.iam.judgement.judge_documents`: escalation, risk categories, the lint);
 * :mod:`~eks_irsa.audit.providers`, :mod:`~eks_irsa.audit.nodes`, :mod:`~eks_irsa.audit.kube`: OIDC
   providers and quota, node groups and IMDS, ServiceAccounts and pods;
 * :mod:`~eks_irsa.audit.report`: the result, as JSON and as a table;

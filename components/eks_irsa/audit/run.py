@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..errors import IrsaConfigError
 from ..iam.findings import Finding, sorted_findings
 from .kube import kube_findings
 from .nodes import node_findings
+from .permissions import role_permission_findings
 from .providers import gap_finding, provider_findings
 from .report import AuditReport, ServiceAccountAccess
 from .scope import Scope
@@ -13,7 +16,12 @@ from .snapshot import AccountSnapshot, KubeDump
 from .trust import association_findings, role_trust_findings
 
 
-def audit(snapshot: AccountSnapshot, kube: KubeDump | None = None, cluster: str | None = None) -> AuditReport:
+def audit(
+    snapshot: AccountSnapshot,
+    kube: KubeDump | None = None,
+    cluster: str | None = None,
+    justifications: Mapping[str, str] | None = None,
+) -> AuditReport:
     """Judge a snapshot (and, for ``cluster``, its ServiceAccount dump).
 
     Args:
@@ -22,6 +30,8 @@ def audit(snapshot: AccountSnapshot, kube: KubeDump | None = None, cluster: str 
             (no ServiceAccount checks).
         cluster: the one cluster to judge: IRSA roles are those trusting its OIDC provider, node groups
             and associations its own. Default: every cluster of the snapshot and every role.
+        justifications: a reason per workload role name, read as the plan reads a statement's justification
+            (the risk categories and escalation methods it names are allowed). Default: none.
 
     Raises:
         IrsaConfigError: ``cluster`` not in the snapshot; a dump without exactly one cluster to read it against.
@@ -43,6 +53,7 @@ def audit(snapshot: AccountSnapshot, kube: KubeDump | None = None, cluster: str 
     findings: list[Finding] = [gap_finding(gap) for gap in snapshot.gaps]
     findings += provider_findings(ctx)
     findings += role_trust_findings(ctx)
+    findings += role_permission_findings(ctx, justifications)
     findings += association_findings(ctx)
     node_rows, found = node_findings(ctx)
     findings += found

@@ -261,6 +261,19 @@ NO_REGION = (
 the profile's ``region``) names one."""
 
 
+def _justifications(path: Path) -> dict[str, str]:
+    """``--justifications``: a JSON object of strings by role name; a bad file is bad input, naming it."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        document, detail = None, f"cannot be read: {error}"
+    else:
+        detail = "is not a JSON object of strings (role name -> reason)"
+    if not isinstance(document, dict) or not all(isinstance(v, str) for v in document.values()):
+        raise IrsaConfigError.one("--justifications", str(path), detail, "JSON", '{"<role name>": "<reason>"}')
+    return document
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Audit one account and region; print a table (or ``--json``). Exit 0 clean, 1 findings, 2 bad input."""
     parser = argparse.ArgumentParser(prog="eks-irsa audit", description=__doc__.split("\n\n")[0])
@@ -269,6 +282,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cluster", help="audit one cluster. Default: every cluster of the region")
     parser.add_argument("--kube-dump", type=Path, help=f"the output of `{KUBECTL_DUMP}` for the cluster")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
+    parser.add_argument(
+        "--justifications",
+        type=Path,
+        help="a JSON object of a reason per workload role name (what its statements' justifications say); the "
+        "risk categories and escalation methods a reason names are allowed, as in the plan",
+    )
     parser.add_argument(
         "--max-attempts", type=int, default=DEFAULT_MAX_ATTEMPTS, help="attempts per AWS call (adaptive retries)"
     )
@@ -287,13 +306,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"give the output of `{KUBECTL_DUMP}`",
                 ) from None
             kube = parse_kube_dump(document, "--kube-dump")
+        justifications = _justifications(args.justifications) if args.justifications else None
         session = read_only_session(args.profile, args.region)
         if not session.region_name:
             print(f"error: no region to audit. {NO_REGION}", file=sys.stderr)
             return 2
         arns = sorted({a.role_arn for a in kube.service_accounts if a.role_arn}) if kube else []
         snapshot = collect(session, args.cluster, arns, args.max_attempts)
-        report = audit(snapshot, kube, args.cluster)
+        report = audit(snapshot, kube, args.cluster, justifications)
     except IrsaConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
