@@ -47,6 +47,26 @@ def test_dates_stay_strings_as_in_the_pulumi_cli(tmp_path):
     assert config_from_stack_file(path)["eks-irsa:cluster"]["tags"] == {"since": "2024-01-01"}
 
 
+def test_yaml_1_1_booleans_stay_strings_as_in_the_pulumi_cli(tmp_path):
+    """The attacker review (after issue 16): a service named ``on`` became the service ``True``."""
+    path = _write(
+        tmp_path,
+        """\
+        config:
+          eks-irsa:services:
+            on: {namespace: orders, automountServiceAccountToken: true}
+            off: {namespace: "no", automountServiceAccountToken: False}
+            yes: {namespace: n}
+        """,
+    )
+    services = config_from_stack_file(path)["eks-irsa:services"]
+    assert services == {
+        "on": {"namespace": "orders", "automountServiceAccountToken": True},
+        "off": {"namespace": "no", "automountServiceAccountToken": False},
+        "yes": {"namespace": "n"},
+    }
+
+
 def test_string_encoded_values_read_the_same_as_the_program_reads_them(dev_config):
     dev_config["eks-irsa:createNamespaces"] = "false"
     dev_config["eks-irsa:trustPolicyMaxSize"] = "4096"

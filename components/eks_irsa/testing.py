@@ -38,6 +38,7 @@ import heapq
 import inspect
 import json
 import logging
+import re
 import runpy
 import sys
 import threading
@@ -447,11 +448,19 @@ class OfflineRun:
 
 
 class _StackFileLoader(yaml.SafeLoader):
-    """YAML as the Pulumi CLI reads a stack file: dates stay strings, a key written twice is an error."""
+    """YAML as the Pulumi CLI reads a stack file: dates stay strings, only ``true``/``false`` are booleans (YAML
+    1.1's ``on``, ``off``, ``yes``, ``no``, ``y``, ``n`` stay strings, so a service named ``on`` keeps its name),
+    a key written twice is an error. Source: the CLI's YAML library, go-yaml v3 (README: YAML 1.1 booleans are
+    booleans only when decoded into a typed bool, otherwise strings), and the YAML 1.2 core schema."""
 
 
+_BOOL_1_2 = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)\Z")
 _StackFileLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [
+        (tag, _BOOL_1_2 if tag == "tag:yaml.org,2002:bool" else regexp)
+        for tag, regexp in resolvers
+        if tag != "tag:yaml.org,2002:timestamp"
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
