@@ -48,6 +48,7 @@ def _rules(problems) -> list[str]:
         ({KEY: "app"}, ["is not an IAM role ARN"]),
         ({KEY: f"arn:aws:iam::{ACCOUNT}:user/app"}, ["is not an IAM role ARN"]),
         ({KEY: "arn:aws:iam::1111:role/app"}, ["is not an IAM role ARN"]),
+        ({KEY: f"arn:aws:iam::{ACCOUNT}:role/*"}, ["is not an IAM role ARN"]),
         ({"eks.amazonaws.com/Role-Arn": f"arn:aws:iam::{ACCOUNT}:role/app"}, ["is not the annotation"]),
         ({"eks.amazonaws.com/audience": "sts.amazonaws.com"}, []),
     ],

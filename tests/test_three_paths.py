@@ -114,6 +114,14 @@ CASES: dict[str, Bad] = {
         "is not an IAM role ARN",
         python_remove=("statements",),
     ),
+    "an existing role ARN with a wildcard name (attacker review after issue 16)": Bad(
+        {"existingRoleArn": f"arn:aws:iam::{ACCOUNT}:role/*", "statements": []},
+        {"existing_role_arn": f"arn:aws:iam::{ACCOUNT}:role/*"},
+        {"existingRoleArn": f"arn:aws:iam::{ACCOUNT}:role/*"},
+        ("existingRoleArn", "existing_role_arn", "existingRoleArn"),
+        "is not an IAM role ARN",
+        python_remove=("statements",),
+    ),
     "an existing role ARN with an 11-digit account": Bad(
         {"existingRoleArn": "arn:aws:iam::11112222333:role/velero", "statements": []},
         {"existing_role_arn": "arn:aws:iam::11112222333:role/velero"},

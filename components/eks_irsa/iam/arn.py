@@ -81,7 +81,9 @@ def parse_iam_arn(value: object, resource_type: str) -> Arn | None:
     """The fields of an IAM ARN of ``resource_type`` (``role``, ``oidc-provider``, ...), else ``None``.
 
     Source: IAM User Guide, 'IAM identifiers' (IAM ARNs): service ``iam``, no region, a 12-digit
-    account, resource ``<resource_type>/<id>`` with a non-empty id (path and name, or issuer).
+    account, resource ``<resource_type>/<id>`` with a non-empty id (path and name, or issuer). A role's or
+    policy's name (after the last ``/``) follows IAM's name rule (:data:`IAM_NAME`), so a wildcard
+    (``role/*``, ``role/acme-*``) names no role: it is a pattern, not an identifier.
     """
     arn = parse_arn(value)
     if (
@@ -93,7 +95,14 @@ def parse_iam_arn(value: object, resource_type: str) -> Arn | None:
         or not arn.resource_id
     ):
         return None
+    if resource_type in ("role", "policy") and not IAM_NAME.fullmatch(arn.resource_id.rsplit("/", 1)[-1]):
+        return None
     return arn
+
+
+IAM_NAME = re.compile(r"[\w+=,.@-]+")
+"""A role's or policy's name: letters, digits and ``+=,.@-_`` (IAM API Reference, CreateRole and CreatePolicy:
+the ``RoleName``/``PolicyName`` pattern)."""
 
 
 @lru_cache(maxsize=1024)
