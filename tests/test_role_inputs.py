@@ -83,3 +83,35 @@ def test_a_bad_boundary_inside_an_output_fails_with_the_plain_arn_s_problem_text
     assert len(plain) == 1 and plain[0].startswith(f"IrsaRole orders-api: permissions_boundary: {boundary!r} ")
     assert rule in plain[0]
     assert _problems(boundary, as_output=True) == plain
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        # The attacker review (after issue 16): each raised a raw TypeError inside a rule.
+        ({"statements": "OUT"}, "statements"),
+        ({"statements": [{"actions": ["sqs:SendMessage"], "resources": "OUT"}]}, "statements[0].resources"),
+        ({"managed_policy_arns": "OUT"}, "managed_policy_arns"),
+        ({"managed_policy_arns": ["OUT"]}, "managed_policy_arns[0]"),
+        ({"subject_pattern": "OUT"}, "subject_pattern"),
+        ({"service_account": "OUT"}, "service_account"),
+    ],
+    ids=lambda v: v if isinstance(v, str) else None,
+)
+def test_an_output_in_a_field_the_rules_read_is_refused_by_name(overrides, field):
+    def build():
+        IrsaRole("orders-api", _args(**_with_outputs(overrides)))
+
+    problems = raised_problems(_run, build)
+    assert any(f" {field}: '<Output>' is a Pulumi Output" in p for p in problems), problems
+
+
+def _with_outputs(value):
+    """``value`` with each ``"OUT"`` replaced by an Output (of a value that would be refused if it were plain)."""
+    if value == "OUT":
+        return pulumi.Output.from_input(["arn:aws:iam::aws:policy/AdministratorAccess"])
+    if isinstance(value, dict):
+        return {k: _with_outputs(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_outputs(v) for v in value]
+    return value

@@ -36,7 +36,7 @@ from ..iam.policy import (
 )
 from ..iam.trust import DEFAULT_AUDIENCE, TARGET_ROLE_DOCS, Subject, check_audience
 from ..iam.trust_review import audience_findings
-from ..shape import check_shape, root_keys
+from ..shape import check_shape, plain, root_keys
 from .arns import BROAD_MANAGED_POLICIES, FULL_ACCESS_RULE, check_arns, check_permissions_boundary, partition_problems
 from .identity import (
     POD_IDENTITY_CHINA_DOCS,
@@ -423,11 +423,44 @@ def _shape(args: Mapping[str, Any]) -> list[Problem]:
     problems = check_shape("", args, IrsaRoleArgs)
     if not isinstance(args, Mapping):
         return problems
+    problems += [p for key in PLAIN_ONLY if key in args for p in _outputs(key, args[key])]
     for key, (low, high, source) in QUOTAS.items():
         value = args.get(key, low)
         if isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
             problems.append(Problem(key, value, f"is outside {low}..{high}", source, f"give {low}..{high}"))
     return problems
+
+
+PLAIN_ONLY = (
+    "statements",
+    "session_policy",
+    "managed_policy_arns",
+    "subject_pattern",
+    "service_account",
+    "service_accounts",
+)
+"""Fields the rules read before anything is registered (the lint, the escalation judgement, the trust policy's
+subjects), so an Output in them, at any depth, is refused by name instead of failing inside a rule."""
+
+
+def _outputs(field: str, value: object) -> list[Problem]:
+    """A problem for each Output (or other value that is not plain data) in ``value``, named by its path."""
+    if not plain(value):
+        return [
+            Problem(
+                field,
+                "<Output>",
+                "is a Pulumi Output, but this field must be known before anything is registered: the permissions "
+                "and trust judgements read it",
+                OURS,
+                "give the value itself (build the statements from plain strings; an Output cannot be judged)",
+            )
+        ]
+    if isinstance(value, Mapping):
+        return [p for k, v in value.items() for p in _outputs(f"{field}.{k}", v)]
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [p for i, v in enumerate(value) for p in _outputs(f"{field}[{i}]", v)]
+    return []
 
 
 def _without(name: str, args: Mapping[str, Any], problems: Sequence[Problem]) -> list[Problem]:
