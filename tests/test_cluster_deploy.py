@@ -181,14 +181,18 @@ def test_the_transform_turns_the_bootstrap_off_on_pulumi_eks_s_cluster_only():
     }
 
 
+COMPONENT_ARGS = {
+    "cluster_name": "c",
+    "partition": "aws",
+    "vpc_id": "vpc-01234567",
+    "private_subnet_ids": ["subnet-0a", "subnet-0b"],
+    "private_access_cidrs": ["10.0.0.0/16"],
+}
+"""The fewest ``EksClusterArgs`` a direct caller gives (a private endpoint reached from one CIDR)."""
+
+
 def test_a_component_caller_given_the_creator_or_the_deployer_makes_no_identity_invoke():
-    base = {
-        "cluster_name": "c",
-        "partition": "aws",
-        "vpc_id": "vpc-01234567",
-        "private_subnet_ids": ["subnet-0a", "subnet-0b"],
-        "private_access_cidrs": ["10.0.0.0/16"],
-    }
+    base = dict(COMPONENT_ARGS)
     assert identity_invokes(run_program(lambda: EksCluster("c", base), {}, "t")) == FIRST_RUN_LOOKUPS
     assert identity_invokes(run_program(lambda: EksCluster("c", {**base, "creator_arn": ADMIN}), {}, "t")) == ()
     given = {**base, "admin_principal_arns": [ADMIN], "bootstrap_creator_admin": False, "deployer_arn": ADMIN}
@@ -255,13 +259,7 @@ class ProviderOfInvokes(EksIrsaMocks):
 def test_the_creator_and_deployer_lookups_use_the_cluster_s_own_aws_provider(way):
     import pulumi_aws as aws
 
-    base = {
-        "cluster_name": "c",
-        "partition": "aws",
-        "vpc_id": "vpc-01234567",
-        "private_subnet_ids": ["subnet-0a", "subnet-0b"],
-        "private_access_cidrs": ["10.0.0.0/16"],
-    }
+    base = dict(COMPONENT_ARGS)
     mocks = ProviderOfInvokes(account_id="111122223333", region="eu-west-1")
 
     def build():
