@@ -186,8 +186,8 @@ def test_random_values_plan_or_raise_our_error(base, overrides):
 CLUSTER = {
     "cluster_name": "dev",
     "partition": "aws",
-    "vpc_id": "vpc-0abc",
-    "private_subnet_ids": ["subnet-a", "subnet-b"],
+    "vpc_id": "vpc-0000abcd",
+    "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
     "private_access_cidrs": ["10.0.0.0/16"],
     "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
 }
@@ -202,7 +202,7 @@ COMPONENT_BAD = [
     ("EksCluster", {**CLUSTER, "partitio": "aws"}, "partitio"),
     ("EksCluster", {**CLUSTER, "partition": "amazon"}, "partition"),
     ("EksCluster", {**CLUSTER, "vpc_id": None}, "vpc_id"),
-    ("EksCluster", {**CLUSTER, "private_subnet_ids": "subnet-a"}, "private_subnet_ids"),
+    ("EksCluster", {**CLUSTER, "private_subnet_ids": "subnet-0000000a"}, "private_subnet_ids"),
     ("EksCluster", {**CLUSTER, "private_subnet_ids": []}, "private_subnet_ids"),
     ("EksCluster", {**CLUSTER, "tags": None}, "tags"),
     ("EksCluster", {**CLUSTER, "kubernetes_version": None}, "kubernetes_version"),
@@ -417,7 +417,7 @@ def test_outputs_pass_the_shape_where_another_language_computes_an_input():
     def program():
         later = pulumi.Output.from_input
         found["cluster"] = eks_irsa.cluster.check_cluster_args(
-            {**CLUSTER, "vpc_id": later("vpc-0abc"), "private_subnet_ids": later(["subnet-a", "subnet-b"])}
+            {**CLUSTER, "vpc_id": later("vpc-0000abcd"), "private_subnet_ids": later(["subnet-0000000a", "subnet-0000000b"])}
         )
         found["account"] = check_account_args(
             {**OIDC_ARGS, "account_id": later(ACCOUNT), "oidc_issuer": later(ISSUER)}, eks_irsa.AccountOidcProviderArgs

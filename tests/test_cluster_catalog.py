@@ -33,6 +33,8 @@ from eks_irsa.contract.existing import ExistingClusterArgs
 from eks_irsa.contract.fields import camel, fields
 from eks_irsa.contract.nodegroup import NodeGroupArgs
 from eks_irsa.errors import IrsaConfigError
+from eks_irsa.plan.cluster import CLUSTER_BOUNDS
+from eks_irsa.plan.existing import check_existing_cluster_args
 from eks_irsa.provider import schema
 from eks_irsa.versions import DEFAULT_KUBERNETES_VERSION
 
@@ -241,3 +243,45 @@ def test_every_existing_cluster_args_field_comes_from_a_catalog_key_or_the_progr
     assert not set(EXISTING_ONLY) & set(existing_keys().values())
     with pytest.raises(TypeError, match="has no EksClusterArgs"):
         cluster_args(settings)
+
+
+def test_the_schema_shows_each_bound_the_cluster_rule_owns_and_no_other_for_its_field():
+    defs = catalog_schema()["$defs"]
+    keys = cluster_keys()
+    for bound in CLUSTER_BOUNDS:
+        *parent, key = keys[bound.field].split(".")
+        where = defs["nodeGroup"] if bound.owner == "NodeGroupArgs" else defs["cluster"]
+        spec = where["properties"][parent[0]]["properties"][key] if parent else where["properties"][key]
+        for keyword, value in bound.keywords.items():
+            assert spec[keyword] == ({**spec[keyword], **value} if isinstance(value, dict) else value), bound
+        assert (bound.owner, bound.field) not in CLUSTER_LIMITS, "one owner: the rule's table, not the catalog's"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "value"),
+    [
+        ({"nodeGroups": {"general": {**NODE_GROUP, "diskSize": 19}}}, "nodeGroups.general.diskSize", 19),
+        ({"privateSubnetIds": ["subnet-0000000a"]}, "privateSubnetIds", ["subnet-0000000a"]),
+        ({"vpcId": "vpc-0a1b2c3d4"}, "vpcId", "vpc-0a1b2c3d4"),
+    ],
+)
+def test_a_bound_the_schema_shows_is_refused_by_the_cluster_rule_in_catalog_words(
+    change: dict, field: str, value: object, tmp_path: Path
+):
+    with pytest.raises(IrsaConfigError) as raised:
+        load_catalog(_config({**copy.deepcopy(FULL), **change}), tmp_path, creator=lambda name: CREATOR)
+    [problem] = raised.value.problems
+    assert (problem.field, problem.value) == (f"eks-irsa:cluster.{field}", value)
+    assert problem.source in {bound.source for bound in CLUSTER_BOUNDS}
+
+
+def test_an_existing_cluster_entry_is_checked_by_the_existing_cluster_rule(tmp_path: Path):
+    config = {**_config(EXISTING), "eks-irsa:existingCluster": {**EXISTING, "name": "a" * 101}}
+    del config["eks-irsa:cluster"]
+    with pytest.raises(IrsaConfigError) as raised:
+        load_catalog(config, tmp_path)
+    assert [p.field for p in raised.value.problems] == ["eks-irsa:existingCluster.name"]
+    assert [
+        p.field
+        for p in check_existing_cluster_args({"cluster_name": "a" * 101, "partition": "aws", "account_id": ACCOUNT})
+    ] == ["cluster_name"]

@@ -185,7 +185,7 @@ COMPONENT_ARGS = {
     "cluster_name": "c",
     "partition": "aws",
     "vpc_id": "vpc-01234567",
-    "private_subnet_ids": ["subnet-0a", "subnet-0b"],
+    "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
     "private_access_cidrs": ["10.0.0.0/16"],
 }
 """The fewest ``EksClusterArgs`` a direct caller gives (a private endpoint reached from one CIDR)."""
@@ -296,7 +296,7 @@ def test_a_cluster_made_before_the_tag_is_not_judged_until_its_creator_is_given(
         "cluster_name": "acme-dev",
         "partition": "aws",
         "vpc_id": "vpc-01234567",
-        "private_subnet_ids": ["subnet-0a", "subnet-0b"],
+        "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
         "private_access_cidrs": ["10.0.0.0/16"],
         "admin_principal_arns": config["eks-irsa:cluster"]["admins"],
     }
@@ -315,7 +315,7 @@ def test_the_creator_tag_is_the_principal_without_its_path_and_a_user_tag_of_tha
             "cluster_name": "c",
             "partition": "aws",
             "vpc_id": "vpc-01234567",
-            "private_subnet_ids": ["subnet-0a"],
+            "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
             "private_access_cidrs": ["10.0.0.0/16"],
             "tags": {CREATOR_TAG: "me"},
         }
@@ -326,7 +326,7 @@ def test_the_creator_tag_is_the_principal_without_its_path_and_a_user_tag_of_tha
             "cluster_name": "c",
             "partition": "aws",
             "vpc_id": "vpc-01234567",
-            "private_subnet_ids": ["subnet-0a"],
+            "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
             "private_access_cidrs": ["10.0.0.0/16"],
         },
         creator_arn="arn:aws:iam::111122223333:role/ops,eu",  # a role name may hold ',' (IAM); a tag value not

@@ -22,7 +22,7 @@ def _cluster(group: NodeGroupArgs) -> EksClusterArgs:
         cluster_name="c",
         partition="aws",
         vpc_id="vpc-01234567",
-        private_subnet_ids=["subnet-0a", "subnet-0b"],
+        private_subnet_ids=["subnet-0000000a", "subnet-0000000b"],
         private_access_cidrs=["10.0.0.0/16"],
         node_groups=[group],
     )

@@ -19,10 +19,9 @@ from .access import exec_kubeconfig, scoped_kubeconfig
 from .contract.existing import ExistingClusterArgs as ExistingClusterArgs
 from .contract.fields import constructor_doc
 from .errors import IrsaConfigError, Problem
-from .iam import limits
-from .iam.arn import ACCOUNT_ID, parse_arn
+from .iam.arn import parse_arn
 from .iam.trust import IRSA_DOCS, normalize_issuer
-from .shape import check_shape
+from .plan.existing import check_existing_cluster_args as check_existing_cluster_args
 
 
 class ExistingCluster(pulumi.ComponentResource):
@@ -99,41 +98,6 @@ class ExistingCluster(pulumi.ComponentResource):
 
 
 ExistingCluster.__init__.__doc__ = constructor_doc("ExistingCluster", ExistingClusterArgs)
-
-
-def check_existing_cluster_args(args: object) -> list[Problem]:
-    """Every rule on :class:`ExistingClusterArgs`: its shape (:func:`eks_irsa.shape.check_shape`; the partition
-    is an :class:`~eks_irsa.iam.partition.AwsPartition`), the cluster name (EKS CreateCluster), a 12-digit
-    account, a stack reference ``<org>/<project>/<stack>`` or ``<stack>`` (Pulumi docs, 'Stack references')."""
-    problems = check_shape("", args, ExistingClusterArgs)
-    if problems or not isinstance(args, dict):
-        return problems
-    if isinstance(args["cluster_name"], str):
-        problems += limits.check_cluster_name("cluster_name", args["cluster_name"])
-    if isinstance(args["account_id"], str) and not ACCOUNT_ID.fullmatch(args["account_id"]):
-        problems.append(
-            Problem(
-                "account_id",
-                args["account_id"],
-                "is not an AWS account ID",
-                "AWS Account Management Reference Guide, 'AWS account identifiers'",
-                "give the 12 digits",
-            )
-        )
-    reference = args.get("stack_reference")
-    if isinstance(reference, str) and (
-        not reference or len(reference.split("/")) not in (1, 3) or "" in reference.split("/")
-    ):
-        problems.append(
-            Problem(
-                "stack_reference",
-                reference,
-                "is not a stack name <org>/<project>/<stack>",
-                "Pulumi docs, 'Stack references'",
-                "give the fully qualified stack name",
-            )
-        )
-    return problems
 
 
 def _issuer(cluster_name: str, identities: list) -> str:

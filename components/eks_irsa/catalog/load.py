@@ -15,9 +15,17 @@ import jsonschema
 from ..access import credentials_from_aws_config
 from ..addons import ADDONS, addon_statements
 from ..addons.spec import EksAddon
-from ..contract.catalog import DEPRECATED_KEYS, cluster_from_catalog, existing_from_catalog
+from ..contract.catalog import (
+    DEPRECATED_KEYS,
+    cluster_from_catalog,
+    cluster_keys,
+    existing_from_catalog,
+    existing_keys,
+    owned_bound,
+)
 from ..contract.cluster import EksClusterArgs
 from ..contract.existing import ExistingClusterArgs
+from ..contract.fields import rename
 from ..errors import IrsaConfigError, Problem
 from ..iam import limits
 from ..iam.partition import partition_for_region
@@ -25,6 +33,7 @@ from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
 from ..plan import RolePlan, plan_role, with_warnings
 from ..plan.cluster import CLUSTER_DEFAULTS, check_cluster_args
+from ..plan.existing import check_existing_cluster_args
 from ..shape import JSON_KINDS, unknown_field, wrong_type
 from .fields import FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem, cluster_key
 from .rules import account_entries, auto_mode_addons, eks_addons, pod_identity_nodes, uniqueness
@@ -33,6 +42,10 @@ from .settings import AccountSettings, ClusterSettings, ExistingClusterSettings,
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 SCHEMA_SOURCE = "eks_irsa/catalog/schema.json"
 PROJECT = "eks-irsa"
+
+EXISTING_KEYS = existing_keys()
+"""``ExistingClusterArgs`` field -> ``eks-irsa:existingCluster`` key, for :func:`check_existing_cluster_args`'s
+problems in catalog words (``cluster_name`` is ``name``)."""
 
 AWS_KEYS = ("aws:region", "aws:allowedAccountIds", "aws:profile", "aws:assumeRoles")
 """The AWS provider's config keys the catalog reads."""
@@ -60,6 +73,8 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
             )
         )
     for error in sorted(_validator().iter_errors(config), key=lambda e: [str(p) for p in e.absolute_path]):
+        if _owned_by_the_cluster_rule(error):
+            continue
         path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)[1:] or "(stack config)"
         if error.validator == "additionalProperties":
             known = error.schema.get("properties", {})
@@ -105,6 +120,19 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _owned_by_the_cluster_rule(error: jsonschema.ValidationError) -> bool:
+    """Whether a schema error is a bound :func:`~eks_irsa.plan.cluster.check_cluster_args` owns and reports
+    (:data:`~eks_irsa.plan.cluster.CLUSTER_BOUNDS`: ``eks-irsa:cluster.vpcId``'s form, ``nodeGroups.<name>.diskSize``'s
+    range, ...): the schema shows it to editors, the rule refuses it, in the same words on every path."""
+    path = [str(p) for p in error.absolute_path if not isinstance(p, int)]
+    if path[:1] != ["eks-irsa:cluster"] or not isinstance(error.validator, str):
+        return False
+    group = path[1:2] == ["nodeGroups"] and len(path) == 4
+    owner, key = ("NodeGroupArgs", path[3]) if group else ("EksClusterArgs", ".".join(path[1:]))
+    names = [name for name, written in cluster_keys().items() if written == key]
+    return any(owned_bound(owner, name, error.validator) for name in names)
 
 
 def stack_config() -> dict[str, Any]:
@@ -174,7 +202,6 @@ def load_catalog(
     accounts = tuple(config["aws:allowedAccountIds"])
     if "eks-irsa:existingCluster" in config:
         raw_existing = config["eks-irsa:existingCluster"]
-        problems += limits.check_cluster_name("eks-irsa:existingCluster.name", raw_existing["name"])
         cluster: ClusterSettings | ExistingClusterSettings = ExistingClusterSettings(
             args=existing_from_catalog(raw_existing),
             oidc_client_ids=tuple(raw_existing.get("oidcClientIds", (DEFAULT_AUDIENCE,))),
@@ -202,7 +229,18 @@ def load_catalog(
         max_managed_policies=config.get("eks-irsa:maxManagedPolicies", limits.MANAGED_POLICIES_PER_ROLE_DEFAULT),
         kubeconfig_credentials=credentials,
     )
-    if isinstance(cluster, ClusterSettings):
+    if isinstance(cluster, ExistingClusterSettings):
+        problems += [
+            Problem(
+                f"eks-irsa:existingCluster.{rename(p.field, EXISTING_KEYS)}",
+                p.value,
+                rename(p.rule, EXISTING_KEYS),
+                p.source,
+                rename(p.fix, EXISTING_KEYS),
+            )
+            for p in check_existing_cluster_args(existing_cluster_args(settings))
+        ]
+    else:
         found = check_cluster_args(cluster_args(settings), cluster.deployer_arn)
         problems += [
             Problem(

@@ -19,9 +19,10 @@ all listed here:
 ``name``, ``admins``, ``upgradePolicy``, ``controlPlaneLogs``), the endpoint fields written under ``endpoint``
 (:data:`ENDPOINT_FIELDS`), ``nodeGroups`` a map whose key is each ``NodeGroupArgs.name``, the fields the program
 fills (:data:`CLUSTER_PROGRAM_FIELDS`, each with where it comes from) and the catalog's own ``protect``
-(:data:`CLUSTER_ONLY`). :data:`CLUSTER_LIMITS` adds the bounds the schema checks before any rule runs (ID
-patterns, list and number bounds). A new ``EksClusterArgs`` or ``NodeGroupArgs`` field is thus a catalog key,
-read by :func:`cluster_from_catalog` and described in the schema, with no edit here.
+(:data:`CLUSTER_ONLY`). :data:`CLUSTER_LIMITS` adds the bounds the schema checks before any rule runs, and
+:data:`eks_irsa.plan.cluster.CLUSTER_BOUNDS` the ones the component's rule owns (ID forms, subnets, node
+counts), shown by the schema but refused by that rule. A new ``EksClusterArgs`` or ``NodeGroupArgs`` field is thus a
+catalog key, read by :func:`cluster_from_catalog` and described in the schema, with no edit here.
 
 :func:`catalog_schema` is what ``make schema`` writes to ``eks_irsa/catalog/schema.json``: the service entry,
 its statements and trusted clusters, the cluster and its node groups derived from the contract, the stack-wide
@@ -38,6 +39,7 @@ import typing
 from collections.abc import Awaitable, Mapping
 from typing import Any
 
+from ..plan.cluster import schema_bounds
 from .cluster import EksClusterArgs
 from .existing import ExistingClusterArgs
 from .fields import camel, fields, rename, schema_name
@@ -134,14 +136,10 @@ CLUSTER_ONLY: Mapping[str, dict[str, Any]] = {
 }
 """``eks-irsa:cluster`` keys that are the catalog's own (a resource option of the program, not an Args field)."""
 
-_SUBNET = {"items": {"pattern": "^subnet-[0-9a-f]{8,17}$"}}
 _NON_EMPTY_ITEMS = {"items": {"minLength": 1}}
 
 CLUSTER_LIMITS: Mapping[tuple[str, str], dict[str, Any]] = {
     ("EksClusterArgs", "kubernetes_version"): {"pattern": "^1\\.[0-9]+$"},
-    ("EksClusterArgs", "vpc_id"): {"pattern": "^vpc-[0-9a-f]{8,17}$"},
-    ("EksClusterArgs", "private_subnet_ids"): {"minItems": 2, **_SUBNET},
-    ("EksClusterArgs", "public_subnet_ids"): _SUBNET,
     ("EksClusterArgs", "public_access_cidrs"): _NON_EMPTY_ITEMS,
     ("EksClusterArgs", "private_access_cidrs"): _NON_EMPTY_ITEMS,
     ("EksClusterArgs", "private_access_security_group_ids"): _NON_EMPTY_ITEMS,
@@ -149,16 +147,12 @@ CLUSTER_LIMITS: Mapping[tuple[str, str], dict[str, Any]] = {
     ("EksClusterArgs", "oidc_client_ids"): {"minItems": 1, **_NON_EMPTY_ITEMS},
     ("EksClusterArgs", "node_groups"): {"minProperties": 1},
     ("NodeGroupArgs", "instance_types"): {"minItems": 1, "items": {"pattern": "^[a-z0-9-]+\\.[a-z0-9]+$"}},
-    ("NodeGroupArgs", "min_size"): {"minimum": 0},
-    ("NodeGroupArgs", "max_size"): {"minimum": 1},
-    ("NodeGroupArgs", "desired_size"): {"minimum": 0},
-    ("NodeGroupArgs", "disk_size"): {"minimum": 20},
-    ("NodeGroupArgs", "imds_hop_limit"): {"minimum": 1, "maximum": 64},
-    ("ExistingClusterArgs", "stack_reference"): {"pattern": "^[^/\\s]+/[^/\\s]+/[^/\\s]+$"},
 }
-"""``(TypedDict, field)`` -> JSON Schema keywords merged into the type the contract gives: the bounds the catalog's
-schema checks before any rule runs (AWS ID shapes, two subnets for the control plane, node counts), as it has since
-0.1. Only a bound goes here, never a field: a field missing here is still a catalog key."""
+"""``(TypedDict, field)`` -> JSON Schema keywords merged into the type the contract gives: the shape bounds the
+catalog's schema checks itself before any rule runs, as it has since 0.1. Only a bound goes here, never a field: a
+field missing here is still a catalog key. The bounds the component's rules own (ID forms, two private subnets, node
+counts, disk size, hop limit: :data:`eks_irsa.plan.cluster.CLUSTER_BOUNDS`) are merged in by :func:`catalog_schema`
+from that table, and the loader leaves their refusal to that rule (:func:`owned_bound`)."""
 
 CLUSTER_RULES: Mapping[str, Any] = {
     "if": {"not": {"properties": {"autoMode": {"const": True}}, "required": ["autoMode"]}},
@@ -333,7 +327,7 @@ def _cluster_defs(defs: dict[str, Any]) -> None:
             spec: dict[str, Any] = {"type": "object", "additionalProperties": {"$ref": "#/$defs/nodeGroup"}}
         else:
             spec = _json_type(item.hint, defs, words)
-        spec = _described(_bounded(spec, CLUSTER_LIMITS.get(("EksClusterArgs", item.name), {})), item.doc, words)
+        spec = _described(_bounded(spec, _limits("EksClusterArgs", item.name)), item.doc, words)
         *parent, key = keys[item.name].split(".")
         (endpoint if parent else properties)[key] = spec
         if item.required:
@@ -354,13 +348,27 @@ def _cluster_defs(defs: dict[str, Any]) -> None:
         "required": [keys[item.name] for item in group if item.required],
         "properties": {
             keys[item.name]: _described(
-                _bounded(_json_type(item.hint, defs, words), CLUSTER_LIMITS.get(("NodeGroupArgs", item.name), {})),
+                _bounded(_json_type(item.hint, defs, words), _limits("NodeGroupArgs", item.name)),
                 item.doc,
                 words,
             )
             for item in group
         },
     }
+
+
+def _limits(owner: str, name: str) -> dict[str, Any]:
+    """The schema's bounds of ``owner``'s field ``name``: :data:`CLUSTER_LIMITS` and the component's own
+    (:func:`eks_irsa.plan.cluster.schema_bounds`)."""
+    return _bounded(dict(CLUSTER_LIMITS.get((owner, name), {})), schema_bounds(owner, name))
+
+
+def owned_bound(owner: str, name: str, keyword: str) -> bool:
+    """Whether the schema's ``keyword`` (``minimum``, ``pattern``, ...) on ``owner``'s field ``name`` (``pattern``
+    under ``items`` counts as ``pattern``) is a bound the component's rule owns and reports
+    (:data:`eks_irsa.plan.cluster.CLUSTER_BOUNDS`), so the catalog leaves the refusal to it."""
+    bounds = schema_bounds(owner, name)
+    return keyword in bounds or keyword in bounds.get("items", {})
 
 
 def _existing_def(defs: dict[str, Any]) -> None:

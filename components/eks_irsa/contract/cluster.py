@@ -35,16 +35,19 @@ class EksClusterArgs(TypedDict):
     ...), for managed policy ARNs; derive it once from the region. Plain: it is a closed set, checked before
     registration."""
     vpc_id: Input[str]
-    """An existing VPC, or an Output of one made in the same program (e.g. ``aws.ec2.Vpc(...).id``); nothing
-    here checks it, so an Output waits for nothing."""
+    """An existing VPC's ID (``vpc-`` and 8 or 17 hexadecimal digits: Amazon EC2 User Guide, 'Resource IDs'), or an
+    Output of one made in the same program (e.g. ``aws.ec2.Vpc(...).id``); a plain ID's form is checked before
+    registration (:data:`~eks_irsa.plan.cluster.CLUSTER_BOUNDS`), an Output waits for nothing."""
     private_subnet_ids: Input[list[Input[str]]]
-    """Subnets for the control plane's ENIs and the nodes, in at least two availability zones. The list, or
-    any id in it, may be an Output: no resource is made per subnet and nothing here checks the ids (EKS
-    refuses subnets in fewer than two availability zones at deploy time, EKS API Reference,
-    CreateCluster ``InvalidParameterException``)."""
+    """Subnets for the control plane's ENIs and the nodes, in at least two Availability Zones (EKS API Reference,
+    CreateCluster ``subnetIds``), so at least two; each ``subnet-`` and 8 or 17 hexadecimal digits (Amazon EC2 User
+    Guide, 'Resource IDs'). A plain list's length and its plain ids' form are checked before registration
+    (:data:`~eks_irsa.plan.cluster.CLUSTER_BOUNDS`); the list, or any id in it, may be an Output (no resource is
+    made per subnet), unchecked here. Their zones only EKS sees: it refuses subnets in one zone at deploy time
+    (``InvalidParameterException``), and ``eks-irsa preflight`` looks first."""
     public_subnet_ids: NotRequired[Input[list[Input[str]]]]
-    """Subnets for public load balancers; the list or its ids may be Outputs, as for ``private_subnet_ids``.
-    Default: none."""
+    """Subnets for public load balancers, ids of the same form (checked when plain); the list or its ids may be
+    Outputs, as for ``private_subnet_ids``. Default: none."""
     kubernetes_version: NotRequired[str]
     """``1.N``, for the control plane and, following it, every node group and pinned add-on. Default:
     :data:`~eks_irsa.versions.DEFAULT_KUBERNETES_VERSION` (``1.35``, in EKS standard support until 2027-03-27)."""

@@ -6,9 +6,11 @@ Output, an awaitable: :func:`eks_irsa.shape.plain`) is what cannot be read befor
 need the stack's region or an Output's value once it resolves stay in :mod:`eks_irsa.cluster`.
 """
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import cast
+from typing import Any, cast
 
 from ..access import CREATOR_TAG, check_access_entries, check_admins, check_endpoint_access, creator_tag_value
 from ..addons import ADDONS
@@ -82,13 +84,169 @@ def with_defaults(args: EksClusterArgs) -> SimpleNamespace:
     return merged
 
 
-NODE_GROUP_BOUNDS = (
-    ("min_size", 0, 1000, "EKS API Reference, NodegroupScalingConfig (minSize >= 0)"),
-    ("max_size", 1, 1000, "EKS API Reference, NodegroupScalingConfig (maxSize >= 1; 1,000 nodes per group quota)"),
-    ("disk_size", 1, 16384, "Amazon EBS User Guide, 'Amazon EBS volume types' (gp3: 1 GiB to 16 TiB)"),
-    ("imds_hop_limit", 1, 64, "EC2 API Reference, InstanceMetadataOptionsRequest (HttpPutResponseHopLimit 1..64)"),
+EC2_ID_DOCS = "Amazon EC2 User Guide, 'Resource IDs' (the type's prefix, a hyphen, 8 or 17 hexadecimal digits)"
+SUBNETS_DOCS = (
+    "EKS API Reference, CreateCluster VpcConfigRequest.subnetIds (subnets in at least two Availability Zones); "
+    "EKS User Guide, 'View Amazon EKS networking requirements for VPC and subnets'"
 )
-"""Bounds of a node group's whole numbers, inclusive, with their source."""
+SCALING_DOCS = "EKS API Reference, NodegroupScalingConfig"
+DISK_DOCS = (
+    "EKS API Reference, CreateNodegroup diskSize (20 GiB, the Linux and Bottlerocket AMIs' volume; EC2 makes no "
+    "volume smaller than its snapshot); Amazon EBS User Guide, 'Amazon EBS volume types' (gp3: at most 16 TiB)"
+)
+HOP_LIMIT_DOCS = "EC2 API Reference, InstanceMetadataOptionsRequest (HttpPutResponseHopLimit 1..64)"
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One bound on a plain value of a cluster field, owned here: :func:`check_cluster_args` checks it, and the
+    catalog's ``schema.json`` shows the same JSON Schema keywords (:func:`schema_bounds`) without reporting them
+    itself (the catalog reports this rule's problem, in its own words).
+
+    ``owner`` and ``field``: the ``TypedDict`` (``EksClusterArgs`` or ``NodeGroupArgs``) and its field.
+    ``keywords``: the bound as JSON Schema keywords, read by the check as well: ``minimum``/``maximum`` (whole
+    numbers, inclusive), ``minItems`` (a plain list's length) and ``pattern`` (a plain string; under ``items``,
+    each plain string of a plain list; Python's ``re.search``, as JSON Schema's). An Output, or a list that is
+    one, is never checked: it is not known before registration. ``rule``, ``source`` and ``fix`` are the
+    problem's words; ``rule`` and ``fix`` may hold ``{low}``, ``{high}`` and ``{count}``.
+    """
+
+    owner: str
+    field: str
+    keywords: Mapping[str, Any]
+    rule: str
+    source: str
+    fix: str
+
+
+VPC_ID = "^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"
+SUBNET_ID = "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"
+
+CLUSTER_BOUNDS: tuple[Bound, ...] = (
+    Bound(
+        "EksClusterArgs",
+        "vpc_id",
+        {"pattern": VPC_ID},
+        "is not a VPC ID (vpc-, then 8 or 17 hexadecimal digits)",
+        EC2_ID_DOCS,
+        "give the VPC's ID as aws ec2 describe-vpcs shows it",
+    ),
+    Bound(
+        "EksClusterArgs",
+        "private_subnet_ids",
+        {"minItems": 2},
+        "lists {count} subnet(s); the control plane needs subnets in at least two Availability Zones",
+        SUBNETS_DOCS,
+        "list the VPC's private subnets, in at least two Availability Zones",
+    ),
+    Bound(
+        "EksClusterArgs",
+        "private_subnet_ids",
+        {"items": {"pattern": SUBNET_ID}},
+        "is not a subnet ID (subnet-, then 8 or 17 hexadecimal digits)",
+        EC2_ID_DOCS,
+        "give the subnet's ID as aws ec2 describe-subnets shows it",
+    ),
+    Bound(
+        "EksClusterArgs",
+        "public_subnet_ids",
+        {"items": {"pattern": SUBNET_ID}},
+        "is not a subnet ID (subnet-, then 8 or 17 hexadecimal digits)",
+        EC2_ID_DOCS,
+        "give the subnet's ID as aws ec2 describe-subnets shows it",
+    ),
+    Bound(
+        "NodeGroupArgs",
+        "min_size",
+        {"minimum": 0, "maximum": 1000},
+        "is outside {low}..{high}",
+        f"{SCALING_DOCS} (minSize >= 0; 1,000 nodes per group quota)",
+        "give {low}..{high}",
+    ),
+    Bound(
+        "NodeGroupArgs",
+        "max_size",
+        {"minimum": 1, "maximum": 1000},
+        "is outside {low}..{high}",
+        f"{SCALING_DOCS} (maxSize >= 1; 1,000 nodes per group quota)",
+        "give {low}..{high}",
+    ),
+    Bound(
+        "NodeGroupArgs",
+        "desired_size",
+        {"minimum": 0, "maximum": 1000},
+        "is outside {low}..{high}",
+        f"{SCALING_DOCS} (desiredSize >= 0; 1,000 nodes per group quota)",
+        "give {low}..{high}",
+    ),
+    Bound(
+        "NodeGroupArgs",
+        "disk_size",
+        {"minimum": 20, "maximum": 16384},
+        "is outside {low}..{high}",
+        DISK_DOCS,
+        "give {low}..{high} (GiB)",
+    ),
+    Bound(
+        "NodeGroupArgs",
+        "imds_hop_limit",
+        {"minimum": 1, "maximum": 64},
+        "is outside {low}..{high}",
+        HOP_LIMIT_DOCS,
+        "give {low}..{high}",
+    ),
+)
+"""Every bound on a cluster field's plain value, with its source; the one owner of these rules (the catalog's schema
+derives its keywords from it: :func:`schema_bounds`)."""
+
+
+def schema_bounds(owner: str, field: str) -> dict[str, Any]:
+    """The JSON Schema keywords of :data:`CLUSTER_BOUNDS` for ``owner``'s ``field``, merged (``{}`` when none):
+    what the catalog's schema shows for the field."""
+    merged: dict[str, Any] = {}
+    for bound in CLUSTER_BOUNDS:
+        if (bound.owner, bound.field) == (owner, field):
+            for key, value in bound.keywords.items():
+                merged[key] = {**merged.get(key, {}), **value} if isinstance(value, Mapping) else value
+    return merged
+
+
+def check_bounds(owner: str, where: str, values: Mapping[str, Any]) -> list[Problem]:
+    """The :data:`CLUSTER_BOUNDS` of ``owner`` on ``values`` (field -> value), each problem's field
+    ``<where><field>`` (``node_groups.general.`` for a node group); plain values only (see :class:`Bound`)."""
+    problems = []
+    for bound in CLUSTER_BOUNDS:
+        value = values.get(bound.field)
+        if bound.owner != owner or value is None or not plain(value):
+            continue
+        words = {"low": bound.keywords.get("minimum"), "high": bound.keywords.get("maximum")}
+        field = f"{where}{bound.field}"
+        for at, item in _bound_failures(bound.keywords, value):
+            words["count"] = len(item) if isinstance(item, list) else item
+            problems.append(
+                Problem(f"{field}{at}", item, bound.rule.format(**words), bound.source, bound.fix.format(**words))
+            )
+    return problems
+
+
+def _bound_failures(keywords: Mapping[str, Any], value: Any) -> list[tuple[str, Any]]:
+    """``(index suffix, value)`` of each part of ``value`` that breaks ``keywords`` (see :class:`Bound`)."""
+    failures: list[tuple[str, Any]] = []
+    if isinstance(value, bool):
+        return failures
+    if isinstance(value, int):
+        low, high = keywords.get("minimum", value), keywords.get("maximum", value)
+        if not low <= value <= high:
+            failures.append(("", value))
+    if isinstance(value, str) and "pattern" in keywords and not re.search(keywords["pattern"], value):
+        failures.append(("", value))
+    if isinstance(value, list):
+        if len(value) < keywords.get("minItems", 0):
+            failures.append(("", value))
+        for index, item in enumerate(value):
+            if plain(item):
+                failures += [(f"[{index}]", bad) for _, bad in _bound_failures(keywords.get("items", {}), item)]
+    return failures
 
 
 def check_cluster_args(
@@ -125,16 +283,7 @@ def check_cluster_args(
     if outputs:
         return outputs
     problems = limits.check_cluster_name("cluster_name", a.cluster_name)
-    if isinstance(a.private_subnet_ids, list) and not a.private_subnet_ids:
-        problems.append(
-            Problem(
-                "private_subnet_ids",
-                [],
-                "is empty; the control plane needs subnets in at least two Availability Zones",
-                "EKS User Guide, 'View Amazon EKS networking requirements for VPC and subnets'",
-                "list the VPC's private subnets",
-            )
-        )
+    problems += check_bounds("EksClusterArgs", "", vars(a))
     problems += limits.check_tags("tags", a.tags)
     if not a.endpoint_public_access and not a.endpoint_private_access:
         problems.append(
@@ -228,12 +377,7 @@ def check_cluster_args(
                     "list at least one EC2 instance type",
                 )
             )
-        for key, low, high, source in NODE_GROUP_BOUNDS:
-            value = getattr(group, key)
-            if not low <= value <= high:
-                problems.append(
-                    Problem(f"{where}.{key}", value, f"is outside {low}..{high}", source, f"give {low}..{high}")
-                )
+        problems += check_bounds("NodeGroupArgs", f"{where}.", vars(group))
         problems += check_ami_type(f"{where}.ami_type", group.ami_type, a.kubernetes_version)
         problems += check_instance_metadata(
             f"{where}.metadata_options",
