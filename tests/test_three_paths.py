@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from pulumi.errors import InputPropertiesError
 
-from eks_irsa import IrsaConfigError, IrsaRole, load_catalog
+from eks_irsa import EksCluster, ExistingCluster, IrsaConfigError, IrsaRole, load_catalog
+from eks_irsa.catalog.load import SCHEMA_SOURCE
 from eks_irsa.errors import Problem
 from eks_irsa.shape import UNKNOWN_FIELD
 from eks_irsa.testing import EksIrsaMocks, run_program
@@ -223,3 +224,232 @@ def test_no_python_name_reaches_a_catalog_or_provider_caller(dev_config):
     for name, case in CASES.items():
         for problem in _through_catalog(case, dev_config) + _through_provider(case):
             assert "_" not in problem.field and "_" not in problem.fix.split(";")[0], (name, problem)
+
+
+CREATOR = f"arn:aws:iam::{ACCOUNT}:role/creator"
+CLUSTER = "acme"
+
+
+@dataclass(frozen=True)
+class BadCluster:
+    """One bad cluster input in the three vocabularies: ``catalog`` merged into an ``eks-irsa:cluster`` entry (a
+    node group's keys into ``nodeGroups.general``), ``python`` into ``EksClusterArgs`` (its node group's into
+    ``node_groups[0]``), ``engine`` into the provider's ``EksCluster`` inputs; ``group`` says which."""
+
+    catalog: dict[str, Any]
+    python: dict[str, Any]
+    engine: dict[str, Any]
+    fields: tuple[str, str, str]
+    rule: str
+    group: bool = False
+
+
+CLUSTER_CASES: dict[str, BadCluster] = {
+    "a VPC ID of another form": BadCluster(
+        {"vpcId": "vpc-123"},
+        {"vpc_id": "vpc-123"},
+        {"vpcId": "vpc-123"},
+        ("vpcId", "vpc_id", "vpcId"),
+        "is not a VPC ID",
+    ),
+    "a VPC ID of 12 hexadecimal digits": BadCluster(
+        {"vpcId": "vpc-0a1b2c3d4e5f"},
+        {"vpc_id": "vpc-0a1b2c3d4e5f"},
+        {"vpcId": "vpc-0a1b2c3d4e5f"},
+        ("vpcId", "vpc_id", "vpcId"),
+        "is not a VPC ID",
+    ),
+    "one private subnet": BadCluster(
+        {"privateSubnetIds": ["subnet-0a1b2c3d4e5f60001"]},
+        {"private_subnet_ids": ["subnet-0a1b2c3d4e5f60001"]},
+        {"privateSubnetIds": ["subnet-0a1b2c3d4e5f60001"]},
+        ("privateSubnetIds", "private_subnet_ids", "privateSubnetIds"),
+        "the control plane needs subnets in at least two Availability Zones",
+    ),
+    "a private subnet ID of another form": BadCluster(
+        {"privateSubnetIds": ["subnet-0a1b2c3d4e5f60001", "subnet-b"]},
+        {"private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-b"]},
+        {"privateSubnetIds": ["subnet-0a1b2c3d4e5f60001", "subnet-b"]},
+        ("privateSubnetIds[1]", "private_subnet_ids[1]", "privateSubnetIds[1]"),
+        "is not a subnet ID",
+    ),
+    "a public subnet ID of another form": BadCluster(
+        {"publicSubnetIds": ["sg-0a1b2c3d"]},
+        {"public_subnet_ids": ["sg-0a1b2c3d"]},
+        {"publicSubnetIds": ["sg-0a1b2c3d"]},
+        ("publicSubnetIds[0]", "public_subnet_ids[0]", "publicSubnetIds[0]"),
+        "is not a subnet ID",
+    ),
+    "a 10 GiB disk (below the AMIs' 20 GiB volume)": BadCluster(
+        {"diskSize": 10},
+        {"disk_size": 10},
+        {"diskSize": 10},
+        ("nodeGroups.general.diskSize", "node_groups.general.disk_size", "nodeGroups.general.diskSize"),
+        "is outside 20..16384",
+        group=True,
+    ),
+    "a disk above gp3's 16 TiB": BadCluster(
+        {"diskSize": 16385},
+        {"disk_size": 16385},
+        {"diskSize": 16385},
+        ("nodeGroups.general.diskSize", "node_groups.general.disk_size", "nodeGroups.general.diskSize"),
+        "is outside 20..16384",
+        group=True,
+    ),
+    "a negative desired size": BadCluster(
+        {"minSize": 0, "desiredSize": -1},
+        {"min_size": 0, "desired_size": -1},
+        {"minSize": 0, "desiredSize": -1},
+        ("nodeGroups.general.desiredSize", "node_groups.general.desired_size", "nodeGroups.general.desiredSize"),
+        "is outside 0..1000",
+        group=True,
+    ),
+    "no node at most": BadCluster(
+        {"minSize": 0, "desiredSize": 0, "maxSize": 0},
+        {"min_size": 0, "desired_size": 0, "max_size": 0},
+        {"minSize": 0, "desiredSize": 0, "maxSize": 0},
+        ("nodeGroups.general.maxSize", "node_groups.general.max_size", "nodeGroups.general.maxSize"),
+        "is outside 1..1000",
+        group=True,
+    ),
+    "a hop limit above EC2's 64": BadCluster(
+        {"imdsHopLimit": 65, "allowPodImdsAccess": True},
+        {"imds_hop_limit": 65, "allow_pod_imds_access": True},
+        {"imdsHopLimit": 65, "allowPodImdsAccess": True},
+        ("nodeGroups.general.imdsHopLimit", "node_groups.general.imds_hop_limit", "nodeGroups.general.imdsHopLimit"),
+        "is outside 1..64",
+        group=True,
+    ),
+}
+
+
+def _cluster_config(case: BadCluster) -> dict[str, Any]:
+    group = {"instanceTypes": ["m6i.large"], **(case.catalog if case.group else {})}
+    entry = {
+        "name": CLUSTER,
+        "vpcId": "vpc-0a1b2c3d4e5f60718",
+        "privateSubnetIds": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        "endpoint": {"privateAccessCidrs": ["10.255.0.0/20"]},
+        "nodeGroups": {"general": group},
+        **({} if case.group else case.catalog),
+    }
+    return {"aws:region": "us-west-2", "aws:allowedAccountIds": [ACCOUNT], "eks-irsa:cluster": entry}
+
+
+def _cluster_args(case: BadCluster) -> dict[str, Any]:
+    group = {"name": "general", "instance_types": ["m6i.large"], **(case.python if case.group else {})}
+    return {
+        "cluster_name": CLUSTER,
+        "partition": "aws",
+        "vpc_id": "vpc-0a1b2c3d4e5f60718",
+        "private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        "private_access_cidrs": ["10.255.0.0/20"],
+        "creator_arn": CREATOR,
+        "node_groups": [group],
+        **({} if case.group else case.python),
+    }
+
+
+def _cluster_inputs(case: BadCluster) -> dict[str, Any]:
+    group = {"name": "general", "instanceTypes": ["m6i.large"], **(case.engine if case.group else {})}
+    return {
+        "clusterName": CLUSTER,
+        "partition": "aws",
+        "vpcId": "vpc-0a1b2c3d4e5f60718",
+        "privateSubnetIds": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        "privateAccessCidrs": ["10.255.0.0/20"],
+        "creatorArn": CREATOR,
+        "nodeGroups": [group],
+        **({} if case.group else case.engine),
+    }
+
+
+def _refused(build: Any, expected: type[BaseException]) -> BaseException:
+    """The error ``build()`` raises inside a program under mocks, which registers nothing."""
+    caught: list[BaseException] = []
+
+    def program() -> None:
+        with pytest.raises(expected) as raised:
+            build()
+        caught.append(raised.value)
+
+    assert run_program(program, {}, "test", mocks=EksIrsaMocks(account_id=ACCOUNT)).registrations == ()
+    return caught[0]
+
+
+def _cluster_paths(case: BadCluster) -> list[list[Problem]]:
+    with pytest.raises(IrsaConfigError) as raised:
+        load_catalog(_cluster_config(case), PROJECT, creator=lambda name: CREATOR)
+    catalog = [_relative(p, "eks-irsa:cluster.") for p in raised.value.problems]
+    python = _refused(lambda: EksCluster(CLUSTER, _cluster_args(case)), IrsaConfigError)
+    engine = _refused(lambda: _construct("eks-irsa:index:EksCluster", CLUSTER, _cluster_inputs(case)), Exception)
+    assert isinstance(python, IrsaConfigError) and isinstance(engine.__cause__, IrsaConfigError)
+    prefix = f"EksCluster {CLUSTER}: "
+    return [
+        catalog,
+        [_relative(p, prefix) for p in python.problems],
+        [_relative(p, prefix) for p in engine.__cause__.problems],
+    ]
+
+
+@pytest.mark.parametrize("name", list(CLUSTER_CASES), ids=list(CLUSTER_CASES))
+def test_a_cluster_bound_has_one_owner_and_fires_the_same_way_on_every_path(name):
+    case = CLUSTER_CASES[name]
+    found = _cluster_paths(case)
+    fired = []
+    for path, (problems, where) in enumerate(zip(found, case.fields, strict=True)):
+        matching = [p for p in problems if p.field == where and case.rule in p.rule]
+        assert len(matching) == 1, (name, path, [(p.field, p.rule) for p in problems])
+        assert SCHEMA_SOURCE not in {p.source for p in problems}, (name, path, problems)
+        fired.append(matching[0])
+    assert len({len(problems) for problems in found}) == 1, found
+    assert len({(p.rule, p.source, repr(p.value)) for p in fired}) == 1, fired
+    assert "_" not in fired[0].fix.split("(")[0] and "_" not in fired[2].fix.split("(")[0]
+
+
+EXISTING_CASES: dict[str, tuple[dict[str, Any], tuple[str, str, str], str]] = {
+    "a cluster name that starts with a hyphen": (
+        {"cluster_name": "-shared"},
+        ("name", "cluster_name", "clusterName"),
+        "",
+    ),
+    "a stack reference of two parts": (
+        {"cluster_name": "shared", "stack_reference": "platform/prod"},
+        ("stackReference", "stack_reference", "stackReference"),
+        "is not a stack name",
+    ),
+}
+"""Bad ``ExistingClusterArgs`` (Python words; the catalog's and the provider's are mapped by hand below): each is
+refused by the existing-cluster rule alone (:func:`eks_irsa.plan.existing.check_existing_cluster_args`)."""
+
+
+@pytest.mark.parametrize("name", list(EXISTING_CASES), ids=list(EXISTING_CASES))
+def test_an_existing_cluster_rule_fires_the_same_way_on_every_path(name):
+    args, fields_, rule = EXISTING_CASES[name]
+    entry = {
+        "name": args["cluster_name"],
+        **({"stackReference": args["stack_reference"]} if "stack_reference" in args else {}),
+    }
+    config = {"aws:region": "us-west-2", "aws:allowedAccountIds": [ACCOUNT], "eks-irsa:existingCluster": entry}
+    with pytest.raises(IrsaConfigError) as raised:
+        load_catalog(config, PROJECT)
+    catalog = [_relative(p, "eks-irsa:existingCluster.") for p in raised.value.problems]
+    full = {**args, "partition": "aws", "account_id": ACCOUNT}
+    python = _refused(lambda: ExistingCluster("shared", full), IrsaConfigError)
+    inputs = {
+        {"cluster_name": "clusterName", "stack_reference": "stackReference", "account_id": "accountId"}.get(k, k): v
+        for k, v in full.items()
+    }
+    engine = _refused(lambda: _construct("eks-irsa:index:ExistingCluster", "shared", inputs), Exception)
+    assert isinstance(python, IrsaConfigError) and isinstance(engine.__cause__, IrsaConfigError)
+    found = [
+        catalog,
+        [_relative(p, "ExistingCluster shared: ") for p in python.problems],
+        [_relative(p, "ExistingCluster shared: ") for p in engine.__cause__.problems],
+    ]
+    fired = []
+    for path, (problems, where) in enumerate(zip(found, fields_, strict=True)):
+        assert [p.field for p in problems] == [where], (name, path, [(p.field, p.rule) for p in problems])
+        assert rule in problems[0].rule
+        fired.append(problems[0])
+    assert len({(p.rule, p.source, repr(p.value)) for p in fired}) == 1, fired
