@@ -417,7 +417,11 @@ def test_outputs_pass_the_shape_where_another_language_computes_an_input():
     def program():
         later = pulumi.Output.from_input
         found["cluster"] = eks_irsa.cluster.check_cluster_args(
-            {**CLUSTER, "vpc_id": later("vpc-0000abcd"), "private_subnet_ids": later(["subnet-0000000a", "subnet-0000000b"])}
+            {
+                **CLUSTER,
+                "vpc_id": later("vpc-0000abcd"),
+                "private_subnet_ids": later(["subnet-0000000a", "subnet-0000000b"]),
+            }
         )
         found["account"] = check_account_args(
             {**OIDC_ARGS, "account_id": later(ACCOUNT), "oidc_issuer": later(ISSUER)}, eks_irsa.AccountOidcProviderArgs
