@@ -35,13 +35,25 @@ INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 NETWORK = ("aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup")
 
 
+EC2_PREFIXES = {
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+}
+
+
+def _ec2_id(prefix: str, name: str) -> str:
+    """The ID :class:`_Mocks` gives the EC2 resource ``name``: shaped as EC2's (prefix and 17 hex digits)."""
+    return f"{prefix}-{short_hash(name, 17)}"
+
+
 def _args(**overrides) -> EksClusterArgs:
     base = dict(
         cluster_name="acme",
         partition="aws",
-        vpc_id="vpc-id",
-        private_subnet_ids=["private-a-id", "private-b-id"],
-        public_subnet_ids=["public-a-id"],
+        vpc_id=_ec2_id("vpc", "vpc"),
+        private_subnet_ids=[_ec2_id("subnet", "private-a"), _ec2_id("subnet", "private-b")],
+        public_subnet_ids=[_ec2_id("subnet", "public-a")],
         private_access_security_group_ids=[GROUP],
         admin_principal_arns=[f"arn:aws:iam::{ACCOUNT}:role/platform-admin"],
         deployer_arn=f"arn:aws:iam::{ACCOUNT}:role/ci-deployer",
@@ -52,12 +64,12 @@ def _args(**overrides) -> EksClusterArgs:
 
 
 class _Mocks(EksIrsaMocks):
-    """The package's mocks, with security group ids shaped as EC2's (``sg-`` and 17 hex digits)."""
+    """The package's mocks, with VPC, subnet and security group ids shaped as EC2's (prefix and 17 hex digits)."""
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         id_, outputs = super().new_resource(args)
-        if args.typ == "aws:ec2/securityGroup:SecurityGroup" and id_:
-            return f"sg-{short_hash(args.name, 17)}", outputs
+        if args.typ in EC2_PREFIXES and id_:
+            return _ec2_id(EC2_PREFIXES[args.typ], args.name), outputs
         return id_, outputs
 
 
@@ -98,9 +110,10 @@ def test_a_vpc_subnets_and_a_security_group_made_in_the_same_program_register_th
     if preview:
         assert cluster.inputs["vpcId"] == UNKNOWN and rule.inputs["referencedSecurityGroupId"] == UNKNOWN
     else:
-        assert cluster.inputs["vpcId"] == "vpc-id"
-        assert cluster.inputs["privateSubnetIds"] == group.inputs["subnetIds"] == ["private-a-id", "private-b-id"]
-        assert cluster.inputs["publicSubnetIds"] == ["public-a-id"]
+        private = [_ec2_id("subnet", "private-a"), _ec2_id("subnet", "private-b")]
+        assert cluster.inputs["vpcId"] == _ec2_id("vpc", "vpc")
+        assert cluster.inputs["privateSubnetIds"] == group.inputs["subnetIds"] == private
+        assert cluster.inputs["publicSubnetIds"] == [_ec2_id("subnet", "public-a")]
         bastion = f"sg-{short_hash('bastion', 17)}"
         assert rule.inputs["referencedSecurityGroupId"] == bastion
         assert rule.inputs["description"] == f"Kubernetes API of acme from {bastion}"
