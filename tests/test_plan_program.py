@@ -73,12 +73,17 @@ def test_a_users_program_gets_the_catalogs_files_under_its_own_build_folder(tmp_
 
 def test_the_issuer_is_called_made_up_only_when_the_mocks_made_it(tmp_path, capsys):
     """The program above passes its cluster's issuer; a program whose cluster the mocks answer gets theirs."""
-    assert plan.main(["--program", str(_project(tmp_path))]) == 0
+    project = _project(tmp_path)
+    assert plan.main(["--program", str(project)]) == 0
     out = capsys.readouterr().out
     assert "Nothing was deployed" in out and "is made up" not in out
+    record = json.loads((project / "build" / "dev" / "plan.json").read_text())
+    assert "Nothing was deployed" in record["placeholders"] and "issuer" not in record["placeholders"]
     example = shutil.copytree(ROOT / "examples" / "app-team", tmp_path / "app-team")  # its platform stack is mocked
     assert plan.main(["--program", str(example)]) == 0
     assert f"the OIDC issuer id ({PLACEHOLDER}...) is made up." in capsys.readouterr().out
+    record = json.loads((example / "build" / "prod" / "plan.json").read_text())
+    assert f"the OIDC issuer id starts with {PLACEHOLDER}" in record["placeholders"]
 
 
 def test_the_stack_is_required_only_when_the_project_has_several(tmp_path, capsys):

@@ -65,13 +65,17 @@ def plan_document(run: OfflineRun, stack: str, project: str = "eks-irsa") -> dic
     ``replaceOnChanges``, ``aliases``, with ``protect``), so a reviewer sees what a later ``pulumi up`` or
     ``pulumi destroy`` leaves alone; names are logical names.
     """
+    resources = [plain(r.inputs) for r in run.registrations]
+    # Only the mocks' issuers are made up: a --program project may pass its cluster's real issuer.
+    made_up = f"/id/{PLACEHOLDER}" in json.dumps(resources)
+    issuer = f"the OIDC issuer id starts with {PLACEHOLDER}; " if made_up else ""
     return {
         "stack": stack,
         "project": project,
         "placeholders": (
-            f"Offline plan under the Pulumi mock monitor. Values only AWS can know are placeholders: the OIDC "
-            f"issuer id starts with {PLACEHOLDER}; ARNs use account {run.mocks.account_id}, partition "
-            f"{run.mocks.partition}, region {run.mocks.region} from the stack file. Nothing was deployed."
+            f"Offline plan under the Pulumi mock monitor. Values only AWS can know are placeholders: {issuer}ARNs "
+            f"use account {run.mocks.account_id}, partition {run.mocks.partition}, region {run.mocks.region} from "
+            "the stack file. Nothing was deployed."
         ),
         "resources": [
             {
@@ -86,9 +90,9 @@ def plan_document(run: OfflineRun, stack: str, project: str = "eks-irsa") -> dic
                 "deleteBeforeReplace": r.delete_before_replace,
                 "replaceOnChanges": list(r.replace_on_changes),
                 "aliases": list(r.aliases),
-                "inputs": plain(r.inputs),
+                "inputs": inputs,
             }
-            for r in run.registrations
+            for r, inputs in zip(run.registrations, resources, strict=True)
         ],
     }
 

@@ -97,15 +97,15 @@ class EksClusterArgs(TypedDict):
     """With ``bootstrap_creator_admin``: the IAM principal that created the cluster (a role or user ARN), checked
     against ``admin_principal_arns`` and written to the cluster's :data:`~eks_irsa.access.CREATOR_TAG` tag. Give it
     for a cluster created before that tag existed (eks-irsa 0.4 or earlier), once; afterwards the tag holds it.
-    Default: read with :func:`cluster_creator_arn` (the tag of the cluster when it exists, else the identity
-    running ``pulumi up``, which creates it). Plain: it is compared with ``admin_principal_arns`` before
-    registration."""
+    Default: read with :func:`~eks_irsa.cluster.cluster_creator_arn` (the tag of the cluster when it exists, else
+    the identity running ``pulumi up``, which creates it). Plain: it is compared with ``admin_principal_arns``
+    before registration."""
     deployer_arn: NotRequired[str]
     """The IAM principal running ``pulumi up`` (a role or user ARN; an STS assumed-role ARN is mapped to
     its role), checked against ``admin_principal_arns`` when ``bootstrap_creator_admin`` is off, and the creator
     when the cluster does not exist yet. Default: looked up with ``aws.get_caller_identity`` (one provider call,
-    through the component's AWS provider: :func:`aws_invoke_options`) when needed. Plain: it is compared with
-    ``admin_principal_arns`` before registration."""
+    through the component's AWS provider: :func:`~eks_irsa.cluster.aws_invoke_options`) when needed. Plain: it is
+    compared with ``admin_principal_arns`` before registration."""
     private_access_cidrs: NotRequired[list[str]]
     """IPv4 CIDRs (VPN clients, CI runners, a bastion's subnet) admitted to the API endpoint on 443,
     one ingress rule each on the cluster security group. With ``endpoint_public_access`` off, this or
