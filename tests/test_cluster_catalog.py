@@ -16,7 +16,6 @@ import pytest
 
 from eks_irsa.catalog import cluster_args, existing_cluster_args, load_catalog
 from eks_irsa.contract.catalog import (
-    CLUSTER_LIMITS,
     CLUSTER_NAMES,
     CLUSTER_ONLY,
     CLUSTER_PROGRAM_FIELDS,
@@ -172,9 +171,8 @@ def test_the_fields_not_offered_are_named_with_where_they_come_from():
     assert not set(CLUSTER_PROGRAM_FIELDS) & set(cluster_keys())
     assert set(CLUSTER_NAMES) | set(ENDPOINT_FIELDS) <= names - set(CLUSTER_PROGRAM_FIELDS)
     group = {item.name for item in fields(NodeGroupArgs)}
-    for owner, name in CLUSTER_LIMITS:
-        existing = {item.name for item in fields(ExistingClusterArgs)}
-        assert name in {"EksClusterArgs": names, "NodeGroupArgs": group, "ExistingClusterArgs": existing}[owner]
+    for bound in CLUSTER_BOUNDS:
+        assert bound.field in {"EksClusterArgs": names, "NodeGroupArgs": group}[bound.owner], bound
     assert not set(CLUSTER_ONLY) & {key.split(".")[0] for key in cluster_keys().values()}
 
 
@@ -254,7 +252,34 @@ def test_the_schema_shows_each_bound_the_cluster_rule_owns_and_no_other_for_its_
         spec = where["properties"][parent[0]]["properties"][key] if parent else where["properties"][key]
         for keyword, value in bound.keywords.items():
             assert spec[keyword] == ({**spec[keyword], **value} if isinstance(value, dict) else value), bound
-        assert (bound.owner, bound.field) not in CLUSTER_LIMITS, "one owner: the rule's table, not the catalog's"
+
+
+BOUND_KEYWORDS = {"pattern", "minimum", "maximum", "minItems", "maxItems", "minLength", "maxLength", "minProperties"}
+
+
+def _bound_keywords(spec: dict, where: str) -> set[tuple[str, str]]:
+    """``(where, keyword)`` of each bound keyword in ``spec``, its ``items`` and nested properties."""
+    found = {(where, k) for k in spec if k in BOUND_KEYWORDS}
+    found |= {(where, k) for k in spec.get("items", {}) if k in BOUND_KEYWORDS}
+    for key, inner in spec.get("properties", {}).items():
+        found |= _bound_keywords(inner, key)
+    return found
+
+
+def test_every_bound_the_cluster_schemas_show_is_a_keyword_of_the_rules_table():
+    defs = catalog_schema()["$defs"]
+    keys = cluster_keys()
+    owned = {
+        (keys[bound.field].split(".")[-1], keyword)
+        for bound in CLUSTER_BOUNDS
+        for keyword in {*bound.keywords, *bound.keywords.get("items", {})} - {"items"}
+    }
+    shown = _bound_keywords(defs["cluster"], "") | _bound_keywords(defs["nodeGroup"], "")
+    shown |= _bound_keywords(defs["existingCluster"], "")
+    assert shown - {("", k) for k in BOUND_KEYWORDS} <= owned, "a bound the schema checks that no rule owns"
+    assert ("kubernetesVersion", "pattern") in shown and ("instanceTypes", "minItems") in shown
+    assert "if" not in defs["cluster"] and "minProperties" not in defs["cluster"]["properties"]["nodeGroups"]
+    assert defs["existingCluster"]["properties"]["oidcClientIds"]["maxItems"] == 100
 
 
 @pytest.mark.parametrize(
@@ -263,6 +288,13 @@ def test_the_schema_shows_each_bound_the_cluster_rule_owns_and_no_other_for_its_
         ({"nodeGroups": {"general": {**NODE_GROUP, "diskSize": 19}}}, "nodeGroups.general.diskSize", 19),
         ({"privateSubnetIds": ["subnet-0000000a"]}, "privateSubnetIds", ["subnet-0000000a"]),
         ({"vpcId": "vpc-0a1b2c3d4"}, "vpcId", "vpc-0a1b2c3d4"),
+        ({"kubernetesVersion": "1.33.1"}, "kubernetesVersion", "1.33.1"),
+        ({"oidcClientIds": ["sts.amazonaws.com", "x" * 256]}, "oidcClientIds[1]", "x" * 256),
+        (
+            {"nodeGroups": {"general": {**NODE_GROUP, "instanceTypes": ["m6i"]}}},
+            "nodeGroups.general.instanceTypes[0]",
+            "m6i",
+        ),
     ],
 )
 def test_a_bound_the_schema_shows_is_refused_by_the_cluster_rule_in_catalog_words(
@@ -285,3 +317,15 @@ def test_an_existing_cluster_entry_is_checked_by_the_existing_cluster_rule(tmp_p
         p.field
         for p in check_existing_cluster_args({"cluster_name": "a" * 101, "partition": "aws", "account_id": ACCOUNT})
     ] == ["cluster_name"]
+
+
+@pytest.mark.parametrize(("ids", "field"), [([], "oidcClientIds"), (["x" * 256], "oidcClientIds[0]")])
+def test_an_existing_clusters_client_ids_are_refused_by_the_cluster_rules_quota(ids: list, field: str, tmp_path: Path):
+    config = {**_config(EXISTING), "eks-irsa:existingCluster": {**EXISTING, "oidcClientIds": ids}}
+    del config["eks-irsa:cluster"]
+    with pytest.raises(IrsaConfigError) as raised:
+        load_catalog(config, tmp_path)
+    [problem] = raised.value.problems
+    bound = [b for b in CLUSTER_BOUNDS if b.field == "oidc_client_ids" and b.rule == problem.rule]
+    assert (problem.field, problem.value, len(bound)) == (f"eks-irsa:existingCluster.{field}", ids[0] if ids else [], 1)
+    assert problem.source == bound[0].source

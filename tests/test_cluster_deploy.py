@@ -187,8 +187,9 @@ COMPONENT_ARGS = {
     "vpc_id": "vpc-01234567",
     "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
     "private_access_cidrs": ["10.0.0.0/16"],
+    "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
 }
-"""The fewest ``EksClusterArgs`` a direct caller gives (a private endpoint reached from one CIDR)."""
+"""The fewest ``EksClusterArgs`` a direct caller gives (a private endpoint reached from one CIDR, one node group)."""
 
 
 def test_a_component_caller_given_the_creator_or_the_deployer_makes_no_identity_invoke():
@@ -297,6 +298,7 @@ def test_a_cluster_made_before_the_tag_is_not_judged_until_its_creator_is_given(
         "partition": "aws",
         "vpc_id": "vpc-01234567",
         "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
+        "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
         "private_access_cidrs": ["10.0.0.0/16"],
         "admin_principal_arns": config["eks-irsa:cluster"]["admins"],
     }
@@ -316,6 +318,7 @@ def test_the_creator_tag_is_the_principal_without_its_path_and_a_user_tag_of_tha
             "partition": "aws",
             "vpc_id": "vpc-01234567",
             "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
+            "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
             "private_access_cidrs": ["10.0.0.0/16"],
             "tags": {CREATOR_TAG: "me"},
         }
@@ -327,6 +330,7 @@ def test_the_creator_tag_is_the_principal_without_its_path_and_a_user_tag_of_tha
             "partition": "aws",
             "vpc_id": "vpc-01234567",
             "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
+            "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
             "private_access_cidrs": ["10.0.0.0/16"],
         },
         creator_arn="arn:aws:iam::111122223333:role/ops,eu",  # a role name may hold ',' (IAM); a tag value not

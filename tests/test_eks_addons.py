@@ -189,6 +189,7 @@ def _cluster_and_role(service_account: str = "ebs-csi-controller-sa"):
             "vpc_id": "vpc-0a1b2c3d4e5f60718",
             "private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
             "private_access_cidrs": ["10.255.0.0/20"],
+            "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
         },
     )
     role = IrsaRole(

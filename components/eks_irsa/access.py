@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .contract.access import KubeconfigCredentials as KubeconfigCredentials
 from .errors import Problem
-from .iam.arn import parse_arn
+from .iam.arn import ACCOUNT_ID, parse_arn
 
 ACCESS_ENTRIES_DOCS = "EKS User Guide, 'Create access entries' (an IAM principal has at most one access entry)"
 BOOTSTRAP_DOCS = "EKS API Reference, CreateAccessConfigRequest.bootstrapClusterCreatorAdminPermissions"
@@ -61,12 +61,18 @@ def same_principal(admin_arn: str, principal_arn: str) -> bool:
 
 
 def check_admins(field: str, admin_arns: list[str]) -> list[Problem]:
-    """Each admin is an IAM role or user ARN: an access entry names an IAM principal, never an STS session
-    (EKS User Guide, 'Create access entries')."""
+    """Each admin is an IAM role or user ARN of a 12-digit account (:mod:`eks_irsa.iam.arn`'s forms): an access
+    entry names an IAM principal, never an STS session (EKS User Guide, 'Create access entries')."""
     problems = []
     for index, value in enumerate(admin_arns):
         arn = parse_arn(value)
-        if arn is None or arn.service != "iam" or arn.resource_type not in ("role", "user") or not arn.resource_id:
+        if (
+            arn is None
+            or arn.service != "iam"
+            or not ACCOUNT_ID.fullmatch(arn.account)
+            or arn.resource_type not in ("role", "user")
+            or not arn.resource_id
+        ):
             problems.append(
                 Problem(
                     f"{field}[{index}]",

@@ -32,7 +32,7 @@ from ..iam.partition import partition_for_region
 from ..iam.policy import PolicyStatement, statements_from_document, substitute
 from ..iam.trust import DEFAULT_AUDIENCE
 from ..plan import RolePlan, plan_role, with_warnings
-from ..plan.cluster import CLUSTER_DEFAULTS, check_cluster_args
+from ..plan.cluster import CLUSTER_DEFAULTS, check_bounds, check_cluster_args
 from ..plan.existing import check_existing_cluster_args
 from ..shape import JSON_KINDS, unknown_field, wrong_type
 from .fields import FIELDS, SERVICE_ACCOUNT_OPTIONS, catalog_problem, cluster_key
@@ -125,9 +125,14 @@ def _shape_problems(config: Mapping[str, Any]) -> list[Problem]:
 def _owned_by_the_cluster_rule(error: jsonschema.ValidationError) -> bool:
     """Whether a schema error is a bound :func:`~eks_irsa.plan.cluster.check_cluster_args` owns and reports
     (:data:`~eks_irsa.plan.cluster.CLUSTER_BOUNDS`: ``eks-irsa:cluster.vpcId``'s form, ``nodeGroups.<name>.diskSize``'s
-    range, ...): the schema shows it to editors, the rule refuses it, in the same words on every path."""
+    range, ...; ``eks-irsa:existingCluster.oidcClientIds`` takes ``oidcClientIds``'s): the schema shows it to
+    editors, the rule refuses it, in the same words on every path."""
     path = [str(p) for p in error.absolute_path if not isinstance(p, int)]
-    if path[:1] != ["eks-irsa:cluster"] or not isinstance(error.validator, str):
+    if not isinstance(error.validator, str):
+        return False
+    if path == ["eks-irsa:existingCluster", "oidcClientIds"]:
+        return owned_bound("EksClusterArgs", "oidc_client_ids", error.validator)
+    if path[:1] != ["eks-irsa:cluster"]:
         return False
     group = path[1:2] == ["nodeGroups"] and len(path) == 4
     owner, key = ("NodeGroupArgs", path[3]) if group else ("EksClusterArgs", ".".join(path[1:]))
@@ -239,6 +244,10 @@ def load_catalog(
                 rename(p.fix, EXISTING_KEYS),
             )
             for p in check_existing_cluster_args(existing_cluster_args(settings))
+        ]
+        problems += [
+            Problem(f"eks-irsa:existingCluster.{cluster_key(p.field)}", p.value, p.rule, p.source, p.fix)
+            for p in check_bounds("EksClusterArgs", "", {"oidc_client_ids": list(cluster.oidc_client_ids)})
         ]
     else:
         found = check_cluster_args(cluster_args(settings), cluster.deployer_arn)

@@ -19,9 +19,11 @@ all listed here:
 ``name``, ``admins``, ``upgradePolicy``, ``controlPlaneLogs``), the endpoint fields written under ``endpoint``
 (:data:`ENDPOINT_FIELDS`), ``nodeGroups`` a map whose key is each ``NodeGroupArgs.name``, the fields the program
 fills (:data:`CLUSTER_PROGRAM_FIELDS`, each with where it comes from) and the catalog's own ``protect``
-(:data:`CLUSTER_ONLY`). :data:`CLUSTER_LIMITS` adds the bounds the schema checks before any rule runs, and
-:data:`eks_irsa.plan.cluster.CLUSTER_BOUNDS` the ones the component's rule owns (ID forms, subnets, node
-counts), shown by the schema but refused by that rule. A new ``EksClusterArgs`` or ``NodeGroupArgs`` field is thus a
+(:data:`CLUSTER_ONLY`). Every bound the schema shows is the component's (:data:`eks_irsa.plan.cluster.CLUSTER_BOUNDS`:
+ID forms, two private subnets, the Kubernetes version's form, the OIDC client IDs' count and length, node counts,
+instance types, disk size, hop limit), merged in from that table and refused by that rule, never by the schema
+(:func:`owned_bound`); the rules the schema cannot show (admin ARNs, CIDRs, security group IDs, node groups unless
+``autoMode``) are the component's alone. A new ``EksClusterArgs`` or ``NodeGroupArgs`` field is thus a
 catalog key, read by :func:`cluster_from_catalog` and described in the schema, with no edit here.
 
 :func:`catalog_schema` is what ``make schema`` writes to ``eks_irsa/catalog/schema.json``: the service entry,
@@ -136,31 +138,6 @@ CLUSTER_ONLY: Mapping[str, dict[str, Any]] = {
 }
 """``eks-irsa:cluster`` keys that are the catalog's own (a resource option of the program, not an Args field)."""
 
-_NON_EMPTY_ITEMS = {"items": {"minLength": 1}}
-
-CLUSTER_LIMITS: Mapping[tuple[str, str], dict[str, Any]] = {
-    ("EksClusterArgs", "kubernetes_version"): {"pattern": "^1\\.[0-9]+$"},
-    ("EksClusterArgs", "public_access_cidrs"): _NON_EMPTY_ITEMS,
-    ("EksClusterArgs", "private_access_cidrs"): _NON_EMPTY_ITEMS,
-    ("EksClusterArgs", "private_access_security_group_ids"): _NON_EMPTY_ITEMS,
-    ("EksClusterArgs", "admin_principal_arns"): {"items": {"pattern": "^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:"}},
-    ("EksClusterArgs", "oidc_client_ids"): {"minItems": 1, **_NON_EMPTY_ITEMS},
-    ("EksClusterArgs", "node_groups"): {"minProperties": 1},
-    ("NodeGroupArgs", "instance_types"): {"minItems": 1, "items": {"pattern": "^[a-z0-9-]+\\.[a-z0-9]+$"}},
-}
-"""``(TypedDict, field)`` -> JSON Schema keywords merged into the type the contract gives: the shape bounds the
-catalog's schema checks itself before any rule runs, as it has since 0.1. Only a bound goes here, never a field: a
-field missing here is still a catalog key. The bounds the component's rules own (ID forms, two private subnets, node
-counts, disk size, hop limit: :data:`eks_irsa.plan.cluster.CLUSTER_BOUNDS`) are merged in by :func:`catalog_schema`
-from that table, and the loader leaves their refusal to that rule (:func:`owned_bound`)."""
-
-CLUSTER_RULES: Mapping[str, Any] = {
-    "if": {"not": {"properties": {"autoMode": {"const": True}}, "required": ["autoMode"]}},
-    "then": {"required": ["nodeGroups"]},
-}
-"""The cluster entry's one rule across keys that the schema checks: node groups unless ``autoMode`` is on."""
-
-
 EXISTING_PROGRAM_FIELDS: Mapping[str, str] = {
     "partition": "derived from aws:region",
     "account_id": "the first of aws:allowedAccountIds",
@@ -172,15 +149,20 @@ from; the others are keys by the cluster's rule (camelCase, :data:`CLUSTER_NAMES
 EXISTING_ONLY: Mapping[str, dict[str, Any]] = {
     "oidcClientIds": {
         "type": "array",
-        "minItems": 1,
-        "items": {"type": "string", "minLength": 1},
+        "items": {"type": "string"},
         "description": "The client IDs (audiences) the cluster's IAM OIDC provider was made with; every role's "
         'audience must be one of them. Default: ["sts.amazonaws.com"].',
     },
     "tags": {"$ref": "#/$defs/stringMap", "description": "AWS tags on every role this stack makes. Default: none."},
 }
 """``eks-irsa:existingCluster`` keys that are the catalog's own: the stack-wide role settings a cluster this stack
-makes takes from its ``EksClusterArgs`` (``oidcClientIds``, ``tags``), for a cluster made elsewhere."""
+makes takes from its ``EksClusterArgs`` (``oidcClientIds``, ``tags``), for a cluster made elsewhere.
+``oidcClientIds``'s bounds are ``EksClusterArgs.oidc_client_ids``'s (:data:`EXISTING_CLIENT_IDS_BOUNDS`)."""
+
+EXISTING_CLIENT_IDS_BOUNDS = schema_bounds("EksClusterArgs", "oidc_client_ids")
+"""``eks-irsa:existingCluster.oidcClientIds``'s schema keywords: the IAM OIDC provider's client ID quota as
+:data:`eks_irsa.plan.cluster.CLUSTER_BOUNDS` gives it for ``EksClusterArgs.oidc_client_ids``; the loader refuses
+them with that rule (:func:`eks_irsa.plan.cluster.check_bounds`), not the schema."""
 
 
 def existing_keys() -> dict[str, str]:
@@ -315,7 +297,7 @@ def catalog_schema() -> dict[str, Any]:
 
 def _cluster_defs(defs: dict[str, Any]) -> None:
     """``$defs.cluster`` and ``$defs.nodeGroup`` from ``EksClusterArgs`` and ``NodeGroupArgs`` (:func:`cluster_keys`,
-    :data:`CLUSTER_LIMITS`, :data:`CLUSTER_ONLY`, :data:`CLUSTER_RULES`); descriptions in catalog words."""
+    :data:`CLUSTER_ONLY`, :func:`owned_bound`); descriptions in catalog words."""
     keys = words = cluster_keys()
     properties: dict[str, Any] = {}
     endpoint: dict[str, Any] = {}
@@ -327,7 +309,7 @@ def _cluster_defs(defs: dict[str, Any]) -> None:
             spec: dict[str, Any] = {"type": "object", "additionalProperties": {"$ref": "#/$defs/nodeGroup"}}
         else:
             spec = _json_type(item.hint, defs, words)
-        spec = _described(_bounded(spec, _limits("EksClusterArgs", item.name)), item.doc, words)
+        spec = _described(_bounded(spec, schema_bounds("EksClusterArgs", item.name)), item.doc, words)
         *parent, key = keys[item.name].split(".")
         (endpoint if parent else properties)[key] = spec
         if item.required:
@@ -339,7 +321,6 @@ def _cluster_defs(defs: dict[str, Any]) -> None:
         "additionalProperties": False,
         "required": required,
         "properties": properties,
-        **json.loads(json.dumps(CLUSTER_RULES)),
     }
     group = [item for item in fields(NodeGroupArgs) if item.name != NODE_GROUP_KEY]
     defs["nodeGroup"] = {
@@ -348,19 +329,13 @@ def _cluster_defs(defs: dict[str, Any]) -> None:
         "required": [keys[item.name] for item in group if item.required],
         "properties": {
             keys[item.name]: _described(
-                _bounded(_json_type(item.hint, defs, words), _limits("NodeGroupArgs", item.name)),
+                _bounded(_json_type(item.hint, defs, words), schema_bounds("NodeGroupArgs", item.name)),
                 item.doc,
                 words,
             )
             for item in group
         },
     }
-
-
-def _limits(owner: str, name: str) -> dict[str, Any]:
-    """The schema's bounds of ``owner``'s field ``name``: :data:`CLUSTER_LIMITS` and the component's own
-    (:func:`eks_irsa.plan.cluster.schema_bounds`)."""
-    return _bounded(dict(CLUSTER_LIMITS.get((owner, name), {})), schema_bounds(owner, name))
 
 
 def owned_bound(owner: str, name: str, keyword: str) -> bool:
@@ -375,9 +350,10 @@ def _existing_def(defs: dict[str, Any]) -> None:
     """``$defs.existingCluster`` from ``ExistingClusterArgs`` (:func:`existing_keys`, :data:`EXISTING_ONLY`)."""
     keys = existing_keys()
     offered = [item for item in fields(ExistingClusterArgs) if item.name in keys]
+    client_ids = _bounded(json.loads(json.dumps(EXISTING_ONLY["oidcClientIds"])), EXISTING_CLIENT_IDS_BOUNDS)
     properties = {
         keys[item.name]: _described(
-            _bounded(_json_type(item.hint, defs, keys), CLUSTER_LIMITS.get(("ExistingClusterArgs", item.name), {})),
+            _json_type(item.hint, defs, keys),
             item.doc,
             keys,
         )
@@ -387,7 +363,7 @@ def _existing_def(defs: dict[str, Any]) -> None:
         "type": "object",
         "additionalProperties": False,
         "required": [keys[item.name] for item in offered if item.required],
-        "properties": {**properties, **json.loads(json.dumps(EXISTING_ONLY))},
+        "properties": {**properties, **json.loads(json.dumps(EXISTING_ONLY)), "oidcClientIds": client_ids},
     }
 
 

@@ -76,7 +76,8 @@ class EksClusterArgs(TypedDict):
     entry is deleted, and EKS refuses a second entry for a principal with 409), and the ARNs are checked
     against ``creator_arn`` and ``deployer_arn`` before registration. Default: none."""
     node_groups: NotRequired[list[NodeGroupArgs]]
-    """Managed node groups. Default: none."""
+    """Managed node groups; at least one unless ``auto_mode`` is on (nothing else would run the pods). Default:
+    none."""
     tags: NotRequired[dict[str, str]]
     """AWS tags on the cluster and its children. Default: none."""
     pod_identity_agent: NotRequired[bool]

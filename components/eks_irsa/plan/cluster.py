@@ -45,6 +45,10 @@ LOGGING_DOCS = "EKS User Guide, 'Send control plane logs to CloudWatch Logs'"
 OIDC_PROVIDER_DOCS = (
     "IAM API Reference, CreateOpenIDConnectProvider (ClientIDList: 1 to 100 ids of 1 to 255 characters)"
 )
+NO_NODES_DOCS = (
+    "EKS User Guide, 'Manage compute resources by using nodes' and 'Automate cluster infrastructure with EKS Auto "
+    "Mode' (pods run on nodes: managed node groups here, or Auto Mode's)"
+)
 OIDC_CLIENT_IDS_MAX = 100
 OIDC_CLIENT_ID_MAX = 255
 
@@ -105,7 +109,8 @@ class Bound:
 
     ``owner`` and ``field``: the ``TypedDict`` (``EksClusterArgs`` or ``NodeGroupArgs``) and its field.
     ``keywords``: the bound as JSON Schema keywords, read by the check as well: ``minimum``/``maximum`` (whole
-    numbers, inclusive), ``minItems`` (a plain list's length) and ``pattern`` (a plain string; under ``items``,
+    numbers, inclusive), ``minItems``/``maxItems`` (a plain list's length), ``minLength``/``maxLength`` (a plain
+    string's length) and ``pattern`` (a plain string; under ``items``,
     each plain string of a plain list; Python's ``re.search``, as JSON Schema's). An Output, or a list that is
     one, is never checked: it is not known before registration. ``rule``, ``source`` and ``fix`` are the
     problem's words; ``rule`` and ``fix`` may hold ``{low}``, ``{high}`` and ``{count}``.
@@ -119,6 +124,10 @@ class Bound:
     fix: str
 
 
+KUBERNETES_VERSION = "^1\\.[0-9]+$"
+KUBERNETES_VERSION_DOCS = "EKS API Reference, CreateCluster version (the Kubernetes minor version, 1.N)"
+INSTANCE_TYPE = "^[a-z0-9-]+\\.[a-z0-9]+$"
+INSTANCE_TYPE_DOCS = "Amazon EC2 Instance Types guide, 'Amazon EC2 instance type naming conventions'"
 VPC_ID = "^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"
 SUBNET_ID = "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"
 
@@ -195,6 +204,46 @@ CLUSTER_BOUNDS: tuple[Bound, ...] = (
         HOP_LIMIT_DOCS,
         "give {low}..{high}",
     ),
+    Bound(
+        "EksClusterArgs",
+        "kubernetes_version",
+        {"pattern": KUBERNETES_VERSION},
+        "is not a Kubernetes minor version (1.N)",
+        KUBERNETES_VERSION_DOCS,
+        "give the minor version, as 1.33",
+    ),
+    Bound(
+        "EksClusterArgs",
+        "oidc_client_ids",
+        {"minItems": 1, "maxItems": OIDC_CLIENT_IDS_MAX},
+        f"must hold 1 to {OIDC_CLIENT_IDS_MAX} ids",
+        OIDC_PROVIDER_DOCS,
+        "list the audiences",
+    ),
+    Bound(
+        "EksClusterArgs",
+        "oidc_client_ids",
+        {"items": {"minLength": 1, "maxLength": OIDC_CLIENT_ID_MAX}},
+        f"is not 1 to {OIDC_CLIENT_ID_MAX} characters",
+        OIDC_PROVIDER_DOCS,
+        "give the audience your tokens carry",
+    ),
+    Bound(
+        "NodeGroupArgs",
+        "instance_types",
+        {"minItems": 1},
+        "is empty",
+        "EKS API Reference, CreateNodegroup (instanceTypes)",
+        "list at least one EC2 instance type",
+    ),
+    Bound(
+        "NodeGroupArgs",
+        "instance_types",
+        {"items": {"pattern": INSTANCE_TYPE}},
+        "is not an EC2 instance type (family, generation and attributes, a dot, a size: m6i.large)",
+        INSTANCE_TYPE_DOCS,
+        "give the type as aws ec2 describe-instance-types shows it",
+    ),
 )
 """Every bound on a cluster field's plain value, with its source; the one owner of these rules (the catalog's schema
 derives its keywords from it: :func:`schema_bounds`)."""
@@ -238,10 +287,13 @@ def _bound_failures(keywords: Mapping[str, Any], value: Any) -> list[tuple[str, 
         low, high = keywords.get("minimum", value), keywords.get("maximum", value)
         if not low <= value <= high:
             failures.append(("", value))
-    if isinstance(value, str) and "pattern" in keywords and not re.search(keywords["pattern"], value):
+    if isinstance(value, str) and (
+        ("pattern" in keywords and not re.search(keywords["pattern"], value))
+        or not keywords.get("minLength", 0) <= len(value) <= keywords.get("maxLength", len(value))
+    ):
         failures.append(("", value))
     if isinstance(value, list):
-        if len(value) < keywords.get("minItems", 0):
+        if not keywords.get("minItems", 0) <= len(value) <= keywords.get("maxItems", len(value)):
             failures.append(("", value))
         for index, item in enumerate(value):
             if plain(item):
@@ -256,7 +308,10 @@ def check_cluster_args(
 
     First its shape (:func:`eks_irsa.shape.check_shape`: known keys, required keys, types; the other rules then
     read the args without the keys whose shape is wrong; the partition is an
-    :class:`~eks_irsa.iam.partition.AwsPartition`), then at least one private subnet.
+    :class:`~eks_irsa.iam.partition.AwsPartition`), then :data:`CLUSTER_BOUNDS` (ID forms, two private subnets,
+    the Kubernetes version's form, the OIDC client IDs' count and length, node counts, instance types, disk,
+    hop limit; the add-on versions are not looked up for a version of another form), and node groups unless
+    ``auto_mode`` is on (:data:`NO_NODES_DOCS`).
 
     The cluster name (EKS CreateCluster), tags (IAM/EKS tag quotas), an endpoint reachable at all, a
     public one narrow, ``public_access_cidrs`` only with a public endpoint (pulumi-eks throws at deploy
@@ -283,7 +338,19 @@ def check_cluster_args(
     if outputs:
         return outputs
     problems = limits.check_cluster_name("cluster_name", a.cluster_name)
-    problems += check_bounds("EksClusterArgs", "", vars(a))
+    bounds = check_bounds("EksClusterArgs", "", vars(a))
+    version_known = "kubernetes_version" not in {p.field for p in bounds}
+    problems += bounds
+    if not a.node_groups and not a.auto_mode:
+        problems.append(
+            Problem(
+                "node_groups",
+                [],
+                "is empty while auto_mode is off: no node would run the cluster's pods (CoreDNS, the services)",
+                NO_NODES_DOCS,
+                "add a node group, or turn auto_mode on",
+            )
+        )
     problems += limits.check_tags("tags", a.tags)
     if not a.endpoint_public_access and not a.endpoint_private_access:
         problems.append(
@@ -363,20 +430,11 @@ def check_cluster_args(
         )
     # The agent counts whatever pod_identity_agent says: the catalog checks before it knows the services' identities.
     installed = set(cluster_addons(a.auto_mode, bool(a.node_groups), True)) | CATALOG_EKS_ADDONS
-    problems += check_addon_versions("addon_versions", a.kubernetes_version, dict(a.addon_versions), installed)
+    if version_known:
+        problems += check_addon_versions("addon_versions", a.kubernetes_version, dict(a.addon_versions), installed)
     for group in a.node_groups:
         where = f"node_groups.{group.name}"
         problems += check_node_group_name(f"{where}.name", group.name)
-        if not group.instance_types:
-            problems.append(
-                Problem(
-                    f"{where}.instance_types",
-                    [],
-                    "is empty",
-                    "EKS API Reference, CreateNodegroup (instanceTypes)",
-                    "list at least one EC2 instance type",
-                )
-            )
         problems += check_bounds("NodeGroupArgs", f"{where}.", vars(group))
         problems += check_ami_type(f"{where}.ami_type", group.ami_type, a.kubernetes_version)
         problems += check_instance_metadata(
@@ -439,29 +497,9 @@ def _output_problem(field: str) -> Problem:
 
 
 def _check_client_ids(client_ids: list[str]) -> list[Problem]:
-    """The IAM OIDC provider's client IDs: 1 to 100, each 1 to 255 characters, ``sts.amazonaws.com`` among them."""
+    """``sts.amazonaws.com`` among the IAM OIDC provider's client IDs (their count and length are
+    :data:`CLUSTER_BOUNDS`)."""
     problems = []
-    if not 1 <= len(client_ids) <= OIDC_CLIENT_IDS_MAX:
-        problems.append(
-            Problem(
-                "oidc_client_ids",
-                client_ids,
-                f"must hold 1 to {OIDC_CLIENT_IDS_MAX} ids",
-                OIDC_PROVIDER_DOCS,
-                "list the audiences",
-            )
-        )
-    for index, client_id in enumerate(client_ids):
-        if not isinstance(client_id, str) or not 1 <= len(client_id) <= OIDC_CLIENT_ID_MAX:
-            problems.append(
-                Problem(
-                    f"oidc_client_ids[{index}]",
-                    client_id,
-                    f"is not 1 to {OIDC_CLIENT_ID_MAX} characters",
-                    OIDC_PROVIDER_DOCS,
-                    "give the audience your tokens carry",
-                )
-            )
     if DEFAULT_AUDIENCE not in client_ids:
         problems.append(
             Problem(
