@@ -346,7 +346,7 @@ def check_cluster_args(
             Problem(
                 "node_groups",
                 [],
-                "is empty while auto_mode is off: no node would run the cluster's pods (CoreDNS, the services)",
+                "is empty and EKS Auto Mode is off: no node would run the cluster's pods (CoreDNS, the services)",
                 NO_NODES_DOCS,
                 "add a node group, or turn auto_mode on",
             )
