@@ -229,7 +229,9 @@ def _permissions_lint(args: ResourceValidationArgs, report: ReportViolation) -> 
         for finding in lint_document(args.name, _plain(document)):
             if not finding.refused:
                 continue
-            if finding.code in ("IRSA_RESOURCE_STAR", "IRSA_ANY_ACCOUNT") and args.name in justified:
+            if finding.code in ("IRSA_RESOURCE_STAR", "IRSA_ANY_ACCOUNT") and (
+                args.name in justified or f"{args.name}.{finding.field}" in justified
+            ):
                 continue  # the reach a justification allows, as in a statement's justification
             fix = (
                 f'list "{args.name}" with its reason under this policy\'s resourceStarJustified, or scope the resources'
@@ -458,7 +460,7 @@ def _check_role_permissions(
     for holder in _naming(role, ROLE_POLICY, resources):
         parsed = _document(holder.name, "policy", _get(holder.props, "policy"), sink.append)
         if parsed is not None:
-            documents.append((holder.name, _plain(parsed), why(holder.name)))
+            documents += _per_statement(holder.name, _plain(parsed), (holder.name,), reasons, why(holder.name))
     managed = [(str(arn), why(str(arn), role.name)) for arn in _plain(_get(role.props, "managedPolicyArns") or [])]
     policies = _of_type(resources, POLICY)
     for holder in _naming(role, ATTACHMENT, resources):
@@ -468,7 +470,8 @@ def _check_role_permissions(
         )
         parsed = _document(policy.name, "policy", _get(policy.props, "policy"), sink.append) if policy else None
         if policy is not None and parsed is not None:
-            documents.append((holder.name, _plain(parsed), why(holder.name, policy.name)))
+            keys = (holder.name, policy.name)
+            documents += _per_statement(holder.name, _plain(parsed), keys, reasons, why(*keys))
         elif policy is None:
             managed.append((str(arn), why(str(arn), holder.name)))
     provider = role.provider.props if role.provider else {}
@@ -480,6 +483,29 @@ def _check_role_permissions(
     for finding in sorted_findings([*findings, *risk_findings(judged)]):
         if finding.refused:
             report(f"{role.name}: {finding}", role.urn)
+
+
+def _per_statement(
+    source: str, document: Mapping[str, object], keys: Sequence[str], reasons: object, whole: str | None
+) -> list[tuple[str, Mapping[str, object], str | None]]:
+    """``(source, document, justification)`` for :func:`judge_documents`: the document whole with ``whole``
+    (its resource's justification), or, when ``reasons`` keys one of its statements as
+    ``<key>.Statement[<i>]`` (a key of ``keys``, the index in ``Statement``), each statement alone as
+    ``<source>.Statement[<i>]`` with its own justification (else ``whole``), as the components judge each
+    statement by its own."""
+    raw = document.get("Statement")
+    items = raw if isinstance(raw, list) else [raw]
+    labels = [[f"{key}.Statement[{i}]" for key in keys] for i in range(len(items))]
+    if not isinstance(reasons, Mapping) or not any(k in reasons for each in labels for k in each):
+        return [(source, document, whole)]
+    return [
+        (
+            f"{source}.Statement[{i}]",
+            {**document, "Statement": [item]},
+            next((str(reasons[k]) for k in labels[i] if k in reasons), whole),
+        )
+        for i, item in enumerate(items)
+    ]
 
 
 def _naming(role: PolicyResource, type_: str, resources: list[PolicyResource]) -> list[PolicyResource]:
@@ -547,8 +573,9 @@ POLICIES = [
                 "resourceStarJustified": {
                     "type": "object",
                     "additionalProperties": {"type": "string"},
-                    "description": 'Resource names whose "Resource": "*" or any-account ARNs are justified, each '
-                    "with the reason (the components read a statement's justification; a raw document has none).",
+                    "description": 'Resource names (or statements, <resource>.Statement[<index>]) whose "Resource": '
+                    '"*" or any-account ARNs are justified, each with the reason (the components read a '
+                    "statement's justification; a raw document has none).",
                 }
             }
         ),
@@ -567,8 +594,9 @@ POLICIES = [
                     "type": "object",
                     "additionalProperties": {"type": "string"},
                     "description": "A reason per resource name (a RolePolicy, a RolePolicyAttachment, a role for its "
-                    "inline and managed policies) or AWS managed policy ARN; a risk category or escalation method "
-                    "it names is allowed, as a statement's justification allows it in the components.",
+                    "inline and managed policies), per statement of a RolePolicy or customer managed Policy "
+                    "(<resource>.Statement[<index>]) or per AWS managed policy ARN; a risk category or escalation "
+                    "method it names is allowed, as a statement's justification allows it in the components.",
                 },
             }
         ),

@@ -906,22 +906,10 @@ def _seed_from_plan(run, iam, eks, ec2) -> dict:
     return {"apiVersion": "v1", "kind": "List", "items": items + pods}
 
 
-def _plan_justifications(files: dict) -> dict[str, str]:
-    """``--justifications`` for the roles a plan makes: the justifications each role's service.json records
-    (statements, add-on sets, managed policies), joined, by role name."""
-    out = {}
-    for written in files.values():
-        record = json.loads(written["service.json"])
-        reasons = [why for risk in record["riskCategories"].values() for why in risk["justifications"].values()]
-        if reasons:
-            out[record["roleName"]] = " ".join(dict.fromkeys(reasons))
-    return out
-
-
 def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, capsys, stack_plans):
     logging.disable(logging.WARNING)
     try:
-        run, files, _ = stack_plans.plan("dev")
+        run, _, _ = stack_plans.plan("dev")
     finally:
         logging.disable(logging.NOTSET)
     monkeypatch.setenv("MOTO_ACCOUNT_ID", run.mocks.account_id)
@@ -931,8 +919,8 @@ def test_the_account_our_dev_plan_makes_is_clean(aws, tmp_path, monkeypatch, cap
     path = tmp_path / "dev.json"
     path.write_text(json.dumps(dump))
     stand_in(monkeypatch, PodIdentityFake())  # the dev stack has no Pod Identity association
-    reasons = tmp_path / "justifications.json"
-    reasons.write_text(json.dumps(_plan_justifications(files)))
+    # The --justifications file eks-irsa plan wrote beside plan.json.
+    reasons = stack_plans.build / "dev" / "audit-justifications.json"
     argv = ["audit", "--region", REGION, "--kube-dump", str(path), "--json"]
     code = dispatcher([*argv, "--justifications", str(reasons)])
     report = json.loads(capsys.readouterr().out)

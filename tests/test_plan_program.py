@@ -71,6 +71,28 @@ def test_a_users_program_gets_the_catalogs_files_under_its_own_build_folder(tmp_
     assert service["roleArn"] == "arn:aws:iam::111122223333:role/acme-dev-orders-orders-api"
 
 
+def test_a_users_program_gets_its_justifications_for_the_policy_pack_and_the_audit(tmp_path, capsys):
+    """Each justified statement keyed by the RolePolicy the component registers and its index in the document;
+    the unjustified one and the unjustified role get no key."""
+    folder = _project(tmp_path)
+    reason = "Data exfiltration: the job reads every secret of the account to rotate it."
+    secrets = {"actions": ["secretsmanager:GetSecretValue"], "resources": ["*"], "justification": reason}
+    program = PROGRAM.replace('"statements": [{', f'"statements": ([{secrets!r}] if name == "invoices" else []) + [{{')
+    (folder / "__main__.py").write_text(program)
+    assert plan.main(["--program", str(folder), "--quiet"]) == 0
+    build = folder / "build" / "dev"
+    document = json.loads((build / "services" / "invoices" / "permissions-policy.json").read_text())
+    (index,) = [i for i, s in enumerate(document["Statement"]) if s["Action"] == "secretsmanager:GetSecretValue"]
+    key = f"invoices-permissions.Statement[{index}]"
+    config = json.loads((build / "policy-pack-config.json").read_text())
+    assert config == {
+        "iam-permissions-lint": {"resourceStarJustified": {key: reason}},
+        "workload-permissions": {"justifications": {key: reason}},
+    }
+    audit = json.loads((build / "audit-justifications.json").read_text())
+    assert audit == {"acme-dev-orders-invoices": reason}
+
+
 def test_the_issuer_is_called_made_up_only_when_the_mocks_made_it(tmp_path, capsys):
     """The program above passes its cluster's issuer; a program whose cluster the mocks answer gets theirs."""
     project = _project(tmp_path)

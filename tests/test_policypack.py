@@ -41,7 +41,7 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError, _PolicyAnalyzerServicer
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
-from eks_irsa.catalog import load_catalog
+from eks_irsa.cli import plan as plan_cli
 from eks_irsa.cluster import CNI_JUSTIFICATION
 from eks_irsa.iam.eks_policies import CNI_POLICY
 from eks_irsa.testing import UNKNOWN, config_from_stack_file, run_program
@@ -143,34 +143,11 @@ def _default_provider(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _justified(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
-    """The pack config a platform team would write for our catalog: each permissions resource of a
-    service whose statements carry a justification (the components read it; raw documents lose it)."""
-    settings = load_catalog(config, PROJECT)
-    out = {}
-    for service in settings.services:
-        reasons = [s.get("justification") for s in service.args.get("statements", []) if s.get("justification")]
-        if reasons:
-            for suffix in ("permissions", "policy-1", "policy-2"):
-                out[f"{service.name}-{suffix}"] = reasons[0]
-    return out
-
-
-def _reasons(stack: str, config: Mapping[str, Any]) -> dict[str, str]:
-    """The ``workload-permissions`` config a platform team would write for our catalog: each permissions
-    resource of a service with every justification its statements carry, joined, and each managed policy's
-    justification by ARN (the components read them; raw documents lose them)."""
-    settings = load_catalog(config, PROJECT)
-    out = {f"arn:aws:iam::aws:policy/{CNI_POLICY}": CNI_JUSTIFICATION}
-    for service in settings.services:
-        reasons = dict.fromkeys(
-            s["justification"] for s in service.args.get("statements", []) if s.get("justification")
-        )
-        if reasons:
-            for suffix in ("permissions", "policy-1", "policy-2"):
-                out[f"{service.name}-{suffix}"] = " ".join(reasons)
-        out.update(service.args.get("managed_policy_justifications") or {})
-    return out
+def written_config(stack_plans, stack: str) -> dict[str, Any]:
+    """The pack config ``eks-irsa plan`` wrote for the stack (``build/<stack>/policy-pack-config.json``), as
+    ``pulumi preview --policy-pack-config`` reads it."""
+    stack_plans.plan(stack)
+    return json.loads((stack_plans.build / stack / "policy-pack-config.json").read_text())
 
 
 def judge_stack(stack_plans, stack: str, preview: bool, justified: bool = True) -> dict[str, list[Outcome]]:
@@ -180,20 +157,17 @@ def judge_stack(stack_plans, stack: str, preview: bool, justified: bool = True) 
     registrations = (stack_plans.preview(stack) if preview else stack_plans.plan(stack)[0]).registrations
     by_name = {r.name: r for r in registrations}
     outcomes: dict[str, list[Outcome]] = {name: [] for name in POLICY}
-    lint_config = {"resourceStarJustified": _justified(stack, config)} if justified else None
+    written = written_config(stack_plans, stack) if justified else {}
     for policy in POLICIES:
         if isinstance(policy, StackValidationPolicy):
             resources = [
                 (r.type, r.name, r.inputs if preview else r.outputs, r.dependencies) for r in registrations if r.custom
             ]
-            config_of = {"workload-permissions": {"justifications": _reasons(stack, config)}} if justified else {}
-            outcomes[policy.name].append(run_policy(policy, stack_args(resources, config_of.get(policy.name))))
+            outcomes[policy.name].append(run_policy(policy, stack_args(resources, written.get(policy.name))))
             continue
         for r in registrations:
             provider = by_name[r.provider].inputs if r.provider in by_name else _default_provider(config)
-            args = resource_args(
-                r.type, r.name, r.inputs, lint_config if policy.name == "iam-permissions-lint" else None, provider
-            )
+            args = resource_args(r.type, r.name, r.inputs, written.get(policy.name), provider)
             outcomes[policy.name].append(run_policy(policy, args))
     return outcomes
 
@@ -878,6 +852,14 @@ def _role_policy(*statements: dict[str, Any]) -> tuple[str, str, dict[str, Any],
     return ("aws:iam/rolePolicy:RolePolicy", "app-policy", {"role": "app", "policy": _policy(*statements)}, ("app",))
 
 
+_READ_SECRETS = {
+    "Effect": "Allow",
+    "Action": "secretsmanager:GetSecretValue",
+    "Resource": f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:*",
+}
+_READ_OBJECTS = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::*/*"}
+_EXFILTRATION = "Data exfiltration: the sync job copies every secret to the vault."
+
 WORKLOAD_PERMISSIONS = {
     # name: (resources, config, expected "<CODE> <field>" heads of the violations)
     "AdministratorAccess by RolePolicyAttachment": (
@@ -985,6 +967,24 @@ WORKLOAD_PERMISSIONS = {
         {"justifications": {"app-policy": "Data exfiltration: the sync job copies every secret to the vault."}},
         [],
     ),
+    # One RolePolicy, two statements reaching the same category, only the first justified (eks-irsa plan keys
+    # each statement): the second stays unjustified, as in the components.
+    "two reads, one justified": (
+        [_role(), _role_policy(_READ_SECRETS, _READ_OBJECTS)],
+        {"justifications": {"app-policy.Statement[0]": _EXFILTRATION}},
+        ["IRSA_RISK_UNJUSTIFIED app-policy.Statement[1]"],
+    ),
+    "two reads, each justified": (
+        [_role(), _role_policy(_READ_SECRETS, _READ_OBJECTS)],
+        {"justifications": {"app-policy.Statement[0]": _EXFILTRATION, "app-policy.Statement[1]": _EXFILTRATION}},
+        [],
+    ),
+    # The one reason keyed by the resource covers every statement of it: the loosening keying by statement avoids.
+    "two reads, one reason for the resource": (
+        [_role(), _role_policy(_READ_SECRETS, _READ_OBJECTS)],
+        {"justifications": {"app-policy": _EXFILTRATION}},
+        [],
+    ),
     "one queue": (
         [
             _role(),
@@ -1025,8 +1025,41 @@ def test_workload_permissions_judges_the_role_as_the_components_do(name):
     assert all(m.startswith("app: ") and "Fix: " in m for m, _ in outcome.violations)
 
 
-def test_a_stack_whose_justifications_are_not_configured_fails_workload_permissions(stack_plans):
-    """The components read justifications; a raw document has none, so the pack's config carries them."""
-    outcomes = judge_stack(stack_plans, "dev", preview=False, justified=False)
-    messages = [m for o in outcomes["workload-permissions"] for m, _ in o.violations]
-    assert any(m.startswith("aws-load-balancer-controller-role: high IRSA_RISK_UNJUSTIFIED") for m in messages)
+@pytest.mark.parametrize("stack", STACKS)
+def test_a_stack_whose_justifications_are_not_configured_fails_workload_permissions(stack_plans, stack):
+    """The components read justifications; a raw document has none, so the pack's config carries them: without
+    the file eks-irsa plan wrote, every role holding a justified grant fails (with it, every policy passes:
+    test_our_stacks_pass_every_policy)."""
+    outcomes = judge_stack(stack_plans, stack, preview=False, justified=False)
+    failed = {m.split(":")[0] for o in outcomes["workload-permissions"] for m, _ in o.violations}
+    _, files, _ = stack_plans.plan(stack)
+    justified = {
+        f"{name}-role"
+        for name, texts in files.items()
+        if any(risk["justifications"] for risk in json.loads(texts["service.json"])["riskCategories"].values())
+    }
+    assert justified and failed == justified
+
+
+def test_the_written_config_keys_each_justified_statement_by_its_resource(stack_plans):
+    """Every key names a permissions resource the program registers and a statement of its document; the file is
+    byte-identical when planned again."""
+    config = written_config(stack_plans, "dev")
+    run, _, _ = stack_plans.plan("dev")
+    documents = {r.name: json.loads(r.inputs["policy"]) for r in run.registrations if "policy" in r.inputs}
+    attachments = {r.name for r in run.registrations if r.type.endswith("RolePolicyAttachment")}
+    keys = config["workload-permissions"]["justifications"]
+    assert set(config["iam-permissions-lint"]["resourceStarJustified"]) <= set(keys)
+    for key in keys:
+        resource, _, statement = key.partition(".Statement[")
+        if statement:
+            assert int(statement.rstrip("]")) < len(documents[resource]["Statement"])
+        else:
+            assert key in attachments
+    assert "aws-load-balancer-controller-permissions.Statement[0]" in keys
+    first = (stack_plans.build / "dev" / "policy-pack-config.json").read_bytes()
+    audit = (stack_plans.build / "dev" / "audit-justifications.json").read_bytes()
+    again = stack_plans.build / "again"
+    plan_cli.write_plan("dev", again, PROJECT)
+    assert (again / "dev" / "policy-pack-config.json").read_bytes() == first
+    assert (again / "dev" / "audit-justifications.json").read_bytes() == audit

@@ -285,8 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--justifications",
         type=Path,
-        help="a JSON object of a reason per workload role name (what its statements' justifications say); the "
-        "risk categories and escalation methods a reason names are allowed, as in the plan",
+        help="a JSON object of a reason per workload role name (what its statements' justifications say; eks-irsa "
+        "plan writes build/<stack>/audit-justifications.json); the risk categories and escalation methods a "
+        "reason names are allowed, as in the plan",
     )
     parser.add_argument(
         "--max-attempts", type=int, default=DEFAULT_MAX_ATTEMPTS, help="attempts per AWS call (adaptive retries)"

@@ -7,7 +7,10 @@ Writes ``<build-dir>/<stack>/plan.json`` (every registration, in a deterministic
 timestamps) and, per IRSA role, ``services/<name>/`` with ``trust-policy.json``,
 ``permissions-policy.json`` (or ``managed-policy-<n>.json``), ``serviceaccount.yaml`` and
 ``service.json``; for cross-account Pod Identity also ``target-trust-policy.json`` (the target role's trust)
-and ``chain-policy.json`` (the first role's only permissions; ``permissions-policy.json`` is the target's).
+and ``chain-policy.json`` (the first role's only permissions; ``permissions-policy.json`` is the target's);
+beside ``plan.json`` the justifications the components read, for the tools that see raw documents only:
+``policy-pack-config.json`` (``pulumi preview --policy-pack-config``) and ``audit-justifications.json``
+(``eks-irsa audit --justifications``), see :func:`justification_files`.
 Prints one row per service. Exit 1 with the problems listed when the catalog is
 invalid; nothing is written then. ``--program`` plans any Pulumi Python program that uses the package
 instead of the reference program's catalog (:mod:`eks_irsa.cli.program`). Every file stays under
@@ -29,6 +32,8 @@ from typing import Any
 import yaml
 
 from ..errors import IrsaConfigError
+from ..iam.names import short_hash
+from ..iam.policy import canonical_json, statement_list
 from ..plan import ROLE_ARN_ANNOTATION, RolePlan, RoleRecord, permissions_documents
 from ..testing import PLACEHOLDER, OfflineRun, config_from_stack_file
 from .output import fit_table, json_document, problems_json
@@ -126,6 +131,78 @@ def service_files(run: OfflineRun, planned: Mapping[str, Planned]) -> dict[str, 
     return files
 
 
+POLICY_PACK_CONFIG = "policy-pack-config.json"
+"""The policy pack's config file ``eks-irsa plan`` writes beside ``plan.json`` (docs/policy-pack.md)."""
+AUDIT_JUSTIFICATIONS = "audit-justifications.json"
+"""The ``eks-irsa audit --justifications`` file ``eks-irsa plan`` writes beside ``plan.json`` (docs/audit.md)."""
+
+
+def justification_files(planned: Mapping[str, RolePlan], files: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """The justifications the components read, for the tools that see only raw documents, by file name:
+    :data:`POLICY_PACK_CONFIG` and :data:`AUDIT_JUSTIFICATIONS`, sorted JSON (byte-identical per run).
+
+    The pack's config, ``{"iam-permissions-lint": {"resourceStarJustified": {...}}, "workload-permissions":
+    {"justifications": {...}}}``, keys each justified statement as ``<resource>.Statement[<i>]``: the
+    ``RolePolicy`` (``<name>-permissions``) or customer managed ``Policy`` (``<name>-policy-<n>``) the component
+    registers and the statement's index in that document as rendered (sorted, duplicates once: the
+    ``permissions-policy.json`` / ``managed-policy-<n>.json`` beside it), so each statement keeps its own
+    justification as in the components; identical statements merged into one join their distinct reasons. Each
+    AWS managed policy's justification is keyed by its attachment (``<name>-attach-<hash of the ARN>``), so it holds
+    for that role only. A role made elsewhere (``existing_role_arn``, an existing cross-account target role) has
+    no permissions resources here and no keys.
+
+    The audit's file is ``{"<role name>": "<reasons>"}``: a live role's documents carry no statement labels, so
+    one role's distinct justifications (its statements', then its AWS managed policies') are joined, and the
+    audit allows each of its policies every category any of them names (looser than the components, which
+    judge each statement by its own).
+
+    Args:
+        planned: ``{component name: plan}`` as the run planned them.
+        files: :func:`service_files`' output (each role's ``service.json``, for the role name as registered).
+    """
+    statements: dict[str, str] = {}
+    reasons: dict[str, str] = {}
+    audit: dict[str, str] = {}
+    for name, plan in sorted(planned.items()):
+        if plan.existing_role_arn is not None or plan.target_role_arn is not None:
+            continue
+        where: dict[str, str] = {}
+        for resource, document in _permission_resources(name, plan):
+            for position, item in enumerate(statement_list(document)):
+                where.setdefault(canonical_json(item), f"{resource}.Statement[{position}]")
+        joined: dict[str, dict[str, None]] = {}
+        for statement in plan.statements:
+            if statement.justification:
+                key = where[canonical_json(statement.to_json())]
+                joined.setdefault(key, {})[statement.justification] = None
+        statements.update({key: " ".join(why) for key, why in joined.items()})
+        given = dict(plan.inputs).get("managed_policy_justifications") or ()  # frozen: ((ARN, reason), ...)
+        managed = [(arn, why) for arn, why in given if isinstance(why, str)]
+        for arn, why in managed:
+            if arn in plan.managed_policy_arns:
+                reasons[f"{name}-attach-{short_hash(arn)}"] = why
+        role_reasons = [s.justification for s in plan.statements if s.justification] + [why for _, why in managed]
+        if role_reasons:
+            role = RoleRecord.from_json(files[name]["service.json"]).role_name
+            if role:
+                audit[role] = " ".join(dict.fromkeys(role_reasons))
+    pack = {
+        "iam-permissions-lint": {"resourceStarJustified": dict(sorted(statements.items()))},
+        "workload-permissions": {"justifications": dict(sorted({**statements, **reasons}.items()))},
+    }
+    return {POLICY_PACK_CONFIG: _pretty(pack), AUDIT_JUSTIFICATIONS: _pretty(dict(sorted(audit.items())))}
+
+
+def _permission_resources(name: str, plan: RolePlan) -> list[tuple[str, Mapping[str, object]]]:
+    """``(resource name, document)`` of each permissions policy ``IrsaRole`` registers for ``plan``: the inline
+    ``<name>-permissions``, or the customer managed ``<name>-policy-<n>``."""
+    out: list[tuple[str, Mapping[str, object]]] = []
+    if plan.layout.inline is not None:
+        out.append((f"{name}-permissions", plan.layout.inline))
+    out += [(f"{name}-policy-{n}", document) for n, document in enumerate(plan.layout.managed, start=1)]
+    return out
+
+
 def _pretty(document: Any) -> str:
     return json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
@@ -171,8 +248,9 @@ def write_plan(
     stack: str, build_dir: Path, project_root: Path | None = None
 ) -> tuple[OfflineRun, dict[str, dict[str, str]], dict[str, RolePlan]]:
     """Run the reference program for ``stack`` (``stacks/Pulumi.<stack>.yaml``) and write the plan and per-role
-    files under ``build_dir/stack``: ``(run, files, {role: plan})``. The program's own ``load_catalog`` plans every
-    service once and hands each plan to its ``IrsaRole``; the files come from the components' records.
+    files under ``build_dir/stack`` (with :func:`justification_files`): ``(run, files, {role: plan})``. The
+    program's own ``load_catalog`` plans every service once and hands each plan to its ``IrsaRole``; the files
+    come from the components' records.
 
     Raises:
         IrsaConfigError: the stack's catalog is invalid; nothing is written then.
@@ -191,8 +269,9 @@ def write_plan(
     project, program, _ = project_settings(root)
     run, planned = run_planned(program, config, stack, project)
     files = service_files(run, planned)
-    _write(build_dir, stack, plan_document(run, stack, project), files)
-    return run, files, {name: plan for name, (plan, _) in planned.items()}
+    plans = {name: plan for name, (plan, _) in planned.items()}
+    _write(build_dir, stack, plan_document(run, stack, project), files, justification_files(plans, files))
+    return run, files, plans
 
 
 def write_program_plan(
@@ -208,13 +287,21 @@ def write_program_plan(
     """
     project, stack, run, planned = run_user_program(directory, stack)
     files = service_files(run, planned)
-    _write(build_dir or directory / "build", stack, plan_document(run, stack, project), files)
-    return stack, run, files, {name: plan for name, (plan, _) in planned.items()}
+    plans = {name: plan for name, (plan, _) in planned.items()}
+    document = plan_document(run, stack, project)
+    _write(build_dir or directory / "build", stack, document, files, justification_files(plans, files))
+    return stack, run, files, plans
 
 
-def _write(root: Path, stack: str, document: dict[str, Any], files: Mapping[str, Mapping[str, str]]) -> None:
-    """``plan.json`` and each service's files under ``root/stack``; every path is checked to stay inside
-    ``root`` before the first write (:func:`_inside`)."""
+def _write(
+    root: Path,
+    stack: str,
+    document: dict[str, Any],
+    files: Mapping[str, Mapping[str, str]],
+    beside: Mapping[str, str],
+) -> None:
+    """``plan.json``, the files of ``beside`` (:func:`justification_files`) and each service's files under
+    ``root/stack``; every path is checked to stay inside ``root`` before the first write (:func:`_inside`)."""
     out = _inside(root, root / stack)
     targets = {
         _inside(out, out / "services" / service / name): text
@@ -224,6 +311,8 @@ def _write(root: Path, stack: str, document: dict[str, Any], files: Mapping[str,
     shutil.rmtree(out, ignore_errors=True)
     (out / "services").mkdir(parents=True)
     (out / "plan.json").write_text(_pretty(document))
+    for file, text in beside.items():
+        (out / file).write_text(text)
     for path, text in targets.items():
         path.parent.mkdir(exist_ok=True)
         path.write_text(text)
