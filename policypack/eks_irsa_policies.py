@@ -494,7 +494,7 @@ def _per_statement(
     ``<source>.Statement[<i>]`` with its own justification (else ``whole``), as the components judge each
     statement by its own."""
     raw = document.get("Statement")
-    items = raw if isinstance(raw, list) else [raw]
+    items = raw if isinstance(raw, list) else [] if raw is None else [raw]
     labels = [[f"{key}.Statement[{i}]" for key in keys] for i in range(len(items))]
     if not isinstance(reasons, Mapping) or not any(k in reasons for each in labels for k in each):
         return [(source, document, whole)]
