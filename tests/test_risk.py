@@ -151,6 +151,7 @@ def test_an_aws_managed_policy_is_judged_as_its_statements_would_be() -> None:
     assert "ec2:CreateNetworkInterface" in summary["managedPolicies"][0]["actions"]
     category = summary["riskCategories"]["infrastructure modification"]
     assert category["sources"] == ["AmazonEKS_CNI_Policy"] and category["justified"] is True
+    assert plan.managed_policy_justifications == {CNI: CNI_WHY}  # what the policy pack's config is written from
 
 
 def test_a_justification_must_name_the_category_for_a_managed_policy_too() -> None:

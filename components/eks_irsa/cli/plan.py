@@ -176,8 +176,7 @@ def justification_files(planned: Mapping[str, RolePlan], files: Mapping[str, Map
                 key = where[canonical_json(statement.to_json())]
                 joined.setdefault(key, {})[statement.justification] = None
         statements.update({key: " ".join(why) for key, why in joined.items()})
-        given = dict(plan.inputs).get("managed_policy_justifications") or ()  # frozen: ((ARN, reason), ...)
-        managed = [(arn, why) for arn, why in given if isinstance(why, str)]
+        managed = list(plan.managed_policy_justifications.items())
         for arn, why in managed:
             if arn in plan.managed_policy_arns:
                 reasons[f"{name}-attach-{short_hash(arn)}"] = why

@@ -99,6 +99,8 @@ class RolePlan:
         risks: the risk categories the role reaches through its statements and AWS managed policies
             (:func:`eks_irsa.iam.risk.risks`); empty without the ``lint`` extra.
         managed_policies: the AWS managed policies attached, as the offline copy holds them.
+        managed_policy_justifications: why each attached managed policy reaches what it does, by ARN, sorted
+            (the ``managed_policy_justifications`` the rules accepted); empty for an ``existing_role_arn``.
         managed_policy_source: where those copies come from (package, file, date), or ``None``.
     """
 
@@ -137,6 +139,7 @@ class RolePlan:
     risks: tuple[Risk, ...] = ()
     managed_policies: tuple[ManagedPolicy, ...] = ()
     managed_policy_source: str | None = None
+    managed_policy_justifications: Mapping[str, str] = field(default_factory=dict)
     inputs: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     """The arguments the plan was made from, frozen (:func:`frozen_args`: mappings as sorted item tuples, lists
     as tuples, Outputs and providers as the objects themselves), so that ``IrsaRole`` can tell whether a plan

@@ -252,6 +252,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
     problems += found
     warnings += session_warnings
     assessed: Assessment = ((), (), (), None)
+    justifications: dict[str, str] = {}
     if not grammar and existing is None:
         justifications = dict(args.get("managed_policy_justifications") or {})
         problems += check_managed_justifications(justifications, managed)
@@ -311,6 +312,7 @@ def plan_role(name: str, args: Mapping[str, Any]) -> RolePlan:
         risks=assessed[2],
         managed_policies=assessed[3][0] if assessed[3] else (),
         managed_policy_source=assessed[3][1] if assessed[3] else None,
+        managed_policy_justifications=dict(sorted(justifications.items())),
         inputs=frozen_args(args),
     )
     _MADE[id(plan)] = plan
