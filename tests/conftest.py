@@ -28,6 +28,20 @@ USER_STACK_FILES = sorted((ROOT / "stacks").glob("Pulumi.*.yaml"))
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "policies"
 
 
+def cluster_args(**changes) -> dict:
+    """The fewest ``EksClusterArgs`` a direct caller gives (a private endpoint reached from one CIDR, one node
+    group), fresh on every call so a test may change it, with ``changes`` on top."""
+    return {
+        "cluster_name": "acme",
+        "partition": "aws",
+        "vpc_id": "vpc-0a1b2c3d4e5f60718",
+        "private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+        "private_access_cidrs": ["10.255.0.0/20"],
+        "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
+        **changes,
+    }
+
+
 @pytest.fixture
 def dev_config() -> dict:
     """A fresh copy of the tests' dev stack config (:data:`PROJECT`), safe to mutate."""

@@ -18,6 +18,7 @@ from eks_irsa.errors import IrsaConfigError
 from eks_irsa.irsa import IrsaRole
 from eks_irsa.plan import plan_role
 from eks_irsa.testing import config_from_stack_file, run_program
+from tests.conftest import cluster_args
 
 ACCOUNT = "111122223333"
 ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
@@ -183,14 +184,7 @@ def test_random_values_plan_or_raise_our_error(base, overrides):
 
 # --- the other components: EksCluster, ExistingCluster, AccountProvider, AccountOidcProvider ----------------
 
-CLUSTER = {
-    "cluster_name": "dev",
-    "partition": "aws",
-    "vpc_id": "vpc-0000abcd",
-    "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
-    "private_access_cidrs": ["10.0.0.0/16"],
-    "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
-}
+CLUSTER = cluster_args(cluster_name="dev")
 GROUP = CLUSTER["node_groups"][0]
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/pulumi"
 ACCOUNT_ARGS = {"account_id": ACCOUNT, "assume_role_arn": ROLE, "region": "us-west-2"}

@@ -31,7 +31,7 @@ from eks_irsa.access import (
 )
 from eks_irsa.cluster import _after_access_settles, check_cluster_args, without_creator_admin
 from eks_irsa.testing import EksIrsaMocks, RecordingMonitor, config_from_stack_file, run_program
-from tests.conftest import FIRST_RUN_LOOKUPS, GET_CLUSTERS, PROGRAM, PROJECT, identity_invokes
+from tests.conftest import FIRST_RUN_LOOKUPS, GET_CLUSTERS, PROGRAM, PROJECT, cluster_args, identity_invokes
 
 CLUSTER = "eks:index:Cluster"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -181,19 +181,8 @@ def test_the_transform_turns_the_bootstrap_off_on_pulumi_eks_s_cluster_only():
     }
 
 
-COMPONENT_ARGS = {
-    "cluster_name": "c",
-    "partition": "aws",
-    "vpc_id": "vpc-01234567",
-    "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
-    "private_access_cidrs": ["10.0.0.0/16"],
-    "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
-}
-"""The fewest ``EksClusterArgs`` a direct caller gives (a private endpoint reached from one CIDR, one node group)."""
-
-
 def test_a_component_caller_given_the_creator_or_the_deployer_makes_no_identity_invoke():
-    base = dict(COMPONENT_ARGS)
+    base = cluster_args(cluster_name="c")
     assert identity_invokes(run_program(lambda: EksCluster("c", base), {}, "t")) == FIRST_RUN_LOOKUPS
     assert identity_invokes(run_program(lambda: EksCluster("c", {**base, "creator_arn": ADMIN}), {}, "t")) == ()
     given = {**base, "admin_principal_arns": [ADMIN], "bootstrap_creator_admin": False, "deployer_arn": ADMIN}
@@ -260,7 +249,7 @@ class ProviderOfInvokes(EksIrsaMocks):
 def test_the_creator_and_deployer_lookups_use_the_cluster_s_own_aws_provider(way):
     import pulumi_aws as aws
 
-    base = dict(COMPONENT_ARGS)
+    base = cluster_args(cluster_name="c")
     mocks = ProviderOfInvokes(account_id="111122223333", region="eu-west-1")
 
     def build():
@@ -293,15 +282,7 @@ def test_a_cluster_made_before_the_tag_is_not_judged_until_its_creator_is_given(
     run = _run(_stack("dev"), caller=ADMIN_SESSION, existing=existing)
     assert _creator_tag(run) == {}  # nothing to write back: the cluster keeps its tags
     config = _stack("dev")
-    args = {
-        "cluster_name": "acme-dev",
-        "partition": "aws",
-        "vpc_id": "vpc-01234567",
-        "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
-        "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
-        "private_access_cidrs": ["10.0.0.0/16"],
-        "admin_principal_arns": config["eks-irsa:cluster"]["admins"],
-    }
+    args = cluster_args(cluster_name="acme-dev", admin_principal_arns=config["eks-irsa:cluster"]["admins"])
     mocks = EksIrsaMocks(account_id="111122223333", existing_clusters=existing)
     given = run_program(lambda: EksCluster("c", {**args, "creator_arn": CI_ROLE}), {}, "t", mocks=mocks)
     assert _creator_tag(given) == {CREATOR_TAG: CI_ROLE}
@@ -312,27 +293,10 @@ def test_a_cluster_made_before_the_tag_is_not_judged_until_its_creator_is_given(
 
 def test_the_creator_tag_is_the_principal_without_its_path_and_a_user_tag_of_that_key_is_refused():
     assert creator_tag_value(SSO_ROLE) == "arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0123abcd"
-    problems = check_cluster_args(
-        {
-            "cluster_name": "c",
-            "partition": "aws",
-            "vpc_id": "vpc-01234567",
-            "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
-            "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
-            "private_access_cidrs": ["10.0.0.0/16"],
-            "tags": {CREATOR_TAG: "me"},
-        }
-    )
+    problems = check_cluster_args(cluster_args(cluster_name="c", tags={CREATOR_TAG: "me"}))
     assert [p.field for p in problems] == [f"tags.{CREATOR_TAG}"]
     [comma] = check_cluster_args(
-        {
-            "cluster_name": "c",
-            "partition": "aws",
-            "vpc_id": "vpc-01234567",
-            "private_subnet_ids": ["subnet-0000000a", "subnet-0000000b"],
-            "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
-            "private_access_cidrs": ["10.0.0.0/16"],
-        },
+        cluster_args(cluster_name="c"),
         creator_arn="arn:aws:iam::111122223333:role/ops,eu",  # a role name may hold ',' (IAM); a tag value not
     )
     assert comma.field == f"creator_arn.{CREATOR_TAG}"

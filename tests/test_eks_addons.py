@@ -18,7 +18,7 @@ import pytest
 from eks_irsa.catalog import load_catalog
 from eks_irsa.errors import IrsaConfigError
 from eks_irsa.testing import Registration, run_program
-from tests.conftest import PROGRAM, PROJECT
+from tests.conftest import PROGRAM, PROJECT, cluster_args
 
 S = "eks-irsa:services"
 A = "eks-irsa:accounts"
@@ -181,17 +181,7 @@ def test_removing_an_addon_service_removes_the_addon_before_its_role(dev_config,
 def _cluster_and_role(service_account: str = "ebs-csi-controller-sa"):
     from eks_irsa import EksCluster, IrsaRole
 
-    cluster = EksCluster(
-        "c",
-        {
-            "cluster_name": "acme",
-            "partition": "aws",
-            "vpc_id": "vpc-0a1b2c3d4e5f60718",
-            "private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-            "private_access_cidrs": ["10.255.0.0/20"],
-            "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
-        },
-    )
+    cluster = EksCluster("c", cluster_args())
     role = IrsaRole(
         "ebs",
         {

@@ -28,7 +28,7 @@ from eks_irsa.nodegroup import check_ami_type, data_volume_device
 from eks_irsa.plan.cluster import CATALOG_EKS_ADDONS
 from eks_irsa.testing import PLACEHOLDER, encode_config, run_program
 from eks_irsa.versions import ADDON_VERSIONS, EKS_SUPPORT, NODE_ADDONS, UPGRADE_ORDER, VersionRule, cluster_addons
-from tests.conftest import PROGRAM, PROJECT, ROOT, STACK_FILES
+from tests.conftest import PROGRAM, PROJECT, ROOT, STACK_FILES, cluster_args
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 ADDON = "aws:eks/addon:Addon"
@@ -53,19 +53,6 @@ def stack_run(request, stack_plans):
     path, preview = request.param
     stack = _stack(path)
     return stack_plans.config(stack), stack_plans.preview(stack) if preview else stack_plans.plan(stack)[0]
-
-
-def _cluster_args(**changes):
-    args = {
-        "cluster_name": "acme",
-        "partition": "aws",
-        "vpc_id": "vpc-0a1b2c3d4e5f60718",
-        "private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-        "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
-        "private_access_cidrs": ["10.255.0.0/20"],
-    }
-    args.update(changes)
-    return args
 
 
 # --- 4. node groups ---------------------------------------------------------------------------------------
@@ -120,7 +107,7 @@ def test_a_catalog_with_an_al2_node_group_on_1_33_is_refused_before_anything_reg
 
 @pytest.mark.parametrize(("name", "ok"), [("a", True), ("g" * 36, True), ("g" * 37, False), ("-x", False)])
 def test_node_group_names_leave_room_for_the_generated_suffix(name, ok):
-    problems = check_cluster_args(_cluster_args(node_groups=[{"name": name, "instance_types": ["m6i.large"]}]))
+    problems = check_cluster_args(cluster_args(node_groups=[{"name": name, "instance_types": ["m6i.large"]}]))
     assert (problems == []) is ok
 
 
@@ -284,11 +271,11 @@ def test_every_shipped_stack_runs_a_version_in_standard_support(path):
 
 
 def test_an_unpinned_kubernetes_version_needs_explicit_addon_versions():
-    problems = check_cluster_args(_cluster_args(kubernetes_version="1.36"))
+    problems = check_cluster_args(cluster_args(kubernetes_version="1.36"))
     fields = ["addon_versions.coredns", "addon_versions.kube-proxy", "addon_versions.vpc-cni"]
     assert sorted(p.field for p in problems) == fields
     pinned = {"kube-proxy": "v1.36.0-eksbuild.1", "coredns": "v1.14.0-eksbuild.1", "vpc-cni": "v1.22.0-eksbuild.1"}
-    assert check_cluster_args(_cluster_args(kubernetes_version="1.36", addon_versions=pinned)) == []
+    assert check_cluster_args(cluster_args(kubernetes_version="1.36", addon_versions=pinned)) == []
 
 
 def test_an_addon_version_override_wins_and_unknown_addons_are_refused(dev_config):
@@ -296,7 +283,7 @@ def test_an_addon_version_override_wins_and_unknown_addons_are_refused(dev_confi
     run = _run(dev_config)
     [cni] = [a for a in _of(run, ADDON) if a.inputs["addonName"] == "vpc-cni"]
     assert cni.inputs["addonVersion"] == "v1.21.0-eksbuild.1"
-    [problem] = check_cluster_args(_cluster_args(addon_versions={"kube-proxi": "v1"}))
+    [problem] = check_cluster_args(cluster_args(addon_versions={"kube-proxi": "v1"}))
     assert problem.field == "addon_versions.kube-proxi"
 
 
@@ -478,7 +465,7 @@ def test_the_monitor_records_aliases_delete_before_replace_and_replace_on_change
 
 def test_eks_cluster_install_addon_skips_helm_addons():
     def program():
-        cluster = EksCluster("c", _cluster_args())
+        cluster = EksCluster("c", cluster_args())
         role = IrsaRole(
             "efs",
             {

@@ -22,17 +22,11 @@ from eks_irsa import AccountOidcProvider, AccountProvider, EksCluster, IrsaConfi
 from eks_irsa.contract import own
 from eks_irsa.contract.own import ISSUER_ID_LENGTH, ClusterIdentity, mark_own, own_cluster
 from eks_irsa.testing import EksIrsaMocks, run_program
+from tests.conftest import cluster_args
 
 ACCOUNT = "111122223333"
 QUEUE = f"arn:aws:sqs:us-west-2:{ACCOUNT}:orders"
-CLUSTER = {
-    "cluster_name": "acme-dev",
-    "partition": "aws",
-    "vpc_id": "vpc-0a1b2c3d4e5f60718",
-    "private_subnet_ids": ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
-    "private_access_cidrs": ["10.0.0.0/16"],
-    "node_groups": [{"name": "general", "instance_types": ["m6i.large"]}],
-}
+CLUSTER = cluster_args(cluster_name="acme-dev")
 CONFIG = {"aws:region": "us-west-2"}
 
 
