@@ -215,19 +215,11 @@ RISK_DOCS = "eks_irsa.iam.risk (risk categories by access level and reach: docs/
 """The ``source`` of :func:`risk_findings`."""
 
 
-def risk_findings(judgement: Judgement) -> list[Finding]:
-    """What the plan refuses in a :class:`Judgement` beside the lint, as findings (one per unjustified source).
-
-    * ``IRSA_PRIVILEGE_ESCALATION`` (critical): a source grants an action of an open escalation method
-      (:mod:`eks_irsa.iam.escalation`) and its justification does not name the method.
-    * ``IRSA_RISK_UNJUSTIFIED`` (high): a source reaches a risk category (:mod:`eks_irsa.iam.risk`) and its
-      justification does not name it.
-    * ``IRSA_MANAGED_POLICY_UNKNOWN`` (medium): an AWS managed policy ARN the table does not hold; IAM
-      refuses to attach it.
-
-    ``field`` is the source (a statement label, a document label, an AWS managed policy's name).
-    """
-    found: list[Finding] = []
+def unknown_managed_findings(judgement: Judgement) -> list[Finding]:
+    """``IRSA_MANAGED_POLICY_UNKNOWN`` (medium), one per AWS managed policy ARN of ``judgement`` the table does not
+    hold (name and path): IAM refuses to attach it. The plan raises them as problems, the pack and the audit
+    report them (:func:`risk_findings`)."""
+    found = []
     for arn in judgement.unknown_managed:
         close = table.close_managed_policy_name(arn)
         found.append(
@@ -241,6 +233,22 @@ def risk_findings(judgement: Judgement) -> list[Finding]:
                 f"did you mean {close}?" if close else "copy the ARN from the IAM console or docs",
             )
         )
+    return found
+
+
+def risk_findings(judgement: Judgement) -> list[Finding]:
+    """What the plan refuses in a :class:`Judgement` beside the lint, as findings (one per unjustified source).
+
+    * ``IRSA_PRIVILEGE_ESCALATION`` (critical): a source grants an action of an open escalation method
+      (:mod:`eks_irsa.iam.escalation`) and its justification does not name the method.
+    * ``IRSA_RISK_UNJUSTIFIED`` (high): a source reaches a risk category (:mod:`eks_irsa.iam.risk`) and its
+      justification does not name it.
+    * ``IRSA_MANAGED_POLICY_UNKNOWN`` (medium): an AWS managed policy ARN the table does not hold; IAM
+      refuses to attach it.
+
+    ``field`` is the source (a statement label, a document label, an AWS managed policy's name).
+    """
+    found = unknown_managed_findings(judgement)
     for risk in judgement.risks:
         for source in risk.unjustified:
             if risk.category == "privilege escalation":

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from ..errors import Problem
 from ..iam import table
 from ..iam.escalation import methods
-from ..iam.judgement import judge_role
+from ..iam.judgement import judge_role, unknown_managed_findings
 from ..iam.lint import lint_statements, statement_index
 from ..iam.policy import PolicyStatement
 from ..iam.risk import ManagedPolicy, Risk
@@ -71,20 +71,8 @@ def assess(
     (Pod Identity) intersects: only what both grant counts.
     """
     judged = judge_role(name, statements, managed_arns, managed_justifications, session_statements, account, region)
-    problems: list[Problem] = []
+    problems = [finding.problem() for finding in unknown_managed_findings(judged)]
     warnings: list[str] = []
-    for arn in judged.unknown_managed:
-        close = table.close_managed_policy_name(arn)
-        problems.append(
-            Problem(
-                "managed_policy_arns",
-                arn,
-                f"is not an AWS managed policy (name and path) in {table.source()}; IAM would refuse to attach it "
-                "at deploy",
-                "IAM User Guide, 'AWS managed policies'",
-                f"did you mean {close}?" if close else "copy the ARN from the IAM console or docs",
-            )
-        )
     for item in judged.findings:
         if item.field != "managed_policy_arns":
             continue
